@@ -1,0 +1,67 @@
+"""The main job on the embedded log: verify, replay, write tables, charts and notebooks.
+
+Everything lands under one output folder (``build/`` by default)::
+
+    build/timelines/{intervals,swings,claims}.{csv,parquet}
+    build/charts/{palmyra,all_sites,map_2016-06-01}.{html,svg,png}
+    build/notebooks/NN_*.ipynb   (executed, with outputs)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from engine.domain.errors import LogCorrupted
+from engine.project import replay_log
+from engine.store import default_log_dir
+from engine.store.verify import verify_log
+
+#: (file stem, chart target, map day): the figures the README shows.
+FIGURES = (
+    ("palmyra", "palmyra", None),
+    ("all_sites", "all", None),
+    ("map_2016-06-01", "all", dt.date(2016, 6, 1)),
+)
+
+
+def run_main_job(log_dir: Path | None, out: Path, *, notebooks: bool = True) -> int:
+    """Run every step, printing one line each; returns the exit code."""
+    from engine.charts import chart_for, save_chart
+    from engine.commands import report_repairs, write_table
+
+    log_dir = Path(log_dir) if log_dir else default_log_dir()
+    checked = verify_log(log_dir)
+    _say(f"verify   {checked.describe()}")
+    if not checked.ok:
+        raise LogCorrupted(checked.problem or "", where=str(log_dir),
+                           hint="restore events/ from git, then rerun")
+    replayed = replay_log(log_dir=log_dir)
+    report_repairs(replayed.repairs)
+    t = replayed.timelines
+    _say(f"replay   {t.claims.height} claims -> {t.intervals.height} intervals, "
+         f"{t.swings.height} swings ({replayed.caption()})")
+    for name, table in (("intervals", t.intervals), ("swings", t.swings), ("claims", t.claims)):
+        for fmt in ("csv", "parquet"):
+            target = out / "timelines" / f"{name}.{fmt}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_table(table, fmt, target)
+    _say(f"tables   {out / 'timelines'}/{{intervals,swings,claims}}.{{csv,parquet}}")
+    for stem, target, day in FIGURES:
+        chart = chart_for(replayed, target, day)
+        for suffix in ("html", "svg", "png"):
+            save_chart(chart, out / "charts" / f"{stem}.{suffix}")
+    _say(f"charts   {out / 'charts'}/{{{','.join(s for s, _, _ in FIGURES)}}}.{{html,svg,png}}")
+    if notebooks:
+        from engine.notebook_runner import execute_notebooks
+
+        project = Path(__file__).resolve().parents[1]
+        done = execute_notebooks(project / "notebooks", out / "notebooks")
+        _say(f"notebooks {len(done)} executed into {out / 'notebooks'} "
+             f"({sum(n.seconds for n in done):.0f} s)")
+    return 0
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stdout, flush=True)

@@ -1,0 +1,77 @@
+"""`tadmur timeline` on the embedded log: Palmyra's four swings, and what the articles alone say."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from tests.integration.conftest import tadmur
+
+COLUMNS = ("site_id,controller,status,start_earliest,start_latest,end_earliest,end_latest,"
+           "n_claims,claim_ids")
+
+
+def timeline(*args: str) -> list[list[str]]:
+    done = tadmur("timeline", *args)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == COLUMNS
+    return [line.split(",") for line in lines[1:]]
+
+
+def test_palmyra_shows_the_four_swings_each_with_supporting_claims():
+    rows = timeline("--site", "palmyra")
+    assert [(r[1], r[3], r[4]) for r in rows] == [
+        ("isis", "2015-05-20", "2015-05-21"),
+        ("government", "2016-03-27", "2016-03-27"),
+        ("isis", "2016-12-11", "2016-12-11"),
+        ("government", "2017-03-02", "2017-03-02"),
+    ]
+    assert all(int(r[7]) >= 1 and r[8] for r in rows)
+    assert rows[-1][5:7] == ["", ""]  # still open
+
+
+def test_without_the_reference_chronology_the_articles_alone_give_three_intervals():
+    rows = timeline("--site", "palmyra", "--distrust", "reference")
+    assert [(r[1], r[3], r[4]) for r in rows] == [
+        ("isis", "2015-05-20", "2015-05-31"),
+        ("government", "2016-03-27", "2016-03-27"),
+        ("isis", "2016-12-08", "2016-12-11"),
+    ]
+
+
+def test_knowing_only_what_was_published_by_21_march_2016_palmyra_is_still_isis():
+    rows = timeline("--site", "palmyra", "--known-by", "2016-03-21")
+    assert [r[1] for r in rows] == ["isis"]
+
+
+def test_as_of_seq_zero_is_the_empty_log():
+    assert timeline("--as-of-seq", "0") == []
+
+
+def test_jsonl_and_parquet_carry_the_same_rows(tmp_path):
+    done = tadmur("timeline", "--site", "palmyra", "--format", "jsonl")
+    jsonl = [json.loads(line) for line in done.stdout.splitlines()]
+    out = tmp_path / "palmyra.parquet"
+    assert tadmur("timeline", "--site", "palmyra", "--format", "parquet", "--out", str(out)).returncode == 0
+    parquet = pl.read_parquet(out)
+    assert [r["controller"] for r in jsonl] == parquet["controller"].to_list()
+    assert parquet.columns == COLUMNS.split(",")
+
+
+def test_an_unknown_site_id_is_refused_with_a_hint():
+    done = tadmur("timeline", "--site", "tadmor")
+    assert done.returncode == 2
+    assert "unknown site id 'tadmor'" in done.stderr and "Hint:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_impossible_date_is_refused_by_the_argument_parser():
+    done = tadmur("timeline", "--known-by", "2016-02-30")
+    assert done.returncode == 2 and "expected a date YYYY-MM-DD, found '2016-02-30'" in done.stderr
+
+
+def test_parquet_to_stdout_is_refused_with_a_hint():
+    done = tadmur("timeline", "--format", "parquet")
+    assert done.returncode == 2 and "add --out FILE.parquet" in done.stderr
