@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_core(sub)
-    for module in ("engine.extract.commands", "engine.chart_commands"):
+    for module in ("engine.extract.commands", "engine.chart_commands", "engine.scale.commands"):
         _register_optional(module, sub)
     return parser
 

@@ -14,6 +14,13 @@ The semantics, per site in valid-time order:
 3. These markers, sorted by window, give a state per site (holder, contested, besieged);
    runs of equal (controller, status) are the **intervals**, and each ends where the
    next begins. A change of holder is a **swing** row.
+
+How it stays fast (the same rules, cheaper machinery): names become integer codes once
+(sites and actors coded in lexical order, so sorting codes sorts names; dates as day
+numbers); every sort is on integers; "within the same site" is a comparison with the
+row where the site's block begins, not a window partitioned by site; claims are
+numbered in log order, so each list of claim ids comes out in log order from one stable
+sort, built once at the end.
 """
 
 from __future__ import annotations
@@ -26,9 +33,12 @@ import polars as pl
 from engine.domain.claims import resolve_claims
 from engine.domain.policy import Policy
 from engine.domain.schema import CLAIMS, INTERVALS, SNAPSHOT, SWINGS, enforce_schema
-from engine.domain.vocabulary import TRANSITION_KINDS
 
-_MARKER_ORDER = ["swing", "contest", "siege_on", "siege_off"]
+_SWING, _CONTEST, _SIEGE_ON, _SIEGE_OFF = range(4)
+#: kind -> marker it raises (transitions are clustered first); attacked raises none
+_KIND_MARKER = {"captured": _SWING, "withdrew": _SWING, "partial": _CONTEST,
+                "besieged": _SIEGE_ON, "siege_broken": _SIEGE_OFF}
+_STATUSES = ["held", "contested", "besieged", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -68,154 +78,236 @@ def replay(claim_events: pl.DataFrame, policy: Policy | None = None) -> Timeline
 def timelines_from_claims(claims: pl.DataFrame, policy: Policy | None = None) -> Timelines:
     """The timeline part of :func:`replay`, for claims already resolved (one per claim)."""
     claims = enforce_schema(claims, CLAIMS, "claims")
-    states = _states(_markers(claims))
+    if not claims["seq"].is_sorted():
+        claims = claims.sort("seq")
+    codes = _Codes.of(claims)
+    markers, claim_marker = _markers(codes)
+    states = _states(markers, codes.unknown)
     return Timelines(
         claims=claims,
-        intervals=_intervals(states, claims),
-        swings=_swings(states, claims),
+        intervals=_intervals(states, claim_marker, codes),
+        swings=_swings(states, claim_marker, codes),
         policy=policy or Policy(),
     )
 
 
-def _markers(claims: pl.DataFrame) -> pl.DataFrame:
-    """One row per state change candidate: swing/contest clusters, partials, sieges."""
-    transitions = (
-        claims.filter(pl.col("kind").is_in(TRANSITION_KINDS))
-        .sort("site_id", "valid_from", "valid_to", "seq")
-        .with_columns(
-            reach=pl.col("valid_to").cum_max().shift(1).over("site_id")
+@dataclass(frozen=True)
+class _Codes:
+    """The claims as integer columns, and the dictionaries back to names."""
+
+    frame: pl.DataFrame  # row, site, marker_kind, gainer, loser, start, end, seq
+    claims: pl.DataFrame
+    sites: pl.Series  # code -> site_id, sorted
+    actors: pl.Series  # code -> actor, sorted, always holding "unknown"
+    unknown: int
+
+    @staticmethod
+    def of(claims: pl.DataFrame) -> _Codes:
+        sites = claims["site_id"].unique().drop_nulls().sort()
+        actors = (pl.concat([claims["gainer"].unique(), claims["loser"].unique(),
+                             pl.Series(["unknown"])])
+                  .drop_nulls().unique().sort())
+        frame = claims.select(
+            row=pl.int_range(pl.len(), dtype=pl.Int64),
+            site=pl.col("site_id").cast(pl.Enum(sites)).to_physical().cast(pl.Int64),
+            marker_kind=pl.col("kind").replace_strict(_KIND_MARKER, default=None,
+                                                      return_dtype=pl.Int8),
+            gainer=pl.col("gainer").cast(pl.Enum(actors)).to_physical().cast(pl.Int32),
+            loser=pl.col("loser").cast(pl.Enum(actors)).to_physical().cast(pl.Int32),
+            start=pl.col("valid_from").to_physical().cast(pl.Int64),
+            end=pl.col("valid_to").to_physical().cast(pl.Int64),
+            seq="seq",
         )
-        .with_columns(
-            cluster=(pl.col("reach").is_null() | (pl.col("valid_from") > pl.col("reach"))).cum_sum()
-        )
+        return _Codes(frame, claims, sites, actors, actors.index_of("unknown"))
+
+    def site_names(self, codes: pl.Expr) -> pl.Expr:
+        return codes.cast(pl.UInt32).cast(pl.Enum(self.sites)).cast(pl.String)
+
+    def actor_names(self, codes: pl.Expr) -> pl.Expr:
+        return codes.cast(pl.UInt32).cast(pl.Enum(self.actors)).cast(pl.String)
+
+
+def _first_in_block(key: pl.Expr) -> pl.Expr:
+    """True on the first row of each run of equal ``key`` (a sorted frame's blocks)."""
+    return (key != key.shift(1)).fill_null(True)
+
+
+def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
+    """State change candidates (swing/contest clusters, partials, sieges) in replay order,
+    and for each claim (by row) the id of the marker it supports (null: none)."""
+    frame, unknown = codes.frame, codes.unknown
+    site = pl.col("site")
+    transitions = frame.filter(pl.col("marker_kind") == _SWING).sort("site", "start", "end", "seq")
+    # A cluster begins where a window starts after every earlier window of its site has
+    # ended. Packing the site above the day makes one running max restart at each site.
+    packed_end = site * (1 << 32) + (pl.col("end") + (1 << 31))
+    packed_start = site * (1 << 32) + (pl.col("start") + (1 << 31))
+    transitions = transitions.with_columns(
+        marker=(_first_in_block(site) | (packed_start > packed_end.cum_max().shift(1)))
+        .cum_sum().cast(pl.Int64) - 1
     )
-    known = pl.col("gainer").filter(pl.col("gainer") != "unknown")
-    clusters = transitions.group_by("site_id", "cluster").agg(
-        n_known=known.n_unique(),
-        target=known.min(),
+    known = pl.col("gainer").filter(pl.col("gainer") != unknown)
+    clusters = transitions.group_by("marker", maintain_order=True).agg(
+        site=site.first(),
+        known_min=known.min(),
+        known_max=known.max(),
         loser_hint=pl.col("loser").filter(pl.col("loser") != pl.col("gainer")).min(),
-        lo_from=pl.col("valid_from").min(),
-        hi_from=pl.col("valid_from").max(),
-        lo_to=pl.col("valid_to").min(),
-        hi_to=pl.col("valid_to").max(),
+        lo_from=pl.col("start").first(),
+        hi_from=pl.col("start").last(),
+        lo_to=pl.col("end").min(),
+        hi_to=pl.col("end").max(),
         order_seq=pl.col("seq").min(),
-        claim_ids=pl.col("claim_id").sort_by("seq"),
     )
     agree = pl.col("hi_from") <= pl.col("lo_to")
+    contest = pl.col("known_min") != pl.col("known_max")
     swings_and_contests = clusters.select(
-        "site_id",
-        marker=pl.when(pl.col("n_known") > 1).then(pl.lit("contest")).otherwise(pl.lit("swing")),
-        controller=pl.when(pl.col("n_known") > 1)
-        .then(pl.lit(None, pl.String))
-        .otherwise(pl.col("target").fill_null("unknown")),
+        "marker",
+        "site",
+        kind=pl.when(contest).then(pl.lit(_CONTEST, pl.Int8)).otherwise(pl.lit(_SWING, pl.Int8)),
+        controller=pl.when(contest).then(pl.lit(None, pl.Int32))
+        .otherwise(pl.col("known_min").fill_null(unknown)),
         loser_hint="loser_hint",
         start_earliest=pl.when(agree).then("hi_from").otherwise("lo_from"),
         start_latest=pl.when(agree).then("lo_to").otherwise("hi_to"),
         order_seq="order_seq",
-        claim_ids="claim_ids",
     )
-    singles = claims.filter(pl.col("kind").is_in(["partial", "besieged", "siege_broken"])).select(
-        "site_id",
-        marker=pl.col("kind").replace_strict(
-            {"partial": "contest", "besieged": "siege_on", "siege_broken": "siege_off"},
-            return_dtype=pl.String,
-        ),
-        controller=pl.lit(None, pl.String),
-        loser_hint=pl.lit(None, pl.String),
-        start_earliest="valid_from",
-        start_latest="valid_to",
+    singles = frame.filter(pl.col("marker_kind") > _SWING).select(
+        marker=pl.int_range(clusters.height, clusters.height + pl.len(), dtype=pl.Int64),
+        site="site",
+        kind="marker_kind",
+        controller=pl.lit(None, pl.Int32),
+        loser_hint=pl.lit(None, pl.Int32),
+        start_earliest="start",
+        start_latest="end",
         order_seq="seq",
-        claim_ids=pl.concat_list("claim_id"),
+        row="row",
     )
-    return pl.concat([swings_and_contests, singles]).sort(
-        "site_id", "start_earliest", "start_latest", "order_seq",
-        pl.col("marker").cast(pl.Enum(_MARKER_ORDER)),
+    claim_marker = (
+        pl.Series("marker", [None], dtype=pl.Int64).extend_constant(None, frame.height - 1)
+        .scatter(transitions["row"], transitions["marker"])
+        .scatter(singles["row"], singles["marker"])
+    ) if frame.height else pl.Series("marker", [], dtype=pl.Int64)
+    # distinct markers have distinct order_seq (distinct claims), which settles every tie
+    markers = pl.concat([swings_and_contests, singles.drop("row")]).sort(
+        "site", "start_earliest", "start_latest", "order_seq")
+    return markers, claim_marker
+
+
+def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
+    """The state after each marker (holder, contested, besieged -> controller, status),
+    and the run of equal (site, controller, status) it belongs to."""
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+
+    def last_row_of(kind: int) -> pl.Expr:  # -1: none yet in this site
+        last = pl.when(pl.col("kind") == kind).then(row).forward_fill()
+        return pl.when(last >= pl.col("site_start")).then(last).otherwise(-1)
+
+    holder = pl.col("holder")
+    status = (
+        pl.when(pl.col("last_contest") > pl.col("last_swing")).then(1)
+        .when(pl.col("last_siege_on") > pl.max_horizontal("last_siege_off", "last_swing"))
+        .then(2)
+        .when(holder.fill_null(unknown) == unknown).then(3)
+        .otherwise(0)
     )
-
-
-def _states(markers: pl.DataFrame) -> pl.DataFrame:
-    """The state after each marker: holder, contested, besieged -> controller, status."""
-    row = pl.int_range(pl.len())
-
-    def last_row_where(condition: pl.Expr) -> pl.Expr:
-        return pl.when(condition).then(row).otherwise(None).forward_fill().over("site_id").fill_null(-1)
-
-    marker = pl.col("marker")
     return (
         markers.with_columns(
-            holder=pl.col("controller").forward_fill().over("site_id"),
-            last_swing=last_row_where(marker == "swing"),
-            last_contest=last_row_where(marker == "contest"),
-            last_siege_on=last_row_where(marker == "siege_on"),
-            last_siege_off=last_row_where(marker == "siege_off"),
+            site_start=pl.when(_first_in_block(pl.col("site"))).then(row).forward_fill())
+        .with_columns(
+            last_swing=last_row_of(_SWING),
+            last_contest=last_row_of(_CONTEST),
+            last_siege_on=last_row_of(_SIEGE_ON),
+            last_siege_off=last_row_of(_SIEGE_OFF),
         )
         .with_columns(
-            previous_holder=pl.col("holder").shift(1).over("site_id"),
-            controller=pl.col("holder").fill_null("unknown"),
-            status=pl.when(pl.col("last_contest") > pl.col("last_swing"))
-            .then(pl.lit("contested"))
-            .when(pl.col("last_siege_on") > pl.max_horizontal("last_siege_off", "last_swing"))
-            .then(pl.lit("besieged"))
-            .when(pl.col("holder").fill_null("unknown") == "unknown")
-            .then(pl.lit("unknown"))
-            .otherwise(pl.lit("held")),
+            holder=pl.when(pl.col("last_swing") >= 0)
+            .then(pl.col("controller").gather(pl.col("last_swing").clip(0)))
         )
-        .with_columns(run=pl.struct("site_id", "controller", "status").rle_id())
+        .with_columns(
+            previous_holder=pl.when(row > pl.col("site_start")).then(holder.shift(1)),
+            state_controller=holder.fill_null(unknown),
+            status=status.cast(pl.Int64),
+        )
+        .with_columns(
+            run=_first_in_block(
+                pl.col("site") * (1 << 32) + pl.col("state_controller").cast(pl.Int64) * 4
+                + pl.col("status")
+            ).cum_sum().cast(pl.Int64) - 1
+        )
     )
 
 
-def _intervals(states: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
-    runs = states.group_by("run", maintain_order=True).agg(
-        pl.col("site_id", "controller", "status", "start_earliest", "start_latest").first(),
-        claim_ids=pl.col("claim_ids").list.explode(keep_nulls=False, empty_as_null=False),
-    )
+def _claims_by(group: pl.Series, claim_marker: pl.Series, markers: pl.DataFrame,
+               codes: _Codes) -> pl.DataFrame:
+    """The claims of each group of markers (``group`` per sorted marker, null: none),
+    grouped in log order: group, claim_ids, claimant."""
+    by_marker = (pl.Series([None], dtype=pl.Int64).extend_constant(None, markers.height - 1)
+                 .scatter(markers["marker"], group))
+    claims = pl.DataFrame({
+        "group": by_marker.gather(claim_marker),
+        "claim_id": codes.claims["claim_id"],
+        "claimant": codes.claims["claimant"],
+    })
+    return claims.filter(pl.col("group").is_not_null()).sort("group", maintain_order=True)
+
+
+def _intervals(states: pl.DataFrame, claim_marker: pl.Series, codes: _Codes) -> pl.DataFrame:
+    if states.height == 0:
+        return enforce_schema(pl.DataFrame(schema=_schema(INTERVALS)), INTERVALS, "intervals")
     support = (
-        runs.select("run", "claim_ids")
-        .explode("claim_ids")
-        .join(claims.select(pl.col("claim_id").alias("claim_ids"), "seq", "claimant"),
-              on="claim_ids", how="left")
-        .sort("run", "seq")
-        .group_by("run", maintain_order=True)
+        _claims_by(states["run"], claim_marker, states, codes)
+        .group_by("group", maintain_order=True)
         .agg(
-            claim_ids=pl.col("claim_ids"),
+            claim_ids="claim_id",
             n_claims=pl.len().cast(pl.UInt32),
             n_claimants=pl.col("claimant").n_unique().cast(pl.UInt32),
         )
     )
-    intervals = (
-        runs.drop("claim_ids")
-        .join(support, on="run", how="left", maintain_order="left")
-        .with_columns(
-            end_earliest=pl.col("start_earliest").shift(-1).over("site_id"),
-            end_latest=pl.col("start_latest").shift(-1).over("site_id"),
-        )
-    )
+    runs = states.filter(_first_in_block(pl.col("run")))
+    same_site_next = pl.col("site").shift(-1) == pl.col("site")
+    intervals = runs.select(
+        site_id=codes.sites.gather(runs["site"]),
+        controller=codes.actors.gather(runs["state_controller"]),
+        status=pl.Series(_STATUSES).gather(runs["status"]),
+        start_earliest=pl.col("start_earliest").cast(pl.Date),
+        start_latest=pl.col("start_latest").cast(pl.Date),
+        end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)).cast(pl.Date),
+        end_latest=pl.when(same_site_next).then(pl.col("start_latest").shift(-1)).cast(pl.Date),
+    ).hstack(support.drop("group"))
     return enforce_schema(intervals, INTERVALS, "intervals")
 
 
-def _swings(states: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
-    changed = (pl.col("marker") == "swing") & (
+def _swings(states: pl.DataFrame, claim_marker: pl.Series, codes: _Codes) -> pl.DataFrame:
+    changed = (pl.col("kind") == _SWING) & (
         pl.col("previous_holder").is_null() | (pl.col("previous_holder") != pl.col("holder"))
     )
-    swings = states.filter(changed).select(
-        "site_id",
-        from_controller=pl.coalesce("previous_holder", "loser_hint"),
-        to_controller="holder",
-        window_start="start_earliest",
-        window_end="start_latest",
-        claim_ids="claim_ids",
-        n_claims=pl.col("claim_ids").list.len().cast(pl.UInt32),
-        swing=pl.int_range(pl.len()),
+    if states.height == 0:
+        return enforce_schema(pl.DataFrame(schema=_schema(SWINGS)), SWINGS, "swings")
+    number = states.select(
+        pl.when(changed).then(changed.cum_sum().cast(pl.Int64) - 1)).to_series()
+    support = (
+        _claims_by(number, claim_marker, states, codes)
+        .group_by("group", maintain_order=True)
+        .agg(
+            claim_ids="claim_id",
+            n_claims=pl.len().cast(pl.UInt32),
+            claimants=pl.col("claimant").unique().sort(),
+        )
     )
-    claimants = (
-        swings.select("swing", claim_id="claim_ids")
-        .explode("claim_id")
-        .join(claims.select("claim_id", "claimant"), on="claim_id", how="left")
-        .group_by("swing")
-        .agg(claimants=pl.col("claimant").unique().sort())
-    )
-    swings = swings.join(claimants, on="swing", how="left", maintain_order="left")
+    rows = states.filter(changed)
+    swings = rows.select(
+        site_id=codes.sites.gather(rows["site"]),
+        from_controller=codes.actors.gather(
+            rows.select(pl.coalesce("previous_holder", "loser_hint")).to_series()),
+        to_controller=codes.actors.gather(rows["holder"]),
+        window_start=pl.col("start_earliest").cast(pl.Date),
+        window_end=pl.col("start_latest").cast(pl.Date),
+    ).hstack(support.drop("group"))
     return enforce_schema(swings, SWINGS, "swings")
+
+
+def _schema(columns) -> dict:
+    return {name: dtype for name, (dtype, _doc) in columns.items()}
 
 
 def snapshot(intervals: pl.DataFrame, day: dt.date) -> pl.DataFrame:

@@ -1,0 +1,59 @@
+"""``tadmur chart``: a site's or region's timeline, Palmyra's swings or a map, written
+as a self-contained offline HTML, an SVG or a PNG.
+
+Registered by ``engine.cli`` through :func:`register`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine.commands import add_log_argument, add_policy_arguments, policy_from_args, report_repairs
+from engine.domain.errors import TadmurError
+
+FORMATS = (".html", ".svg", ".png")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``chart SITE_OR_REGION --out FILE.{html,svg,png}`` and its policy options."""
+    from engine.cli import parse_day
+
+    p = subparsers.add_parser(
+        "chart",
+        help="draw a timeline (palmyra: the swings showcase) or a map to HTML, SVG or PNG",
+        description=(
+            "Draw who held SITE_OR_REGION over time (a site id, a region id such as "
+            "palmyra_area, or 'all'; 'palmyra' draws the swings showcase), or with --on a "
+            "map of control on that day. The subtitle names the log seq, hash and policy, "
+            "so the same command on the same log gives the same chart."
+        ),
+    )
+    p.add_argument("target", metavar="SITE_OR_REGION", help="site id, region id or 'all'")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="output file: .html (self-contained, offline), .svg or .png")
+    p.add_argument("--on", type=parse_day, metavar="YYYY-MM-DD",
+                   help="draw a map of control on this day instead of a timeline")
+    add_policy_arguments(p)
+    add_log_argument(p)
+    p.set_defaults(func=run_chart)
+
+
+def run_chart(args: argparse.Namespace) -> int:
+    """Replay the log under the policy the options describe and save the chart."""
+    from engine.charts import chart_for, save_chart, sites_for
+    from engine.project import replay_log
+
+    if args.out.suffix.lower() not in FORMATS:
+        raise TadmurError(
+            f"cannot write a chart as {args.out.suffix or 'a file without suffix'!r}",
+            where=f"--out {args.out}",
+            hint="use a file name ending in .html, .svg or .png",
+        )
+    sites_for(args.target)  # refuse an unknown target before reading the log
+    replayed = replay_log(policy_from_args(args), args.log)
+    report_repairs(replayed.repairs)
+    path = save_chart(chart_for(replayed, args.target, on=args.on), args.out)
+    print(f"wrote {path} ({replayed.caption()})", file=sys.stderr)
+    return 0

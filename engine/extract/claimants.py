@@ -1,0 +1,104 @@
+"""Who asserts a claim: per sentence, including attribution after the clause.
+
+A claimant named in a sentence is its source when it is introduced by an
+attribution word ("بحسب", "وفق") or sits by a verb of saying ("قالت وكالة أعماق
+إن…"). A trigger takes the nearest such claimant, looking forward only until the
+next event word; otherwise the outlet speaks in its own voice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.extract import lexicon as lx
+from engine.extract.normalise import fold_pattern
+from engine.extract.scan import WordGate, Words
+
+_CUE = re.compile(
+    r"(?<!\w)[وف]?(?:لل|[لب])?(?:"
+    + "|".join(f"(?P<c{i}>{fold_pattern(p)})" for i, (p, _) in enumerate(lx.CLAIMANT_CUES))
+    + f"|(?P<ana>{lx.CLAIMANT_ANAPHORA})"
+    + r")(?!\w)"
+)
+_SPEECH = re.compile(lx.SPEECH_VERB)
+_GATE = WordGate(lx.CLAIMANT_FIRST_WORDS)
+_ATTRIBUTION = re.compile(lx.ATTRIBUTION_BEFORE)
+_AGENCIES = ("amaq", "sana", "russian_mod", "syrian_tv", "other_outlet", "sohr")
+
+
+@dataclass(frozen=True)
+class ClaimantMarker:
+    """A claimant named in folded text and whether it introduces a report."""
+
+    start: int
+    end: int
+    claimant: str
+    attributes: bool
+    anaphoric: bool
+    forward: bool = False
+
+
+def find_claimants(text: str, words: Words | None = None) -> list[ClaimantMarker]:
+    """Claimant markers of folded ``text``; "الوكالة"/"حسب قولها" point to the last named.
+
+    >>> from engine.extract.normalise import fold_text
+    >>> [(m.claimant, m.attributes) for m in find_claimants(fold_text("سيطر التنظيم بحسب وكالة أعماق"))]
+    [('amaq', True)]
+    """
+    out: list[ClaimantMarker] = []
+    last_named: list[str] = []
+    for m in _GATE.finditer(_CUE, text, words):
+        before = text[max(0, m.start() - 25):m.start()]
+        after = text[m.end():m.end() + 25]
+        if m.group("ana"):
+            agency = "الوكاله" in m.group("ana")
+            pool = [c for c in last_named if c in _AGENCIES] if agency else last_named
+            if not pool:
+                continue
+            claimant, anaphoric = pool[-1], True
+        else:
+            index = next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("c") and v)
+            claimant, anaphoric = lx.CLAIMANT_CUES[index][1], False
+            last_named.append(claimant)
+        attributes = bool(
+            _ATTRIBUTION.search(before)
+            or _SPEECH.search(before[-15:])
+            or _SPEECH.match(after.lstrip(" ،,"))
+            or "حسب" in m.group()
+            or "بحسب" in m.group()
+        )
+        ahead = re.split(r"[.!?؟\n]", text[m.end():m.end() + 40], maxsplit=1)[0]
+        forward = bool(re.search(r"(?<!\w)[وف]?(?:ان|انه|انها|بان|بانه|فان|فانه|عن)(?!\w)|:", ahead))
+        out.append(ClaimantMarker(m.start(), m.end(), claimant, attributes, anaphoric, forward))
+    return out
+
+
+def claimant_for(
+    markers: list[ClaimantMarker],
+    sentence: tuple[int, int],
+    trigger: tuple[int, int],
+    next_event: int,
+) -> ClaimantMarker | None:
+    """The marker that asserts an event at ``trigger`` in ``sentence``, if any.
+
+    Args:
+        markers: all markers of the article.
+        sentence: the sentence span.
+        trigger: the trigger span.
+        next_event: start of the next event word in the sentence (attribution after
+            a later event belongs to that event).
+    """
+    best: tuple[int, ClaimantMarker] | None = None
+    for m in markers:
+        if not (sentence[0] <= m.start < sentence[1]) or not m.attributes:
+            continue
+        if m.end <= trigger[0]:
+            distance = trigger[0] - m.end
+        elif m.start >= trigger[1] and m.start < next_event and not m.forward:
+            distance = m.start - trigger[1]
+        else:
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, m)
+    return best[1] if best else None

@@ -1,0 +1,136 @@
+"""The extraction subcommands of ``tadmur``: extract, eval, ingest, review.
+
+``register(subparsers)`` adds them to the main parser; each handler takes the
+parsed arguments and returns the exit code. Errors of the Tadmur family are
+printed as one line on stderr (exit 2), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.domain.errors import TadmurError
+from engine.extract.articles import load_articles, parse_published, read_text, why_empty
+from engine.extract.evaluate import format_scores, normalise_gold, score
+from engine.extract.pipeline import extract_claims
+
+#: The fields of one ``tadmur extract`` output line, in order (a stable contract).
+CLAIM_FIELDS = (
+    "doc_id", "site_id", "site_name", "mention", "mention_start", "mention_end", "kind", "gainer",
+    "loser", "date_from", "date_to", "claimant", "denied", "evidence", "evidence_start",
+    "evidence_end", "confidence",
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``extract``, ``eval``, ``ingest`` and ``review`` to ``tadmur``'s subparsers."""
+    p = subparsers.add_parser("extract", help="Arabic article -> candidate claims (JSON lines)")
+    p.add_argument("file", type=Path, help="UTF-8 text of one article")
+    p.add_argument("--published", required=True, help="publication date YYYY-MM-DD")
+    p.add_argument("--doc-id", default=None, help="document id (default: the file name)")
+    p.add_argument("--attacks", action="store_true", help="also emit 'attacked' claims")
+    p.set_defaults(func=_guarded(run_extract))
+
+    p = subparsers.add_parser("eval", help="precision/recall of extraction against a gold JSONL")
+    p.add_argument("gold", type=Path, help="gold claims, one JSON object per line")
+    p.add_argument("--articles", type=Path, required=True,
+                   help="directory with the .txt files and metadata.csv, or a JSONL of articles")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.set_defaults(func=_guarded(run_eval))
+
+    from engine.extract import review  # the store is only needed by these two
+
+    review.register(subparsers, _guarded)
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except TadmurError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def default_doc_id(path: Path) -> str:
+    """A slug from a file name: ``000_0960f390a84c1c5e.txt`` -> ``000_0960f390a84c1c5e``.
+
+    >>> default_doc_id(Path("Seed 000.TXT"))
+    'seed-000'
+    """
+    import re
+
+    slug = re.sub(r"[^a-z0-9_\-]+", "-", path.stem.lower()).strip("-_")
+    return slug[:80] or "doc"
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """``tadmur extract FILE --published D``: claims on stdout, unresolved places on stderr."""
+    published = parse_published(args.published, "--published")
+    text = read_text(args.file)
+    doc_id = args.doc_id or default_doc_id(args.file)
+    reason = why_empty(text)
+    if reason:
+        print(f"no claims: {reason} ({args.file})", file=sys.stderr)
+        return 0
+    kinds = None
+    if args.attacks:
+        from engine.extract.pipeline import DEFAULT_KINDS
+
+        kinds = DEFAULT_KINDS | {"attacked"}
+    result = extract_claims(text, published, doc_id, **({"kinds": kinds} if kinds else {}))
+    out = sys.stdout
+    for claim in result.claims:
+        out.write(json.dumps({k: claim[k] for k in CLAIM_FIELDS}, ensure_ascii=False) + "\n")
+    for note in result.unresolved:
+        print(f"unresolved place: {note} ({args.file})", file=sys.stderr)
+    for note in result.warnings:
+        print(f"warning: {note} ({args.file})", file=sys.stderr)
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """``tadmur eval GOLD --articles DIR_OR_JSONL``: scores per field and overall."""
+    gold_rows = _read_gold(args.gold)
+    articles = load_articles(args.articles)
+    wanted = {g["doc_id"] for g in gold_rows}
+    missing = wanted - {a.doc_id for a in articles}
+    if missing:
+        print(f"warning: no article for gold documents {sorted(missing)}", file=sys.stderr)
+    predicted = []
+    for article in articles:
+        if article.doc_id in wanted:
+            predicted.extend(extract_claims(article.text, article.published, article.doc_id).claims)
+    scores = score(predicted, gold_rows)
+    if args.json:
+        print(json.dumps({name: {"precision": s.precision, "recall": s.recall, "f1": s.f1,
+                                 "matched": s.matched, "predicted": s.predicted, "gold": s.gold}
+                          for name, s in scores.items()}, indent=2))
+    else:
+        print(format_scores(scores))
+    return 0
+
+
+def _read_gold(path: Path) -> list[dict]:
+    from engine.extract.articles import ArticleError
+
+    if not path.is_file():
+        raise ArticleError("gold file not found", where=str(path), hint="pass a JSONL of gold claims")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(normalise_gold(json.loads(line)))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ArticleError(f"bad gold line ({exc.__class__.__name__}: {exc})",
+                               where=f"{path}, line {n}",
+                               hint="each line needs doc_id, site (or site_id), kind, actor (or gainer), "
+                                    "date_from, date_to") from None
+    return rows

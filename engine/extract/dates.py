@@ -1,0 +1,229 @@
+"""Date expressions in folded Arabic text, resolved to windows against the publication date.
+
+Reports date events relative to the day they were published ("أمس", "الخميس الفائت",
+"آذار الماضي"). Each expression becomes a window ``[date_from, date_to]``, never a
+point pretending to be exact; a weekday that contradicts its day of month is
+flagged, not guessed away.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from engine.extract.normalise import fold_pattern
+from engine.extract.scan import WordGate, Words
+
+_MONTHS = {
+    1: "كانون الثاني|يناير|جانفي", 2: "شباط|فبراير|فيفري", 3: "آذار|أذار|مارس",
+    4: "نيسان|أبريل|ابريل|أفريل", 5: "أيار|مايو|ماي", 6: "حزيران|يونيو|يونيه|جوان",
+    7: "تموز|يوليو|يوليه|جويلية", 8: "آب|أغسطس|اغسطس|أوت", 9: "أيلول|سبتمبر",
+    10: "تشرين الأول|أكتوبر|اكتوبر", 11: "تشرين الثاني|نوفمبر", 12: "كانون الأول|ديسمبر",
+}
+#: folded month name → month number
+MONTH_NUMBER = {
+    fold_pattern(name): number for number, names in _MONTHS.items() for name in names.split("|")
+}
+#: folded weekday name → Python weekday (Monday = 0)
+WEEKDAY_NUMBER = {
+    fold_pattern(name): number for number, name in enumerate(
+        ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"))
+}
+_NUMBER_WORDS = {"يومين": 2, "ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "عشره": 10}
+
+_M = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
+_WD = "|".join(WEEKDAY_NUMBER)
+_PART = r"(?:صباح|مساء|ظهر|عصر|ليل|ليله|فجر|منتصف\s+ليل)"
+_REL = r"(?:الماضي|الفائت|المنصرم|المنقضي|السابق)"
+
+_PATTERNS = [
+    ("absolute", fold_pattern(
+        rf"(?:(?:يوم\s+)?(?P<wd>{_WD})\s*،?\s*)?(?:(?P<qual>نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط)\s+)?"
+        rf"(?:شهر\s+)?(?:(?:ال)?(?P<day>[0-3]?\d)\s*(?:من\s+)?(?:شهر\s+)?)?"
+        rf"(?P<months>(?:{_M})(?:\s*[/\-–(،,]?\s*(?:{_M})){{0,2}})(?:\s*\))?"
+        rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<year>(?:19|20)\d\d)(?!\d))?"
+        rf"(?:\s+(?:من\s+)?(?P<yrel>(?:ال)?عام\s+(?:الحالي|الجاري|الماضي|الفائت)|(?:ال)?سنه\s+(?:الحاليه|الماضيه)))?"
+        rf"(?:\s+(?P<rel>{_REL}|الحالي|الجاري))?"
+    )),
+    ("yesterday", fold_pattern(
+        rf"(?:(?P<part>{_PART})\s+)?(?:يوم\s+)?(?P<ago>اول\s+(?:من\s+)?امس|امس|الامس|البارحه)"
+        rf"(?:\s+(?P<wd>{_WD}))?"
+    )),
+    ("today", fold_pattern(rf"(?:(?:{_PART})\s+)?(?:اليوم|الليله\s+الماضيه|هذا\s+اليوم)(?:\s+(?P<wd>{_WD}))?")),
+    ("days_ago", fold_pattern(
+        r"(?:قبل|منذ)\s+(?:نحو\s+|حوالي\s+)?(?P<n>يومين|\d{1,2}\s+(?:ايام|يوما)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+ايام|"
+        r"ايام|اسبوع|اسبوعين|يوم)(?!\w)"
+    )),
+    ("last_week", fold_pattern(rf"الاسبوع\s+{_REL}")),
+    ("last_month", fold_pattern(rf"الشهر\s+{_REL}")),
+    ("part_of_year", fold_pattern(
+        r"(?P<qual>مطلع|بدايه|اوائل|نهايه|اواخر|منتصف|اواسط)\s+(?:(?:ال)?عام|(?:ال)?سنه)\s+"
+        r"(?:(?P<year>(?:19|20)\d\d)|(?P<rel>الحالي|الجاري|الماضي|الفائت|المنصرم|الحاليه|الماضيه))"
+    )),
+    ("last_year", fold_pattern(rf"(?:العام|السنه)\s+(?:{_REL}|الماضيه)")),
+    ("weekday", fold_pattern(rf"(?:يوم\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}|المقبل|القادم))?(?!\s*\d)")),
+    ("year", fold_pattern(r"(?:في\s+)?(?:(?:ال)?عام|سنه)\s+(?P<year>(?:19|20)\d\d)(?!\d)")),
+]
+# A date may follow a glued conjunction or preposition ("وأمس", "بتاريخ") but not a letter.
+_FINDER = re.compile(
+    r"(?:(?<!\w)|(?<=(?<!\w)[وفب]))(?:"
+    + "|".join(f"(?P<{name}>{p.replace('(?P<', f'(?P<{name}_')})" for name, p in _PATTERNS)
+    + r")(?!\w)"
+)
+
+
+# First words of every pattern above (the scan tries the patterns only after these).
+_GATE = WordGate(
+    "|".join(sorted({name.split()[0] for name in MONTH_NUMBER} | set(WEEKDAY_NUMBER), key=len, reverse=True))
+    + "|" + fold_pattern(r"يوم|شهر|نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط|صباح|مساء|ظهر|عصر|ليل|"
+                         r"ليله|فجر|اول|امس|الامس|البارحه|اليوم|الليله|هذا|قبل|منذ|الاسبوع|الشهر|العام|"
+                         r"السنه|في|عام|سنه|(?:ال)?[0-3]?\d(?!\d)")
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A resolved date expression.
+
+    Attributes:
+        start: folded offset where the expression starts.
+        end: folded offset after it.
+        date_from: first day of the window.
+        date_to: last day of the window.
+        precision: ``day``, ``days``, ``week``, ``month`` or ``year``.
+        warnings: problems found (a weekday that contradicts the date...).
+    """
+
+    start: int
+    end: int
+    date_from: dt.date
+    date_to: dt.date
+    precision: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+def find_dates(text: str, published: dt.date, words: Words | None = None) -> list[DateMention]:
+    """All date expressions of folded ``text``, resolved against ``published``.
+
+    >>> [(d.date_from.isoformat(), d.date_to.isoformat()) for d in
+    ...  find_dates("سيطر امس علي المدينه في اذار مارس الماضي", dt.date(2016, 12, 12))]
+    [('2016-12-11', '2016-12-11'), ('2016-03-01', '2016-03-31')]
+    """
+    found = []
+    for match in _GATE.finditer(_FINDER, text, words):
+        start, end = match.span()
+        kind = match.lastgroup
+        groups = {k[len(kind) + 1:]: v for k, v in match.groupdict().items()
+                  if k.startswith(kind + "_") and v is not None}
+        resolved = _resolve(kind, groups, published)
+        if resolved:
+            found.append(DateMention(start, end, *resolved))
+    return found
+
+
+def _resolve(kind: str, g: dict[str, str], pub: dt.date):
+    day = dt.timedelta(days=1)
+    if kind == "absolute":
+        return _absolute(g, pub)
+    if kind == "yesterday":
+        back = 2 if g["ago"].startswith("اول") else 1
+        date = pub - back * day
+        warnings = _check_weekday(g.get("wd"), date)
+        if warnings:
+            # A quoted source counts days from its own statement: keep both readings.
+            named = pub - ((pub.weekday() - WEEKDAY_NUMBER[g["wd"]]) % 7 or 7) * day
+            return min(named, date), max(named, date), "days", warnings
+        return date, date, "day", warnings
+    if kind == "today":
+        return pub, pub, "day", _check_weekday(g.get("wd"), pub)
+    if kind == "days_ago":
+        n = g["n"]
+        if n.startswith("اسبوعين"):
+            return pub - 16 * day, pub - 12 * day, "days", ()
+        if n.startswith("اسبوع"):
+            return pub - 9 * day, pub - 5 * day, "days", ()
+        if n in ("ايام",):
+            return pub - 7 * day, pub - 2 * day, "days", ()
+        if n == "يوم":
+            return pub - day, pub - day, "day", ()
+        count = _NUMBER_WORDS.get(n.split()[0]) or int(re.match(r"\d+", n).group())
+        return pub - (count + 1) * day, pub - max(count - 1, 0) * day, "days", ()
+    if kind == "last_week":
+        monday = pub - (pub.weekday() + 7) * day
+        return monday, monday + 6 * day, "week", ()
+    if kind == "last_month":
+        last = pub.replace(day=1) - day
+        return last.replace(day=1), last, "month", ()
+    if kind == "last_year":
+        return dt.date(pub.year - 1, 1, 1), dt.date(pub.year - 1, 12, 31), "year", ()
+    if kind == "weekday":
+        weekday = WEEKDAY_NUMBER[g["wd"]]
+        if g.get("rel") in ("المقبل", "القادم"):
+            return None
+        back = (pub.weekday() - weekday) % 7
+        if back == 0 and g.get("rel"):
+            back = 7  # "الخميس الماضي" written on a Thursday is a week ago
+        date = pub - back * day
+        return date, date, "day", ()
+    if kind == "part_of_year":
+        year = int(g["year"]) if g.get("year") else pub.year - (1 if "ماضي" in g.get("rel", "")
+                                                                   or "فائت" in g.get("rel", "")
+                                                                   or "منصرم" in g.get("rel", "") else 0)
+        months = {"مطلع": (1, 2), "بدايه": (1, 2), "اوائل": (1, 2), "منتصف": (5, 8), "اواسط": (5, 8),
+                  "نهايه": (11, 12), "اواخر": (11, 12)}[g["qual"]]
+        return (dt.date(year, months[0], 1), dt.date(year, months[1], calendar.monthrange(year, months[1])[1]),
+                "month", ())
+    if kind == "year":
+        year = int(g["year"])
+        return dt.date(year, 1, 1), min(dt.date(year, 12, 31), max(pub, dt.date(year, 1, 1))), "year", ()
+    return None
+
+
+def _absolute(g: dict[str, str], pub: dt.date):
+    names = re.findall("|".join(sorted(MONTH_NUMBER, key=len, reverse=True)), g["months"])
+    numbers = {MONTH_NUMBER[n] for n in names}
+    if len(numbers) != 1:
+        return None  # "آذار نيسان" names two months: not one date
+    month = numbers.pop()
+    if len(names) == 1 and names[0] in ("ماي", "اب", "اوت") and not (g.get("day") or g.get("year")):
+        return None  # "ماي", "آب" alone are also ordinary words
+    year = _year(g, pub, month)
+    warnings: tuple[str, ...] = ()
+    if g.get("day"):
+        day_number = int(g["day"])
+        if not 1 <= day_number <= calendar.monthrange(year, month)[1]:
+            return None
+        date = dt.date(year, month, day_number)
+        warnings = _check_weekday(g.get("wd"), date)
+        return date, date, "day", warnings
+    last = calendar.monthrange(year, month)[1]
+    first_day, last_day = {
+        "نهايه": (20, last), "اواخر": (20, last), "اخر": (20, last), "اوائل": (1, 10),
+        "بدايه": (1, 10), "مطلع": (1, 10), "منتصف": (10, 20), "اواسط": (10, 20),
+    }.get(g.get("qual", ""), (1, last))
+    return dt.date(year, month, first_day), dt.date(year, month, last_day), "month", warnings
+
+
+def _year(g: dict[str, str], pub: dt.date, month: int) -> int:
+    if g.get("year"):
+        return int(g["year"])
+    yrel = g.get("yrel") or ""
+    if "ماضي" in yrel or "فائت" in yrel:
+        return pub.year - 1
+    if yrel:
+        return pub.year
+    # no year: the latest such month that is not after publication
+    if month > pub.month or (month == pub.month and g.get("rel") and not g.get("day")):
+        return pub.year - 1
+    return pub.year
+
+
+def _check_weekday(name: str | None, date: dt.date) -> tuple[str, ...]:
+    if not name:
+        return ()
+    weekday = WEEKDAY_NUMBER[name]
+    if weekday == date.weekday():
+        return ()
+    return (f"weekday {name} contradicts {date.isoformat()}, which was a {date.strftime('%A')}",)

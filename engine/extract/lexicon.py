@@ -1,0 +1,327 @@
+"""Word lists of the extractor, as data: triggers, actors, claimants, cues.
+
+Entries are written in ordinary Arabic spelling and folded once at import (see
+``engine.extract.normalise.fold_pattern``), so they match the folded article.
+Regex fragments use the folded alphabet (no ة, ى or hamza-alef after folding).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.extract.normalise import fold_pattern
+
+#: Conjunction and preposition clitics that may sit before a verb ("وسيطر", "ليدخلها").
+VERB_PREFIX = r"(?:[وف]?ل?)"
+#: Clitics before a noun ("بالسيطرة", "للسيطرة", "والانسحاب").
+NOUN_PREFIX = r"(?:[وف]?(?:[بك]|لل|ل)?(?:ال)?)"
+#: Object pronouns glued to a verb or noun ("ليدخلها", "سيطرته").
+PRONOUN = r"(?P<pron>هما|هم|ها|ه)?"
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    """One family of words that carries an event.
+
+    Attributes:
+        name: a short label for debugging and tests.
+        kind: claim kind, or ``attacked`` (kept for context, not emitted by default).
+        role: ``gainer`` when the agent gains the site, ``loser`` when the agent loses it
+            (withdrawal, loss), ``forced`` for "forced X to withdraw", ``fall`` for "the town
+            fell to X" (the gainer follows بيد / في يد).
+        form: ``verb`` or ``noun`` (a masdar: its genitive is the agent, a ل before it is purpose).
+        pattern: regex source over folded text (without clitics).
+        reach: how far (characters) after the trigger its object may start.
+        possessive: a glued pronoun belongs to the noun at the end ("بسطت سيطرتها"), not
+            to the verb as an object.
+        tight: the object must follow at once (besides actors and prepositions):
+            "دخلت قوات النظام المدينة", not "دخلت الهدنة حيز التنفيذ في المدينة".
+    """
+
+    name: str
+    kind: str
+    role: str
+    form: str
+    pattern: str
+    reach: int = 150
+    tight: bool = False
+    possessive: bool = False
+
+
+# Present-tense forms carry the named group ``pres`` so relative-clause states
+# ("مناطق يسيطر عليها التنظيم") can be told from events.
+TRIGGERS: tuple[TriggerRule, ...] = (
+    TriggerRule("forced_withdrawal", "captured", "forced", "verb",
+                r"(?:اجبر|ارغم|اضطر)(?:ت|وا)?(?P<mid>[^.،؟!\n]{0,60}?)علي\s+(?:ال)?انسحاب"),
+    TriggerRule("lost_control", "captured", "loser", "verb",
+                r"فقد(?:ت|وا)?\s+(?:ال)?سيطر(?:ه|ت(?=ه))", possessive=True),
+    TriggerRule("siege_broken", "siege_broken", "gainer", "verb",
+                r"(?:فك|كسر|رفع)(?:ت|وا)?\s+(?:ال)?(?:حصار|طوق)"),
+    TriggerRule("siege_broken_noun", "siege_broken", "gainer", "noun",
+                r"(?:فك|كسر)\s+(?:ال)?(?:حصار|طوق)"),
+    TriggerRule("regain_control", "captured", "gainer", "noun",
+                r"(?:استعاده|اعاده|احكام|بسط|فرض|احراز)\s+(?:كامل\s+)?(?:ال)?سيطر(?:ه|ت(?=ه))"),
+    TriggerRule("regain_control_verb", "captured", "gainer", "verb",
+                r"(?:استعاد(?:ت|وا)?|[يت]ستعيد|احكم(?:ت|وا)?|[يت]حكم|بسطت|بسطوا|[يت]بسط|فرضت|فرضوا|[يت]فرض)"
+                r"\s+(?:كامل\s+)?(?:ال)?سيطر(?:ه|ت(?=ه))", possessive=True),
+    TriggerRule("control_verb", "captured", "gainer", "verb",
+                r"(?:(?P<pres>[يت])?سيطر(?:ت|وا|ا)?)"),
+    TriggerRule("control_noun", "captured", "gainer", "noun",
+                r"سيطر(?:ه|ت(?=ه))"),
+    TriggerRule("recapture_verb", "captured", "gainer", "verb",
+                r"(?:استعاد(?:ت|وا|ا)?|(?P<pres>[يت])ستعيد(?:ون|ان)?|استرجع(?:ت|وا)?"
+                r"|(?P<pres2>[يت])سترجع(?:ون)?|استرد(?:ت|وا)?|انتزع(?:ت|وا)?)"),
+    TriggerRule("recapture_noun", "captured", "gainer", "noun",
+                r"(?:استعاد(?:ه|ت(?=ه))|استرجاع|استرداد|انتزاع)"),
+    TriggerRule("liberate", "captured", "gainer", "verb",
+                r"(?:حرر(?:ت|وا)?|طهر(?:ت|وا)?)"),
+    TriggerRule("liberate_noun", "captured", "gainer", "noun",
+                r"(?:تحرير(?!\s+الشام)|تطهير)"),
+    TriggerRule("restore_security", "captured", "gainer", "verb",
+                r"(?:اعاد(?:ت|وا)?|[يت]عيد(?:ون)?|اعاده)(?P<mid>[^.،؟!\n]{0,60}?)(?:ال)?امن\s+و(?:ال)?استقرار\s+(?:الي|لي)",
+                reach=30, tight=True),
+    # "طرد X من …": X is the side expelled, whether the verb is read active or passive
+    TriggerRule("expel", "captured", "forced", "verb",
+                r"(?:طرد(?:ت|وا)?|(?P<pres>[يت])طرد(?:ون)?)(?P<mid>\s[^.،؟!\n]{0,50}?)(?=\s+من(?!\w))"),
+    TriggerRule("fall", "captured", "fall", "verb",
+                r"(?:سقط(?:ت)?|(?P<pres>[يت])سقط|سقوط)", reach=25, tight=True),
+    TriggerRule("enter_verb", "captured", "gainer", "verb",
+                r"(?:دخل(?:ت|وا)?|(?P<pres>[يت])دخل(?:ون)?|اقتحم(?:ت|وا)?|(?P<pres2>[يت])قتحم(?:ون)?)",
+                reach=40, tight=True),
+    TriggerRule("enter_noun", "captured", "gainer", "noun", r"(?:دخول|اقتحام)", reach=40, tight=True),
+    TriggerRule("return_to", "captured", "gainer", "verb", r"(?:[يت]عود|عاد(?:ت|وا)?)\s+(?:الي|لي)",
+                reach=30, tight=True),
+    TriggerRule("loss_verb", "captured", "loser", "verb", r"(?:خسر(?:ت|وا)?|(?P<pres>[يت])خسر(?:ون)?)"),
+    TriggerRule("loss_noun", "captured", "loser", "noun", r"خسار(?:ه|ت)"),
+    TriggerRule("withdraw_verb", "withdrew", "loser", "verb",
+                r"(?:ا|(?P<pres>[يت]))نسحب(?:ت|وا|ون|ا)?"),
+    TriggerRule("withdraw_noun", "withdrew", "loser", "noun", r"انسحاب"),
+    TriggerRule("evacuate", "withdrew", "loser", "verb", r"(?:اخل(?:ي|ت|وا)|فر(?:ت|وا)|هرب(?:ت|وا)?)",
+                reach=40, tight=True),
+    TriggerRule("advance_verb", "partial", "gainer", "verb",
+                r"(?:تقدم(?:ت|وا)?|(?P<pres>[يت])تقدم(?:ون)?)"),
+    TriggerRule("advance_noun", "partial", "gainer", "noun", r"(?:تقدما|تقدم(?=ه))"),
+    TriggerRule("siege_verb", "besieged", "gainer", "verb",
+                r"(?:حاصر(?:ت|وا)?|(?P<pres>[يت])حاصر(?:ون)?|طوق(?:ت|وا)|(?P<pres2>[يت])طوق)"),
+    TriggerRule("siege_noun", "besieged", "gainer", "noun", r"(?:حصارا?|طوق(?:ا)?(?:\s+ناري)?|تطويق)"),
+    TriggerRule("attack", "attacked", "gainer", "verb",
+                r"(?:شن(?:ت|وا)?|[يت]شن|هاجم(?:ت|وا)?|[يت]هاجم|استهدف(?:ت|وا)?|[يت]ستهدف"
+                r"|قصف(?:ت|وا)?|[يت]قصف)"),
+    TriggerRule("attack_noun", "attacked", "gainer", "noun",
+                r"(?:هجوم(?:ا)?|هجمات|هجمه|استهداف|غارات|غاره|اشتباكات|معارك|معركه|قصف)"),
+)
+
+#: First words of the multi-word triggers above: with the one-word triggers, they tell
+#: which words are worth trying (the extractor skips every other word).
+MULTIWORD_LEADS = fold_pattern(
+    r"[وف]?ل?(?:اجبر|ارغم|اضطر|فقد|فك|كسر|رفع|استعاد|استعاده|استعادت|استعادوا|اعاده|احكام|بسط|فرض|"
+    r"احراز|اعاد|[يت]عيد|[يت]عيدون|عاد|[يت]عود|طرد|[يت]طرد|[يت]طردون|احكم|[يت]حكم|بسطت|[يت]بسط|"
+    r"فرضت|[يت]فرض)(?:ت|وا)?(?:ه|ها|هم)?"
+)
+
+#: Words before a control noun that turn it into a state, not an event ("تحت سيطرة").
+STATE_BEFORE = fold_pattern(
+    r"(?:تحت|لسيطره|خارج|مناطق|مناطقه|مواقع|منطقه|نقاط|حدود|نفوذ|مدي|الخاضعه|خاضعه|الواقعه|الواقع|"
+    r"الخاضع|خاضع|بقيت|بقي|ظلت|لا\s+تزال|ما\s+زالت|لازالت|مازالت)\s*$"
+)
+#: Words after a control noun that make it something else ("سيطرة نارية" is fire control).
+STATE_AFTER = fold_pattern(r"^\s*(?:ناريه|بالنار|الناريه)")
+
+#: Intent, attempt, purpose, future: the event did not (yet) happen.
+MODALITY = re.compile(fold_pattern(
+    r"(?<!\w)(?:من\s+اجل|لاجل|بهدف|بغيه|سعيا|محاول(?:ه|ات|ته|تهم|تها)|[يت]حاول(?:ون)?|حاول(?:ت|وا)?|"
+    r"[يت]سعي|يسعون|يسعيان|تسعيان|سعي|[يت]ريد(?:ون)?|[يت]نوي|[يت]ستعد(?:ون)?|استعدادا|تمهيدا|"
+    r"[يت]هدف|خطه|خطط|[يت]عتزم|عزم|سوف|من\s+المتوقع|المرتقب|المحتمل|امكانيه|[يت]ستطيع|يتمكن|"
+    r"تتمكن|يمكن|بامكان|بمقدور|[يت]هدد|هدد(?:ت)?|[يت]امل|امل|[يت]حشد|حشد(?:ت)?|[يت]ستعيد\s+قريبا)(?!\w)"
+))
+#: Plain negation right before the trigger: a non-event, not a claim.
+NEGATION = re.compile(fold_pattern(
+    r"(?<!\w)(?:لم|لن|لا(?!\s*سيما)|ليس|ليست|غير|دون|عدم|فشل(?:ت|وا)?|[يت]فشل|عجز(?:ت|وا)?|[يت]عجز)(?!\w)"
+))
+#: Denial in the sentence: the claim is reported as denied by its claimant.
+DENIAL = re.compile(fold_pattern(
+    r"(?<!\w)(?:نفى|نفت|نفوا|[يت]نفي|نفي|نفيه|كذب(?:ت)?|[يت]كذب|عار(?:يه)?\s+عن\s+الصحه|"
+    r"غير\s+صحيح(?:ه)?|لا\s+صحه|مفبرك(?:ه)?)(?!\w)"
+))
+
+#: Words between two events that put the second one later ("قبل أن تستعيده", "وأعقبها بأيام").
+LATER_CONNECTOR = fold_pattern(
+    r"(?<!\w)(?:قبل\s+ان|ثم|بعد\s+(?:ايام|اسابيع|اشهر|فتره|يومين)|بعدها|[وف]?اعقب\w*|[وف]?تلا\w*)(?!\w)"
+)
+#: After a denial verb: what is denied is the claim just made ("نفى ذلك", "نفت الأنباء").
+DENIED_REFERENCE = fold_pattern(
+    r"\s*(?:\w+\s+){0,2}?(?:ذلك|الانباء|الخبر|الامر|هذا|هذه|تلك|صحه|سيطره|سقوط|دخول|الادعاءات|المزاعم)"
+)
+
+#: Pluperfect before an event ("وكانت قوات النظام قد سيطرت"): it happened earlier.
+PLUPERFECT = fold_pattern(r"(?<!\w)[وف]?(?:كان|كانت|كانوا)\s+(?:\w+\s+){0,4}?قد\s+(?:\w+\s+)?[وف]?\w*$")
+#: After an event: "سابقا", "في وقت سابق", "من قبل".
+EARLIER_AFTER = fold_pattern(r"(?:\s+\w+){0,3}?\s+(?:سابقا|في\s+وقت\s+سابق|من\s+قبل(?!\s+\w))")
+
+#: Withdrawal towards a place: not a loss of that place ("انسحب إليها").
+TOWARDS = re.compile(fold_pattern(r"(?<!\w)(?:الى|إلى|اليها|اليه|إليها|إليه|نحو|باتجاه|اتجاه|صوب|تجاه)(?!\w)"))
+
+#: A place after these words is a location anchor, not an object ("شمال شرق مطار التيفور").
+ANCHOR_BEFORE = re.compile(fold_pattern(
+    r"(?:(?<!\w)(?:[وف]?(?:ب|ل|من|الى\s+|إلى\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|يه|يها|ا)?"
+    r"(?:\s+(?:ال)?(?:شرق|غرب)(?:ي|يه|يها)?)?\s*(?:ل|من\s+)?|بالقرب\s+من\s+|قرب\s+|قريبا\s+من\s+|"
+    r"(?:ال)?مطل(?:ه|ين|تين|ان|تان)?\s+علي\s+|(?:ال)?مشرف(?:ه|ين|تين|ان|تان)?\s+علي\s+|"
+    r"في\s+محيط\s+|بمحيط\s+|ب?ريف\s+|علي\s+بعد\s+[^،.]{0,20}?(?:من|عن)\s+|باتجاه\s+|نحو\s+|اتجاه\s+|"
+    r"صوب\s+|(?:ال)?طريق(?:\s+[^\s،,]+){0,2}\s+|اطراف\s+|مشارف\s+|تخوم\s+|بوابه\s+|مدخل\s+|اطراف|حدود\s+|المحاذي(?:ه)?\s+ل|"
+    r"التابع(?:ه)?\s+ل|عن\s+طريق\s+|بين\s+|الواصله\s+بين\s+|ضواحي\s+))$"
+))
+
+#: Words that end a trigger's object window (a new clause starts).
+WINDOW_STOP = re.compile(fold_pattern(
+    r"(?<!\w)(?:حيث|بعد|عقب|اثر|قبل|بينما|في\s+حين|فيما|مما|ما\s+اسفر|ما\s+ادي|اسفر|ادي|"
+    r"بالاضافه|اضافه|مقابل|بالتزامن|لكن|الا\s+ان|غير\s+ان|كما|وذلك|وسط|ضمن\s+اتفاق|اثناء|خلال|"
+    r"[وف]?(?:قال|قالت|اكد|اكدت|افاد|افادت|ذكر|ذكرت|اعلن|اعلنت|اشار|اشارت|اضاف|اضافت|قطع|قطعت|قطعوا|"
+    r"تزامن|تزامنت|سمح|سمحت))(?!\w)"
+))
+
+#: Generic objects that stand for places named just before ("تلك المواقع").
+DEMONSTRATIVE_OBJECT = re.compile(fold_pattern(
+    r"(?<!\w)(?:تلك|هذه|هذا|ذلك)\s+(?:ال)?(?:مواقع|مناطق|نقاط|قري|بلدات|حقول|مراكز|مقرات|"
+    r"الاماكن|الحواجز|المنطقه|الموقع|البلده|القريه|المدينه|الحقل)"
+))
+
+#: Object phrases that make a capture partial when the place is a town or city.
+PARTS_OF = re.compile(fold_pattern(
+    r"(?<!\w)(?:احياء|اجزاء|اطراف|بعض\s+احياء|اجزاء\s+واسعه|قسم|نصف|معظم\s+احياء)(?:\s+\w+)?\s*(?:من|في)?\s*$"
+))
+
+#: A facility noun right before a town's name: a place inside the town ("قلعة تدمر").
+FACILITY_OF = fold_pattern(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:قلعه|سجن|معبد|قوس|مستشفي|مشفي|فرع|مدخل|محطه|جامعه|حقل|حقول|تله|سد|كتيبه|"
+    r"فوج|قاعده|ابار|صوامع|مقبره|مدرسه|مبني|دوار|حاجز|مفرق|اوتوستراد|طريق|مطار|شركه|معمل|مصفاه)\s+$"
+)
+
+#: Place-type nouns: an unknown name after one is reported as an unresolved place.
+PLACE_NOUN = re.compile(fold_pattern(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:مدينه|بلده|قريه|حي|منطقه|حقل|جبل|جبال|تله|تل|مطار|معمل|شركه|سد|"
+    r"محطه|قاعده|كتيبه|اللواء|مستشفي|مشفي|دوار|حاجز|ناحيه|بلدتي|قريتي|مدينتي)\s+(?P<name>\w{3,}(?:\s+\w{3,})?)"
+))
+
+
+@dataclass(frozen=True)
+class ActorRule:
+    """Names of a side, in folded regex form."""
+
+    actor: str
+    pattern: str
+    feminine: bool = False
+
+
+# Order matters: longer names first ("الجيش السوري الحر" before "الجيش السوري").
+ACTORS: tuple[ActorRule, ...] = (
+    ActorRule("sdf", r"قوات\s+سوريا\s+الديمقراطيه|قسد|وحدات\s+حمايه\s+الشعب|الوحدات\s+الكرديه", True),
+    ActorRule("opposition",
+              r"(?:فصائل|كتائب|مقاتلو|مقاتلي|عناصر)\s+(?:ال)?(?:المعارضه|الجيش\s+الحر|الثوار)(?:\s+السوريه|\s+المسلحه)?|"
+              r"الجيش\s+(?:السوري\s+)?الحر|المعارضه\s+(?:السوريه\s+)?المسلحه|فصائل\s+المعارضه|"
+              r"الفصائل(?:\s+المقاتله|\s+العسكريه)?|الثوار|جيش\s+اسود\s+الشرقيه|جيش\s+مغاوير\s+الثوره|"
+              r"جيش\s+سوريا\s+الجديد|هيئه\s+تحرير\s+الشام|جبهه\s+(?:النصره|فتح\s+الشام)|المعارضه", True),
+    ActorRule("isis",
+              r"(?:(?:عناصر|مقاتلو|مقاتلي|مسلحو|مسلحي|جنود|ارهابيو|ارهابيي|مجموعات|خلايا)\s+)?"
+              r"(?:تنظيم\s+(?:داعش|الدوله(?:\s+الاسلاميه)?)(?:\s+الارهابي)?|الدوله\s+الاسلاميه|داعش|"
+              r"(?:ال)?تنظيم|تتظيم(?:\s+الدوله)?|جنود\s+الخلافه)"),
+    ActorRule("government",
+              r"(?:(?:عناصر|مقاتلو|مقاتلي|وحدات(?:\s+من)?|جنود|ميليشيات|مليشيات)\s+)?"
+              r"(?:قوات\s+(?:النظام(?:\s+السوري)?|الاسد|نظام\s+(?:بشار\s+)?الاسد|الحكومه(?:\s+السوريه)?|"
+              r"الجيش(?:\s+السوري|\s+العربي\s+السوري)?|النمر|الحرس\s+الجمهوري|الدفاع\s+الوطني)|"
+              r"القوات\s+(?:الحكوميه|السوريه|الروسيه|النظاميه)|الجيش\s+العربي\s+السوري|الجيش\s+السوري|"
+              r"الجيش|الحرس\s+الجمهوري|الدفاع\s+الوطني|(?:ال)?مي?ليشيات\s+(?:الموالي(?:ه)?|الايرانيه|الشيعيه|"
+              r"الرديفه|المسانده)(?:\s+لها|\s+له)?|حزب\s+الله|صقور\s+الصحراء|الفيلق\s+الخامس|"
+              r"نظام\s+(?:بشار\s+)?الاسد|النظام(?:\s+السوري)?|الاسد|الروس|الجيش\s+الروسي|"
+              r"(?:قواتنا|جيشنا)(?:\s+الباسل(?:ه)?)?)", True),
+)
+
+#: Heads whose genitive actor is not a subject ("مناطق النظام", "صفوف قوات النظام").
+GENITIVE_HEADS = fold_pattern(
+    r"(?:مناطق|منطقه|مواقع|موقع|حواجز|حاجز|مقرات|مقر|نقاط|صفوف|قتلي|خسائر|جثث|اسري|هجوم|هجمات|"
+    r"قصف|غارات|طيران|مقاتلات|طائرات|اعلام|انباء|وكاله|تجمعات|تحصينات|اليات|دبابات|مرتزقه|سيطره|"
+    r"معاقل|دفاعات|خطوط|جبهات|ضد|علي|من|في|عن|مع|الي|بين|حساب|لدي|عند|تجاه|نحو|امام|وجه|يد|ايدي|"
+    r"تنظيمات|مناطقه|حصار|محاصره|انسحاب|مسلحي|الموالي|الموالين|المواليه|التابعه|التابع|قبضه)\s*$"
+)
+
+#: Who a place fell to: "سقطت تدمر بيد التنظيم".
+FELL_TO = fold_pattern(r"(?:بيد|بايدي|في\s+يد|في\s+ايدي|في\s+قبضه|لصالح)\s+$")
+
+#: Passive agent: "من قبل تنظيم الدولة".
+PASSIVE_AGENT = fold_pattern(r"من\s+قبل\s+$")
+
+#: Who asserts a claim: cue regex (folded) → claimant id. Longer cues first.
+CLAIMANT_CUES: tuple[tuple[str, str], ...] = (
+    (r"(?:مصادر|حسابات|معرفات|منصات|وسائل\s+اعلام)\s+(?:\w+\s+)?(?:تابعه|مقربه|مواليه)\s+ل\s*(?:تنظيم|داعش)",
+     "isis_media"),
+    (r"(?:اعلام|مصادر|حسابات|معرفات|بيان)\s+(?:التنظيم|داعش|تنظيم\s+الدوله)", "isis_media"),
+    (r"(?:تنظيم\s+(?:الدوله(?:\s+الاسلاميه)?|داعش)|التنظيم)\s+في\s+(?:بيان|تسجيل|اصدار)", "isis_media"),
+    (r"وكاله\s+اعماق|اعماق", "amaq"),
+    (r"مصادر\s+(?:\w+\s+)?(?:مواليه|مقربه\s+من)\s+(?:لل)?(?:نظام|الحكومه)", "pro_government_media"),
+    ((r"وسائل\s+(?:ال)?اعلام\s+(?:ال)?مواليه|(?:ال)?اعلام\s+(?:ال)?موالي|صفحات\s+مواليه|شبكات\s+مواليه|"
+      r"مواقع\s+مواليه|وسائل\s+اعلام\s+النظام|اعلام\s+النظام"), "pro_government_media"),
+    (r"وكاله\s+انباء\s+النظام|الوكاله\s+العربيه\s+السوريه\s+للانباء|وكاله\s+سانا|سانا", "sana"),
+    (r"التلفزيون\s+(?:السوري|الرسمي)|تلفزيون\s+النظام|(?:قناه\s+)?الاخباريه\s+السوريه", "syrian_tv"),
+    (r"مصدرا?\s+عسكريا?|مصادر\s+عسكريه|القياده\s+العامه\s+للجيش|بيان\s+(?:لل|عن\s+ال)جيش", "syrian_military"),
+    (r"وزاره\s+الدفاع\s+الروسيه|الدفاع\s+الروسيه|قاعده\s+حميميم|حميميم|مركز\s+المصالحه", "russian_mod"),
+    (r"المرصد\s+السوري(?:\s+لحقوق\s+الانسان)?|المرصد", "sohr"),
+    (r"ناشطون|ناشطين|نشطاء|الناشط|ناشط", "activists"),
+    ((r"(?:ال)?مصادر\s+(?:ميدانيه|محليه|مطلعه|خاصه|اهليه|اخري|متطابقه)|"
+      r"مصدرا?\s+(?:ميدانيا?|محليا?|خاصا?|مطلعا?)|"
+      r"(?:ال)?مصادر"), "local_sources"),
+    ((r"انا\s+برس|السوريه\s+نت|العربي\s+الجديد|الجزيره|رويترز|فرانس\s+برس|الاناضول|عنب\s+بلدي|سمارت|"
+      r"شبكه\s+شام|الدرر\s+الشاميه|اورينت|سبوتنيك|روسيا\s+اليوم|فرات\s+بوست|دير\s+الزور\s+24|"
+      r"الشرق\s+الاوسط|صحيفه\s+\w+|(?:وكاله\s+)?(?:ال)?انباء\s+الفرنسيه|اسوشيتد\s+برس|"
+     r"وكاله\s+(?:رويترز|الاناضول|سبوتنيك|تاس|انترفاكس)"), "other_outlet"),
+)
+
+#: A claimant named only by "the agency" or a pronoun ("حسب قولها") is the last one named.
+CLAIMANT_ANAPHORA = fold_pattern(
+    r"(?:الوكاله|المصدر|المصادر\s+ذاتها|حسب\s+(?:قولها|قوله|تعبيرها|زعمها|زعمه|وصفها)|"
+    r"بحسب\s+(?:قولها|قوله|تعبيرها|زعمها|زعمه|وصفها))"
+)
+
+#: Attribution words before a claimant ("بحسب", "وفق") or speech verbs.
+ATTRIBUTION_BEFORE = fold_pattern(
+    r"(?:بحسب|حسب|وفق|وفقا\s+ل|نقلا\s+عن|نقل(?:ت)?\s+عن|عن)\s+(?:ما\s+\w+(?:\s+\w+)?\s+)?$"
+)
+#: A complementizer after a claimant: the sentence is its reported speech.
+REPORTED_SPEECH = fold_pattern(r"(?<!\w)(?:ان|انه|انها|بان|بانه|عن|:)(?!\w)")
+#: Sentence openers that continue the previous sentence's claimant.
+CONTINUES_CLAIMANT = fold_pattern(r"^\s*[وف]?(?:اضاف|اضافت|تابع|تابعت|اشار|اشارت|اوضح|اوضحت)(?!\w)")
+
+
+def compiled(pattern: str) -> re.Pattern[str]:
+    """Fold and compile a lexicon pattern.
+
+    >>> bool(compiled("سيطرة").fullmatch("سيطره"))
+    True
+    """
+    return re.compile(fold_pattern(pattern))
+
+#: Verbs of saying and reporting that make a nearby claimant the source of a sentence.
+SPEECH_VERB = fold_pattern(
+    r"(?<!\w)[وف]?(?:قال|قالت|ذكر|ذكرت|افاد|افادت|اكد|اكدت|يؤكد|تؤكد|اعلن|اعلنت|نشر|نشرت|تتحدث|يتحدث|"
+    r"اعترف|اعترفت|اورد|اوردت|اوردته|بث|بثت|نقل|نقلت|اضاف|اضافت|اشار|اشارت|زعم|زعمت|ادعي|ادعت|"
+    r"تشدد|يشدد|يكشف|كشف|كشفت|اوضح|اوضحت|بين|بينت|يقول|تقول|نفي|نفت|ينفي|تنفي|اكدته|ترجح|يرجح)(?!\w)"
+)
+#: Object pronouns on a preposition after a verb: the object was named before ("انسحب منها").
+RESUMPTIVE = fold_pattern(r"\s*(?:عليها|عليه|عليهما|منها|منه|اليها|اليه|عنها|عنه)(?!\w)")
+
+#: First words of the actor names above (a scan tries the actor regex only after these).
+ACTOR_FIRST_WORDS = fold_pattern(
+    r"قواتنا|جيشنا|قوات|القوات|قسد|وحدات|الوحدات|فصائل|كتائب|مقاتلو|مقاتلي|عناصر|الجيش|المعارضه|الفصائل|الثوار|جيش|"
+    r"هيئه|جبهه|مسلحو|مسلحي|جنود|ارهابيو|ارهابيي|مجموعات|خلايا|تنظيم|التنظيم|تتظيم|الدوله|داعش|"
+    r"ميليشيات|مليشيات|الميليشيات|المليشيات|الحرس|الدفاع|حزب|صقور|الفيلق|نظام|النظام|الاسد|الروس|"
+    r"لتنظيم|لنظام|لقوات|للقوات|للجيش|للتنظيم|للنظام|لجيش|لعناصر|لمقاتلي|لفصائل|للفصائل|للمعارضه|"
+    r"للميليشيات|للمليشيات|لميليشيات|لمليشيات|للحرس|للدفاع|لحزب|للاسد|للروس|لداعش|للدوله|لقسد|"
+    r"لوحدات|للوحدات|للثوار|لكتائب|لمسلحي|لجنود|لخلايا|لمجموعات|لصقور|للفيلق|لهيئه|لجبهه|لتتظيم"
+)
+#: First words of the claimant cues above.
+CLAIMANT_FIRST_WORDS = fold_pattern(
+    r"مصادر|المصادر|مصدر|المصدر|حسابات|معرفات|منصات|وسائل|اعلام|الاعلام|بيان|وكاله|الوكاله|اعماق|"
+    r"صفحات|شبكات|مواقع|سانا|التلفزيون|تلفزيون|قناه|الاخباريه|القياده|وزاره|الدفاع|قاعده|حميميم|"
+    r"مركز|المرصد|تنظيم|التنظيم|الانباء|انباء|اسوشيتد|ناشطون|ناشطين|نشطاء|الناشط|ناشط|انا|السوريه|العربي|الجزيره|رويترز|فرانس|الاناضول|"
+    r"عنب|سمارت|شبكه|الدرر|اورينت|سبوتنيك|روسيا|فرات|دير|الشرق|صحيفه|حسب|بحسب|للمصادر|لمصادر|"
+    r"لوكاله|للوكاله|لمصدر|للمصدر|لوسائل|للمرصد|لناشطين|للناشط|لقناه|للتلفزيون|لاعلام|للاعلام|لصحيفه"
+)

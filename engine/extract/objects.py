@@ -1,0 +1,252 @@
+"""Which places a trigger is about: its objects, not its location anchors.
+
+Objects come from the window after the trigger (lists "X وY وZ" give one object
+each), from a resumptive pronoun ("التي انسحب منها" points back to the city named
+before), or from "تلك المواقع" (the places of the previous event). Places after
+a direction ("شمال شرق مطار التيفور") or "in" a city after the object ("مشفى الأسد في
+دير الزور") only locate the event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from engine.extract import lexicon as lx
+from engine.extract.triggers import Trigger
+from engine.reference.gazetteer import Gazetteer, PlaceMention
+
+_TOWNS = ("city", "town")
+_LIGHT = frozenset({"الي", "لي", "من", "في", "علي", "عن", "احياء", "اطراف", "قد", "بالكامل", "كامل"})
+_WINDOW = 220
+_LIST_GAP = re.compile(r"^[\s،,()\-–/]*$")
+_FACILITY_OF = re.compile(lx.FACILITY_OF)
+_LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+$)")
+_STOP = lx.WINDOW_STOP
+_RESUMPTIVE = re.compile(lx.RESUMPTIVE)
+#: A comma then a word that is neither "و…" nor a preposition: the list has ended.
+_CLAUSE_COMMA = re.compile(
+    r"[،,]\s*(?=[^\sو(]\w*)(?!(?:علي|من|في|الي|عن|ب|منها|من\s+بينها|بينها|اهمها|ابرزها|اخرها|اخرها)(?!\w))"
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One object of a trigger, resolved to one site."""
+
+    start: int
+    end: int
+    site_id: str
+    kind_override: str | None = None
+    via_pronoun: bool = False
+    fuzzy: bool = False
+    generic: bool = False
+
+
+class ObjectFinder:
+    """Resolves the article's place mentions once, then finds each trigger's objects."""
+
+    def __init__(self, text: str, gazetteer: Gazetteer, mentions: list[PlaceMention]):
+        self.text, self.gaz = text, gazetteer
+        self.mentions = _keep_weak_in_lists(text, mentions)
+        self.resolved = self._resolve_all()
+        self.last_list: list[Place] = []
+        self.last_trigger: Trigger | None = None
+        #: (trigger whose places "تلك المواقع" refers to, end of that phrase), for the last call
+        self.last_reference: tuple[Trigger | None, int] | None = None
+        self.unresolved: list[str] = []
+        self.actor_spans: list[tuple[int, int]] = []  # set by the reader once actors are found
+
+    def _resolve_all(self) -> dict[int, tuple[str, ...]]:
+        sites = self.gaz.sites
+        regions = Counter(sites[m.site_ids[0]].region_id for m in self.mentions
+                          if len(m.site_ids) == 1 and not m.generic_kinds)
+        dominant = [r for r, _ in regions.most_common()]
+        out: dict[int, tuple[str, ...]] = {}
+        recent: list[str] = []
+        for m in self.mentions:
+            if len(m.site_ids) == 1 and not m.generic_kinds:
+                out[m.start] = m.site_ids
+                if not self._anchored(m, max(0, m.start - 40)):
+                    recent.append(m.site_ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
+                continue
+            if m.generic_kinds:
+                # "البلدة" prefers the last town named, "المدينة" the last city
+                before = next((s for kind in m.generic_kinds for s in reversed(recent)
+                               if s in m.site_ids and sites[s].kind == kind), None)
+                if before:
+                    out[m.start] = (before,)
+                    continue
+            candidates = m.site_ids
+            if len({sites[s].region_id for s in candidates}) == 1 and not m.generic_kinds:
+                out[m.start] = candidates  # one name for several neighbouring places: all of them
+                continue
+            for region in dominant:
+                local = tuple(s for s in candidates if sites[s].region_id == region)
+                if local:
+                    out[m.start] = local if len(local) == 1 else ()
+                    break
+            else:
+                out[m.start] = ()
+        return out
+
+    def objects_of(self, trig: Trigger, later: list[Trigger], s0: int, s1: int) -> list[Place]:
+        """The places ``trig`` acts on, in text order (empty when it names none)."""
+        text = self.text
+        after = text[trig.end:min(s1, trig.end + 30)]
+        if trig.kind == "withdrew":
+            towards = lx.TOWARDS.search(after)
+            source = re.search(r"(?<!\w)(?:من|منها|منه)(?!\w)", after)
+            if towards and (not source or towards.start() < source.start()):
+                return []
+        demonstrative = lx.DEMONSTRATIVE_OBJECT.search(text, trig.end, min(s1, trig.end + 45))
+        if demonstrative and not any(trig.end <= m.start < demonstrative.start() for m in self.mentions):
+            self.last_reference = (self.last_trigger, demonstrative.end())
+            return [Place(p.start, p.end, p.site_id, p.kind_override, True) for p in self.last_list]
+        self.last_reference = None
+        resumptive = trig.object_pronoun or _RESUMPTIVE.match(text, trig.end)
+        if resumptive:
+            antecedent = self._antecedent(trig, s0)
+            if antecedent:
+                return antecedent
+        places = self._window(trig, later, s1, locative_only=bool(resumptive))
+        if places:
+            self.last_list, self.last_trigger = places, trig
+        return places
+
+    def _antecedent(self, trig: Trigger, s0: int) -> list[Place]:
+        for m in reversed(self.mentions):
+            if m.end > trig.start:
+                continue
+            if m.start < max(s0, trig.start - 120):
+                break
+            if self._anchored(m, s0):
+                continue
+            ids = self.resolved.get(m.start, ())
+            return [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds)) for s in ids]
+        return []
+
+    def _window(self, trig: Trigger, later: list[Trigger], s1: int, locative_only: bool) -> list[Place]:
+        text = self.text
+        end = min(s1, trig.end + _WINDOW)
+        stop = _STOP.search(text, trig.end, end)
+        if stop:
+            end = stop.start()
+        if trig.kind == "withdrew":
+            towards = lx.TOWARDS.search(text, trig.end, end)
+            if towards:
+                end = towards.start()  # "انسحب من جزل إلى التيفور": T4 is where they went
+        aside_until = -1
+        for comma in _CLAUSE_COMMA.finditer(text, trig.end, end):
+            if comma.start() < aside_until or any(m.start == comma.end() for m in self.mentions):
+                continue
+            closing = re.search(r"[،,]", text[comma.end():comma.end() + 45])
+            first_object = any(trig.end <= m.start < comma.start() for m in self.mentions)
+            if closing and not first_object and comma.start() - trig.end < 40:
+                aside_until = comma.end() + closing.end()  # "استعادت، مدعومة بالطيران الروسي، السيطرة"
+                continue
+            end = comma.start()  # "، تزامنت …": a new clause, not the next item of a list
+            break
+        for nxt in later:
+            if nxt.start >= end:
+                break
+            if not (_RESUMPTIVE.match(text, nxt.end) or nxt.object_pronoun):
+                end = nxt.start
+                break
+        places: list[Place] = []
+        boundary = trig.end
+        anchored_before: str | None = None
+        for m in self.mentions:
+            if m.start < trig.end or m.start >= end:
+                continue
+            if not places and m.start > trig.end + trig.rule.reach:
+                break
+            if not places and trig.rule.tight and not self._follows_at_once(trig.end, m.start):
+                break
+            in_list = _LIST_GAP.match(text[boundary:m.start]) is not None and boundary > trig.end
+            kind = self._kind_class(m)
+            if self._anchored(m, boundary) or (anchored_before == kind and in_list):
+                boundary, anchored_before = m.end, kind
+                continue  # an anchor, or a list of the same kind continuing it ("باتجاه الميادين والبوكمال")
+            anchored_before = None
+            if locative_only and not _LOCATIVE.search(text[boundary:m.start]):
+                boundary = m.end
+                continue
+            site_ids = self.resolved.get(m.start, ())
+            if not site_ids:
+                self._note(m, trig, "generic or ambiguous name not resolved by the article's context")
+                boundary = m.end
+                continue
+            kind_override = None
+            town = self.gaz.sites[site_ids[0]].kind in _TOWNS
+            lead = text[boundary:m.start]
+            if town and _FACILITY_OF.search(lead):
+                self._note(m, trig, "a place inside the town, not in the gazetteer")
+                boundary = m.end
+                continue  # "قلعة تدمر" is the citadel, not the city
+            if town and _LOCATIVE.search(lead) and (places or len(lead.split()) > 4):
+                boundary = m.end
+                continue  # "… في مدينة دير الزور" locates the objects named before
+            if town and lx.PARTS_OF.search(lead):
+                kind_override = "partial"
+            if trig.kind == "partial" and town:
+                boundary = m.end
+                continue  # an advance "in" a city is not a foothold we can place
+            places.extend(Place(m.start, m.end, s, kind_override, False, m.fuzzy, bool(m.generic_kinds))
+                          for s in site_ids)
+            boundary = m.end
+        if trig.kind != "attacked":
+            self._note_unknown(trig, min(end, trig.end + trig.rule.reach))
+        return places
+
+    def _follows_at_once(self, start: int, end: int) -> bool:
+        """Only actors, prepositions and "the neighbourhoods of" between trigger and place."""
+        gap = self.text[start:end]
+        for a in self.actors_in(start, end):
+            gap = gap.replace(self.text[a[0]:a[1]], " ")
+        words = [w for w in re.findall(r"\w+", gap) if w not in _LIGHT]
+        return len(words) <= 1
+
+    def actors_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [a for a in self.actor_spans if start <= a[0] and a[1] <= end]
+
+    def _kind_class(self, m: PlaceMention) -> str:
+        ids = self.resolved.get(m.start) or m.site_ids
+        return "town" if ids and self.gaz.sites[ids[0]].kind in _TOWNS else "site"
+
+    def _anchored(self, m: PlaceMention, boundary: int) -> bool:
+        lead = self.text[max(boundary, m.start - 40):m.start]
+        return bool(lx.ANCHOR_BEFORE.search(lead))
+
+    def _note(self, m: PlaceMention, trig: Trigger, why: str) -> None:
+        note = f"{self.text[m.start:m.end]!r} at folded offset {m.start}: {why}"
+        if note not in self.unresolved:
+            self.unresolved.append(note)
+
+    def _note_unknown(self, trig: Trigger, end: int) -> None:
+        for hit in lx.PLACE_NOUN.finditer(self.text, trig.end, end):
+            if any(m.start < hit.end() and hit.start() < m.end for m in self.mentions):
+                continue
+            note = (f"{hit.group()!r} at folded offset {hit.start()}: not in the gazetteer "
+                    f"(object of {self.text[trig.start:trig.end]!r})")
+            if note not in self.unresolved:
+                self.unresolved.append(note)
+
+
+def _keep_weak_in_lists(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Common-word names ("المهر", "العمال") count only in a list beside another place."""
+    keep = [not m.weak for m in mentions]
+    changed = True
+    while changed:
+        changed = False
+        for i, m in enumerate(mentions):
+            if keep[i]:
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(mentions) and keep[j]:
+                    a, b = (mentions[j], m) if j < i else (m, mentions[j])
+                    if _LIST_GAP.match(text[a.end:b.start]):
+                        keep[i] = changed = True
+                        break
+    return [m for m, k in zip(mentions, keep) if k]

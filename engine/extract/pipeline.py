@@ -1,0 +1,327 @@
+"""From one Arabic article to candidate claims, with exact evidence spans.
+
+Steps: fold the text (keeping the offset map), keep the body, split sentences,
+find places, actors, dates, claimants and triggers, then read each event
+trigger: drop states, intents and negations; collect its objects (lists, relative
+clauses, "those positions"); find who gains and who loses; attach the nearest
+date and the claimant of the sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from engine.extract import lexicon as lx
+from engine.extract.actors import (
+    OPPOSITE,
+    ActorMention,
+    agent_after,
+    find_actors,
+    genitive_after,
+    last_before,
+    owner_after,
+    passive_agent,
+    subject_before,
+)
+from engine.extract.claimants import claimant_for, find_claimants
+from engine.extract.clean import body_lines, sentences
+from engine.extract.dates import DateMention, find_dates
+from engine.extract.normalise import Folded, fold
+from engine.extract.objects import ObjectFinder, Place
+from engine.extract.scan import split_words
+from engine.extract.triggers import Trigger, find_triggers, is_modal, is_negated, is_state
+from engine.reference.gazetteer import load_gazetteer
+
+#: Version tag written as ``extractor="rules@<version>"``.
+VERSION = "0.1.0"
+#: Kinds emitted by default; attacks are found but rarely annotated as claims.
+DEFAULT_KINDS = frozenset({"captured", "withdrew", "partial", "besieged", "siege_broken"})
+_DEFAULT_DAYS = 7
+
+
+@dataclass
+class Extraction:
+    """Claims of one article, plus what could not be resolved and why.
+
+    Attributes:
+        claims: one dict per claim, fields as in the ``tadmur extract`` contract.
+        unresolved: human-readable notes on place mentions not in the gazetteer.
+        warnings: other notes (weekday contradictions, dates after publication...).
+    """
+
+    claims: list[dict] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def extract_claims(
+    raw: str,
+    published: dt.date,
+    doc_id: str = "doc",
+    kinds: frozenset[str] = DEFAULT_KINDS,
+) -> Extraction:
+    """Candidate claims of the article ``raw`` published on ``published``.
+
+    Example:
+        >>> out = extract_claims("سيطر تنظيم داعش على مدينة تدمر أمس بعد معارك عنيفة مع قوات النظام.",
+        ...                      dt.date(2016, 12, 12))
+        >>> [(c["site_id"], c["kind"], c["gainer"], c["loser"], c["date_from"]) for c in out.claims]
+        [('palmyra', 'captured', 'isis', 'government', '2016-12-11')]
+    """
+    folded = fold(raw)
+    return _Reader(raw, folded, published, doc_id, kinds).run()
+
+
+class _Reader:
+    def __init__(self, raw: str, folded: Folded, published: dt.date, doc_id: str, kinds):
+        self.raw, self.folded, self.text = raw, folded, folded.text
+        self.published, self.doc_id, self.kinds = published, doc_id, kinds
+        self.out = Extraction()
+        text = self.text
+        self.sentences = sentences(text, body_lines(text))
+        self._body = bytearray(len(text) + 1)
+        for a, b in self.sentences:
+            self._body[a:b] = b"\x01" * (b - a)
+        gaz = load_gazetteer()
+        words = split_words(text)
+        places = [p for p in gaz.find(text, words) if self._in_body(p.start)]
+        self.objects = ObjectFinder(text, gaz, places)
+        self.actors = [a for a in find_actors(text, [(p.start, p.end) for p in places], words)
+                       if self._in_body(a.start)]
+        self.objects.actor_spans = [(a.start, a.end) for a in self.actors]
+        self.dates = [d for d in find_dates(text, published, words) if self._in_body(d.start)]
+        self.markers = find_claimants(text, words)
+        self.triggers = [t for t in find_triggers(text, words) if self._in_body(t.start)]
+        self.last_agent: str | None = None
+        self.last_agent_at = -1
+        self.bound_dates: dict[int, DateMention] = {}
+        self.last_claimant = "outlet"
+
+    def _in_body(self, pos: int) -> bool:
+        return bool(self._body[pos])
+
+    def run(self) -> Extraction:
+        for date in self.dates:
+            for w in date.warnings:
+                self._warn(f"{w} (at {self._raw(date.start, date.end)!r})")
+        for sentence in self.sentences:
+            self._read_sentence(sentence)
+        self.out.claims = _dedupe(self.out.claims)
+        return self.out
+
+    def _read_sentence(self, sentence: tuple[int, int]) -> None:
+        s0, s1 = sentence
+        trigs = [t for t in self.triggers if s0 <= t.start < s1]
+        dates = _bind_dates(self.text, [d for d in self.dates if s0 <= d.start < s1], trigs)
+        self.bound_dates.update(dates)
+        denial = lx.DENIAL.search(self.text, s0, s1)
+        self.sentence_changes: set[tuple[str, str, bool]] = set()
+        own_claimant = None
+        previous: tuple[int, DateMention] | None = None  # last dated event of the sentence
+        for i, trig in enumerate(trigs):
+            # attribution after a later *control* event belongs to that event; attacks don't count
+            next_start = next((t.start for t in trigs[i + 1:] if t.kind != "attacked"), s1)
+            places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
+            object_start = places[0].start if places and places[0].start > trig.end else next_start
+            actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
+            event = trig.kind in self.kinds and not (
+                is_state(self.text, trig, s0)
+                or is_modal(self.text, trig, s0)
+                or is_negated(self.text, trig, s0)
+            )
+            if explicit:
+                self.last_agent, self.last_agent_at = actor, trig.start  # the topic for pro-drop
+            earlier, previous = previous, ((trig.end, dates[trig.start]) if trig.start in dates else previous)
+            if not event or not places:
+                continue
+            marker = claimant_for(self.markers, sentence, (trig.start, trig.end), next_start)
+            if marker:
+                claimant = marker.claimant
+            elif own_claimant or re.match(lx.CONTINUES_CLAIMANT, self.text[s0:s1]):
+                claimant = own_claimant or self.last_claimant
+            else:
+                claimant = "outlet"
+            own_claimant = claimant
+            date, evidence_end = dates.get(trig.start), None
+            reference = self.objects.last_reference
+            if reference:
+                source, evidence_end = reference
+                date = date or (self.bound_dates.get(source.start) if source else None)
+                if date:  # "withdrew from those positions days later"
+                    date = DateMention(date.start, date.end, date.date_from,
+                                       date.date_to + dt.timedelta(days=10), "days", date.warnings)
+            if date is None and earlier and _CONNECTOR.search(self.text, earlier[0], trig.start):
+                # "قبل أن تستعيده بعد أيام", "وأعقبها بأيام خسارته": later than the event before
+                d = earlier[1]
+                date = DateMention(d.start, d.end, d.date_from, d.date_to + dt.timedelta(days=30),
+                                   "days", d.warnings)
+            named = actor if explicit else None
+            if denial and denial.start() > trig.end and _DENIES_IT.match(self.text, denial.end()):
+                # "زعمت أعماق أنه سيطر على المطار، إلا أن مصدرا عسكريا نفى ذلك": two claims
+                self._emit(trig, places, named, actor, loser, date, claimant, False, evidence_end)
+                denier = min((m for m in self.markers if s0 <= m.start < s1 and m.attributes),
+                             key=lambda m: abs(m.start - denial.start()), default=None)
+                self._emit(trig, places, named, actor, loser, date,
+                           denier.claimant if denier else "outlet", True, evidence_end)
+            else:
+                self._emit(trig, places, named, actor, loser, date, claimant, bool(denial), evidence_end)
+        if own_claimant:
+            self.last_claimant = own_claimant
+        for note in self.objects.unresolved:
+            if note not in self.out.unresolved:
+                self.out.unresolved.append(note)
+
+    def _roles(self, trig: Trigger, sentence: tuple[int, int], object_start: int):
+        """(agent actor id, explicit loser id or None, whether the agent is named in the sentence)."""
+        acts = self.actors
+        s0, s1 = sentence
+        agent: ActorMention | None = None
+        loser = None
+        limit = max(object_start, trig.end)
+        if trig.rule.role == "forced" and trig.mid:
+            inner = agent_after(acts, trig.mid[0], trig.mid[1])
+            loser = inner.actor if inner else None
+            agent = subject_before(self.text, acts, trig.start)
+        else:
+            agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
+            if trig.rule.role == "fall":
+                return (agent.actor if agent else "unknown"), None, agent is not None
+            if agent is None and trig.mid:
+                agent = agent_after(acts, trig.mid[0], trig.mid[1])
+            if agent is None and trig.possessive_pronoun:
+                agent = last_before(acts, trig.start, s0)
+            if agent is None and trig.rule.form == "noun":
+                agent = genitive_after(acts, trig.end)
+            elif agent is None:
+                agent = agent_after(acts, trig.end, min(trig.end + 45, limit + 1))
+            if agent is None and not trig.possessive_pronoun:
+                agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
+            owner = owner_after(acts, trig.end, trig.end + 160)
+            if owner and trig.rule.role == "gainer":
+                loser = owner.actor
+        actor = agent.actor if agent else None
+        explicit = actor is not None
+        if actor is None and trig.rule.role != "forced":
+            actor = self._topic(trig, s0)
+            if trig.rule.role == "gainer" and loser and actor in (loser, None):
+                actor = OPPOSITE.get(loser)  # "سيطر على حواجز لقوات النظام": not the regime
+        elif actor is None and loser:
+            actor = OPPOSITE.get(loser)
+        return actor, loser, explicit
+
+    def _topic(self, trig: Trigger, s0: int) -> str | None:
+        """Pro-drop: the agent of an earlier event of this sentence, else the nearest subject
+        named earlier in the sentence, else the agent of the last event before it."""
+        if self.last_agent and self.last_agent_at >= s0:
+            return self.last_agent
+        near = next((a for a in reversed(self.actors)
+                     if s0 <= a.start and a.end <= trig.start and a.subject), None)
+        return near.actor if near else self.last_agent
+
+    def _emit(self, trig, places: list[Place], named, actor, loser, date: DateMention | None,
+              claimant, denied, evidence_end: int | None = None):
+        places = [p for p in places if self._first_in_sentence(p.site_id, trig, actor, denied)]
+        pub = self.published
+        if date:
+            date_from, date_to = date.date_from, min(date.date_to, pub)
+            if date_from > pub:
+                self._warn(f"date after publication ignored at {self._raw(date.start, date.end)!r}")
+                date = None
+        if not date and _EARLIER.search(self.text, max(0, trig.start - 30), trig.start + 1) or \
+                not date and _EARLIER_AFTER.match(self.text, trig.end):
+            # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا": some time before, we do not know when
+            date_from, date_to = pub - dt.timedelta(days=365), pub
+        elif not date:
+            date_from, date_to = pub - dt.timedelta(days=_DEFAULT_DAYS), pub
+        role = trig.rule.role
+        if role == "loser":
+            gainer, lost = (OPPOSITE.get(actor, "unknown") if actor else "unknown"), actor
+        elif role == "forced":
+            gainer, lost = actor or "unknown", loser or (OPPOSITE.get(actor) if actor else None)
+        else:
+            gainer = actor or "unknown"
+            lost = loser if loser and loser != gainer else OPPOSITE.get(gainer)
+        for place in places:
+            kind = place.kind_override or trig.kind
+            start = trig.start if evidence_end else min(trig.start, place.start)
+            end = evidence_end or max(trig.end, place.end)
+            ev_start, ev_end = self.folded.raw_span(start, end)
+            m_start, m_end = self.folded.raw_span(place.start, place.end)
+            confidence = 0.85 - (0.15 if named is None or place.via_pronoun else 0.0) \
+                - (0.1 if place.fuzzy or place.generic else 0.0) - (0.1 if date and date.warnings else 0.0)
+            site = load_gazetteer().sites[place.site_id]
+            self.out.claims.append({
+                "doc_id": self.doc_id, "site_id": place.site_id, "site_name": site.name_en,
+                "mention": self.raw[m_start:m_end], "mention_start": m_start, "mention_end": m_end,
+                "kind": kind, "gainer": gainer, "loser": lost,
+                "date_from": date_from.isoformat(), "date_to": max(date_from, date_to).isoformat(),
+                "claimant": claimant, "denied": denied,
+                "evidence": self.raw[ev_start:ev_end], "evidence_start": ev_start, "evidence_end": ev_end,
+                "confidence": round(max(0.1, confidence), 2),
+                "time_precision": date.precision if date else (
+                    "year" if (date_to - date_from).days > 60 else "week"),
+            })
+
+    def _first_in_sentence(self, site_id: str, trig: Trigger, actor, denied: bool) -> bool:
+        """One control change per site, gainer and sentence: "سيطرت على الحقل بعد انسحاب التنظيم منه"."""
+        if trig.kind not in ("captured", "withdrew"):
+            return True
+        gainer = OPPOSITE.get(actor, "unknown") if trig.rule.role == "loser" else (actor or "unknown")
+        key = (site_id, gainer, denied)
+        if key in self.sentence_changes:
+            return False
+        self.sentence_changes.add(key)
+        return True
+
+    def _raw(self, start: int, end: int) -> str:
+        a, b = self.folded.raw_span(start, end)
+        return self.raw[a:b]
+
+    def _warn(self, note: str) -> None:
+        if note not in self.out.warnings:
+            self.out.warnings.append(note)
+
+
+_RESUMPTIVE = re.compile(lx.RESUMPTIVE)
+_CONNECTOR = re.compile(lx.LATER_CONNECTOR)
+_DENIES_IT = re.compile(lx.DENIED_REFERENCE)
+_SINCE = re.compile(r"(?<!\w)منذ\s*$")
+_EARLIER = re.compile(lx.PLUPERFECT)
+_EARLIER_AFTER = re.compile(lx.EARLIER_AFTER)
+
+
+def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> dict[int, DateMention]:
+    """Give each date to the nearest trigger of its sentence (a trigger keeps its nearest date)."""
+    bound: dict[int, tuple[int, DateMention]] = {}
+    for d in dates:
+        if _SINCE.search(text, max(0, d.start - 6), d.start):
+            continue  # "منذ مطلع عام 2015" dates how long a state lasted, not the event
+        best = None
+        for t in trigs:
+            # a date usually follows its verb; one before the verb must be much closer
+            resumptive = _RESUMPTIVE.match(text, t.end)
+            end = resumptive.end() if resumptive else t.end  # "انسحب منها في آذار"
+            distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
+            if distance >= 0 and (best is None or distance < best[0]):
+                best = (distance, t)
+        if best and (best[1].start not in bound or best[0] < bound[best[1].start][0]):
+            bound[best[1].start] = (best[0], d)
+    return {k: v[1] for k, v in bound.items()}
+
+
+def _dedupe(claims: list[dict]) -> list[dict]:
+    """One claim per (site, kind, gainer, denied) and overlapping window: the first one stands.
+
+    Repeats of an event in one article (a summary line, a confirmation by "other
+    sources") are one claim of that article.
+    """
+    kept: list[dict] = []
+    for c in claims:
+        same = next((k for k in kept if all(k[f] == c[f] for f in (
+            "site_id", "kind", "gainer", "denied"))
+            and k["date_from"] <= c["date_to"] and c["date_from"] <= k["date_to"]), None)
+        if same is None:
+            kept.append(c)
+    return kept

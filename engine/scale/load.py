@@ -1,0 +1,304 @@
+"""Fast loading: ``log.jsonl`` -> the ``claim_events`` frame, columnar, with a Parquet cache.
+
+The store's checked reader (:meth:`engine.store.EventLog.events`) decodes every line in
+Python: it re-hashes each line, validates each payload and upcasts old schemas. That is
+the integrity check, and it costs tens of microseconds a line. This module reads the same
+bytes with polars' NDJSON reader instead and checks, columnar, what can be checked
+without re-hashing every line:
+
+- framing: the file ends with a newline and every line is one JSON object with the
+  envelope (a torn tail or a garbled line fails here);
+- ``seq`` is 1, 2, 3… with no gap, duplicate or reordering;
+- every ``prev_hash`` equals the previous line's ``hash`` (a line removed, inserted or
+  re-hashed after an edit breaks the link to its successor);
+- the last line is decoded in full by the store's ``decode_line`` (its hash is recomputed,
+  so the head the cache is keyed by is genuine);
+- every line has the current schema version and a known type.
+
+What it does not check: that each earlier line's ``hash`` is the hash of its content (an
+edit that leaves the stored hash alone), payload validity and references. Those need
+the per-line Python decode; ``tadmur verify`` and ``check="full"`` do it. Whenever a
+fast check fails, the load falls back to the store's checked reader, which repairs a
+torn tail or raises the store's own error naming the damaged line, so a damaged log is
+never read silently.
+
+The Parquet snapshot under ``<log>/.cache/`` is keyed by the head (seq, hash) and the byte
+size of the log it was built from. When the log has grown, only the new bytes are parsed
+and checked (their first ``prev_hash`` must be the cached head), and the snapshot is
+rewritten. The cache is never the source of truth: delete it at will.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from engine.domain.errors import TadmurError
+from engine.domain.events import CORRECTABLE_FIELDS, SCHEMA_VERSION
+from engine.domain.schema import CLAIM_EVENTS, enforce_schema
+from engine.store.codec import GENESIS_HASH, decode_line
+from engine.store.frames import claim_events_frame
+from engine.store.log import LOG_FILE, LogHead, open_log
+
+CACHE_DIR = ".cache"
+_MANIFEST = "manifest.json"
+
+Check = Literal["links", "full"]
+
+_ACTIONS = {"ClaimRecorded": "recorded", "ClaimCorrected": "corrected",
+            "ClaimRetracted": "retracted", "ClaimReviewed": "reviewed"}
+_KNOWN_TYPES = [*_ACTIONS, "DocumentRegistered"]
+
+_S = pl.String()
+_ASSERTION = {"site_id": _S, "kind": _S, "gainer": _S, "loser": _S, "valid_from": _S,
+              "valid_to": _S, "time_precision": _S, "claimant": _S, "denied": pl.Boolean(),
+              "confidence": pl.Float64()}
+#: The part of each line the frame needs; the reader skips every other field.
+LINE_SCHEMA = pl.Schema({
+    "seq": pl.Int64(),
+    "type": _S,
+    "schema": pl.Int64(),
+    "prev_hash": _S,
+    "hash": _S,
+    "data": pl.Struct({
+        "doc_id": _S, "published": _S, "claim_id": _S, **_ASSERTION,
+        "evidence": pl.Struct({"start": pl.Int64(), "end": pl.Int64(), "text": _S}),
+        "extractor": _S,
+        "corrected": pl.Struct(_ASSERTION),
+        "verdict": _S,
+    }),
+})
+
+
+@dataclass(frozen=True)
+class LoadedLog:
+    """The claim events of a log, the head they reach, and how they were read."""
+
+    claim_events: pl.DataFrame
+    head: LogHead
+    #: "cache" (snapshot as is), "cache+tail" (snapshot plus new lines), "jsonl"
+    #: (fast read of the whole file), or "checked" (the store's reader)
+    source: str
+
+
+class _FastCheckFailed(Exception):
+    """A fast check failed: the caller falls back to the store's checked reader."""
+
+
+def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool = True) -> LoadedLog:
+    """The ``claim_events`` frame of the log at ``root``, equal to what
+    ``claim_events_frame(open_log(root).events())`` gives.
+
+    Args:
+        root: the log folder (holding ``log.jsonl``).
+        check: ``"links"`` for the fast checks listed in the module docstring, ``"full"``
+            for the store's checked reader (every line re-hashed and validated).
+        cache: read and refresh the Parquet snapshot under ``<root>/.cache/``.
+    """
+    root = Path(root)
+    if check == "full":
+        return _checked(root)
+    if check != "links":
+        raise TadmurError(f"check must be 'links' or 'full', found {check!r}", where="load",
+                          hint="'full' re-hashes every line, as `tadmur verify` does")
+    path = root / LOG_FILE
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return _checked(root)
+    try:
+        if cache:
+            cached = _from_cache(root, size)
+            if cached is not None:
+                return cached
+        with open(path, "rb") as handle:
+            raw = handle.read(size)
+        events, documents, head = _parse(raw, LogHead(0, GENESIS_HASH), _empty_documents())
+    except _FastCheckFailed:
+        return _checked(root)
+    if cache:
+        _write_cache(root, events, documents, head, size)
+    return LoadedLog(events, head, "jsonl")
+
+
+def _checked(root: Path) -> LoadedLog:
+    logged = open_log(root).events()
+    head = LogHead(logged[-1].seq, logged[-1].hash) if logged else LogHead(0, GENESIS_HASH)
+    return LoadedLog(claim_events_frame(logged), head, "checked")
+
+
+def _parse(raw: bytes, start: LogHead, documents: pl.DataFrame
+           ) -> tuple[pl.DataFrame, pl.DataFrame, LogHead]:
+    """Parse and link-check whole lines following ``start``; also returns the documents."""
+    if not raw:
+        return _empty_events(), documents, start
+    if not raw.endswith(b"\n"):
+        raise _FastCheckFailed("torn tail")
+    try:
+        lines = pl.read_ndjson(io.BytesIO(raw), schema=LINE_SCHEMA)
+    except Exception as exc:  # any parse error: let the checked reader name the line
+        raise _FastCheckFailed(str(exc)) from None
+    n = raw.count(b"\n")
+    if lines.height != n:
+        raise _FastCheckFailed("line count")
+    ok = lines.select(
+        seq=(pl.col("seq") == pl.int_range(start.seq + 1, start.seq + 1 + n)).all(),
+        links=(pl.col("prev_hash") == pl.col("hash").shift(1).fill_null(start.hash)).all(),
+        schema=(pl.col("schema") == SCHEMA_VERSION).all(),
+        types=pl.col("type").is_in(_KNOWN_TYPES).all(),
+    ).row(0)
+    if not all(v is True for v in ok):
+        raise _FastCheckFailed(f"checks {ok}")
+    last = raw[raw.rfind(b"\n", 0, len(raw) - 1) + 1 : -1]
+    try:
+        head_event = decode_line(last.decode("utf-8"), start.seq + n)
+    except (TadmurError, UnicodeDecodeError):
+        raise _FastCheckFailed("head line") from None
+    if head_event.hash != lines["hash"][-1]:
+        raise _FastCheckFailed("head hash")
+    new_documents = lines.filter(pl.col("type") == "DocumentRegistered").select(
+        doc_id=pl.col("data").struct.field("doc_id"),
+        published_date=pl.col("data").struct.field("published").str.to_date("%Y-%m-%d"),
+    )
+    documents = pl.concat([documents, new_documents])
+    return _claim_events(lines, documents), documents, LogHead(head_event.seq, head_event.hash)
+
+
+def _claim_events(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    data = pl.col("data")
+    corrected = pl.col("type") == "ClaimCorrected"
+    recorded = pl.col("type") == "ClaimRecorded"
+
+    def assertion(name: str) -> pl.Expr:
+        return (pl.when(corrected).then(data.struct.field("corrected").struct.field(name))
+                .otherwise(data.struct.field(name)))
+
+    evidence = data.struct.field("evidence")
+    frame = lines.filter(pl.col("type").is_in(list(_ACTIONS))).select(
+        "seq",
+        event=pl.col("type").replace_strict(_ACTIONS, return_dtype=pl.String),
+        claim_id=data.struct.field("claim_id"),
+        doc_id=pl.when(recorded).then(data.struct.field("doc_id")),
+        **{name: assertion(name) for name in CORRECTABLE_FIELDS},
+        extractor=pl.when(recorded).then(data.struct.field("extractor")),
+        evidence_text=pl.when(recorded).then(evidence.struct.field("text")),
+        evidence_start=pl.when(recorded).then(evidence.struct.field("start")),
+        evidence_end=pl.when(recorded).then(evidence.struct.field("end")),
+        verdict=data.struct.field("verdict"),
+    ).with_columns(
+        pl.col("valid_from", "valid_to").str.to_date("%Y-%m-%d"),
+        published_date=pl.col("doc_id").replace_strict(
+            documents["doc_id"], documents["published_date"], default=None,
+            return_dtype=pl.Date),
+    )
+    return enforce_schema(frame, CLAIM_EVENTS, "claim_events")
+
+
+def _empty_events() -> pl.DataFrame:
+    return pl.DataFrame(schema={k: v for k, (v, _) in CLAIM_EVENTS.items()})
+
+
+def _empty_documents() -> pl.DataFrame:
+    return pl.DataFrame(schema={"doc_id": pl.String, "published_date": pl.Date})
+
+
+# -- the snapshot cache ------------------------------------------------------------------
+
+
+def cache_dir(root: Path | str) -> Path:
+    """Where the snapshot of the log at ``root`` lives (git ignores it)."""
+    return Path(root) / CACHE_DIR
+
+
+def _from_cache(root: Path, size: int) -> LoadedLog | None:
+    folder = cache_dir(root)
+    try:
+        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        cached_size, head = manifest["size"], LogHead(manifest["seq"], manifest["hash"])
+        events_file, documents_file = _snapshot_files(head)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if size < cached_size or not _line_before_has_hash(root / LOG_FILE, cached_size, head):
+        return None  # the log was replaced or rewritten: rebuild from scratch
+    try:
+        events = pl.read_parquet(folder / events_file)
+        documents = pl.read_parquet(folder / documents_file)
+    except Exception:  # a missing or foreign snapshot: rebuild
+        return None
+    if size == cached_size:
+        return LoadedLog(events, head, "cache")
+    with open(root / LOG_FILE, "rb") as handle:
+        handle.seek(cached_size)
+        tail = handle.read(size - cached_size)
+    new_events, documents, new_head = _parse(tail, head, documents)
+    events = pl.concat([events, new_events])
+    _write_cache(root, events, documents, new_head, size)
+    return LoadedLog(events, new_head, "cache+tail")
+
+
+def _line_before_has_hash(path: Path, offset: int, head: LogHead) -> bool:
+    """Is the line that ends at ``offset`` the cached head? (decoded in full)"""
+    if offset == 0:
+        return head.seq == 0
+    with open(path, "rb") as handle:
+        back = min(offset, 1 << 20)
+        handle.seek(offset - back)
+        block = handle.read(back)
+    if not block.endswith(b"\n"):
+        return False
+    line = block[block.rfind(b"\n", 0, len(block) - 1) + 1 : -1]
+    try:
+        logged = decode_line(line.decode("utf-8"), head.seq)
+    except (TadmurError, UnicodeDecodeError):
+        return False
+    return (logged.seq, logged.hash) == (head.seq, head.hash)
+
+
+def _snapshot_files(head: LogHead) -> tuple[str, str]:
+    if not isinstance(head.seq, int) or not all(c in "0123456789abcdef" for c in head.hash):
+        raise ValueError("not a head")
+    stem = f"{head.seq}.{head.hash[:16]}"
+    return f"claim_events.{stem}.parquet", f"documents.{stem}.parquet"
+
+
+def _write_cache(root: Path, events: pl.DataFrame, documents: pl.DataFrame, head: LogHead,
+                 size: int) -> None:
+    """Write the snapshot named by its head, then switch the manifest to it (atomic
+    renames: a reader sees the old snapshot or the new one, never half of one)."""
+    folder = cache_dir(root)
+    events_file, documents_file = _snapshot_files(head)
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# a rebuildable cache of the log, never committed\n*\n",
+                              encoding="utf-8")
+        _atomic(folder / events_file, lambda p: events.write_parquet(p, compression="lz4",
+                                                                     statistics=False))
+        _atomic(folder / documents_file, lambda p: documents.write_parquet(p))
+        manifest = {"size": size, "seq": head.seq, "hash": head.hash}
+        _atomic(folder / _MANIFEST,
+                lambda p: Path(p).write_text(json.dumps(manifest), encoding="utf-8"))
+        for old in folder.glob("*.parquet"):
+            if old.name not in (events_file, documents_file):
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only checkout: no cache, same answer
+
+
+def _atomic(target: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,103 @@
+"""Shared helpers for the reliability, tamper and fuzz tests (not a test module).
+
+- :func:`copy_log` gives a test its own copy of the committed ``events/`` (never touch
+  the original);
+- :func:`review_events` makes cheap, unique, valid events to append in bulk;
+- :func:`record_figures` merges measured counts into ``build/reliability.json``;
+- :data:`NETWORK_GUARD` is a ``sitecustomize`` that refuses non-loopback connections.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from engine.domain.events import ClaimRecorded, ClaimReviewed
+from engine.store.codec import decode_line
+
+PROJECT = Path(__file__).resolve().parents[2]
+COMMITTED_LOG = PROJECT / "events"
+FIGURES = PROJECT / "build" / "reliability.json"
+PYTHON = sys.executable
+
+
+def copy_log(target: Path) -> Path:
+    """A private copy of the committed ``events/`` (log and sources, no lock or torn/)."""
+    shutil.copytree(COMMITTED_LOG, target, ignore=shutil.ignore_patterns("log.lock", "torn"))
+    return target
+
+
+def committed_lines() -> list[bytes]:
+    """The committed log's lines, each with its newline."""
+    return (COMMITTED_LOG / "log.jsonl").read_bytes().splitlines(keepends=True)
+
+
+def first_claim_id(root: Path) -> str:
+    """The claim id of the first ClaimRecorded in the log under ``root``."""
+    for n, line in enumerate((root / "log.jsonl").read_text("utf-8").splitlines(), start=1):
+        event = decode_line(line, n).event
+        if isinstance(event, ClaimRecorded):
+            return event.claim_id
+    raise AssertionError(f"no ClaimRecorded in {root}")
+
+
+def review_events(claim_id: str, tag: str, n: int, note_len: int = 40) -> list[ClaimReviewed]:
+    """``n`` distinct ClaimReviewed events (unique by ``tag``), about ``note_len`` chars each."""
+    pad = "ن" * max(0, note_len - len(tag))
+    return [ClaimReviewed(claim_id, "accepted", "reliability", f"{tag}-{i} {pad}") for i in range(n)]
+
+
+def record_figures(section: str, values: dict) -> None:
+    """Merge ``values`` under ``section`` into build/reliability.json (safe under xdist)."""
+    FIGURES.parent.mkdir(parents=True, exist_ok=True)
+    with open(FIGURES.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            current = json.loads(FIGURES.read_text("utf-8")) if FIGURES.exists() else {}
+        except ValueError:
+            current = {}
+        current[section] = values
+        tmp = FIGURES.with_suffix(".tmp")
+        tmp.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", "utf-8")
+        os.replace(tmp, FIGURES)
+
+
+def env_int(name: str, default: int) -> int:
+    """An integer knob from the environment (for bigger local runs)."""
+    return int(os.environ.get(name, default))
+
+
+#: A ``sitecustomize`` for subprocesses: an audit hook that records and refuses every
+#: connection that is not to loopback or a Unix socket. ``TADMUR_NET_LOG`` names the file
+#: where attempts are written (one line each), so a test sees them even if caught.
+NETWORK_GUARD = r'''
+import os, sys
+
+_LOG = os.environ.get("TADMUR_NET_LOG")
+_LOCAL = ("127.", "::1", "localhost", "0.0.0.0")
+
+
+def _tadmur_deny_network(event, args):
+    if event not in ("socket.connect", "socket.sendto", "socket.getaddrinfo",
+                     "socket.gethostbyname", "urllib.Request"):
+        return
+    target = args[1] if event in ("socket.connect", "socket.sendto") else args[0]
+    host = target[0] if isinstance(target, tuple) else target
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if event == "socket.connect" and isinstance(target, (str, bytes)):
+        return  # AF_UNIX
+    if isinstance(host, str) and (host.startswith(_LOCAL) or host == ""):
+        return
+    if _LOG:
+        with open(_LOG, "a") as fh:
+            fh.write(f"{event} {target!r} argv={sys.argv!r}\n")
+    raise PermissionError(f"network denied by the test harness: {event} {target!r}")
+
+
+sys.addaudithook(_tadmur_deny_network)
+'''
