@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 
@@ -25,12 +26,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TadmurError as exc:
         print(f"tadmur {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `tadmur timeline | head` closed our stdout: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(f"tadmur {args.command}: error: {exc.strerror or exc} ({exc.filename or ''}). "
               "Hint: check the path and permissions", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # `tadmur timeline | head`
-        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,6 +22,10 @@ _ACTOR = re.compile(
     + r")(?!\w)"
 )
 _GATE = WordGate(lx.ACTOR_FIRST_WORDS)
+_FEMININE_HEADS = frozenset(fold_pattern(w) for w in lx.FEMININE_HEADS.split("|"))
+_GAP_BEFORE_VERB = re.compile(r"[\s،,]*(?:(?:قد|كانت|كان|من)\s*)*")
+# "قوات النظام تمكنت من السيطرة": one light verb may stand between a masdar and its subject
+_GAP_BEFORE_NOUN = re.compile(r"\s*(?:(?:[^\s،,.]+\s+)?من\s*)?")
 _GENITIVE_HEAD = re.compile(lx.GENITIVE_HEADS)
 _PASSIVE = re.compile(lx.PASSIVE_AGENT)
 _FELL_TO = re.compile(lx.FELL_TO)
@@ -42,6 +46,7 @@ class ActorMention:
         owner: written with ل ("لقوات النظام"): the owner of what comes before it.
         passive: follows "من قبل".
         prepositional: has a preposition clitic ("لقوات", "بالتنظيم").
+        feminine: the name takes a feminine verb ("قوات النظام سيطرت", "التنظيم سيطر").
     """
 
     start: int
@@ -51,6 +56,7 @@ class ActorMention:
     owner: bool
     passive: bool
     prepositional: bool = False
+    feminine: bool = False
 
 
 def find_actors(text: str, blocked: list[tuple[int, int]], words: Words | None = None,
@@ -78,8 +84,9 @@ def find_actors(text: str, blocked: list[tuple[int, int]], words: Words | None =
         if out and prefix.startswith("و") and not text[out[-1].end:m.start()].strip():
             # "لقوات النظام والميليشيات": the preposition governs both names
             subject, owner = subject and out[-1].subject, owner or out[-1].owner
+        head = m.group()[len(prefix):].split(maxsplit=1)[0]
         out.append(ActorMention(m.start(), m.end(), lx.ACTORS[index].actor, subject, owner, passive,
-                                prepositional))
+                                prepositional, head in _FEMININE_HEADS))
     return out
 
 
@@ -117,10 +124,8 @@ def subject_before(text: str, actors: list[ActorMention], trigger_start: int,
     for a in reversed(actors):
         if a.end > trigger_start:
             continue
-        gap = text[a.end:trigger_start]
-        # "قوات النظام تمكنت من السيطرة": one light verb may stand between a masdar and its subject
-        allowed = r"[\s،,]*(?:(?:قد|كانت|كان|من)\s*)*" if verb else r"\s*(?:(?:[^\s،,.]+\s+)?من\s*)?"
-        if a.subject and re.fullmatch(allowed, gap):
+        allowed = _GAP_BEFORE_VERB if verb else _GAP_BEFORE_NOUN
+        if a.subject and allowed.fullmatch(text, a.end, trigger_start):
             return a
         return None
     return None
@@ -129,6 +134,24 @@ def subject_before(text: str, actors: list[ActorMention], trigger_start: int,
 def owner_after(actors: list[ActorMention], start: int, limit: int) -> ActorMention | None:
     """The side that owned the object: "حواجز لقوات النظام", "على حساب قوات النظام"."""
     return next((a for a in actors if start <= a.start < limit and a.owner), None)
+
+
+def verb_gender(text: str, trigger_start: int, trigger_text: str, verb: bool) -> str | None:
+    """"f" or "m" from the verb ("سيطرت", "تمكنت من السيطرة"), or None when it does not say.
+
+    >>> verb_gender("تمكنت من السيطره", 9, "السيطره", verb=False)
+    'f'
+    """
+    word = trigger_text.split()[0] if verb else next(
+        (w for w in reversed(text[max(0, trigger_start - 30):trigger_start].split()) if w != "من"), "")
+    word = word.lstrip("وفل")
+    if not word or word.endswith(("وا", "ون")):
+        return None  # plural: "عناصر التنظيم تمكنوا"
+    if word.endswith("ت") or (word.startswith("ت") and len(word) > 3 and verb):
+        return "f"
+    if word.startswith("ي") or len(word) >= 3:
+        return "m"
+    return None
 
 
 def last_before(actors: list[ActorMention], position: int, lower: int) -> ActorMention | None:

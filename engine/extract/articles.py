@@ -74,7 +74,8 @@ def read_text(path: Path) -> str:
         raise ArticleError("the file is binary (it contains NUL bytes), not a text article",
                            where=where, hint="save the article as UTF-8 plain text")
     try:
-        text = data.decode("utf-8-sig")
+        # plain utf-8: a BOM stays in the text, so offsets match the file as others decode it
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ArticleError(f"the file is not UTF-8 text (bad byte at offset {exc.start})", where=where,
                            hint="convert it, e.g. iconv -f windows-1256 -t utf-8") from None

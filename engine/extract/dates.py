@@ -37,24 +37,32 @@ _M = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
 _WD = "|".join(WEEKDAY_NUMBER)
 _PART = r"(?:صباح|مساء|ظهر|عصر|ليل|ليله|فجر|منتصف\s+ليل)"
 _REL = r"(?:الماضي|الفائت|المنصرم|المنقضي|السابق)"
+#: Ordinal day words ("السابع والعشرين من آذار"): unit → number
+_ORDINAL = {"الحادي": 1, "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5, "السادس": 6,
+            "السابع": 7, "الثامن": 8, "التاسع": 9}
+_DAY_WORD = (rf"(?:(?:{'|'.join(_ORDINAL)})(?:\s+(?:عشر|والعشرين|والثلاثين))?|العاشر|العشرين|الثلاثين)")
 
 _PATTERNS = [
     ("absolute", fold_pattern(
         rf"(?:(?:يوم\s+)?(?P<wd>{_WD})\s*،?\s*)?(?:(?P<qual>نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط)\s+)?"
-        rf"(?:شهر\s+)?(?:(?:ال)?(?P<day>[0-3]?\d)\s*(?:من\s+)?(?:شهر\s+)?)?"
+        rf"(?:شهر\s+)?(?:(?:(?:ال)?(?P<day>[0-3]?\d)|(?P<dayword>{_DAY_WORD}))\s*(?:من\s+)?(?:شهر\s+)?)?"
         rf"(?P<months>(?:{_M})(?:\s*[/\-–(،,]?\s*(?:{_M})){{0,2}})(?:\s*\))?"
         rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<year>(?:19|20)\d\d)(?!\d))?"
         rf"(?:\s+(?:من\s+)?(?P<yrel>(?:ال)?عام\s+(?:الحالي|الجاري|الماضي|الفائت)|(?:ال)?سنه\s+(?:الحاليه|الماضيه)))?"
         rf"(?:\s+(?P<rel>{_REL}|الحالي|الجاري))?"
     )),
     ("yesterday", fold_pattern(
-        rf"(?:(?P<part>{_PART})\s+)?(?:يوم\s+)?(?P<ago>اول\s+(?:من\s+)?امس|امس|الامس|البارحه)"
+        rf"(?:(?P<part>{_PART})\s+)?(?:يوم\s+)?(?P<ago>اول\s+(?:من\s+)?امس|امس\s+الاول|امس|الامس|البارحه)"
         rf"(?:\s+(?P<wd>{_WD}))?"
     )),
     ("today", fold_pattern(rf"(?:(?:{_PART})\s+)?(?:اليوم|الليله\s+الماضيه|هذا\s+اليوم)(?:\s+(?P<wd>{_WD}))?")),
     ("days_ago", fold_pattern(
         r"(?:قبل|منذ)\s+(?:نحو\s+|حوالي\s+)?(?P<n>يومين|\d{1,2}\s+(?:ايام|يوما)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+ايام|"
         r"ايام|اسبوع|اسبوعين|يوم)(?!\w)"
+    )),
+    ("long_ago", fold_pattern(
+        r"قبل\s+(?:نحو\s+|حوالي\s+|اكثر\s+من\s+)?(?P<n>عام|سنه|عامين|سنتين|شهر|شهرين|\d{1,2}\s+اشهر|"
+        r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)\s+اشهر)(?!\w)"
     )),
     ("last_week", fold_pattern(rf"الاسبوع\s+{_REL}")),
     ("last_month", fold_pattern(rf"الشهر\s+{_REL}")),
@@ -79,7 +87,7 @@ _GATE = WordGate(
     "|".join(sorted({name.split()[0] for name in MONTH_NUMBER} | set(WEEKDAY_NUMBER), key=len, reverse=True))
     + "|" + fold_pattern(r"يوم|شهر|نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط|صباح|مساء|ظهر|عصر|ليل|"
                          r"ليله|فجر|اول|امس|الامس|البارحه|اليوم|الليله|هذا|قبل|منذ|الاسبوع|الشهر|العام|"
-                         r"السنه|في|عام|سنه|(?:ال)?[0-3]?\d(?!\d)")
+                         r"السنه|في|عام|سنه|(?:ال)?[0-3]?\d(?!\d)|" + "|".join(_ORDINAL) + "|العاشر|العشرين|الثلاثين")
 )
 
 
@@ -128,7 +136,7 @@ def _resolve(kind: str, g: dict[str, str], pub: dt.date):
     if kind == "absolute":
         return _absolute(g, pub)
     if kind == "yesterday":
-        back = 2 if g["ago"].startswith("اول") else 1
+        back = 2 if "اول" in g["ago"] else 1
         date = pub - back * day
         warnings = _check_weekday(g.get("wd"), date)
         if warnings:
@@ -150,6 +158,14 @@ def _resolve(kind: str, g: dict[str, str], pub: dt.date):
             return pub - day, pub - day, "day", ()
         count = _NUMBER_WORDS.get(n.split()[0]) or int(re.match(r"\d+", n).group())
         return pub - (count + 1) * day, pub - max(count - 1, 0) * day, "days", ()
+    if kind == "long_ago":
+        n = g["n"]
+        months = {"عام": 12, "سنه": 12, "عامين": 24, "سنتين": 24, "شهر": 1, "شهرين": 2}.get(n)
+        if months is None:
+            head = n.split()[0]
+            months = int(head) if head.isdigit() else {"ثمانيه": 8, "تسعه": 9, **_NUMBER_WORDS}[head]
+        centre, slack = pub - dt.timedelta(days=30 * months), dt.timedelta(days=10 + 5 * months)
+        return centre - slack, min(pub, centre + slack), "month", ()
     if kind == "last_week":
         monday = pub - (pub.weekday() + 7) * day
         return monday, monday + 6 * day, "week", ()
@@ -189,6 +205,8 @@ def _absolute(g: dict[str, str], pub: dt.date):
     month = numbers.pop()
     if len(names) == 1 and names[0] in ("ماي", "اب", "اوت") and not (g.get("day") or g.get("year")):
         return None  # "ماي", "آب" alone are also ordinary words
+    if g.get("dayword"):
+        g = {**g, "day": str(_day_number(g["dayword"]))}
     year = _year(g, pub, month)
     warnings: tuple[str, ...] = ()
     if g.get("day"):
@@ -204,6 +222,16 @@ def _absolute(g: dict[str, str], pub: dt.date):
         "بدايه": (1, 10), "مطلع": (1, 10), "منتصف": (10, 20), "اواسط": (10, 20),
     }.get(g.get("qual", ""), (1, last))
     return dt.date(year, month, first_day), dt.date(year, month, last_day), "month", warnings
+
+
+def _day_number(words: str) -> int:
+    """ "السابع والعشرين" → 27, "الحادي عشر" → 11, "العاشر" → 10."""
+    parts = words.split()
+    if parts[0] in ("العاشر", "العشرين", "الثلاثين"):
+        return {"العاشر": 10, "العشرين": 20, "الثلاثين": 30}[parts[0]]
+    unit = _ORDINAL[parts[0]]
+    tens = {"عشر": 10, "والعشرين": 20, "والثلاثين": 30}.get(parts[1], 0) if len(parts) > 1 else 0
+    return tens + unit
 
 
 def _year(g: dict[str, str], pub: dt.date, month: int) -> int:

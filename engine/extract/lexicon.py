@@ -29,7 +29,8 @@ class TriggerRule:
         kind: claim kind, or ``attacked`` (kept for context, not emitted by default).
         role: ``gainer`` when the agent gains the site, ``loser`` when the agent loses it
             (withdrawal, loss), ``forced`` for "forced X to withdraw", ``fall`` for "the town
-            fell to X" (the gainer follows بيد / في يد).
+            fell to X" (the gainer follows بيد / في يد), ``became`` for "the town became held
+            by X" (the gainer follows تحت سيطرة).
         form: ``verb`` or ``noun`` (a masdar: its genitive is the agent, a ل before it is purpose).
         pattern: regex source over folded text (without clitics).
         reach: how far (characters) after the trigger its object may start.
@@ -86,6 +87,10 @@ TRIGGERS: tuple[TriggerRule, ...] = (
                 r"(?:طرد(?:ت|وا)?|(?P<pres>[يت])طرد(?:ون)?)(?P<mid>\s[^.،؟!\n]{0,50}?)(?=\s+من(?!\w))"),
     TriggerRule("fall", "captured", "fall", "verb",
                 r"(?:سقط(?:ت)?|(?P<pres>[يت])سقط|سقوط)", reach=25, tight=True),
+    # "باتت المدينة تحت سيطرة التنظيم": the place comes first, the new holder after
+    TriggerRule("became_held", "captured", "became", "verb",
+                r"(?:بات|باتت|اصبح|اصبحت|صار|صارت)(?=[^.،؟!\n]{0,50}?\s(?:تحت\s+سيطره|في\s+قبضه|بيد|بايدي))",
+                reach=30, tight=True),
     TriggerRule("enter_verb", "captured", "gainer", "verb",
                 r"(?:دخل(?:ت|وا)?|(?P<pres>[يت])دخل(?:ون)?|اقتحم(?:ت|وا)?|(?P<pres2>[يت])قتحم(?:ون)?)",
                 reach=40, tight=True),
@@ -99,9 +104,10 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     TriggerRule("withdraw_noun", "withdrew", "loser", "noun", r"انسحاب"),
     TriggerRule("evacuate", "withdrew", "loser", "verb", r"(?:اخل(?:ي|ت|وا)|فر(?:ت|وا)|هرب(?:ت|وا)?)",
                 reach=40, tight=True),
+    TriggerRule("flee_noun", "withdrew", "loser", "noun", r"(?:فرار|هروب)", reach=40, tight=True),
     TriggerRule("advance_verb", "partial", "gainer", "verb",
                 r"(?:تقدم(?:ت|وا)?|(?P<pres>[يت])تقدم(?:ون)?)"),
-    TriggerRule("advance_noun", "partial", "gainer", "noun", r"(?:تقدما|تقدم(?=ه))"),
+    TriggerRule("advance_noun", "partial", "gainer", "noun", r"(?:تقدما|تقدم)"),
     TriggerRule("siege_verb", "besieged", "gainer", "verb",
                 r"(?:حاصر(?:ت|وا)?|(?P<pres>[يت])حاصر(?:ون)?|طوق(?:ت|وا)|(?P<pres2>[يت])طوق)"),
     TriggerRule("siege_noun", "besieged", "gainer", "noun", r"(?:حصارا?|طوق(?:ا)?(?:\s+ناري)?|تطويق)"),
@@ -117,7 +123,7 @@ TRIGGERS: tuple[TriggerRule, ...] = (
 MULTIWORD_LEADS = fold_pattern(
     r"[وف]?ل?(?:اجبر|ارغم|اضطر|فقد|فك|كسر|رفع|استعاد|استعاده|استعادت|استعادوا|اعاده|احكام|بسط|فرض|"
     r"احراز|اعاد|[يت]عيد|[يت]عيدون|عاد|[يت]عود|طرد|[يت]طرد|[يت]طردون|احكم|[يت]حكم|بسطت|[يت]بسط|"
-    r"فرضت|[يت]فرض)(?:ت|وا)?(?:ه|ها|هم)?"
+    r"فرضت|[يت]فرض|بات|اصبح|صار)(?:ت|وا)?(?:ه|ها|هم)?"
 )
 
 #: Words before a control noun that turn it into a state, not an event ("تحت سيطرة").
@@ -168,7 +174,7 @@ ANCHOR_BEFORE = re.compile(fold_pattern(
     r"(?:\s+(?:ال)?(?:شرق|غرب)(?:ي|يه|يها)?)?\s*(?:ل|من\s+)?|بالقرب\s+من\s+|قرب\s+|قريبا\s+من\s+|"
     r"(?:ال)?مطل(?:ه|ين|تين|ان|تان)?\s+علي\s+|(?:ال)?مشرف(?:ه|ين|تين|ان|تان)?\s+علي\s+|"
     r"في\s+محيط\s+|بمحيط\s+|ب?ريف\s+|علي\s+بعد\s+[^،.]{0,20}?(?:من|عن)\s+|باتجاه\s+|نحو\s+|اتجاه\s+|"
-    r"صوب\s+|(?:ال)?طريق(?:\s+[^\s،,]+){0,2}\s+|اطراف\s+|مشارف\s+|تخوم\s+|بوابه\s+|مدخل\s+|اطراف|حدود\s+|المحاذي(?:ه)?\s+ل|"
+    r"صوب\s+|باديه\s+|بباديه\s+|جوار\s+|بجوار\s+|(?:ال)?طريق(?:\s+[^\s،,]+){0,2}\s+|اطراف\s+|مشارف\s+|تخوم\s+|بوابه\s+|مدخل\s+|اطراف|حدود\s+|المحاذي(?:ه)?\s+ل|"
     r"التابع(?:ه)?\s+ل|عن\s+طريق\s+|بين\s+|الواصله\s+بين\s+|ضواحي\s+))$"
 ))
 
@@ -200,7 +206,8 @@ FACILITY_OF = fold_pattern(
 #: Place-type nouns: an unknown name after one is reported as an unresolved place.
 PLACE_NOUN = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:مدينه|بلده|قريه|حي|منطقه|حقل|جبل|جبال|تله|تل|مطار|معمل|شركه|سد|"
-    r"محطه|قاعده|كتيبه|اللواء|مستشفي|مشفي|دوار|حاجز|ناحيه|بلدتي|قريتي|مدينتي)\s+(?P<name>\w{3,}(?:\s+\w{3,})?)"
+    r"محطه|قاعده|كتيبه|اللواء|مستشفي|مشفي|دوار|حاجز|ناحيه|بلدتي|قريتي|مدينتي)\s+"
+    r"(?P<name>\w{3,}(?:\s+(?!(?:ال)?(?:شرق|غرب|شمال|جنوب|في|من|علي|بعد|قرب|بين)\w*)\w{3,})?)"
 ))
 
 
@@ -236,6 +243,9 @@ ACTORS: tuple[ActorRule, ...] = (
               r"(?:قواتنا|جيشنا)(?:\s+الباسل(?:ه)?)?)", True),
 )
 
+#: First words of actor names that take a feminine verb ("قوات النظام سيطرت").
+FEMININE_HEADS = "قوات|القوات|وحدات|فصائل|الفصائل|كتائب|ميليشيات|مليشيات|الميليشيات|المليشيات|قسد|المعارضه|هيئه|جبهه|قواتنا"
+
 #: Heads whose genitive actor is not a subject ("مناطق النظام", "صفوف قوات النظام").
 GENITIVE_HEADS = fold_pattern(
     r"(?:مناطق|منطقه|مواقع|موقع|حواجز|حاجز|مقرات|مقر|نقاط|صفوف|قتلي|خسائر|جثث|اسري|هجوم|هجمات|"
@@ -243,6 +253,9 @@ GENITIVE_HEADS = fold_pattern(
     r"معاقل|دفاعات|خطوط|جبهات|ضد|علي|من|في|عن|مع|الي|بين|حساب|لدي|عند|تجاه|نحو|امام|وجه|يد|ايدي|"
     r"تنظيمات|مناطقه|حصار|محاصره|انسحاب|مسلحي|الموالي|الموالين|المواليه|التابعه|التابع|قبضه)\s*$"
 )
+
+#: Who a place came to be held by: "باتت المدينة تحت سيطرة التنظيم".
+HELD_BY = fold_pattern(r"(?<!\w)(?:تحت\s+سيطره|في\s+قبضه|بيد|بايدي)\s+")
 
 #: Who a place fell to: "سقطت تدمر بيد التنظيم".
 FELL_TO = fold_pattern(r"(?:بيد|بايدي|في\s+يد|في\s+ايدي|في\s+قبضه|لصالح)\s+$")

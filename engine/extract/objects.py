@@ -10,6 +10,7 @@ a direction ("شمال شرق مطار التيفور") or "in" a city after the
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -50,12 +51,15 @@ class ObjectFinder:
     def __init__(self, text: str, gazetteer: Gazetteer, mentions: list[PlaceMention]):
         self.text, self.gaz = text, gazetteer
         self.mentions = _keep_weak_in_lists(text, mentions)
+        self._starts = [m.start for m in self.mentions]
+        self._anchor_memo: dict[tuple[int, int], bool] = {}
         self.resolved = self._resolve_all()
         self.last_list: list[Place] = []
         self.last_trigger: Trigger | None = None
         #: (trigger whose places "تلك المواقع" refers to, end of that phrase), for the last call
         self.last_reference: tuple[Trigger | None, int] | None = None
         self.unresolved: list[str] = []
+        self._noted: set[str] = set()
         self.actor_spans: list[tuple[int, int]] = []  # set by the reader once actors are found
 
     def _resolve_all(self) -> dict[int, tuple[str, ...]]:
@@ -73,7 +77,7 @@ class ObjectFinder:
                 continue
             if m.generic_kinds:
                 # "البلدة" prefers the last town named, "المدينة" the last city
-                before = next((s for kind in m.generic_kinds for s in reversed(recent)
+                before = next((s for kind in m.generic_kinds for s in reversed(recent[-50:])
                                if s in m.site_ids and sites[s].kind == kind), None)
                 if before:
                     out[m.start] = (before,)
@@ -101,7 +105,7 @@ class ObjectFinder:
             if towards and (not source or towards.start() < source.start()):
                 return []
         demonstrative = lx.DEMONSTRATIVE_OBJECT.search(text, trig.end, min(s1, trig.end + 45))
-        if demonstrative and not any(trig.end <= m.start < demonstrative.start() for m in self.mentions):
+        if demonstrative and not self._between(trig.end, demonstrative.start()):
             self.last_reference = (self.last_trigger, demonstrative.end())
             return [Place(p.start, p.end, p.site_id, p.kind_override, True) for p in self.last_list]
         self.last_reference = None
@@ -116,7 +120,7 @@ class ObjectFinder:
         return places
 
     def _antecedent(self, trig: Trigger, s0: int) -> list[Place]:
-        for m in reversed(self.mentions):
+        for m in reversed(self.mentions[:bisect_left(self._starts, trig.start)]):
             if m.end > trig.start:
                 continue
             if m.start < max(s0, trig.start - 120):
@@ -139,10 +143,10 @@ class ObjectFinder:
                 end = towards.start()  # "انسحب من جزل إلى التيفور": T4 is where they went
         aside_until = -1
         for comma in _CLAUSE_COMMA.finditer(text, trig.end, end):
-            if comma.start() < aside_until or any(m.start == comma.end() for m in self.mentions):
+            if comma.start() < aside_until or self._between(comma.end(), comma.end() + 1):
                 continue
             closing = re.search(r"[،,]", text[comma.end():comma.end() + 45])
-            first_object = any(trig.end <= m.start < comma.start() for m in self.mentions)
+            first_object = bool(self._between(trig.end, comma.start()))
             if closing and not first_object and comma.start() - trig.end < 40:
                 aside_until = comma.end() + closing.end()  # "استعادت، مدعومة بالطيران الروسي، السيطرة"
                 continue
@@ -157,9 +161,7 @@ class ObjectFinder:
         places: list[Place] = []
         boundary = trig.end
         anchored_before: str | None = None
-        for m in self.mentions:
-            if m.start < trig.end or m.start >= end:
-                continue
+        for m in self._between(trig.end, end):
             if not places and m.start > trig.end + trig.rule.reach:
                 break
             if not places and trig.rule.tight and not self._follows_at_once(trig.end, m.start):
@@ -209,29 +211,44 @@ class ObjectFinder:
         return len(words) <= 1
 
     def actors_in(self, start: int, end: int) -> list[tuple[int, int]]:
-        return [a for a in self.actor_spans if start <= a[0] and a[1] <= end]
+        i = bisect_left(self.actor_spans, (start, -1))
+        out = []
+        while i < len(self.actor_spans) and self.actor_spans[i][0] < end:
+            if self.actor_spans[i][1] <= end:
+                out.append(self.actor_spans[i])
+            i += 1
+        return out
+
+    def _between(self, start: int, end: int) -> list[PlaceMention]:
+        """Mentions starting in ``[start, end)``."""
+        return self.mentions[bisect_left(self._starts, start):bisect_left(self._starts, end)]
 
     def _kind_class(self, m: PlaceMention) -> str:
         ids = self.resolved.get(m.start) or m.site_ids
         return "town" if ids and self.gaz.sites[ids[0]].kind in _TOWNS else "site"
 
     def _anchored(self, m: PlaceMention, boundary: int) -> bool:
-        lead = self.text[max(boundary, m.start - 40):m.start]
-        return bool(lx.ANCHOR_BEFORE.search(lead))
+        lo = max(boundary, m.start - 40)
+        found = self._anchor_memo.get((lo, m.start))
+        if found is None:
+            found = self._anchor_memo[(lo, m.start)] = bool(lx.ANCHOR_BEFORE.search(self.text, lo, m.start))
+        return found
 
     def _note(self, m: PlaceMention, trig: Trigger, why: str) -> None:
-        note = f"{self.text[m.start:m.end]!r} at folded offset {m.start}: {why}"
-        if note not in self.unresolved:
+        self._add_note(f"{self.text[m.start:m.end]!r} at folded offset {m.start}: {why}")
+
+    def _add_note(self, note: str) -> None:
+        if note not in self._noted:
+            self._noted.add(note)
             self.unresolved.append(note)
 
     def _note_unknown(self, trig: Trigger, end: int) -> None:
         for hit in lx.PLACE_NOUN.finditer(self.text, trig.end, end):
-            if any(m.start < hit.end() and hit.start() < m.end for m in self.mentions):
+            if any(m.end > hit.start() for m in self._between(hit.start() - 60, hit.end())):
                 continue
             note = (f"{hit.group()!r} at folded offset {hit.start()}: not in the gazetteer "
                     f"(object of {self.text[trig.start:trig.end]!r})")
-            if note not in self.unresolved:
-                self.unresolved.append(note)
+            self._add_note(note)
 
 
 def _keep_weak_in_lists(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:

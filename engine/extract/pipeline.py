@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from engine.extract import lexicon as lx
@@ -24,6 +25,7 @@ from engine.extract.actors import (
     owner_after,
     passive_agent,
     subject_before,
+    verb_gender,
 )
 from engine.extract.claimants import claimant_for, find_claimants
 from engine.extract.clean import body_lines, sentences
@@ -94,10 +96,17 @@ class _Reader:
         self.dates = [d for d in find_dates(text, published, words) if self._in_body(d.start)]
         self.markers = find_claimants(text, words)
         self.triggers = [t for t in find_triggers(text, words) if self._in_body(t.start)]
+        # sorted starts, so each sentence takes its share by bisection (long texts stay linear)
+        self._at = {name: [x.start for x in getattr(self, name)]
+                    for name in ("actors", "dates", "markers", "triggers")}
         self.last_agent: str | None = None
         self.last_agent_at = -1
         self.bound_dates: dict[int, DateMention] = {}
         self.last_claimant = "outlet"
+
+    def _within(self, name: str, lo: int, hi: int) -> list:
+        starts = self._at[name]
+        return getattr(self, name)[bisect_left(starts, lo):bisect_left(starts, hi)]
 
     def _in_body(self, pos: int) -> bool:
         return bool(self._body[pos])
@@ -113,8 +122,10 @@ class _Reader:
 
     def _read_sentence(self, sentence: tuple[int, int]) -> None:
         s0, s1 = sentence
-        trigs = [t for t in self.triggers if s0 <= t.start < s1]
-        dates = _bind_dates(self.text, [d for d in self.dates if s0 <= d.start < s1], trigs)
+        trigs = self._within("triggers", s0, s1)
+        self.sentence_actors = self._within("actors", s0, s1)
+        markers = self._within("markers", s0, s1)
+        dates = _bind_dates(self.text, self._within("dates", s0, s1), trigs)
         self.bound_dates.update(dates)
         denial = lx.DENIAL.search(self.text, s0, s1)
         self.sentence_changes: set[tuple[str, str, bool]] = set()
@@ -136,7 +147,7 @@ class _Reader:
             earlier, previous = previous, ((trig.end, dates[trig.start]) if trig.start in dates else previous)
             if not event or not places:
                 continue
-            marker = claimant_for(self.markers, sentence, (trig.start, trig.end), next_start)
+            marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start)
             if marker:
                 claimant = marker.claimant
             elif own_claimant or re.match(lx.CONTINUES_CLAIMANT, self.text[s0:s1]):
@@ -144,24 +155,12 @@ class _Reader:
             else:
                 claimant = "outlet"
             own_claimant = claimant
-            date, evidence_end = dates.get(trig.start), None
-            reference = self.objects.last_reference
-            if reference:
-                source, evidence_end = reference
-                date = date or (self.bound_dates.get(source.start) if source else None)
-                if date:  # "withdrew from those positions days later"
-                    date = DateMention(date.start, date.end, date.date_from,
-                                       date.date_to + dt.timedelta(days=10), "days", date.warnings)
-            if date is None and earlier and _CONNECTOR.search(self.text, earlier[0], trig.start):
-                # "قبل أن تستعيده بعد أيام", "وأعقبها بأيام خسارته": later than the event before
-                d = earlier[1]
-                date = DateMention(d.start, d.end, d.date_from, d.date_to + dt.timedelta(days=30),
-                                   "days", d.warnings)
+            date, evidence_end = self._date_of(trig, dates.get(trig.start), earlier)
             named = actor if explicit else None
             if denial and denial.start() > trig.end and _DENIES_IT.match(self.text, denial.end()):
                 # "زعمت أعماق أنه سيطر على المطار، إلا أن مصدرا عسكريا نفى ذلك": two claims
                 self._emit(trig, places, named, actor, loser, date, claimant, False, evidence_end)
-                denier = min((m for m in self.markers if s0 <= m.start < s1 and m.attributes),
+                denier = min((m for m in markers if m.attributes),
                              key=lambda m: abs(m.start - denial.start()), default=None)
                 self._emit(trig, places, named, actor, loser, date,
                            denier.claimant if denier else "outlet", True, evidence_end)
@@ -169,13 +168,31 @@ class _Reader:
                 self._emit(trig, places, named, actor, loser, date, claimant, bool(denial), evidence_end)
         if own_claimant:
             self.last_claimant = own_claimant
-        for note in self.objects.unresolved:
-            if note not in self.out.unresolved:
-                self.out.unresolved.append(note)
+        self.out.unresolved = self.objects.unresolved
+
+    def _date_of(self, trig: Trigger, date: DateMention | None, earlier):
+        """The trigger's own date, else one borrowed from the event it refers back to.
+
+        Returns the date (or None) and, for "تلك المواقع", where the evidence should end.
+        """
+        evidence_end = None
+        reference = self.objects.last_reference
+        if reference:
+            source, evidence_end = reference
+            date = date or (self.bound_dates.get(source.start) if source else None)
+            if date:  # "withdrew from those positions days later"
+                date = DateMention(date.start, date.end, date.date_from,
+                                   date.date_to + dt.timedelta(days=10), "days", date.warnings)
+        if date is None and earlier and _CONNECTOR.search(self.text, earlier[0], trig.start):
+            # "قبل أن تستعيده بعد أيام", "وأعقبها بأيام خسارته": later than the event before
+            d = earlier[1]
+            date = DateMention(d.start, d.end, d.date_from, d.date_to + dt.timedelta(days=30),
+                               "days", d.warnings)
+        return date, evidence_end
 
     def _roles(self, trig: Trigger, sentence: tuple[int, int], object_start: int):
         """(agent actor id, explicit loser id or None, whether the agent is named in the sentence)."""
-        acts = self.actors
+        acts = self.sentence_actors
         s0, s1 = sentence
         agent: ActorMention | None = None
         loser = None
@@ -187,6 +204,10 @@ class _Reader:
         else:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
             if trig.rule.role == "fall":
+                return (agent.actor if agent else "unknown"), None, agent is not None
+            if trig.rule.role == "became":
+                held = _HELD_BY.search(self.text, trig.end, s1)
+                agent = next((a for a in acts if held and held.end() <= a.start <= held.end() + 12), None)
                 return (agent.actor if agent else "unknown"), None, agent is not None
             if agent is None and trig.mid:
                 agent = agent_after(acts, trig.mid[0], trig.mid[1])
@@ -213,11 +234,19 @@ class _Reader:
 
     def _topic(self, trig: Trigger, s0: int) -> str | None:
         """Pro-drop: the agent of an earlier event of this sentence, else the nearest subject
-        named earlier in the sentence, else the agent of the last event before it."""
+        named earlier in the sentence, else the agent of the last event before it. The verb's
+        gender breaks ties: "تمكنت من السيطرة" wants "قوات النظام", not "التنظيم"."""
+        gender = verb_gender(self.text, trig.start, self.text[trig.start:trig.end], trig.rule.form == "verb")
+        before = [a for a in self.sentence_actors if a.end <= trig.start]
+        if gender and not any(a.actor == self.last_agent and (a.feminine == (gender == "f"))
+                              for a in before if a.subject):
+            agreeing = [a for a in before if a.feminine == (gender == "f")]
+            if agreeing and (self.last_agent_at < s0 or agreeing[-1].actor != self.last_agent):
+                subjects = [a for a in agreeing if a.subject]
+                return (subjects or agreeing)[-1].actor
         if self.last_agent and self.last_agent_at >= s0:
             return self.last_agent
-        near = next((a for a in reversed(self.actors)
-                     if s0 <= a.start and a.end <= trig.start and a.subject), None)
+        near = next((a for a in reversed(before) if a.subject), None)
         return near.actor if near else self.last_agent
 
     def _emit(self, trig, places: list[Place], named, actor, loser, date: DateMention | None,
@@ -286,6 +315,7 @@ class _Reader:
 
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
+_HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)
 _SINCE = re.compile(r"(?<!\w)منذ\s*$")
 _EARLIER = re.compile(lx.PLUPERFECT)
@@ -303,7 +333,10 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
             # a date usually follows its verb; one before the verb must be much closer
             resumptive = _RESUMPTIVE.match(text, t.end)
             end = resumptive.end() if resumptive else t.end  # "انسحب منها في آذار"
-            distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
+            if t.start <= d.start < t.end:
+                distance = 0  # inside the trigger: "أعادت في 27 آذار الأمن والاستقرار إلى"
+            else:
+                distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
             if distance >= 0 and (best is None or distance < best[0]):
                 best = (distance, t)
         if best and (best[1].start not in bound or best[0] < bound[best[1].start][0]):
@@ -318,10 +351,10 @@ def _dedupe(claims: list[dict]) -> list[dict]:
     sources") are one claim of that article.
     """
     kept: list[dict] = []
+    by_key: dict[tuple, list[dict]] = {}
     for c in claims:
-        same = next((k for k in kept if all(k[f] == c[f] for f in (
-            "site_id", "kind", "gainer", "denied"))
-            and k["date_from"] <= c["date_to"] and c["date_from"] <= k["date_to"]), None)
-        if same is None:
+        same = by_key.setdefault((c["site_id"], c["kind"], c["gainer"], c["denied"]), [])
+        if not any(k["date_from"] <= c["date_to"] and c["date_from"] <= k["date_to"] for k in same):
+            same.append(c)
             kept.append(c)
     return kept

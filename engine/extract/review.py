@@ -81,8 +81,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     for path in args.files:
         text = read_text(path)
         doc_id = args.doc_id or default_doc_id(path)
+        title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
         doc = register_document(log.root, path, doc_id=doc_id, published=published.isoformat(),
-                                outlet=args.outlet, url=args.url)
+                                outlet=args.outlet, url=args.url, title=title)
         reason = why_empty(text)
         events = [doc] + ([] if reason else claim_events(doc_id, text, published, args.accept_all))
         before = log.head().seq

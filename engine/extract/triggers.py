@@ -108,6 +108,10 @@ def _trigger(m: re.Match[str], rule: lx.TriggerRule) -> Trigger:
 
 _STATE_BEFORE = re.compile(lx.STATE_BEFORE)
 _STATE_AFTER = re.compile(lx.STATE_AFTER)
+_FOR_HEAD = re.compile(fold_pattern(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:معركه|معارك|عمليه|عمليات|حمله|خطه|محاوله|محاولات|سعي|طريق|"
+    r"مساعي|جهود|هدف|بهدف|تمهيدا|استعدادات|تحضيرات)\s+(?:ل)?$"
+))
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")
 
 
@@ -123,7 +127,7 @@ def is_state(text: str, trig: Trigger, sentence_start: int) -> bool:
     return bool(trig.present and re.search(r"(?:التي|الذي|مناطق|مواقع)\s*$", before))
 
 
-_STATE_WHEN_PRESENT = frozenset({"control_verb", "siege_verb"})
+_STATE_WHEN_PRESENT = frozenset({"control_verb"})  # "تحاصر قوات النظام المدينة" reports a siege
 # "باتت تسيطر على": a new state, i.e. a change
 _BECAME = re.compile(fold_pattern(r"(?<!\w)[وف]?(?:بات|باتت|اصبح|اصبحت|صار|صارت|باتوا|اصبحوا)\s+(?:\w+\s+){0,3}$"))
 
@@ -139,8 +143,8 @@ def is_modal(text: str, trig: Trigger, clause_start: int) -> bool:
     openers = list(_CLAUSE_OPENER.finditer(before))
     if openers:
         before = before[openers[-1].end():]  # "من أجل استعادة تدمر التي سيطر عليها": the relative clause is an event
-    if trig.rule.form == "noun" and _PURPOSE_WORD.search(before):
-        return True  # "لإحكام السيطرة", "لفرض السيطرة"
+    if trig.rule.form == "noun" and (_PURPOSE_WORD.search(before) or _FOR_HEAD.search(before)):
+        return True  # "لإحكام السيطرة", "معركة استعادة تدمر" (the battle for it)
     if trig.present and re.match(r"[وف]?ل?س[يت]", text[trig.start:trig.end]):
         return True  # "ستسيطر"
     return bool(lx.MODALITY.search(before))

@@ -203,3 +203,19 @@ def test_a_town_fell_to_the_side_after_bi_yad():
 def test_breaking_a_siege():
     assert facts("تمكنت قوات النظام من فك الحصار عن مطار دير الزور العسكري بعد معارك عنيفة مع التنظيم.") == [
         ("deir_ez_zor_airbase", "siege_broken", "government", "isis")]
+
+
+def test_the_verb_gender_picks_the_dropped_subject():
+    text = ("وتدور اشتباكات بين قوات النظام وتنظيم الدولة في محيط مدينة تدمر، "
+            "حيث تمكنت من السيطرة على تلة المدفعية التي تشرف على أجزاء واسعة من المدينة.")
+    assert facts(text) == [("artillery_hill", "captured", "government", "isis")]
+
+
+def test_a_town_that_became_held_by_a_side():
+    assert facts("وباتت مدينة تدمر بالكامل تحت سيطرة تنظيم الدولة بعد معارك عنيفة مع قوات النظام.") == [
+        ("palmyra", "captured", "isis", "government")]
+
+
+def test_an_ordinal_day_in_words_inside_the_trigger_dates_it():
+    found = claims("وكانت وحدات من الجيش أعادت في السابع والعشرين من آذار الماضي الأمن والاستقرار إلى مدينة تدمر.")
+    assert (found[0]["site_id"], found[0]["date_from"]) == ("palmyra", "2016-03-27")
