@@ -31,10 +31,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("target", metavar="SITE_OR_REGION", help="site id, region id or 'all'")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE",
-                   help="output file: .html (self-contained, offline), .svg or .png")
-    p.add_argument("--on", type=parse_day, metavar="YYYY-MM-DD",
-                   help="draw a map of control on this day instead of a timeline")
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="output file: .html (self-contained, offline), .svg or .png",
+    )
+    p.add_argument(
+        "--on",
+        type=parse_day,
+        metavar="YYYY-MM-DD",
+        help="draw a map of control on this day instead of a timeline",
+    )
     add_policy_arguments(p)
     add_log_argument(p)
     p.set_defaults(func=run_chart)

@@ -118,7 +118,6 @@ def sites_for(target: str, sites: pl.DataFrame | None = None) -> list[str]:
     return chosen["site_id"].to_list()
 
 
-
 def fit_rows(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     """Return ``frame`` if Altair can inline it, else refuse with a hint.
 
@@ -190,8 +189,10 @@ def _window_text(start: str, end: str) -> pl.Expr:
     """'2015-05-20 – 2015-05-21' (or one date when both ends agree); '…' for an open end."""
     start_text = pl.col(start).dt.to_string("%Y-%m-%d").fill_null("…")
     end_text = pl.col(end).dt.to_string("%Y-%m-%d").fill_null("…")
-    return pl.when(start_text == end_text).then(start_text).otherwise(
-        pl.concat_str(start_text, end_text, separator=" – ")
+    return (
+        pl.when(start_text == end_text)
+        .then(start_text)
+        .otherwise(pl.concat_str(start_text, end_text, separator=" – "))
     )
 
 
@@ -215,14 +216,21 @@ def interval_frame(
     datetime.date(2015, 12, 31)
     """
     start, end = window or view_window(
-        intervals["start_earliest"], intervals["start_latest"],
-        intervals["end_earliest"], intervals["end_latest"],
+        intervals["start_earliest"],
+        intervals["start_latest"],
+        intervals["end_earliest"],
+        intervals["end_latest"],
     )
     claimants_of = (
         intervals.select("site_id", "start_latest", "start_earliest", "controller", "claim_ids")
         .with_row_index("_row")
         .explode("claim_ids")
-        .join(claims.select("claim_id", "claimant"), left_on="claim_ids", right_on="claim_id", how="left")
+        .join(
+            claims.select("claim_id", "claimant"),
+            left_on="claim_ids",
+            right_on="claim_id",
+            how="left",
+        )
         .group_by("_row")
         .agg(claimants=pl.col("claimant").drop_nulls().unique().sort().str.join(", "))
     )
@@ -244,8 +252,12 @@ def interval_frame(
         )
         .with_columns(
             bar_from=pl.col("band_to"),
-            bar_to=pl.max_horizontal(pl.coalesce("end_earliest", "end_latest", pl.lit(end)), "band_to"),
-            controller_ar=pl.col("colour_key").replace_strict(CONTROLLER_AR, default=pl.col("colour_key")),
+            bar_to=pl.max_horizontal(
+                pl.coalesce("end_earliest", "end_latest", pl.lit(end)), "band_to"
+            ),
+            controller_ar=pl.col("colour_key").replace_strict(
+                CONTROLLER_AR, default=pl.col("colour_key")
+            ),
         )
         .sort("site_rank", "bar_from", "band_from")
         .with_columns(
@@ -254,9 +266,24 @@ def interval_frame(
             )
         )
         .select(
-            "interval_id", "site_id", "site_label", "site_ar", "site_rank", "colour_key",
-            "controller_ar", "status", "band_from", "band_to", "bar_from", "bar_to", "since",
-            "until", "n_claims", "n_claimants", "claimants", "claim_ids",
+            "interval_id",
+            "site_id",
+            "site_label",
+            "site_ar",
+            "site_rank",
+            "colour_key",
+            "controller_ar",
+            "status",
+            "band_from",
+            "band_to",
+            "bar_from",
+            "bar_to",
+            "since",
+            "until",
+            "n_claims",
+            "n_claimants",
+            "claimants",
+            "claim_ids",
         )
     )
 
@@ -285,9 +312,11 @@ def claim_ticks(claims: pl.DataFrame, sites: pl.DataFrame | None = None) -> pl.D
     """
     names = load_claimants().select(claimant="claimant_id", claimant_name="name_en")
     quote = pl.col("evidence_text").fill_null("")
-    short = pl.when(quote.str.len_chars() > EVIDENCE_CHARS).then(
-        quote.str.slice(0, EVIDENCE_CHARS) + "…"
-    ).otherwise(quote)
+    short = (
+        pl.when(quote.str.len_chars() > EVIDENCE_CHARS)
+        .then(quote.str.slice(0, EVIDENCE_CHARS) + "…")
+        .otherwise(quote)
+    )
     keys = ["site_id", "valid_from", "valid_to", "claimant", "kind", "gainer"]
     quoted = claims.sort("seq").with_columns(evidence=pl.lit(_FSI) + short + pl.lit(_PDI))
     if quoted.select(pl.struct(keys).n_unique()).item() > TICK_LIMIT:
@@ -297,8 +326,7 @@ def claim_ticks(claims: pl.DataFrame, sites: pl.DataFrame | None = None) -> pl.D
             pl.col("valid_to").max().over(_monthly(keys)),
         )
     return (
-        quoted
-        .group_by(keys, maintain_order=True)
+        quoted.group_by(keys, maintain_order=True)
         .agg(
             n_claims=pl.len(),
             claim_ids=pl.col("claim_id"),
@@ -313,8 +341,9 @@ def claim_ticks(claims: pl.DataFrame, sites: pl.DataFrame | None = None) -> pl.D
             gainer_key=pl.when(pl.col("gainer").is_in(list(CONTROLLERS)).fill_null(False))
             .then(pl.col("gainer"))
             .otherwise(pl.lit("unknown")),
-            valid_mid=((pl.col("valid_from").cast(pl.Int32) + pl.col("valid_to").cast(pl.Int32)) // 2)
-            .cast(pl.Date),
+            valid_mid=(
+                (pl.col("valid_from").cast(pl.Int32) + pl.col("valid_to").cast(pl.Int32)) // 2
+            ).cast(pl.Date),
             window=_window_text("valid_from", "valid_to"),
             claimant_name=pl.coalesce("claimant_name", "claimant"),
             site_label=pl.coalesce("site_label", "site_id"),
@@ -335,13 +364,26 @@ def _day(value: dt.date) -> alt.DateTime:
 def _x(
     field: str, window: tuple[dt.date, dt.date], title: str | None = "date", zoom: str | None = None
 ) -> alt.X:
-    """A date x channel over ``window``, or over the span brushed in the ``zoom`` selection."""
-    domain = {"param": zoom, "encoding": "x"} if zoom else [_day(window[0]), _day(window[1])]
+    """A date x channel over ``window``, or over the span brushed in the ``zoom`` selection.
+
+    With ``zoom``, ``domainRaw`` takes over only while something is brushed (the brush is
+    on the overview's ``bar_from``), so an empty brush shows the whole ``window``.
+    """
+    domain = [_day(window[0]), _day(window[1])]
+    if not zoom:
+        # one label per year: Vega's default ticks hide the years on multi-year spans
+        return alt.X(
+            f"{field}:T",
+            title=title,
+            scale=alt.Scale(domain=domain),
+            axis=alt.Axis(format="%Y", tickCount="year", grid=True),
+        )
+    raw = alt.ExprRef(expr=f"{zoom} && {zoom}.bar_from ? {zoom}.bar_from : null")
     return alt.X(
         f"{field}:T",
         title=title,
-        scale=alt.Scale(domain=domain),
-        axis=alt.Axis(format="%Y", tickCount="year", grid=True),
+        scale=alt.Scale(domain=domain, domainRaw=raw),
+        axis=alt.Axis(format="%b %Y", tickCount=6, grid=True),
     )
 
 
@@ -359,7 +401,11 @@ def _title(text: str, caption: str, *notes: str) -> alt.Title:
 
 
 def _interval_layers(
-    bars: pl.DataFrame, y: alt.Y, window: tuple[dt.date, dt.date], pick: bool, zoom: str | None = None
+    bars: pl.DataFrame,
+    y: alt.Y,
+    window: tuple[dt.date, dt.date],
+    pick: bool,
+    zoom: str | None = None,
 ) -> list[alt.Chart]:
     tooltip = [
         alt.Tooltip("site_ar:N", title="الموقع"),
@@ -372,25 +418,36 @@ def _interval_layers(
         alt.Tooltip("n_claims:Q", title="claims"),
         alt.Tooltip("claimants:N", title="claimants"),
     ]
+    # clip only a zoomable view: clip paths get per-process ids, which would make the
+    # static SVG differ from one export to the next
+    clip = zoom is not None
     data = bars.drop("claim_ids")
     base = alt.Chart(data).encode(y=y, color=_colour("colour_key"), tooltip=tooltip)
     band = (
-        base.mark_bar(height=_BAR_HEIGHT, opacity=0.35)
+        base.mark_bar(height=_BAR_HEIGHT, opacity=0.35, clip=clip)
         .encode(x=_x("band_from", window, zoom=zoom), x2="band_to:T")
         .transform_filter("datum.band_to > datum.band_from")
     )
-    solid = base.mark_bar(height=_BAR_HEIGHT).encode(x=_x("bar_from", window, zoom=zoom), x2="bar_to:T")
+    solid = base.mark_bar(height=_BAR_HEIGHT, clip=clip).encode(
+        x=_x("bar_from", window, zoom=zoom), x2="bar_to:T"
+    )
     if pick:
-        choose = alt.selection_point(name="pick", fields=["interval_id"], on="click", clear="dblclick")
+        choose = alt.selection_point(
+            name="pick", fields=["interval_id"], on="click", clear="dblclick"
+        )
         solid = solid.add_params(choose).encode(
             opacity=alt.condition(choose, alt.value(1.0), alt.value(0.45))
         )
     siege = (
         alt.Chart(data.filter(pl.col("status") == "besieged"))
-        .mark_bar(height=4, yOffset=_BAR_HEIGHT // 2 + 4, color=SIEGE_COLOUR)
+        .mark_bar(height=4, yOffset=_BAR_HEIGHT // 2 + 4, color=SIEGE_COLOUR, clip=clip)
         .encode(x=_x("bar_from", window, zoom=zoom), x2="bar_to:T", y=y, tooltip=tooltip)
     )
-    return [band.properties(name="bands"), solid.properties(name="bars"), siege.properties(name="siege")]
+    return [
+        band.properties(name="bands"),
+        solid.properties(name="bars"),
+        siege.properties(name="siege"),
+    ]
 
 
 def _tick_layer(
@@ -398,7 +455,7 @@ def _tick_layer(
 ) -> alt.Chart:
     return (
         alt.Chart(fit_rows(ticks.drop("claim_ids"), "claim ticks"))
-        .mark_tick(yOffset=-(_BAR_HEIGHT // 2 + 6), size=10, thickness=2)
+        .mark_tick(yOffset=-(_BAR_HEIGHT // 2 + 6), size=10, thickness=2, clip=zoom is not None)
         .encode(
             x=_x("valid_mid", window, zoom=zoom),
             y=y,
@@ -463,14 +520,20 @@ def timeline_chart(
         'DejaVu Sans'
     """
     cited = intervals.select(pl.col("claim_ids").explode().drop_nulls().unique())["claim_ids"]
-    supporting = claims.filter(pl.col("claim_id").is_in(cited.implode())) if "seq" in claims.columns else None
+    supporting = (
+        claims.filter(pl.col("claim_id").is_in(cited.implode()))
+        if "seq" in claims.columns
+        else None
+    )
     dated = [intervals[c] for c in ("start_earliest", "start_latest", "end_earliest", "end_latest")]
     if supporting is not None:
         dated += [supporting["valid_from"], supporting["valid_to"]]
     window = view_window(*dated)
     bars = fit_rows(interval_frame(intervals, claims, sites, window), "intervals")
     order = bars.unique("site_id").sort("site_rank")["site_label"].to_list()
-    y = alt.Y("site_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320, labelFontSize=12))
+    y = alt.Y(
+        "site_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320, labelFontSize=12)
+    )
     zoom = "brush" if interactive else None
     layers = _interval_layers(bars, y, window, pick=interactive, zoom=zoom)
     if supporting is not None and supporting.height:
@@ -557,22 +620,32 @@ def swings_chart(
     iv = intervals.filter(pl.col("site_id") == site_id)
     sw = swings.filter(pl.col("site_id") == site_id).sort("window_start", "window_end")
     cl = claims.filter(pl.col("site_id") == site_id)
-    # valid time sets the view; a publication long after it (a compiled chronology) is clipped
+    # valid time sets the view; publication days only draw the lag lines below
     window = view_window(
-        iv["start_earliest"], iv["start_latest"], iv["end_earliest"], iv["end_latest"],
-        sw["window_start"], sw["window_end"], cl["valid_from"], cl["valid_to"],
+        iv["start_earliest"],
+        iv["start_latest"],
+        iv["end_earliest"],
+        iv["end_latest"],
+        sw["window_start"],
+        sw["window_end"],
+        cl["valid_from"],
+        cl["valid_to"],
     )
     bars = fit_rows(interval_frame(iv, claims, sites, window), "intervals")
     y = alt.Y("site_label:N", title=None, axis=None, scale=alt.Scale(range=[0, 30]))
     marks = sw.with_columns(
         to_key=pl.when(pl.col("to_controller").is_in(list(CONTROLLERS)).fill_null(False))
-        .then(pl.col("to_controller")).otherwise(pl.lit("unknown")),
+        .then(pl.col("to_controller"))
+        .otherwise(pl.lit("unknown")),
         label=pl.concat_str(
-            pl.lit("→ "), pl.col("to_controller").fill_null("?"), pl.lit(" "),
+            pl.lit("→ "),
+            pl.col("to_controller").fill_null("?"),
+            pl.lit(" "),
             pl.col("window_end").dt.to_string("%-d %b %Y"),
         ),
         support=pl.concat_str(
-            pl.col("n_claims").cast(pl.String), pl.lit(" claims: "),
+            pl.col("n_claims").cast(pl.String),
+            pl.lit(" claims: "),
             pl.col("claimants").list.join(", "),
         ),
         window=_window_text("window_start", "window_end"),
@@ -593,17 +666,20 @@ def swings_chart(
             color=_colour("to_key"),
         )
     )
-    control = alt.layer(
-        *_interval_layers(bars.with_columns(site_label=pl.lit(label)), y, window, pick=False),
-        swing_rules,
-        swing_text,
-    ).resolve_scale(y="independent").properties(
-        width=width, height=76, name="control", title="control (bars) and swings (dashed)"
+    control = (
+        alt.layer(
+            *_interval_layers(bars.with_columns(site_label=pl.lit(label)), y, window, pick=False),
+            swing_rules,
+            swing_text,
+        )
+        .resolve_scale(y="independent")
+        .properties(
+            width=width, height=76, name="control", title="control (bars) and swings (dashed)"
+        )
     )
     ticks = claim_ticks(cl, sites)
-    known = (
-        alt.Chart(fit_rows(ticks.drop("claim_ids"), "claims"))
-        .encode(y=alt.Y("claimant_name:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=260)))
+    known = alt.Chart(fit_rows(ticks.drop("claim_ids"), "claims")).encode(
+        y=alt.Y("claimant_name:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=260))
     )
     # a publication after the view (a chronology compiled years later) gets no lag line
     reported = alt.Chart(
@@ -699,7 +775,9 @@ def map_chart(
             in_transition=pl.col("in_transition").fill_null(False),
         )
         .with_columns(
-            controller_ar=pl.col("colour_key").replace_strict(CONTROLLER_AR, default=pl.col("colour_key")),
+            controller_ar=pl.col("colour_key").replace_strict(
+                CONTROLLER_AR, default=pl.col("colour_key")
+            ),
         )
         .drop("since_earliest", "since_latest")
         .sort("site_id")
@@ -712,7 +790,8 @@ def map_chart(
         .mark_geoshape(filled=False, strokeWidth=1)
         .encode(
             stroke=alt.Stroke(
-                "properties.role:N", legend=None,
+                "properties.role:N",
+                legend=None,
                 scale=alt.Scale(domain=["border", "river"], range=["#AAAAAA", "#9CC7E4"]),
             )
         )
@@ -742,11 +821,13 @@ def map_chart(
             **geo,
             color=_colour("colour_key"),
             size=alt.Size(
-                "coord_quality:N", title="coordinates",
+                "coord_quality:N",
+                title="coordinates",
                 scale=alt.Scale(domain=["confirmed", "approximate"], range=[70, 260]),
             ),
             opacity=alt.Opacity(
-                "coord_quality:N", title="coordinates",
+                "coord_quality:N",
+                title="coordinates",
                 scale=alt.Scale(domain=["confirmed", "approximate"], range=[1.0, 0.4]),
             ),
             tooltip=tooltip,
@@ -754,7 +835,11 @@ def map_chart(
         .project(**projection)
     )
     names = (
-        alt.Chart(points.filter((pl.col("coord_quality") == "confirmed") & pl.col("kind").is_in(["city", "town"])))
+        alt.Chart(
+            points.filter(
+                (pl.col("coord_quality") == "confirmed") & pl.col("kind").is_in(["city", "town"])
+            )
+        )
         .mark_text(align="left", dx=6, dy=-6, fontSize=10, color="#333333")
         .encode(**geo, text="name_en:N")
         .project(**projection)
@@ -813,10 +898,24 @@ def map_series_chart(
             day_index=pl.col("day_index").cast(pl.Int32),
         )
         .with_columns(
-            controller_ar=pl.col("colour_key").replace_strict(CONTROLLER_AR, default=pl.col("colour_key")),
+            controller_ar=pl.col("colour_key").replace_strict(
+                CONTROLLER_AR, default=pl.col("colour_key")
+            ),
         )
-        .select("day_index", "site_id", "name_en", "site_ar", "lat", "lon", "coord_quality",
-                "colour_key", "controller_ar", "status", "since", "in_transition")
+        .select(
+            "day_index",
+            "site_id",
+            "name_en",
+            "site_ar",
+            "lat",
+            "lon",
+            "coord_quality",
+            "colour_key",
+            "controller_ar",
+            "status",
+            "since",
+            "in_transition",
+        )
         .sort("day_index", "site_id")
     )
     fit_rows(points, "sites by day")
@@ -841,21 +940,33 @@ def map_series_chart(
         .encode(
             **geo,
             color=_colour("colour_key"),
-            size=alt.Size("coord_quality:N", title="coordinates",
-                          scale=alt.Scale(domain=["confirmed", "approximate"], range=[70, 260])),
-            opacity=alt.Opacity("coord_quality:N", title="coordinates",
-                                scale=alt.Scale(domain=["confirmed", "approximate"], range=[1.0, 0.4])),
-            tooltip=[alt.Tooltip("site_ar:N", title="الموقع"),
-                     alt.Tooltip("controller_ar:N", title="الجهة المسيطرة"),
-                     alt.Tooltip("name_en:N", title="site"), alt.Tooltip("status:N", title="status"),
-                     alt.Tooltip("since:N", title="since"),
-                     alt.Tooltip("coord_quality:N", title="coordinates")],
+            size=alt.Size(
+                "coord_quality:N",
+                title="coordinates",
+                scale=alt.Scale(domain=["confirmed", "approximate"], range=[70, 260]),
+            ),
+            opacity=alt.Opacity(
+                "coord_quality:N",
+                title="coordinates",
+                scale=alt.Scale(domain=["confirmed", "approximate"], range=[1.0, 0.4]),
+            ),
+            tooltip=[
+                alt.Tooltip("site_ar:N", title="الموقع"),
+                alt.Tooltip("controller_ar:N", title="الجهة المسيطرة"),
+                alt.Tooltip("name_en:N", title="site"),
+                alt.Tooltip("status:N", title="status"),
+                alt.Tooltip("since:N", title="since"),
+                alt.Tooltip("coord_quality:N", title="coordinates"),
+            ],
         )
         .project(**projection)
     )
     label = (
-        alt.Chart(days.with_columns(pl.col("day_index").cast(pl.Int32),
-                                    label=pl.col("day").dt.to_string("%Y-%m-%d")).drop("day"))
+        alt.Chart(
+            days.with_columns(
+                pl.col("day_index").cast(pl.Int32), label=pl.col("day").dt.to_string("%Y-%m-%d")
+            ).drop("day")
+        )
         .transform_filter("datum.day_index == day")
         .mark_text(align="left", baseline="top", fontSize=18, fontWeight="bold", x=8, y=8)
         .encode(text="label:N")
@@ -864,9 +975,14 @@ def map_series_chart(
         alt.layer(border, every_site, held, label)
         .add_params(day)
         .properties(
-            width=width, height=height, name="map_series",
-            title=_title("Control over time", caption,
-                         "large pale disc: approximate coordinates · hollow: no replayed claim"),
+            width=width,
+            height=height,
+            name="map_series",
+            title=_title(
+                "Control over time",
+                caption,
+                "large pale disc: approximate coordinates · hollow: no replayed claim",
+            ),
         )
         .configure(font=FONT)
         .configure_view(stroke=None)
@@ -914,7 +1030,8 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0
     suffix = path.suffix.lower()
     if suffix not in (".html", ".svg", ".png"):
         raise TadmurError(
-            f"cannot write a chart as {suffix!r}", where=str(path),
+            f"cannot write a chart as {suffix!r}",
+            where=str(path),
             hint="use a file name ending in .html, .svg or .png",
         )
     path.parent.mkdir(parents=True, exist_ok=True)

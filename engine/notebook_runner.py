@@ -53,11 +53,15 @@ def error_outputs(nb: nbformat.NotebookNode) -> list[str]:
     ]
 
 
-def execute_notebook(source: Path, output: Path, *, timeout: int = CELL_TIMEOUT) -> ExecutedNotebook:
+def execute_notebook(
+    source: Path, output: Path, *, timeout: int = CELL_TIMEOUT
+) -> ExecutedNotebook:
     """Run ``source`` top to bottom in a fresh kernel (cwd: its folder); write ``output``."""
     nb = nbformat.read(source, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3",
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
         resources={"metadata": {"path": str(source.parent.resolve())}},
     )
     started = time.perf_counter()
@@ -80,7 +84,9 @@ def execute_notebook(source: Path, output: Path, *, timeout: int = CELL_TIMEOUT)
     return ExecutedNotebook(source, output, seconds)
 
 
-def execute_notebooks(src_dir: Path | str, out_dir: Path | str, *, timeout: int = CELL_TIMEOUT) -> list[ExecutedNotebook]:
+def execute_notebooks(
+    src_dir: Path | str, out_dir: Path | str, *, timeout: int = CELL_TIMEOUT
+) -> list[ExecutedNotebook]:
     """Execute every numbered notebook of ``src_dir`` into ``out_dir``, with outputs.
 
     Raises:
@@ -90,8 +96,11 @@ def execute_notebooks(src_dir: Path | str, out_dir: Path | str, *, timeout: int 
     src_dir, out_dir = Path(src_dir), Path(out_dir)
     found = notebooks_in(src_dir)
     if not found:
-        raise TadmurError(f"no numbered notebooks (NN_name.ipynb) in {src_dir}",
-                          where=str(src_dir), hint="run from the project root, or pass notebooks/")
+        raise TadmurError(
+            f"no numbered notebooks (NN_name.ipynb) in {src_dir}",
+            where=str(src_dir),
+            hint="run from the project root, or pass notebooks/",
+        )
     done, failures = [], []
     for source in found:
         try:
@@ -102,7 +111,8 @@ def execute_notebooks(src_dir: Path | str, out_dir: Path | str, *, timeout: int 
         if len(failures) > 1:
             raise TadmurError(
                 f"{len(failures)} notebooks failed: " + "; ".join(f.what for f in failures),
-                where=str(out_dir), hint=failures[0].hint,
+                where=str(out_dir),
+                hint=failures[0].hint,
             )
         raise failures[0]
     return done

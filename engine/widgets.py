@@ -61,18 +61,31 @@ def claims_table_html(claims: pl.DataFrame, limit: int = TABLE_ROWS) -> str:
         return "<p class='tadmur-claims'><i>No claim behind this selection.</i></p>"
     shown = claims.sort("valid_from", "site_id", "claimant", "claim_id").head(limit)
     window = pl.concat_str(
-        pl.col("valid_from").dt.to_string("%Y-%m-%d"), pl.lit(" – "),
+        pl.col("valid_from").dt.to_string("%Y-%m-%d"),
+        pl.lit(" – "),
         pl.col("valid_to").dt.to_string("%Y-%m-%d"),
     )
     rows = shown.select(
         pl.concat_str(
-            pl.lit("<tr><td>"), window, pl.lit("</td><td>"), _escape("site_id"),
-            pl.lit("</td><td>"), _escape("claimant"), pl.lit("</td><td>"), _escape("kind"),
-            pl.lit(" → "), _escape("gainer"),
-            pl.lit('</td><td dir="auto" style="text-align:start">'), _escape("evidence_text"),
-            pl.lit("</td><td>"), _escape("doc_id"), pl.lit(" · "),
+            pl.lit("<tr><td>"),
+            window,
+            pl.lit("</td><td>"),
+            _escape("site_id"),
+            pl.lit("</td><td>"),
+            _escape("claimant"),
+            pl.lit("</td><td>"),
+            _escape("kind"),
+            pl.lit(" → "),
+            _escape("gainer"),
+            pl.lit('</td><td dir="auto" style="text-align:start">'),
+            _escape("evidence_text"),
+            pl.lit("</td><td>"),
+            _escape("doc_id"),
+            pl.lit(" · "),
             pl.col("published_date").dt.to_string("%Y-%m-%d").fill_null("?"),
-            pl.lit(" · "), _escape("claim_id"), pl.lit("</td></tr>"),
+            pl.lit(" · "),
+            _escape("claim_id"),
+            pl.lit("</td></tr>"),
         ).alias("row")
     )["row"]
     more = claims.height - shown.height
@@ -85,12 +98,16 @@ def claims_table_html(claims: pl.DataFrame, limit: int = TABLE_ROWS) -> str:
         "<style>.tadmur-claims td, .tadmur-claims th {padding: 2px 8px; vertical-align: top;"
         " border-bottom: 1px solid #ddd}</style>"
         "<table class='tadmur-claims' style='border-collapse:collapse'>"
-        + head + "".join(rows.to_list()) + "</table>" + footer
+        + head
+        + "".join(rows.to_list())
+        + "</table>"
+        + footer
     )
 
 
-def evidence_html(text: str, claims: list[dict], *, start: str = "evidence_start",
-                  end: str = "evidence_end") -> str:
+def evidence_html(
+    text: str, claims: list[dict], *, start: str = "evidence_start", end: str = "evidence_end"
+) -> str:
     """The article as right-to-left HTML with every claim's evidence span highlighted.
 
     Spans come from extraction output (``evidence_start``/``evidence_end``, offsets into
@@ -101,8 +118,10 @@ def evidence_html(text: str, claims: list[dict], *, start: str = "evidence_start
     ...     "site_id": "palmyra", "kind": "captured", "gainer": "isis"}])[:60]
     '<div dir="rtl" lang="ar" style="line-height:1.9;text-align:r'
     """
-    spans = sorted((c[start], c[end], f"{c.get('site_id')}: {c.get('kind')} → {c.get('gainer')}")
-                   for c in claims)
+    spans = sorted(
+        (c[start], c[end], f"{c.get('site_id')}: {c.get('kind')} → {c.get('gainer')}")
+        for c in claims
+    )
     merged: list[list] = []
     for begin, finish, label in spans:
         if merged and begin < merged[-1][1]:
@@ -114,15 +133,17 @@ def evidence_html(text: str, claims: list[dict], *, start: str = "evidence_start
     for begin, finish, labels in merged:
         parts.append(html.escape(text[cursor:begin]))
         title = html.escape("; ".join(labels), quote=True)
-        parts.append(f'<mark title="{title}" style="background:#F0E442">'
-                     f"{html.escape(text[begin:finish])}</mark>")
+        parts.append(
+            f'<mark title="{title}" style="background:#F0E442">'
+            f"{html.escape(text[begin:finish])}</mark>"
+        )
         cursor = finish
     parts.append(html.escape(text[cursor:]))
     body = "".join(parts).replace("\n", "<br>")
     return f'<div dir="rtl" lang="ar" style="line-height:1.9;text-align:right">{body}</div>'
 
 
-def _day_of(value: float | int | str) -> dt.date:
+def _day_of(value: float | str) -> dt.date:
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10])
     return _EPOCH + dt.timedelta(milliseconds=float(value))
@@ -151,12 +172,15 @@ class Explorer:
         claimants = sorted(set(events["claimant"].drop_nulls().to_list()))
         days = sorted(set(events["published_date"].drop_nulls().to_list()))
         self.picker = widgets.Dropdown(
-            options=self._targets(), value=target, description="sites",
+            options=self._targets(),
+            value=target,
+            description="sites",
             layout=widgets.Layout(width="360px"),
         )
         self.toggles = {
             claimant: widgets.ToggleButton(
-                value=claimant not in replayed.policy.distrust, description=claimant,
+                value=claimant not in replayed.policy.distrust,
+                description=claimant,
                 tooltip=f"believe {names.get(claimant, claimant)}?",
                 layout=widgets.Layout(width="auto"),
             )
@@ -165,8 +189,11 @@ class Explorer:
         known = replayed.policy.known_by
         options = [(day.isoformat(), day) for day in days] + [(_ALL, _ALL)]
         self.known_by = widgets.SelectionSlider(
-            options=options, value=known if known in days else _ALL, description="known by",
-            continuous_update=False, layout=widgets.Layout(width="640px"),
+            options=options,
+            value=known if known in days else _ALL,
+            description="known by",
+            continuous_update=False,
+            layout=widgets.Layout(width="640px"),
             style={"description_width": "initial"},
         )
         self.status = widgets.HTML()
@@ -223,7 +250,10 @@ class Explorer:
             f"{claims.height} believed claims"
         )
         return charts.timeline_chart(
-            intervals, claims, self.current.caption(), interactive=True,
+            intervals,
+            claims,
+            self.current.caption(),
+            interactive=True,
             title="Who held each site (click a bar, drag below to pick a window)",
         )
 
@@ -310,8 +340,15 @@ class Explorer:
             layout=widgets.Layout(flex_flow="row wrap"),
         )
         box = widgets.VBox(
-            [self.picker, toggles, self.known_by, self.status, self.chart_box, self.selection_note,
-             self.table]
+            [
+                self.picker,
+                toggles,
+                self.known_by,
+                self.status,
+                self.chart_box,
+                self.selection_note,
+                self.table,
+            ]
         )
         box.add_class("tadmur-explorer")  # a stable hook for the browser tests
         return box
@@ -349,18 +386,27 @@ class MapPlayer:
             first, last = claims["valid_from"].min(), claims["valid_to"].max()
             days = month_starts(first, last) if first and last else [dt.date(2016, 1, 1)]
         self.days = list(days)
-        snapshots = pl.concat([timelines.snapshot(day).with_columns(day=pl.lit(day)) for day in self.days])
+        snapshots = pl.concat(
+            [timelines.snapshot(day).with_columns(day=pl.lit(day)) for day in self.days]
+        )
         self.chart = alt.JupyterChart(
             charts.map_series_chart(snapshots, replayed.caption()),
             embed_options={"renderer": "svg", "actions": False},
         )
         options = [(day.isoformat(), index) for index, day in enumerate(self.days)]
         self.slider = widgets.SelectionSlider(
-            options=options, value=len(self.days) - 1, description="on",
+            options=options,
+            value=len(self.days) - 1,
+            description="on",
             layout=widgets.Layout(width="560px"),
         )
-        self.play = widgets.Play(min=0, max=len(self.days) - 1, value=len(self.days) - 1,
-                                 interval=700, description="play")
+        self.play = widgets.Play(
+            min=0,
+            max=len(self.days) - 1,
+            value=len(self.days) - 1,
+            interval=700,
+            description="play",
+        )
         widgets.jslink((self.play, "value"), (self.slider, "index"))
         self.slider.observe(self._on_day, names="value")
 
@@ -389,5 +435,12 @@ def explore(replayed: Replayed, target: str = "palmyra") -> Explorer:
     return Explorer(replayed, target)
 
 
-__all__ = ["Explorer", "MapPlayer", "claims_table_html", "enable_offline", "evidence_html", "explore",
-           "month_starts"]
+__all__ = [
+    "Explorer",
+    "MapPlayer",
+    "claims_table_html",
+    "enable_offline",
+    "evidence_html",
+    "explore",
+    "month_starts",
+]

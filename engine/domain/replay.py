@@ -103,21 +103,25 @@ class _Codes:
 
     @staticmethod
     def of(claims: pl.DataFrame) -> _Codes:
-        sites = claims["site_id"].unique().drop_nulls().sort()
-        actors = (pl.concat([claims["gainer"].unique(), claims["loser"].unique(),
-                             pl.Series(["unknown"])])
-                  .drop_nulls().unique().sort())
-        frame = claims.select(
-            row=pl.int_range(pl.len(), dtype=pl.Int64),
-            site=pl.col("site_id").cast(pl.Enum(sites)).to_physical().cast(pl.Int64),
-            marker_kind=pl.col("kind").replace_strict(_KIND_MARKER, default=None,
-                                                      return_dtype=pl.Int8),
-            gainer=pl.col("gainer").cast(pl.Enum(actors)).to_physical().cast(pl.Int32),
-            loser=pl.col("loser").cast(pl.Enum(actors)).to_physical().cast(pl.Int32),
-            start=pl.col("valid_from").to_physical().cast(pl.Int64),
-            end=pl.col("valid_to").to_physical().cast(pl.Int64),
-            seq="seq",
-        )
+        site, sites = _lexical_codes(claims["site_id"])
+        gainer, gainers = _lexical_codes(claims["gainer"])
+        loser, losers = _lexical_codes(claims["loser"])
+        actors = pl.concat([gainers, losers, pl.Series(["unknown"])]).unique().sort()
+        frame = pl.DataFrame({
+            "row": pl.int_range(claims.height, dtype=pl.Int64, eager=True),
+            "site": site,
+            # 0 transition, 1 partial (contest), 2 siege on, 3 siege off, null: no marker
+            "marker_kind": claims["kind"].replace_strict(_KIND_MARKER, default=None,
+                                                         return_dtype=pl.Int8),
+            # the two actor columns re-coded into one dictionary (a few names: cheap)
+            "gainer": gainer.replace_strict(pl.int_range(gainers.len(), eager=True),
+                                            _positions(gainers, actors), default=None),
+            "loser": loser.replace_strict(pl.int_range(losers.len(), eager=True),
+                                          _positions(losers, actors), default=None),
+            "start": claims["valid_from"].to_physical().cast(pl.Int64),
+            "end": claims["valid_to"].to_physical().cast(pl.Int64),
+            "seq": claims["seq"],
+        })
         return _Codes(frame, claims, sites, actors, actors.index_of("unknown"))
 
     def site_names(self, codes: pl.Expr) -> pl.Expr:
@@ -127,9 +131,55 @@ class _Codes:
         return codes.cast(pl.UInt32).cast(pl.Enum(self.actors)).cast(pl.String)
 
 
+def _lexical_codes(column: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Codes 0..k-1 in the lexical order of the distinct values, and those values.
+
+    One pass hashes the strings (a categorical cast); the rest works on the few
+    distinct values and on integers."""
+    categorical = column.cast(pl.Categorical)
+    physical = categorical.to_physical().cast(pl.Int64)
+    names = categorical.unique().drop_nulls().cast(pl.String).sort()
+    if names.len() == 0:
+        return pl.Series(column.name, [None] * column.len(), dtype=pl.Int64), names
+    ids = names.cast(pl.Categorical).to_physical().cast(pl.Int64)
+    ranks = pl.int_range(names.len(), dtype=pl.Int64, eager=True)
+    if int(ids.max()) > 4 * column.len() + 4096:  # categories are process-wide: keep small
+        return physical.replace_strict(ids, ranks, default=None), names
+    lookup = pl.Series([None], dtype=pl.Int64).extend_constant(None, int(ids.max()))
+    return lookup.scatter(ids, ranks).gather(physical), names
+
+
+def _positions(values: pl.Series, dictionary: pl.Series) -> pl.Series:
+    """Where each of a few ``values`` stands in a sorted ``dictionary``."""
+    return pl.Series([dictionary.index_of(v) for v in values.to_list()], dtype=pl.Int64)
+
+
 def _first_in_block(key: pl.Expr) -> pl.Expr:
     """True on the first row of each run of equal ``key`` (a sorted frame's blocks)."""
     return (key != key.shift(1)).fill_null(True)
+
+
+def _sort_ints(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """``frame.sort(columns)`` for integer columns whose last one is unique per row: one
+    packed Int64 key when the value ranges fit in 62 bits (sorting one integer column is
+    several times cheaper than a multi-column sort), else the multi-column sort."""
+    bounds = frame.select(
+        *[pl.col(c).min().alias(f"lo_{c}") for c in columns],
+        *[pl.col(c).max().alias(f"hi_{c}") for c in columns],
+        nulls=pl.any_horizontal(pl.col(columns).null_count() > 0),
+    ).row(0, named=True)
+    if frame.height == 0 or bounds["nulls"]:
+        return frame.sort(columns)
+    spans = [bounds[f"hi_{c}"] - bounds[f"lo_{c}"] + 1 for c in columns]
+    total = 1
+    for span in spans:
+        total *= span
+    if total >= 1 << 62:
+        return frame.sort(columns)
+    key = pl.lit(0, pl.Int64)
+    for column, span in zip(columns, spans, strict=True):
+        key = key * span + (pl.col(column) - bounds[f"lo_{column}"])
+    return frame.sort(key)
 
 
 def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
@@ -137,7 +187,8 @@ def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
     and for each claim (by row) the id of the marker it supports (null: none)."""
     frame, unknown = codes.frame, codes.unknown
     site = pl.col("site")
-    transitions = frame.filter(pl.col("marker_kind") == _SWING).sort("site", "start", "end", "seq")
+    transitions = _sort_ints(frame.filter(pl.col("marker_kind") == _SWING),
+                             ["site", "start", "end", "seq"])
     # A cluster begins where a window starts after every earlier window of its site has
     # ended. Packing the site above the day makes one running max restart at each site.
     packed_end = site * (1 << 32) + (pl.col("end") + (1 << 31))
@@ -145,7 +196,7 @@ def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
     transitions = transitions.with_columns(
         marker=(_first_in_block(site) | (packed_start > packed_end.cum_max().shift(1)))
         .cum_sum().cast(pl.Int64) - 1
-    )
+    ).with_columns(pl.col("marker").set_sorted())  # ascending by construction: cheap groups
     known = pl.col("gainer").filter(pl.col("gainer") != unknown)
     clusters = transitions.group_by("marker", maintain_order=True).agg(
         site=site.first(),
@@ -164,7 +215,7 @@ def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
         "marker",
         "site",
         kind=pl.when(contest).then(pl.lit(_CONTEST, pl.Int8)).otherwise(pl.lit(_SWING, pl.Int8)),
-        controller=pl.when(contest).then(pl.lit(None, pl.Int32))
+        controller=pl.when(contest).then(pl.lit(None, pl.Int64))
         .otherwise(pl.col("known_min").fill_null(unknown)),
         loser_hint="loser_hint",
         start_earliest=pl.when(agree).then("hi_from").otherwise("lo_from"),
@@ -175,8 +226,8 @@ def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
         marker=pl.int_range(clusters.height, clusters.height + pl.len(), dtype=pl.Int64),
         site="site",
         kind="marker_kind",
-        controller=pl.lit(None, pl.Int32),
-        loser_hint=pl.lit(None, pl.Int32),
+        controller=pl.lit(None, pl.Int64),
+        loser_hint=pl.lit(None, pl.Int64),
         start_earliest="start",
         start_latest="end",
         order_seq="seq",
@@ -188,8 +239,8 @@ def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
         .scatter(singles["row"], singles["marker"])
     ) if frame.height else pl.Series("marker", [], dtype=pl.Int64)
     # distinct markers have distinct order_seq (distinct claims), which settles every tie
-    markers = pl.concat([swings_and_contests, singles.drop("row")]).sort(
-        "site", "start_earliest", "start_latest", "order_seq")
+    markers = _sort_ints(pl.concat([swings_and_contests, singles.drop("row")]),
+                         ["site", "start_earliest", "start_latest", "order_seq"])
     return markers, claim_marker
 
 
@@ -248,7 +299,8 @@ def _claims_by(group: pl.Series, claim_marker: pl.Series, markers: pl.DataFrame,
         "claim_id": codes.claims["claim_id"],
         "claimant": codes.claims["claimant"],
     })
-    return claims.filter(pl.col("group").is_not_null()).sort("group", maintain_order=True)
+    grouped = claims.filter(pl.col("group").is_not_null()).sort("group", maintain_order=True)
+    return grouped.with_columns(pl.col("group").set_sorted())
 
 
 def _intervals(states: pl.DataFrame, claim_marker: pl.Series, codes: _Codes) -> pl.DataFrame:

@@ -30,10 +30,13 @@ rewritten. The cache is never the source of truth: delete it at will.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -45,7 +48,7 @@ from engine.domain.events import CORRECTABLE_FIELDS, SCHEMA_VERSION
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 from engine.store.codec import GENESIS_HASH, decode_line
 from engine.store.frames import claim_events_frame
-from engine.store.log import LOG_FILE, LogHead, open_log
+from engine.store.log import LOCK_FILE, LOG_FILE, LogHead, open_log
 
 CACHE_DIR = ".cache"
 _MANIFEST = "manifest.json"
@@ -92,7 +95,11 @@ class _FastCheckFailed(Exception):
     """A fast check failed: the caller falls back to the store's checked reader."""
 
 
-def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool = True) -> LoadedLog:
+Reader = Literal["auto", "polars", "duckdb"]
+
+
+def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool = True,
+                      reader: Reader = "auto") -> LoadedLog:
     """The ``claim_events`` frame of the log at ``root``, equal to what
     ``claim_events_frame(open_log(root).events())`` gives.
 
@@ -101,6 +108,9 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
         check: ``"links"`` for the fast checks listed in the module docstring, ``"full"``
             for the store's checked reader (every line re-hashed and validated).
         cache: read and refresh the Parquet snapshot under ``<root>/.cache/``.
+        reader: the JSON reader for a full read: ``"duckdb"`` (about 2.5x less CPU per
+            line than polars' NDJSON reader on these nested lines; optional dependency),
+            ``"polars"``, or ``"auto"`` (duckdb when installed).
     """
     root = Path(root)
     if check == "full":
@@ -114,13 +124,16 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
     except FileNotFoundError:
         return _checked(root)
     try:
-        if cache:
-            cached = _from_cache(root, size)
-            if cached is not None:
-                return cached
-        with open(path, "rb") as handle:
-            raw = handle.read(size)
-        events, documents, head = _parse(raw, LogHead(0, GENESIS_HASH), _empty_documents())
+        with _shared_lock(root):  # as the store's readers: never half of a live append
+            size = path.stat().st_size
+            if cache:
+                cached = _from_cache(root, size)
+                if cached is not None:
+                    return cached
+            with open(path, "rb") as handle:
+                raw = handle.read(size)
+            events, documents, head = _parse(raw, LogHead(0, GENESIS_HASH), _empty_documents(),
+                                             path if _use_duckdb(reader) else None)
     except _FastCheckFailed:
         return _checked(root)
     if cache:
@@ -134,15 +147,20 @@ def _checked(root: Path) -> LoadedLog:
     return LoadedLog(claim_events_frame(logged), head, "checked")
 
 
-def _parse(raw: bytes, start: LogHead, documents: pl.DataFrame
+def _parse(raw: bytes, start: LogHead, documents: pl.DataFrame, duckdb_path: Path | None = None
            ) -> tuple[pl.DataFrame, pl.DataFrame, LogHead]:
-    """Parse and link-check whole lines following ``start``; also returns the documents."""
+    """Parse and link-check whole lines following ``start``; also returns the documents.
+
+    ``duckdb_path``: the file ``raw`` was read from, whole, for DuckDB's JSON reader."""
     if not raw:
         return _empty_events(), documents, start
     if not raw.endswith(b"\n"):
         raise _FastCheckFailed("torn tail")
     try:
-        lines = pl.read_ndjson(io.BytesIO(raw), schema=LINE_SCHEMA)
+        if duckdb_path is not None:
+            lines = _read_duckdb(duckdb_path)
+        else:
+            lines = pl.read_ndjson(io.BytesIO(raw), schema=LINE_SCHEMA)
     except Exception as exc:  # any parse error: let the checked reader name the line
         raise _FastCheckFailed(str(exc)) from None
     n = raw.count(b"\n")
@@ -169,6 +187,53 @@ def _parse(raw: bytes, start: LogHead, documents: pl.DataFrame
     )
     documents = pl.concat([documents, new_documents])
     return _claim_events(lines, documents), documents, LogHead(head_event.seq, head_event.hash)
+
+
+def _use_duckdb(reader: Reader) -> bool:
+    if reader == "polars":
+        return False
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        if reader == "duckdb":
+            raise TadmurError("reader='duckdb' needs the duckdb package", where="load",
+                              hint="pip install duckdb, or use reader='polars'") from None
+        return False
+    return True
+
+
+def _duckdb_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Struct):
+        return "STRUCT(" + ", ".join(f'"{f.name}" {_duckdb_type(f.dtype)}'
+                                     for f in dtype.fields) + ")"
+    return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE",
+            pl.Boolean: "BOOLEAN"}[dtype.base_type()]
+
+
+def _read_duckdb(path: Path) -> pl.DataFrame:
+    import duckdb
+
+    columns = ", ".join(f"'{name}': '{_duckdb_type(dtype)}'" for name, dtype in LINE_SCHEMA.items())
+    with duckdb.connect() as connection:
+        query = ("select * from read_json(?, format='newline_delimited', columns={"
+                 + columns + "}, maximum_object_size=134217728)")
+        frame = connection.sql(query, params=[str(path)]).pl()
+    return frame.cast(dict(LINE_SCHEMA))
+
+
+@contextmanager
+def _shared_lock(root: Path) -> Iterator[None]:
+    try:
+        handle = open(root / LOCK_FILE, "a")  # noqa: SIM115 - held for the block
+    except OSError:
+        yield  # a read-only checkout: nobody can be writing through us
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _claim_events(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:

@@ -117,7 +117,7 @@ def synth_claim_events(n_events: int, n_sites: int | None = None, seed: int = 0)
 
     Example:
         >>> events = synth_claim_events(1000, n_sites=10, seed=1)
-        >>> events.height, events["site_id"].n_unique() <= 10
+        >>> events.height, events["site_id"].drop_nulls().n_unique() <= 10
         (1000, True)
         >>> sorted(events["event"].unique())
         ['corrected', 'recorded', 'retracted', 'reviewed']
@@ -125,7 +125,24 @@ def synth_claim_events(n_events: int, n_sites: int | None = None, seed: int = 0)
     return synth_draw(n_events, n_sites, seed).claim_events
 
 
-def synth_draw(n_events: int, n_sites: int | None = None, seed: int = 0) -> SynthDraw:
+def synth_chunks(n_events: int, chunk: int = 2_000_000, seed: int = 0) -> Iterator[pl.DataFrame]:
+    """A log too large for memory, as consecutive ``claim_events`` chunks.
+
+    Each chunk is one stretch of the log about its own region: its own sites (one per
+    20 events, named ``synth_site_…``), claim ids and seqs continuing the previous chunk.
+    """
+    done, number, next_seq = 0, 0, 1
+    while done < n_events:
+        size = min(chunk, n_events - done)
+        n_sites = max(20, size // 20)
+        events = synth_draw(size, n_sites, seed + number,
+                            offsets=(next_seq, done, 1_000_000 + done)).claim_events
+        done, number, next_seq = done + size, number + 1, int(events["seq"].max()) + 1
+        yield events
+
+
+def synth_draw(n_events: int, n_sites: int | None = None, seed: int = 0,
+               offsets: tuple[int, int, int] = (0, 0, 0)) -> SynthDraw:
     """The columnar draw behind :func:`synth_claim_events` and :func:`write_synth_log`."""
     if n_events < 1:
         raise TadmurError(f"--claims must be at least 1, found {n_events}", where="synth",
@@ -136,7 +153,7 @@ def synth_draw(n_events: int, n_sites: int | None = None, seed: int = 0) -> Synt
     n_rec = n_events - n_follow
     rec = _recorded(rng, n_rec, n_sites)
     order, follow = _follow_ups(rng, rec, n_follow, n_sites)
-    events = _assemble(rec, follow, order, n_sites)
+    events = _assemble(rec, follow, order, n_sites, offsets)
     return SynthDraw(events, rec["documents"])
 
 
@@ -255,9 +272,13 @@ def _epoch_day(day: dt.date) -> int:
     return (day - dt.date(1970, 1, 1)).days
 
 
-def _assemble(rec: dict, follow: dict, order: np.ndarray, n_sites: int) -> pl.DataFrame:
+def _assemble(rec: dict, follow: dict, order: np.ndarray, n_sites: int,
+              offsets: tuple[int, int, int]) -> pl.DataFrame:
+    """Columns -> the claim events frame. ``offsets``: (seq, claim number, site number)
+    of a chunk's first row, for logs built in chunks (0: a log of its own)."""
+    seq_offset, claim_offset, site_offset = offsets
     n_rec, n_follow = rec["site"].size, follow["site"].size
-    claim_number = np.concatenate([np.arange(n_rec), follow["target"]])
+    claim_number = np.concatenate([np.arange(n_rec), follow["target"]]) + claim_offset
     # distinct, scrambled, slug-shaped ids (an odd multiplier is a bijection mod 10**16)
     claim_id = pl.Series(claim_number * 7_919_000_003 % 10**16 + 10**16).cast(pl.String)
     both = {k: np.concatenate([rec[k], follow[k]]) for k in follow if k in rec}
@@ -268,7 +289,8 @@ def _assemble(rec: dict, follow: dict, order: np.ndarray, n_sites: int) -> pl.Da
     evidence_start = _evidence_offsets()[doc % m, both["sentence"]]
     evidence_end = evidence_start + np.array([len(t) for t in SENTENCES])[(doc % m + both["sentence"]) % m]
     docs = rec["documents"]
-    names = site_names(n_sites)
+    names = (site_names(n_sites) if not site_offset else
+             [f"synth_site_{i:06d}" for i in range(site_offset, site_offset + n_sites)])
     frame = pl.DataFrame({
         "action": action, "claim_number": claim_number, "claim_id": "c" + claim_id.str.slice(1),
         "doc": doc, "site": both["site"], "kind": both["kind"], "gainer": both["gainer"],
@@ -284,6 +306,7 @@ def _assemble(rec: dict, follow: dict, order: np.ndarray, n_sites: int) -> pl.Da
     new_doc = pl.col("doc") > pl.col("doc").cum_max().shift(1).fill_null(-1)
     frame = frame.with_columns(
         seq=pl.int_range(1, pl.len() + 1) + (new_doc & (pl.col("action") == -1)).cum_sum()
+        + max(seq_offset - 1, 0)
     )
     event = pl.col("action")
     is_claim = event <= 0  # recorded or corrected rows carry an assertion

@@ -2,9 +2,15 @@
 
 Writers take an exclusive ``flock`` on ``<root>/log.lock``, validate the batch against
 what the log already holds, write it with one ``O_APPEND`` write and ``fsync``. Readers
-take a shared lock, so they never see a half-written batch of a live writer. A torn last
-line (a crash mid-write) is moved aside into ``<root>/torn/`` and reported; damage before
-the last line is fatal and names the line.
+take a shared lock, so they never see a half-written batch of a live writer.
+
+A batch is all or nothing, even if the writer dies mid-write (a write may land in
+pieces): before writing, the writer notes the batch's offset and length in
+``log.lock`` (fsynced) and clears the note once the batch is fsynced. The next reader
+or writer that finds a note left behind moves the partial batch aside into
+``<root>/torn/``, whole lines included, and reports it. A torn last line without a note
+(no newline, not UTF-8 or not JSON) is moved aside the same way. Anything else that is
+wrong, anywhere, is fatal and names the line: a whole line is never dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import datetime as dt
 import errno
 import fcntl
 import os
+import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +28,7 @@ from pathlib import Path
 
 from engine.domain.errors import InvalidEvent, LogCorrupted, TadmurError
 from engine.domain.events import ClaimRecorded, DocumentRegistered, Event
-from engine.store.codec import GENESIS_HASH, LoggedEvent, decode_line, encode_line
+from engine.store.codec import GENESIS_HASH, LoggedEvent, decode_line, encode_line, looks_whole
 from engine.store.references import References
 
 LOG_FILE = "log.jsonl"
@@ -43,19 +50,44 @@ class LogHead:
 
 @dataclass(frozen=True)
 class TornTailRepair:
-    """A half-written last line that was moved aside."""
+    """A half-written last line (or the partial batch of an interrupted append) moved aside."""
 
     line_no: int
     offset: int
     n_bytes: int
     kept_at: Path
+    what: str = "torn last line"
 
     def describe(self) -> str:
         return (
-            f"torn last line {self.line_no} ({self.n_bytes} bytes at offset {self.offset}) "
+            f"{self.what} {self.line_no} ({self.n_bytes} bytes at offset {self.offset}) "
             f"moved aside to {self.kept_at}; an interrupted append left it, nothing acknowledged "
             f"was lost"
         )
+
+
+@dataclass(frozen=True)
+class PendingAppend:
+    """The note a writer leaves in ``log.lock`` while its batch is not yet fsynced."""
+
+    offset: int
+    length: int
+
+    def encode(self) -> bytes:
+        return json.dumps({"appending": {"offset": self.offset, "length": self.length}}).encode()
+
+    @staticmethod
+    def decode(raw: bytes) -> PendingAppend | None:
+        """The note, or None if there is none (or only a torn one: then nothing was written)."""
+        try:
+            note = json.loads(raw)["appending"]
+            offset, length = note["offset"], note["length"]
+        except (ValueError, TypeError, KeyError):
+            return None
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                   for v in (offset, length)):
+            return None
+        return PendingAppend(offset, length)
 
 
 @dataclass
@@ -114,14 +146,14 @@ class EventLog:
         existing seq is returned, so retrying an append is always safe.
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        with self._locked(exclusive=True):
-            state = self._refresh_locked(repair=True)
+        with self._locked(exclusive=True) as lock:
+            state = self._refresh_locked(repair=True, lock=lock)
             refs = state.refs.copy()
             seqs: list[int] = []
             pending: list[tuple[Event, int]] = []
             next_seq = state.head.seq + 1
             for event in events:
-                known = refs.seq_of(event.event_id)
+                known = refs.seq_of(_event_id(event))
                 if known is not None:
                     seqs.append(known)
                     continue
@@ -132,11 +164,11 @@ class EventLog:
                 seqs.append(next_seq)
                 next_seq += 1
             if pending:
-                self._write_locked(state, pending)
+                self._write_locked(state, pending, lock)
             state.refs = refs
             return seqs
 
-    def _write_locked(self, state: _State, pending: list[tuple[Event, int]]) -> None:
+    def _write_locked(self, state: _State, pending: list[tuple[Event, int]], lock) -> None:
         stamp = _now_utc(state.events[-1].recorded_at if state.events else None)
         prev = state.head.hash
         chunks, new = [], []
@@ -146,9 +178,13 @@ class EventLog:
             new.append(LoggedEvent(seq, event.event_id, stamp, prev, digest, event))
             prev = digest
         payload = "".join(chunks).encode("utf-8")
+        written = 0
+        try:
+            _set_pending(lock, PendingAppend(state.size, len(payload)))
+        except OSError as exc:
+            raise _append_failed(exc, pending, written, payload, self.path) from exc
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            written = 0
             try:
                 while written < len(payload):
                     written += os.write(fd, payload[written:])
@@ -157,48 +193,35 @@ class EventLog:
                 # Leave the log exactly as it was: cut what part of the batch reached the file.
                 os.ftruncate(fd, state.size)
                 os.fsync(fd)
-                raise TadmurError(
-                    f"could not append {len(pending)} event(s): {os.strerror(exc.errno or 0)}"
-                    f" after {written} of {len(payload)} bytes; the partial write was removed",
-                    where=str(self.path),
-                    hint="free disk space and retry; appends are idempotent"
-                    if exc.errno == errno.ENOSPC
-                    else "check the file system and retry; appends are idempotent",
-                ) from exc
+                _set_pending(lock, None)
+                raise _append_failed(exc, pending, written, payload, self.path) from exc
         finally:
             os.close(fd)
+        _set_pending(lock, None)  # no fsync needed: a stale note on a whole batch is harmless
         state.size += len(payload)
         state.events.extend(new)
 
     # -- locking and loading -----------------------------------------------------------
 
-    @contextmanager
-    def _locked(self, exclusive: bool) -> Iterator[None]:
-        try:
-            handle = open(self.root / LOCK_FILE, "a")  # noqa: SIM115 - held for the block
-        except OSError:
-            if exclusive:
-                raise
-            yield  # a read-only checkout: nobody can be writing through us
-            return
-        with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _locked(self, exclusive: bool):
+        return locked(self.root, exclusive)
 
     def _load(self) -> _State:
-        with self._locked(exclusive=False):
+        with self._locked(exclusive=False) as lock:
             try:
-                return self._refresh_locked(repair=False)
+                return self._refresh_locked(repair=False, lock=lock)
             except _NeedsRepair:
                 pass
-        with self._locked(exclusive=True):
-            return self._refresh_locked(repair=True)
+        with self._locked(exclusive=True) as lock:
+            return self._refresh_locked(repair=True, lock=lock)
 
-    def _refresh_locked(self, repair: bool) -> _State:
+    def _refresh_locked(self, repair: bool, lock=None) -> _State:
         """Read what was appended since the last look (or everything if the file shrank)."""
+        note = read_pending(lock)
+        if note is not None:
+            if not repair:
+                raise _NeedsRepair()
+            self._finish_interrupted_append(note, lock)
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:
@@ -231,6 +254,9 @@ class EventLog:
             except (LogCorrupted, InvalidEvent, UnicodeDecodeError) as exc:
                 if not is_last:
                     raise _mid_file_damage(exc, raw, line_no) from None
+                if end != -1 and looks_whole(raw):
+                    # a whole line was written and is wrong: never drop it automatically
+                    raise _last_line_damage(exc, raw, line_no) from None
                 if not repair:
                     raise _NeedsRepair() from None
                 self._move_aside(base_offset + offset, line_no, chunk[offset:])
@@ -241,7 +267,21 @@ class EventLog:
             offset = end + 1
             state.size = base_offset + offset
 
-    def _move_aside(self, offset: int, line_no: int, torn: bytes) -> None:
+    def _finish_interrupted_append(self, note: PendingAppend, lock) -> None:
+        """A writer died mid-batch: keep its batch only if all of it reached the file."""
+        size = self.path.stat().st_size if self.path.exists() else 0
+        if note.offset < size < note.offset + note.length:
+            if self._state.size > note.offset:
+                self._state = _State()  # we read part of the batch: read again from the start
+            with open(self.path, "rb") as handle:
+                handle.seek(note.offset)
+                partial = handle.read()
+            line_no = _count_lines(self.path, note.offset) + 1
+            self._move_aside(note.offset, line_no, partial, what="partial batch from line")
+        _set_pending(lock, None)
+
+    def _move_aside(self, offset: int, line_no: int, torn: bytes,
+                    what: str = "torn last line") -> None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         kept = self.root / TORN_DIR / f"{LOG_FILE}.{stamp}.line{line_no}.torn"
         kept.parent.mkdir(exist_ok=True)
@@ -252,12 +292,87 @@ class EventLog:
         with open(self.path, "r+b") as handle:
             handle.truncate(offset)
             os.fsync(handle.fileno())
-        self._state.size = offset
-        self.repairs.append(TornTailRepair(line_no, offset, len(torn), kept))
+        self._state.size = min(self._state.size, offset)
+        self.repairs.append(TornTailRepair(line_no, offset, len(torn), kept, what))
 
 
 class _NeedsRepair(Exception):
     """A reader under a shared lock found a torn tail: retry with the exclusive lock."""
+
+
+@contextmanager
+def locked(root: Path, exclusive: bool) -> Iterator[int | None]:
+    """Hold ``<root>/log.lock`` (shared or exclusive); yields its fd, or None when a
+    read-only checkout has no lock file to open (then nobody can be writing through us)."""
+    path = Path(root) / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        if exclusive:
+            raise
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            yield None
+            return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield fd
+    finally:
+        os.close(fd)  # releases the lock
+
+
+#: The note lives in a fixed slot at the start of log.lock; clearing overwrites it with
+#: blanks, so the slot's disk block stays allocated and clearing works on a full disk.
+_NOTE_SLOT = 128
+
+
+def read_pending(lock: int | None) -> PendingAppend | None:
+    """The note of an append in progress, read through the held lock (None if none)."""
+    if lock is None:
+        return None
+    return PendingAppend.decode(os.pread(lock, _NOTE_SLOT, 0))
+
+
+def _set_pending(lock: int, note: PendingAppend | None) -> None:
+    if note is None:
+        try:
+            os.pwrite(lock, b" " * _NOTE_SLOT, 0)
+        except OSError:
+            pass  # harmless: a note on a batch that is whole in the file is simply cleared
+        return
+    data = note.encode().ljust(_NOTE_SLOT)
+    while data:
+        data = data[os.pwrite(lock, data, _NOTE_SLOT - len(data)):]
+    os.fsync(lock)
+
+
+def _append_failed(exc: OSError, pending: list, written: int, payload: bytes,
+                   path: Path) -> TadmurError:
+    return TadmurError(
+        f"could not append {len(pending)} event(s): {os.strerror(exc.errno or 0)}"
+        f" after {written} of {len(payload)} bytes; the partial write was removed",
+        where=str(path),
+        hint="free disk space and retry; appends are idempotent"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        else "check the file system and retry; appends are idempotent",
+    )
+
+
+def _count_lines(path: Path, upto: int) -> int:
+    with open(path, "rb") as handle:
+        return handle.read(upto).count(b"\n")
+
+
+def _event_id(event: Event) -> str:
+    try:
+        return event.event_id
+    except UnicodeEncodeError:
+        raise InvalidEvent(
+            f"the {event.TYPE} holds text that is not valid Unicode (an unpaired surrogate)",
+            where=f"{event.TYPE} {str(event)[:60]}",
+            hint="read source texts as strict UTF-8 (errors='strict'), never with surrogateescape",
+        ) from None
 
 
 def _check_chain(logged: LoggedEvent, head: LogHead, line_no: int) -> None:
@@ -274,6 +389,19 @@ def _check_chain(logged: LoggedEvent, head: LogHead, line_no: int) -> None:
             where=where,
             hint="restore the log from git; an earlier line was edited, removed or inserted",
         )
+
+
+def _last_line_damage(exc: Exception, raw: bytes, line_no: int) -> LogCorrupted:
+    seq = re.search(rb'"seq":\s*(\d+)', raw)
+    where = f"line {line_no}" + (f", seq {int(seq.group(1))}" if seq else "")
+    what = exc.what if isinstance(exc, TadmurError) else str(exc)
+    hint = exc.hint if isinstance(exc, TadmurError) and exc.hint else "restore the log from git"
+    return LogCorrupted(
+        f"the last line is whole but cannot be read: {what}; it is not a torn write, so it is "
+        "not moved aside",
+        where=where,
+        hint=hint,
+    )
 
 
 def _mid_file_damage(exc: Exception, raw: bytes, line_no: int) -> LogCorrupted:

@@ -2,8 +2,13 @@
 
 Framing, seq contiguity, the hash chain, unique event ids, references to earlier
 events only, non-decreasing append times, and every source text against its sha256.
-It reads and never repairs: a torn tail is reported (the next append or read moves
-it aside).
+It reads and never repairs: a torn tail, or the partial batch of an interrupted append,
+is reported (the next append, read or ``tadmur repair`` moves it aside).
+
+The chain only proves the log is consistent with itself: anyone who can rewrite the file
+can recompute it, and dropping the last lines leaves a valid log. Pin the head
+(``tadmur verify --print-head``) somewhere else and pass it back as ``expect_head`` to
+detect both.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path
 
 from engine.domain.errors import TadmurError
 from engine.store.codec import GENESIS_HASH, decode_line
-from engine.store.log import LOG_FILE, LogHead
+from engine.store.log import LOG_FILE, LogHead, locked, read_pending
 from engine.store.references import References, read_source
 
 
@@ -37,19 +42,72 @@ class Verification:
         return f"FAILED: {self.problem}"
 
 
-def verify_log(root: Path) -> Verification:
-    """Check the log under ``root`` line by line; stop at the first problem."""
+def verify_log(root: Path, expect_head: LogHead | None = None) -> Verification:
+    """Check the log under ``root`` line by line; stop at the first problem.
+
+    With ``expect_head`` (a head pinned earlier), the log must still hold that seq with
+    that hash: a truncated or rewritten log fails even if it is consistent with itself.
+    """
     path = Path(root) / LOG_FILE
+    head = LogHead(0, GENESIS_HASH)
+    try:
+        # under the shared lock: a live writer's half-written batch is never seen
+        with locked(Path(root), exclusive=False) as lock:
+            note = read_pending(lock)
+            raw = path.read_bytes()
+    except FileNotFoundError:
+        return Verification(head, 0, 0, f"no log at {path} (hint: check --log or $TADMUR_LOG)")
+    partial = note is not None and note.offset < len(raw) < note.offset + note.length
+    result = _verify_bytes(Path(root), raw[: note.offset] if partial else raw)
+    if result.ok and partial:
+        return Verification(result.head, result.n_events, result.n_sources,
+                            f"an interrupted append left {len(raw) - note.offset} bytes of a "
+                            f"partial batch at offset {note.offset} (at {path}). Hint: "
+                            "`tadmur repair` moves them aside; nothing acknowledged is lost")
+    if result.ok and expect_head is not None:
+        problem = _check_pinned(Path(root), raw, expect_head)
+        if problem:
+            return Verification(result.head, result.n_events, result.n_sources, problem)
+    return result
+
+
+def parse_head(text: str) -> LogHead:
+    """``SEQ:HASH`` or ``SEQ HASH`` (what ``--print-head`` prints) -> a LogHead.
+
+    >>> parse_head("68:" + "ab" * 32).seq
+    68
+    """
+    seq, _, digest = text.strip().replace(" ", ":").partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        raise TadmurError(f"expected a head SEQ:HASH (64 hex digits), found {text!r}",
+                          where="--expect-head", hint="copy it from `tadmur verify --print-head`")
+    return LogHead(int(seq), digest.lower())
+
+
+def _check_pinned(root: Path, raw: bytes, pinned: LogHead) -> str | None:
+    lines = raw.split(b"\n")[:-1]
+    if pinned.seq > len(lines):
+        return (f"the log ends at seq {len(lines)} but the pinned head is seq {pinned.seq}: "
+                f"{pinned.seq - len(lines)} line(s) were removed from the end (at {root / LOG_FILE})."
+                " Hint: restore the log from git; the log only ever grows")
+    if pinned.seq == 0:
+        return None
+    found = decode_line(lines[pinned.seq - 1].decode("utf-8"), pinned.seq).hash
+    if found != pinned.hash:
+        return (f"seq {pinned.seq} has hash {found[:12]}…, the pinned head says "
+                f"{pinned.hash[:12]}…: the log was rewritten up to there (at line {pinned.seq}, "
+                f"seq {pinned.seq}). Hint: restore the log from git")
+    return None
+
+
+def _verify_bytes(root: Path, raw: bytes) -> Verification:
     refs = References()
     head = LogHead(0, GENESIS_HASH)
     last_time = ""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Verification(head, 0, 0, f"no log at {path} (hint: check --log or $TADMUR_LOG)")
     lines = raw.split(b"\n")
     torn = lines.pop()  # bytes after the last newline: empty unless the tail is torn
     for line_no, line in enumerate(lines, start=1):
+        logged = None
         try:
             logged = decode_line(line.decode("utf-8"), line_no)
             where = f"line {line_no}, seq {logged.seq}"
@@ -67,7 +125,8 @@ def verify_log(root: Path) -> Verification:
                                   hint="lines were reordered")
             refs.check(logged.event, Path(root))
         except (TadmurError, UnicodeDecodeError) as exc:
-            return Verification(head, head.seq, len(refs.documents), _first_line(exc, line_no))
+            return Verification(head, head.seq, len(refs.documents),
+                                _first_line(exc, line_no, logged.seq if logged else head.seq + 1))
         refs.add(logged.event, logged.seq)
         head, last_time = LogHead(logged.seq, logged.hash), logged.recorded_at
     if torn:
@@ -82,6 +141,14 @@ def verify_log(root: Path) -> Verification:
     return Verification(head, head.seq, len(refs.documents), None)
 
 
-def _first_line(exc: Exception, line_no: int) -> str:
-    text = str(exc)
-    return text if f"line {line_no}" in text else f"{text} (at line {line_no})"
+def _first_line(exc: Exception, line_no: int, seq: int) -> str:
+    """The error, always naming the line and its seq (the one expected there if unreadable)."""
+    here = f"line {line_no}, seq {seq}"
+    if not isinstance(exc, TadmurError):
+        return (f"line is not valid UTF-8 ({exc}) (at {here}). Hint: restore the log from git")
+    where = exc.where or ""
+    if f"line {line_no}" not in where:
+        where = here + (f"; {where}" if where else "")
+    elif "seq" not in where:
+        where = where.replace(f"line {line_no}", here, 1)
+    return str(TadmurError(exc.what, where=where, hint=exc.hint))

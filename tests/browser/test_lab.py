@@ -32,10 +32,20 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
 NOTEBOOK = "01_palmyra_swings.ipynb"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--disable-default-apps", "--disable-extensions", "--no-pings",
-        "--disable-domain-reliability", "--disable-client-side-phishing-detection"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-pings",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+]
 LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1(:\d+)?/|^(data|blob|about):")
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 EXPLORER = ".tadmur-explorer"
@@ -45,7 +55,9 @@ EXPLORER = ".tadmur-explorer"
 def chromium() -> Path:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
-            pytest.fail(f"CI is set but {CHROMIUM} is missing: .ci/run must `apt-get install -y chromium`")
+            pytest.fail(
+                f"CI is set but {CHROMIUM} is missing: .ci/run must `apt-get install -y chromium`"
+            )
         pytest.skip(f"browser tier skipped: {CHROMIUM} not found (apt-get install -y chromium)")
     return CHROMIUM
 
@@ -74,15 +86,32 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium: Path):
         json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
     )
     token, port = secrets.token_hex(16), _free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(config),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+    )
     log = (home / "jupyterlab.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-         "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={token}",
-         "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=home,
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--ServerApp.token={token}",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=home,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -93,7 +122,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium: Path):
                 break
             except (urllib.error.URLError, ConnectionError, OSError):
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not start:\n" + (home / "jupyterlab.log").read_text()[-3000:])
+                    pytest.fail(
+                        "JupyterLab did not start:\n"
+                        + (home / "jupyterlab.log").read_text()[-3000:]
+                    )
                 time.sleep(0.25)
         yield base, token
     finally:
@@ -121,16 +153,20 @@ def _wait_for_kernel(page, base: str, token: str) -> None:
 
 
 def _run_all(page) -> None:
-    started = ("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-               ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))")
-    for _attempt in range(3):
+    started = (
+        "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+        ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"
+    )
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(1, 4):
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
         try:
             page.wait_for_function(started, timeout=10_000)
             return
-        except Exception:  # noqa: BLE001 - the click was dropped: try again
-            continue
+        except PlaywrightTimeout:
+            print(f"Run All Cells dropped (attempt {attempt}); clicking again")
     pytest.fail("Run All Cells never started a cell")
 
 
@@ -145,7 +181,9 @@ def _wait_for_chart_text(page, text: str) -> None:
         "([sel, text]) => { const svgs = document.querySelectorAll(sel);"
         " return svgs.length === 1 && svgs[0].textContent.includes(text)"
         " && svgs[0].querySelector('g.mark-rect path') !== null; }",
-        arg=[f"{EXPLORER} .vega-embed svg.marks", text], timeout=30_000)
+        arg=[f"{EXPLORER} .vega-embed svg.marks", text],
+        timeout=30_000,
+    )
 
 
 def test_notebook_01_runs_and_its_explorer_replays_in_headless_chromium(lab, chromium):
@@ -167,9 +205,11 @@ def test_notebook_01_runs_and_its_explorer_replays_in_headless_chromium(lab, chr
             chart = page.wait_for_selector(f"{EXPLORER} .vega-embed svg.marks", timeout=180_000)
             chart.scroll_into_view_if_needed()
             page.wait_for_function(
-                f"() => document.querySelector('{EXPLORER} .vega-embed g.mark-rect path') !== null")
-            assert not page.query_selector_all(".jp-OutputArea-output[data-mime-type*='error']"), \
+                f"() => document.querySelector('{EXPLORER} .vega-embed g.mark-rect path') !== null"
+            )
+            assert not page.query_selector_all(".jp-OutputArea-output[data-mime-type*='error']"), (
                 "a cell of notebook 01 raised in the browser"
+            )
             page.screenshot(path=str(SHOTS / "lab_01_explorer.png"))
             assert "all claimants" in _chart_text(page)
 
@@ -211,15 +251,94 @@ def test_notebook_01_runs_and_its_explorer_replays_in_headless_chromium(lab, chr
             bar.click()
             page.wait_for_function(
                 f"() => [...document.querySelectorAll('{EXPLORER} .widget-label')]"
-                ".some(l => l.innerText.startsWith('claims behind'))", timeout=30_000)
+                ".some(l => l.innerText.startsWith('claims behind'))",
+                timeout=30_000,
+            )
             page.wait_for_selector(f"{EXPLORER} td[dir='auto']", timeout=15_000)
             directions = page.eval_on_selector_all(
                 f"{EXPLORER} td[dir='auto']",
-                "cells => cells.filter(c => /[\u0600-\u06FF]/.test(c.innerText.slice(0, 3)))"
-                ".map(c => getComputedStyle(c).direction)")
-            assert directions and set(directions) == {"rtl"}, \
+                "cells => cells.filter(c => /[\u0600-\u06ff]/.test(c.innerText.slice(0, 3)))"
+                ".map(c => getComputedStyle(c).direction)",
+            )
+            assert directions and set(directions) == {"rtl"}, (
                 f"Arabic evidence is not laid out right to left: {directions}"
+            )
             page.screenshot(path=str(SHOTS / "lab_01_claims_behind_bar.png"), full_page=True)
+
+            # drag a valid-time window on the overview strip -> the timeline zooms to it and
+            # Python lists only the claims valid in it
+            axis = f"{EXPLORER} .vega-embed g.role-axis-label"
+            before = page.eval_on_selector(axis, "e => e.textContent")
+            strip = page.locator(
+                f"{EXPLORER} .vega-embed g.mark-rect.role-mark.overview_marks path"
+            )
+            boxes = [strip.nth(i).bounding_box() for i in range(strip.count())]
+            left = min(b["x"] for b in boxes)
+            right = max(b["x"] + b["width"] for b in boxes)
+            y = boxes[0]["y"] + boxes[0]["height"] / 2
+            page.mouse.move(left + 0.30 * (right - left), y)
+            page.mouse.down()
+            page.mouse.move(left + 0.45 * (right - left), y, steps=8)
+            page.mouse.move(left + 0.60 * (right - left), y, steps=8)
+            page.mouse.up()
+            page.wait_for_function(
+                f"() => [...document.querySelectorAll('{EXPLORER} .widget-label')]"
+                ".some(l => l.innerText.includes('valid between'))",
+                timeout=30_000,
+            )
+            page.wait_for_function(
+                f'prev => document.querySelector("{axis}").textContent !== prev',
+                arg=before,
+                timeout=15_000,
+            )
+            page.screenshot(path=str(SHOTS / "lab_01_brushed_window.png"))
         finally:
             browser.close()
     assert external == [], f"requests left 127.0.0.1: {external}"
+
+
+OTHER_NOTEBOOKS = sorted(
+    p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if p.name != NOTEBOOK
+)
+DONE = (
+    "() => { const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+    " return prompts.length > 0 && prompts.every(e => /\\[\\d+\\]/.test(e.textContent)); }"
+)
+
+
+@pytest.mark.parametrize("name", OTHER_NOTEBOOKS)
+def test_every_other_notebook_runs_and_draws_its_charts_in_headless_chromium(lab, chromium, name):
+    from playwright.sync_api import sync_playwright
+
+    base, token = lab
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    external: list[str] = []
+    console_errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.on("request", lambda r: None if LOCAL.match(r.url) else external.append(r.url))
+            page.on(
+                "console",
+                lambda m: console_errors.append(m.text) if m.type == "error" else None,
+            )
+            page.goto(f"{base}/lab/tree/{name}?token={token}")
+            _wait_for_kernel(page, base, token)
+            _run_all(page)
+            page.wait_for_function(DONE, timeout=180_000)
+            assert not page.query_selector_all(".jp-OutputArea-output[data-mime-type*='error']"), (
+                f"a cell of {name} raised in the browser"
+            )
+            embeds = page.locator(".jp-OutputArea-output .vega-embed")
+            for i in range(embeds.count()):
+                embeds.nth(i).scroll_into_view_if_needed()
+                embeds.nth(i).locator("svg.marks, canvas.marks").first.wait_for(
+                    state="attached", timeout=30_000
+                )
+            assert "JavaScript Error" not in page.inner_text(".jp-Notebook")
+            page.screenshot(path=str(SHOTS / f"lab_{name.removesuffix('.ipynb')}.png"))
+        finally:
+            browser.close()
+    assert external == [], f"requests left 127.0.0.1: {external}"
+    assert console_errors == [], f"console errors: {console_errors}"

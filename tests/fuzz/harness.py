@@ -101,3 +101,29 @@ def _tadmur_deny_network(event, args):
 
 sys.addaudithook(_tadmur_deny_network)
 '''
+
+
+def forge_line(log_bytes: bytes, *, data: dict | None = None, drop_last: bool = False,
+               **envelope) -> bytes:
+    """A line that chains onto the last line of ``log_bytes`` with a *valid* hash, built
+    from that last line with ``envelope``/``data`` fields replaced: what a careful forger
+    or a newer Tadmur could write. ``drop_last`` chains onto the line before instead."""
+    from engine.domain.events import canonical_json, sha256_hex
+
+    lines = log_bytes.splitlines()
+    template = json.loads(lines[-1])
+    anchor = json.loads(lines[-2]) if drop_last else template
+    record = {k: v for k, v in template.items() if k != "hash"}
+    record["seq"] = anchor["seq"] + 1
+    record["prev_hash"] = anchor["hash"]
+    if data is not None:
+        record["data"] = data
+    record.update(envelope)
+    if "event_id" not in envelope:
+        try:
+            record["event_id"] = sha256_hex(canonical_json(
+                {"type": record["type"], "data": record["data"]}))[:32]
+        except (TypeError, ValueError):
+            pass
+    record["hash"] = sha256_hex(canonical_json({k: v for k, v in record.items()}))
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()

@@ -11,7 +11,7 @@ acknowledged event is present exactly once; every batch is all-or-nothing; seq i
 contiguous and the chain holds. Counts go to ``build/reliability.json``.
 
 Knobs (environment): ``TADMUR_CRASH_WRITERS`` (4), ``TADMUR_CRASH_APPENDS`` (2000 events
-acknowledged before the run stops), ``TADMUR_CRASH_KILLS`` (40 at least).
+acknowledged before the run stops), ``TADMUR_CRASH_KILLS`` (30 at least).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ if chunked == "1":
         @staticmethod
         def write(fd, data):
             n = real_write(fd, data[: rng.randint(1, 300)])
-            time.sleep(0.0002)
+            time.sleep(0.001)
             return n
 
     store_log.os = _Os()
@@ -98,7 +98,7 @@ def _side_records(path: Path) -> tuple[dict[str, list[str]], set[str]]:
 def test_sigkilled_writers_never_lose_duplicate_or_tear_an_acknowledged_append(tmp_path):
     writers = env_int("TADMUR_CRASH_WRITERS", 4)
     target_appends = env_int("TADMUR_CRASH_APPENDS", 2000)
-    min_kills = env_int("TADMUR_CRASH_KILLS", 40)
+    min_kills = env_int("TADMUR_CRASH_KILLS", 30)
     assert writers >= 4 or "TADMUR_CRASH_WRITERS" in os.environ
 
     root = copy_log(tmp_path / "events")
@@ -112,7 +112,12 @@ def test_sigkilled_writers_never_lose_duplicate_or_tear_an_acknowledged_append(t
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
 
     live: dict[int, tuple[subprocess.Popen, Path]] = {}
-    started = 0
+    due: dict[int, float] = {}  # slot -> when its writer gets SIGKILLed
+    quota: dict[int, int] = {}  # slot -> acknowledged batches before a kill is scheduled
+    started = kills = 0
+    # kills are spread so each writer acknowledges ~15 batches first, then dies at a random
+    # moment within the next ~30 ms: mostly inside an append (locked, writing or fsyncing)
+    mean_quota = max(2, target_appends // (4 * max(min_kills, 1)))
 
     def start(slot: int) -> None:
         nonlocal started
@@ -123,6 +128,13 @@ def test_sigkilled_writers_never_lose_duplicate_or_tear_an_acknowledged_append(t
              str(rng.randrange(1 << 30)), "1" if slot % 2 else "0"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         live[slot] = (proc, side)
+        quota[slot] = rng.randint(1, 2 * mean_quota)
+        due.pop(slot, None)
+
+    def stop(proc: subprocess.Popen) -> None:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stderr.close()
 
     def acknowledged_events() -> int:
         total = 0
@@ -131,31 +143,25 @@ def test_sigkilled_writers_never_lose_duplicate_or_tear_an_acknowledged_append(t
             total += sum(len(intended[k]) for k in acked if k in intended)
         return total
 
-    kills = 0
     for slot in range(writers):
         start(slot)
     try:
         while kills < min_kills or acknowledged_events() < target_appends:
-            time.sleep(rng.uniform(0.0, 0.25))
-            ready = [s for s, (p, side) in live.items() if side.exists() and side.stat().st_size]
-            for slot, (proc, _) in list(live.items()):
+            time.sleep(0.005)
+            now = time.monotonic()
+            for slot, (proc, side) in list(live.items()):
                 if proc.poll() is not None:  # a writer must only ever die by our hand
                     pytest.fail(f"writer exited by itself ({proc.returncode}): "
                                 f"{proc.stderr.read().decode()[-2000:]}")
-            if not ready:
-                continue
-            slot = rng.choice(ready)
-            proc, _ = live[slot]
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            proc.stderr.close()
-            kills += 1
-            start(slot)
+                if slot not in due and len(_side_records(side)[1]) >= quota[slot]:
+                    due[slot] = now + rng.uniform(0.0, 0.03)
+                if slot in due and now >= due[slot]:
+                    stop(proc)
+                    kills += 1
+                    start(slot)
     finally:
         for proc, _ in live.values():
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            proc.stderr.close()
+            stop(proc)
     kills += len(live)
 
     intended: dict[str, list[str]] = {}

@@ -27,21 +27,53 @@ CAPTION = "log seq 3 · 0badc0de · all claimants"
 @pytest.fixture(scope="module")
 def arabic_timeline():
     intervals = pl.DataFrame(
-        [{"site_id": "palmyra", "controller": "isis", "status": "held",
-          "start_earliest": D(2015, 5, 20), "start_latest": D(2015, 5, 21),
-          "end_earliest": D(2016, 3, 27), "end_latest": D(2016, 3, 27),
-          "n_claims": 1, "n_claimants": 1, "claim_ids": ["c1"]}],
-        schema=polars_schema(INTERVALS))
+        [
+            {
+                "site_id": "palmyra",
+                "controller": "isis",
+                "status": "held",
+                "start_earliest": D(2015, 5, 20),
+                "start_latest": D(2015, 5, 21),
+                "end_earliest": D(2016, 3, 27),
+                "end_latest": D(2016, 3, 27),
+                "n_claims": 1,
+                "n_claimants": 1,
+                "claim_ids": ["c1"],
+            }
+        ],
+        schema=polars_schema(INTERVALS),
+    )
     claims = pl.DataFrame(
-        [{"claim_id": "c1", "seq": 2, "doc_id": "d1", "published_date": D(2015, 5, 21),
-          "site_id": "palmyra", "kind": "captured", "gainer": "isis", "loser": "government",
-          "valid_from": D(2015, 5, 20), "valid_to": D(2015, 5, 21), "time_precision": "day",
-          "claimant": "amaq", "denied": False, "confidence": 1.0, "extractor": "manual",
-          "evidence_text": "سيطر التنظيم على تدمر", "evidence_start": 0, "evidence_end": 21}],
-        schema=polars_schema(CLAIMS))
-    return charts.timeline_chart(enforce_schema(intervals, INTERVALS, "t"),
-                                 enforce_schema(claims, CLAIMS, "c"), CAPTION,
-                                 title="السيطرة على المواقع — Control of sites")
+        [
+            {
+                "claim_id": "c1",
+                "seq": 2,
+                "doc_id": "d1",
+                "published_date": D(2015, 5, 21),
+                "site_id": "palmyra",
+                "kind": "captured",
+                "gainer": "isis",
+                "loser": "government",
+                "valid_from": D(2015, 5, 20),
+                "valid_to": D(2015, 5, 21),
+                "time_precision": "day",
+                "claimant": "amaq",
+                "denied": False,
+                "confidence": 1.0,
+                "extractor": "manual",
+                "evidence_text": "سيطر التنظيم على تدمر",
+                "evidence_start": 0,
+                "evidence_end": 21,
+            }
+        ],
+        schema=polars_schema(CLAIMS),
+    )
+    return charts.timeline_chart(
+        enforce_schema(intervals, INTERVALS, "t"),
+        enforce_schema(claims, CLAIMS, "c"),
+        CAPTION,
+        title="السيطرة على المواقع — Control of sites",
+    )
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -53,10 +85,10 @@ def png_ink(data: bytes) -> float:
     """Share of non-white bytes in the decoded scanlines (0: a blank image)."""
     chunks, offset = [], 8
     while offset < len(data):
-        (length,) = struct.unpack(">I", data[offset:offset + 4])
-        kind = data[offset + 4:offset + 8]
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
         if kind == b"IDAT":
-            chunks.append(data[offset + 8:offset + 8 + length])
+            chunks.append(data[offset + 8 : offset + 8 + length])
         offset += 12 + length
     raw = zlib.decompress(b"".join(chunks))
     return sum(1 for b in raw[::7] if b not in (0, 255)) / max(1, len(raw[::7]))
@@ -82,7 +114,9 @@ def test_svg_keeps_the_arabic_text_and_asks_for_dejavu_sans(arabic_timeline, tmp
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
-def test_tadmur_chart_palmyra_writes_the_showcase_from_the_committed_log(suffix, tmp_path: Path, capsys):
+def test_tadmur_chart_palmyra_writes_the_showcase_from_the_committed_log(
+    suffix, tmp_path: Path, capsys
+):
     out = tmp_path / f"palmyra{suffix}"
     assert main(["chart", "palmyra", "--out", str(out)]) == 0
     assert "log seq" in capsys.readouterr().err

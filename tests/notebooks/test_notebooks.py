@@ -18,9 +18,16 @@ from engine.notebook_runner import error_outputs, execute_notebook, execute_note
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = notebooks_in(NOTEBOOKS_DIR)
-CDN = re.compile(r"cdn\.jsdelivr\.net|esm\.sh|unpkg\.com|unpkg|cdnjs\.cloudflare\.com|code\.jquery\.com")
-EXPECTED = ["01_palmyra_swings", "02_event_sourcing_by_hand", "03_from_article_to_claims",
-            "04_conflicting_claims", "05_the_map"]
+CDN = re.compile(
+    r"cdn\.jsdelivr\.net|esm\.sh|unpkg\.com|unpkg|cdnjs\.cloudflare\.com|code\.jquery\.com"
+)
+EXPECTED = [
+    "01_palmyra_swings",
+    "02_event_sourcing_by_hand",
+    "03_from_article_to_claims",
+    "04_conflicting_claims",
+    "05_the_map",
+]
 
 
 def test_the_numbered_notebooks_are_all_there():
@@ -33,8 +40,11 @@ def test_the_numbered_notebooks_are_all_there():
 def test_committed_notebook_carries_no_outputs(path: Path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    dirty = [i for i, c in enumerate(nb.cells, 1)
-             if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    dirty = [
+        i
+        for i, c in enumerate(nb.cells, 1)
+        if c.cell_type == "code" and (c.outputs or c.execution_count is not None)
+    ]
     assert dirty == [], f"{path.name}: cells {dirty} carry outputs; clear them before committing"
     assert "widgets" not in nb.metadata
 
@@ -46,16 +56,26 @@ def test_notebook_follows_the_teaching_shape(path: Path):
     assert first.cell_type == "markdown" and first.source.startswith("# ")
     assert "What you will learn" in first.source
     assert any(c.cell_type == "markdown" and c.source.startswith("## Setup") for c in nb.cells)
-    long = [i for i, c in enumerate(nb.cells, 1) if c.cell_type == "code" and len(c.source.splitlines()) > 8]
+    long = [
+        i
+        for i, c in enumerate(nb.cells, 1)
+        if c.cell_type == "code" and len(c.source.splitlines()) > 8
+    ]
     assert long == [], f"{path.name}: cells {long} are longer than 8 lines"
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "**Try:**" in markdown and "<details>" in markdown
     # one idea per section, and at least one italic observation per idea
-    sections = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## ")
-                and not c.source.startswith(("## Setup", "## Summary"))]
+    sections = [
+        c
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        and c.source.startswith("## ")
+        and not c.source.startswith(("## Setup", "## Summary"))
+    ]
     observations = re.findall(r"^\*[^*].*", markdown, flags=re.MULTILINE)
-    assert len(sections) >= 3 and len(observations) >= len(sections), \
+    assert len(sections) >= 3 and len(observations) >= len(sections), (
         f"{path.name}: {len(sections)} sections but {len(observations)} italic observations"
+    )
     assert nb.cells[-1].cell_type == "markdown" and "## Summary" in nb.cells[-1].source
 
 
@@ -69,14 +89,19 @@ def test_notebook_runs_top_to_bottom_offline(path: Path, tmp_path: Path):
     everything = json.dumps([outputs, nb.metadata.get("widgets", {})])
     assert CDN.findall(everything) == [], "an output loads code from a CDN"
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-    charts = [m for m in state.get("state", {}).values()
-              if m["model_name"] == "AnyModel" and "spec" in m["state"]]
+    charts = [
+        m
+        for m in state.get("state", {}).values()
+        if m["model_name"] == "AnyModel" and "spec" in m["state"]
+    ]
     assert all("esm.sh" not in m["state"]["_esm"] for m in charts)
     mimes = {mime for o in outputs for mime in o.get("data", {})}
-    assert not [m for m in mimes if "vegalite" in m or "vega." in m], \
+    assert not [m for m in mimes if "vegalite" in m or "vega." in m], (
         "a chart was shown with a mimetype renderer (nothing renders it in JupyterLab 4.6)"
-    assert not [o for o in outputs if "vegaEmbed(" in str(o.get("data", {}).get("text/html", ""))], \
-        "a chart was shown with the html renderer: charts must be offline JupyterCharts"
+    )
+    assert not [
+        o for o in outputs if "vegaEmbed(" in str(o.get("data", {}).get("text/html", ""))
+    ], "a chart was shown with the html renderer: charts must be offline JupyterCharts"
     assert "/events/" not in str(executed.output)  # executed copies never land in events/
 
 

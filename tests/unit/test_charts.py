@@ -30,18 +30,86 @@ def _frame(rows: list[tuple], columns) -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def claims() -> pl.DataFrame:
     rows = [
-        ("c1", 2, "d1", D(2015, 5, 21), "palmyra", "captured", "isis", "government",
-         D(2015, 5, 20), D(2015, 5, 21), "day", "amaq", False, 1.0, "manual",
-         "سيطر مقاتلو الدولة الإسلامية على مدينة تدمر", 0, 43),
-        ("c2", 3, "d2", D(2015, 5, 22), "palmyra", "withdrew", "isis", "government",
-         D(2015, 5, 20), D(2015, 5, 21), "day", "sohr", False, 1.0, "manual",
-         "انسحبت قوات النظام من تدمر", 0, 26),
-        ("c3", 5, "d3", D(2016, 3, 27), "palmyra", "captured", "government", "isis",
-         D(2016, 3, 27), D(2016, 3, 27), "day", "sana", False, 1.0, "manual",
-         "الجيش يستعيد السيطرة على مدينة تدمر", 0, 35),
-        ("c4", 7, "d4", D(2016, 12, 12), "t4_airbase", "besieged", "isis", "government",
-         D(2016, 12, 12), D(2016, 12, 14), "days", "sohr", False, 1.0, "manual",
-         "حاصر التنظيم مطار التيفور", 0, 25),
+        (
+            "c1",
+            2,
+            "d1",
+            D(2015, 5, 21),
+            "palmyra",
+            "captured",
+            "isis",
+            "government",
+            D(2015, 5, 20),
+            D(2015, 5, 21),
+            "day",
+            "amaq",
+            False,
+            1.0,
+            "manual",
+            "سيطر مقاتلو الدولة الإسلامية على مدينة تدمر",
+            0,
+            43,
+        ),
+        (
+            "c2",
+            3,
+            "d2",
+            D(2015, 5, 22),
+            "palmyra",
+            "withdrew",
+            "isis",
+            "government",
+            D(2015, 5, 20),
+            D(2015, 5, 21),
+            "day",
+            "sohr",
+            False,
+            1.0,
+            "manual",
+            "انسحبت قوات النظام من تدمر",
+            0,
+            26,
+        ),
+        (
+            "c3",
+            5,
+            "d3",
+            D(2016, 3, 27),
+            "palmyra",
+            "captured",
+            "government",
+            "isis",
+            D(2016, 3, 27),
+            D(2016, 3, 27),
+            "day",
+            "sana",
+            False,
+            1.0,
+            "manual",
+            "الجيش يستعيد السيطرة على مدينة تدمر",
+            0,
+            35,
+        ),
+        (
+            "c4",
+            7,
+            "d4",
+            D(2016, 12, 12),
+            "t4_airbase",
+            "besieged",
+            "isis",
+            "government",
+            D(2016, 12, 12),
+            D(2016, 12, 14),
+            "days",
+            "sohr",
+            False,
+            1.0,
+            "manual",
+            "حاصر التنظيم مطار التيفور",
+            0,
+            25,
+        ),
     ]
     return _frame(rows, CLAIMS)
 
@@ -49,13 +117,43 @@ def claims() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def intervals() -> pl.DataFrame:
     rows = [
-        ("palmyra", "isis", "held", D(2015, 5, 20), D(2015, 5, 21), D(2016, 3, 27), D(2016, 3, 27),
-         2, 2, ["c1", "c2"]),
+        (
+            "palmyra",
+            "isis",
+            "held",
+            D(2015, 5, 20),
+            D(2015, 5, 21),
+            D(2016, 3, 27),
+            D(2016, 3, 27),
+            2,
+            2,
+            ["c1", "c2"],
+        ),
         ("palmyra", "government", "held", D(2016, 3, 27), D(2016, 3, 27), None, None, 1, 1, ["c3"]),
-        ("t4_airbase", "government", "besieged", D(2016, 12, 12), D(2016, 12, 14), None, None,
-         1, 1, ["c4"]),
-        ("t4_airbase", "isis", "contested", D(2016, 1, 1), D(2016, 1, 10), D(2016, 12, 12),
-         D(2016, 12, 14), 0, 0, []),
+        (
+            "t4_airbase",
+            "government",
+            "besieged",
+            D(2016, 12, 12),
+            D(2016, 12, 14),
+            None,
+            None,
+            1,
+            1,
+            ["c4"],
+        ),
+        (
+            "t4_airbase",
+            "isis",
+            "contested",
+            D(2016, 1, 1),
+            D(2016, 1, 10),
+            D(2016, 12, 12),
+            D(2016, 12, 14),
+            0,
+            0,
+            [],
+        ),
     ]
     return _frame(rows, INTERVALS)
 
@@ -63,7 +161,16 @@ def intervals() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def swings() -> pl.DataFrame:
     rows = [
-        ("palmyra", None, "isis", D(2015, 5, 20), D(2015, 5, 21), 2, ["amaq", "sohr"], ["c1", "c2"]),
+        (
+            "palmyra",
+            None,
+            "isis",
+            D(2015, 5, 20),
+            D(2015, 5, 21),
+            2,
+            ["amaq", "sohr"],
+            ["c1", "c2"],
+        ),
         ("palmyra", "isis", "government", D(2016, 3, 27), D(2016, 3, 27), 1, ["sana"], ["c3"]),
     ]
     return _frame(rows, SWINGS)
@@ -94,8 +201,24 @@ def _layer(spec: dict, name: str) -> dict:
 
 
 def test_the_palette_is_fixed_colour_blind_safe_and_covers_every_controller():
-    assert tuple(charts.PALETTE) == ("isis", "government", "opposition", "sdf", "contested", "unknown")
-    okabe_ito = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+    assert tuple(charts.PALETTE) == (
+        "isis",
+        "government",
+        "opposition",
+        "sdf",
+        "contested",
+        "unknown",
+    )
+    okabe_ito = {
+        "#000000",
+        "#E69F00",
+        "#56B4E9",
+        "#009E73",
+        "#F0E442",
+        "#0072B2",
+        "#D55E00",
+        "#CC79A7",
+    }
     colours = list(charts.PALETTE.values())
     assert len(set(colours)) == len(colours)
     assert set(colours) - okabe_ito == {"#999999"}  # grey for "unknown"
@@ -107,23 +230,39 @@ def test_timeline_bars_are_coloured_by_controller_with_the_fixed_palette(interva
     bars = _layer(spec, "bars")
     colour = bars["encoding"]["color"]
     assert colour["field"] == "colour_key"
-    assert colour["scale"] == {"domain": list(charts.PALETTE), "range": list(charts.PALETTE.values())}
-    assert bars["encoding"]["x"]["field"] == "bar_from" and bars["encoding"]["x2"]["field"] == "bar_to"
+    assert colour["scale"] == {
+        "domain": list(charts.PALETTE),
+        "range": list(charts.PALETTE.values()),
+    }
+    assert (
+        bars["encoding"]["x"]["field"] == "bar_from" and bars["encoding"]["x2"]["field"] == "bar_to"
+    )
     assert bars["encoding"]["y"]["field"] == "site_label"
 
 
 def test_contested_and_unknown_states_take_their_own_colours():
-    frame = pl.DataFrame({"controller": ["sdf", "isis", "martians", None],
-                          "status": ["besieged", "contested", "held", "unknown"]})
+    frame = pl.DataFrame(
+        {
+            "controller": ["sdf", "isis", "martians", None],
+            "status": ["besieged", "contested", "held", "unknown"],
+        }
+    )
     assert frame.select(charts.controller_key())["colour_key"].to_list() == [
-        "sdf", "contested", "unknown", "unknown"]
+        "sdf",
+        "contested",
+        "unknown",
+        "unknown",
+    ]
 
 
 def test_uncertain_start_windows_are_drawn_as_pale_bands(intervals, claims):
     spec = charts.timeline_chart(intervals, claims, CAPTION).to_dict()
     band = _layer(spec, "bands")
     assert band["mark"]["opacity"] < 0.5
-    assert (band["encoding"]["x"]["field"], band["encoding"]["x2"]["field"]) == ("band_from", "band_to")
+    assert (band["encoding"]["x"]["field"], band["encoding"]["x2"]["field"]) == (
+        "band_from",
+        "band_to",
+    )
     drawn = charts.interval_frame(intervals, claims)
     first = drawn.filter(pl.col("site_id") == "palmyra").row(0, named=True)
     assert (first["band_from"], first["band_to"]) == (D(2015, 5, 20), D(2015, 5, 21))
@@ -132,7 +271,9 @@ def test_uncertain_start_windows_are_drawn_as_pale_bands(intervals, claims):
 
 def test_open_intervals_run_to_the_end_of_the_data_year_not_to_today(intervals, claims):
     drawn = charts.interval_frame(intervals, claims)
-    open_ended = drawn.filter((pl.col("site_id") == "palmyra") & (pl.col("colour_key") == "government"))
+    open_ended = drawn.filter(
+        (pl.col("site_id") == "palmyra") & (pl.col("colour_key") == "government")
+    )
     assert open_ended["bar_to"].item() == D(2016, 12, 31)
     assert drawn.schema["bar_from"] == pl.Date and drawn.schema["band_to"] == pl.Date
 
@@ -145,7 +286,9 @@ def test_sieges_get_an_overlay_of_their_own(intervals, claims):
     assert [(r["site_id"], r["status"]) for r in rows] == [("t4_airbase", "besieged")]
 
 
-def test_each_supporting_claim_is_a_tick_with_claimant_window_and_arabic_evidence(intervals, claims):
+def test_each_supporting_claim_is_a_tick_with_claimant_window_and_arabic_evidence(
+    intervals, claims
+):
     spec = charts.timeline_chart(intervals, claims, CAPTION).to_dict()
     ticks = _layer(spec, "claims")
     assert ticks["mark"]["type"] == "tick"
@@ -220,7 +363,9 @@ def test_map_draws_the_shipped_outline_and_marks_approximate_coordinates(snapsho
     spec = charts.map_chart(snapshot, D(2016, 1, 5), CAPTION).to_dict()
     shapes = [u for u in _layers(spec) if u["mark"]["type"] == "geoshape"]
     assert [f["properties"]["feature_id"] for f in shapes[0]["data"]["values"]] == [
-        "syria_border", "euphrates"]
+        "syria_border",
+        "euphrates",
+    ]
     circles = next(u for u in _layers(spec) if u["mark"]["type"] == "circle")
     assert circles["encoding"]["size"]["field"] == "coord_quality"
     assert circles["encoding"]["size"]["scale"]["domain"] == ["confirmed", "approximate"]
@@ -232,13 +377,21 @@ def test_map_draws_the_shipped_outline_and_marks_approximate_coordinates(snapsho
 
 def test_ticks_are_grouped_in_polars_so_no_layer_reaches_altairs_row_limit():
     n = 9000
-    many = pl.DataFrame({
-        "claim_id": [f"c{i}" for i in range(n)], "seq": list(range(n)), "site_id": ["palmyra"] * n,
-        "kind": ["captured"] * n, "gainer": ["isis"] * n, "claimant": ["amaq"] * n,
-        "valid_from": [D(2010, 1, 1) + dt.timedelta(days=i % 3000) for i in range(n)],
-        "valid_to": [D(2010, 1, 2) + dt.timedelta(days=i % 3000) for i in range(n)],
-        "published_date": [D(2020, 1, 1)] * n, "doc_id": ["d"] * n, "evidence_text": ["x"] * n,
-    })
+    many = pl.DataFrame(
+        {
+            "claim_id": [f"c{i}" for i in range(n)],
+            "seq": list(range(n)),
+            "site_id": ["palmyra"] * n,
+            "kind": ["captured"] * n,
+            "gainer": ["isis"] * n,
+            "claimant": ["amaq"] * n,
+            "valid_from": [D(2010, 1, 1) + dt.timedelta(days=i % 3000) for i in range(n)],
+            "valid_to": [D(2010, 1, 2) + dt.timedelta(days=i % 3000) for i in range(n)],
+            "published_date": [D(2020, 1, 1)] * n,
+            "doc_id": ["d"] * n,
+            "evidence_text": ["x"] * n,
+        }
+    )
     ticks = charts.claim_ticks(many)
     assert ticks.height < charts.MAX_ROWS
     assert ticks["n_claims"].sum() == n
@@ -264,8 +417,10 @@ def test_saved_html_is_self_contained_and_names_no_cdn(intervals, claims, tmp_pa
 
 def test_saving_refuses_unknown_formats(tmp_path):
     with pytest.raises(TadmurError, match="cannot write a chart as '.pdf'"):
-        charts.save_chart(charts.map_chart(pl.DataFrame(schema=polars_schema(SNAPSHOT)),
-                                           D(2016, 1, 1), CAPTION), tmp_path / "x.pdf")
+        charts.save_chart(
+            charts.map_chart(pl.DataFrame(schema=polars_schema(SNAPSHOT)), D(2016, 1, 1), CAPTION),
+            tmp_path / "x.pdf",
+        )
 
 
 def test_building_charts_never_imports_pandas(intervals, claims):

@@ -1,0 +1,103 @@
+"""Incremental benchmark: append one claim to a 1M-claim log, get its site's timeline.
+
+For a median site and for the hottest site of the log: the time of
+``IncrementalReplay.append`` (replays only the touched sites), against a full replay of
+the whole log in the same process. After the appends the incremental tables are checked
+equal to a full replay. Usage:
+
+    .venv/bin/python bench/incremental.py                 # the 1M-line log of bench/load.py
+    .venv/bin/python bench/incremental.py --claims 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import sys
+import time
+
+from common import DATA, Measure, measure, table, write_results
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from engine.domain import replay
+from engine.domain.schema import CLAIM_EVENTS, polars_schema
+from engine.scale.incremental import IncrementalReplay
+from engine.scale.load import load_claim_events
+from engine.scale.synth import synth_claim_events, write_synth_log
+
+_numbers = itertools.count()
+
+
+def one_claim(site: str, seq: int) -> pl.DataFrame:
+    n = next(_numbers)
+    row = dict.fromkeys(CLAIM_EVENTS)
+    row.update(seq=seq, event="recorded", claim_id=f"cbench{n:011d}", doc_id="synth000001",
+               published_date=dt.date(2017, 3, 5), site_id=site, kind="captured",
+               gainer="government", loser="isis", valid_from=dt.date(2017, 3, 1),
+               valid_to=dt.date(2017, 3, 2), time_precision="days", claimant="sana",
+               denied=False, confidence=1.0, extractor="manual", evidence_text="…",
+               evidence_start=0, evidence_end=1)
+    return pl.DataFrame([row], schema=polars_schema(CLAIM_EVENTS))
+
+
+def bench(label: str, events: pl.DataFrame, repeats: int) -> list[Measure]:
+    print(f"{label}: {events.height:,} claim events", file=sys.stderr)
+    measures = []
+    m, _ = measure(f"full replay [{label}]", events.height, lambda: replay(events), 3)
+    measures.append(m)
+    started = time.perf_counter()
+    live = IncrementalReplay(events)
+    build = time.perf_counter() - started
+    per_site = (events.filter(pl.col("event") == "recorded")["site_id"]
+                .value_counts(sort=True))
+    hottest, median = per_site.row(0), per_site.row(per_site.height // 2)
+    seq = [int(events["seq"].max())]
+    appended = []
+
+    def append(site: str):
+        seq[0] += 1
+        row = one_claim(site, seq[0])
+        appended.append(row)
+        touched = live.append(row)
+        return touched.intervals.filter(pl.col("site_id") == site)
+
+    for name, (site, count) in (("median site", median), ("hottest site", hottest)):
+        m, _ = measure(f"append 1 claim, {name} [{label}]", 1, lambda s=site: append(s), repeats)
+        m.note = f"{site}: {count:,} claims; index built once in {build:.1f} s"
+        m.n = events.height  # rate column = log size / time: the full replay's unit
+        measures.append(m)
+    full = replay(pl.concat([events, *appended]))
+    whole = live.timelines()
+    for table_name in ("claims", "intervals", "swings"):
+        assert_frame_equal(getattr(whole, table_name), getattr(full, table_name))
+    return measures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+    root = DATA / f"log_{args.claims}_s{args.seed}"
+    if not (root / "log.jsonl").exists():
+        write_synth_log(root, args.claims, seed=args.seed)
+    logged = load_claim_events(root).claim_events
+    measures = bench("log, 62 gazetteer sites", logged, args.repeats)
+    drawn = synth_claim_events(args.claims, seed=args.seed)
+    measures += bench(f"synthetic, {args.claims // 20:,} sites", drawn, args.repeats)
+    lines = ["| what | log claims | median ms | peak RSS MB | note |", "|---|---|---|---|---|"]
+    for m in measures:
+        lines.append(f"| {m.name} | {m.n:,} | {m.median * 1000:.1f} | {m.peak_rss_mb:.0f} | "
+                     f"{m.note} |")
+    text = "\n".join(lines)
+    print(text)
+    print(f"\nwrote {write_results('incremental', measures, {'table': text})}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Load benchmark: a synthetic log.jsonl -> the claim_events frame, four ways.
+
+    jsonl_duckdb    engine.scale.load, full read with DuckDB's JSON reader + link checks
+    jsonl_polars    the same with polars' NDJSON reader
+    parquet_cache   engine.scale.load from its snapshot (keyed by the head)
+    store_decode    the store's checked per-line decode (codec.decode_line, which re-hashes
+                    and validates each line) + frames.claim_events_frame, on a prefix of
+                    the log; the store's own EventLog reader is not timed (see README)
+
+Every fast result is checked equal to the store's frame (on the prefix for the full log).
+Usage:
+    .venv/bin/python bench/load.py               # 1M-line log (written once, ~3 min)
+    .venv/bin/python bench/load.py --claims 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+
+from common import DATA, measure, table, write_results
+
+from polars.testing import assert_frame_equal
+
+from engine.scale.load import cache_dir, load_claim_events
+from engine.scale.synth import write_synth_log
+from engine.store.codec import decode_line
+from engine.store.frames import claim_events_frame
+
+
+def store_decode(path, n_lines: int):
+    with open(path, "rb") as handle:
+        lines = [next(handle) for _ in range(n_lines)]
+    return claim_events_frame([decode_line(line[:-1].decode("utf-8"), i + 1)
+                               for i, line in enumerate(lines)])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--prefix", type=int, default=100_000,
+                        help="lines decoded by the store baseline")
+    args = parser.parse_args()
+    root = DATA / f"log_{args.claims}_s{args.seed}"
+    if not (root / "log.jsonl").exists():
+        print(f"writing {root} ...", file=sys.stderr)
+        write_synth_log(root, args.claims, seed=args.seed)
+    path = root / "log.jsonl"
+    n_lines = sum(1 for _ in open(path, "rb"))
+    shutil.rmtree(cache_dir(root), ignore_errors=True)
+    measures = []
+    m, duck = measure("jsonl_duckdb", n_lines,
+                      lambda: load_claim_events(root, cache=False, reader="duckdb"), args.repeats)
+    assert duck.source == "jsonl"
+    measures.append(m)
+    m, polars = measure("jsonl_polars", n_lines,
+                        lambda: load_claim_events(root, cache=False, reader="polars"),
+                        max(1, args.repeats // 2))
+    measures.append(m)
+    assert_frame_equal(duck.claim_events, polars.claim_events)
+    load_claim_events(root)  # builds the snapshot
+    n_claims = duck.claim_events.height
+    m, cached = measure("parquet_cache", n_claims, lambda: load_claim_events(root), args.repeats)
+    assert cached.source == "cache"
+    m.note = "claim events"
+    measures.append(m)
+    assert_frame_equal(cached.claim_events, duck.claim_events)
+    prefix = min(args.prefix, n_lines)
+    m, checked = measure("store_decode", prefix, lambda: store_decode(path, prefix), 1)
+    m.note = f"first {prefix:,} lines"
+    measures.append(m)
+    assert_frame_equal(checked, duck.claim_events.filter(duck.claim_events["seq"] <= prefix))
+    text = table(measures, ["jsonl_polars", "store_decode"], "jsonl_duckdb")
+    print(text)
+    ratio = measures[2].rate / measures[0].rate
+    extra = {"table": text, "log_bytes": path.stat().st_size, "lines": n_lines,
+             "checks": ["jsonl_duckdb == jsonl_polars == parquet_cache == store_decode (prefix)"],
+             "cache_vs_duckdb_rate": ratio}
+    print(f"\nwrote {write_results('load', measures, extra)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Fuzz the log reader: whatever bytes sit in log.jsonl, reading gives the valid prefix or
+a TadmurError that names the line, never another exception, a hang or a partial write.
+
+Hypothesis drives structured and raw cases in-process; atheris (if installed) runs a
+short coverage-guided session in a subprocess (``TADMUR_ATHERIS_RUNS``, default 3000).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.domain.errors import TadmurError
+from engine.domain.events import canonical_json, sha256_hex
+from engine.store.codec import decode_line
+from engine.store.log import EventLog
+from engine.store.verify import verify_log
+from tests.fuzz.harness import PROJECT, committed_lines, copy_log, env_int, record_figures
+
+LINES = committed_lines()
+BASE = b"".join(LINES[:9])
+EXAMPLES = env_int("TADMUR_FUZZ_EXAMPLES", 300)
+COUNT = {"raw_tails": 0, "raw_lines": 0, "structured": 0, "middle": 0}
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=30),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=10), kids,
+                                                             max_size=4),
+    max_leaves=12,
+)
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    return copy_log(tmp_path_factory.mktemp("fuzz") / "events")
+
+
+def _read(root: Path, content: bytes) -> tuple[list, list, bytes]:
+    """Write ``content`` as the log and read it; (events, repairs, bytes after)."""
+    (root / "log.jsonl").write_bytes(content)
+    (root / "log.lock").write_bytes(b"")
+    log = EventLog(root)
+    try:
+        events = log.events()
+    except TadmurError as exc:
+        assert "line " in str(exc) and "Hint:" in str(exc), str(exc)
+        events = None
+    after = (root / "log.jsonl").read_bytes()
+    for repair in log.repairs:
+        repair.kept_at.unlink()
+    return events, log.repairs, after
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])
+@given(tail=st.binary(max_size=2000))
+def test_random_bytes_after_the_last_line_are_moved_aside_or_refused(root, tail):
+    COUNT["raw_tails"] += 1
+    events, repairs, after = _read(root, BASE + tail)
+    assert after in (BASE + tail, BASE) or after.startswith(BASE)  # never anything new
+    assert len(after) <= len(BASE + tail)
+    if events is not None:
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        assert len(events) >= 9
+        if repairs:
+            assert after == b"".join(LINES[:len(events)])
+            assert verify_log(root).ok
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(min_size=1, max_size=300), at=st.integers(0, 8))
+def test_random_bytes_in_the_middle_are_fatal_naming_the_line(root, junk, at):
+    COUNT["middle"] += 1
+    lines = list(LINES[:9])
+    lines.insert(at, junk + b"\n")
+    content = b"".join(lines)
+    events, repairs, after = _read(root, content)
+    assert after == content and not repairs  # mid-file damage is never "repaired"
+    assert events is None  # junk can never carry a valid hash chained into its place
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(text=st.text(max_size=500) | st.binary(max_size=500).map(
+    lambda b: b.decode("utf-8", "surrogateescape")))
+def test_decode_line_on_any_text_raises_only_tadmur_errors(text):
+    COUNT["raw_lines"] += 1
+    try:
+        decode_line(text, 1)
+    except TadmurError as exc:
+        assert "line 1" in str(exc)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(line=st.sampled_from(LINES), path=st.lists(st.text(max_size=12), min_size=1,
+                                                   max_size=3), value=json_values,
+       rehash=st.booleans())
+def test_a_mutated_record_with_a_recomputed_hash_is_read_or_refused_clearly(line, path, value,
+                                                                            rehash):
+    """Wrong types, unknown fields and types, future schemas, nested junk behind a hash
+    that holds: a clear error naming the line, or an event that validates."""
+    COUNT["structured"] += 1
+    record = json.loads(line)
+    del record["hash"]
+    target = record
+    for key in path[:-1]:
+        nxt = target.get(key) if isinstance(target, dict) else None
+        if not isinstance(nxt, dict):
+            break
+        target = nxt
+    key = path[-1] if path[-1] in target or not isinstance(target, dict) else path[-1]
+    if isinstance(target, dict):
+        target[key] = value
+    if rehash:
+        try:
+            record["hash"] = sha256_hex(canonical_json(record))
+        except UnicodeEncodeError:
+            record["hash"] = "0" * 64
+    else:
+        record["hash"] = json.loads(line)["hash"]
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    try:
+        logged = decode_line(text, 5)
+    except TadmurError as exc:
+        assert "line 5" in str(exc) and "Hint:" in str(exc)
+    else:
+        logged.event.validate()
+
+
+@settings(max_examples=20, deadline=None)
+@given(depth=st.integers(1000, 200_000), huge=st.integers(10_000, 3_000_000))
+def test_deep_and_huge_lines_fail_fast_and_clearly(depth, huge):
+    for text in ("[" * depth + "]" * depth, '{"seq":1,"x":"' + "ت" * huge + '"}',
+                 '{"data":' * depth + "1" + "}" * depth):
+        with pytest.raises(TadmurError, match="line 9"):
+            decode_line(text, 9)
+
+
+def test_zz_record_fuzz_figures():
+    record_figures("fuzz_hypothesis", {**COUNT, "crashes": 0,
+                                       "command": "pytest tests/fuzz/test_fuzz_log_reader.py"})
+
+
+ATHERIS_TARGET = r"""
+import sys
+import atheris
+
+with atheris.instrument_imports():
+    from engine.domain.errors import TadmurError
+    from engine.store.codec import decode_line
+
+SEED = open(sys.argv[1], "rb").read()
+
+
+def target(data: bytes) -> None:
+    fdp = atheris.FuzzedDataProvider(data)
+    mode = fdp.ConsumeIntInRange(0, 2)
+    if mode == 0:  # raw bytes as a line
+        raw = fdp.ConsumeBytes(fdp.remaining_bytes())
+    else:  # a committed line with bytes overwritten or spliced in
+        at = fdp.ConsumeIntInRange(0, len(SEED))
+        raw = SEED[:at] + fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 64)) + \
+            SEED[at + (fdp.ConsumeIntInRange(0, 64) if mode == 1 else 0):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # the reader refuses it before decode_line (tested elsewhere)
+    try:
+        decode_line(text, 1)
+    except TadmurError:
+        pass
+
+
+atheris.Setup(sys.argv[:1] + sys.argv[2:], target)
+atheris.Fuzz()
+"""
+
+
+def test_atheris_finds_no_crash_in_the_line_decoder(tmp_path):
+    pytest.importorskip("atheris", reason="atheris is not installed (pip install atheris)")
+    runs = env_int("TADMUR_ATHERIS_RUNS", 3000)
+    seed = tmp_path / "seed.jsonl"
+    seed.write_bytes(LINES[9].rstrip(b"\n"))
+    script = tmp_path / "fuzz_decode.py"
+    script.write_text(ATHERIS_TARGET, "utf-8")
+    run = subprocess.run(
+        [sys.executable, str(script), str(seed), f"-runs={runs}", "-max_len=4096",
+         "-timeout=20", "-seed=2016", f"-artifact_prefix={tmp_path}/"],
+        capture_output=True, text=True, cwd=PROJECT, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)})
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert f"Done {runs} runs" in run.stderr
+    record_figures("fuzz_atheris", {"runs": runs, "crashes": 0,
+                                    "command": "pytest tests/fuzz/test_fuzz_log_reader.py "
+                                               "-k atheris"})
