@@ -217,7 +217,8 @@ def _read_duckdb(path: Path) -> pl.DataFrame:
     with duckdb.connect() as connection:
         query = ("select * from read_json(?, format='newline_delimited', columns={"
                  + columns + "}, maximum_object_size=134217728)")
-        frame = connection.sql(query, params=[str(path)]).pl()
+        # the Arrow C stream interface: no pyarrow needed
+        frame = pl.DataFrame(connection.sql(query, params=[str(path)]))
     return frame.cast(dict(LINE_SCHEMA))
 
 

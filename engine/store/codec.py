@@ -127,8 +127,12 @@ def decode_line(text: str, line_no: int) -> LoggedEvent:
         _check_payload_types(record["type"], data, where)
         event = event_from_data(record["type"], data, where)
         event_id = event.event_id
-    except InvalidEvent:
-        raise
+    except InvalidEvent as exc:
+        if exc.where and exc.where.startswith(where):
+            raise
+        # the payload's own checks name the claim or document: add the line and seq
+        raise InvalidEvent(exc.what, where=where + (f"; {exc.where}" if exc.where else ""),
+                           hint=exc.hint) from None
     except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
         raise InvalidEvent(
             f"the {record['type']} payload cannot be read ({type(exc).__name__}: "

@@ -32,6 +32,7 @@ def register_document(
     check_slug(doc_id, "doc_id", f"document from {text_path}")
     data = Path(text_path).read_bytes()
     target = root / SOURCES_DIR / f"{doc_id}.txt"
+    _refuse_escape(root, target, doc_id)
     if Path(text_path).resolve().parent == (root / SOURCES_DIR).resolve():
         target = Path(text_path)  # already in the corpus (the seeds keep their file names)
     elif target.exists() and target.read_bytes() != data:
@@ -56,3 +57,22 @@ def register_document(
     )
     event.validate()
     return event
+
+
+def _refuse_escape(root: Path, target: Path, doc_id: str) -> None:
+    """Never write through a symlink, or into a sources/ folder that lives outside root."""
+    where = f"document {doc_id!r}"
+    if target.is_symlink():
+        raise InvalidEvent(
+            f"{target} is a symlink (to {target.readlink()}); sources are never written "
+            "through links",
+            where=where,
+            hint="remove the link, or choose another --doc-id",
+        )
+    sources = (root / SOURCES_DIR).resolve()
+    if Path(root).resolve() not in sources.parents:
+        raise InvalidEvent(
+            f"{root / SOURCES_DIR} resolves to {sources}, outside {root}",
+            where=where,
+            hint="events/sources/ must be a real folder inside events/, not a link out of it",
+        )

@@ -138,18 +138,26 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium: Path):
         log.close()
 
 
-def _wait_for_kernel(page, base: str, token: str) -> None:
-    """Run All is silently dropped if clicked before the kernel's websocket is attached."""
+def _wait_for_kernel(page, base: str, token: str, name: str) -> None:
+    """Run All is silently dropped if clicked before the kernel's websocket is attached:
+    wait until *this notebook's* kernel (found through its session) is idle and connected."""
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     for _ in range(240):
         try:
-            kernels = _get_json(f"{base}/api/kernels", token)
+            sessions = _get_json(f"{base}/api/sessions", token)
+            kernels = {k["id"]: k for k in _get_json(f"{base}/api/kernels", token)}
         except urllib.error.HTTPError:  # transient 500 while the kernel starts
-            kernels = []
-        if kernels and kernels[0]["connections"] >= 1 and kernels[0]["execution_state"] == "idle":
+            sessions, kernels = [], {}
+        ours = [kernels.get(s["kernel"]["id"]) for s in sessions if s["path"].endswith(name)]
+        if (
+            ours
+            and ours[0]
+            and ours[0]["connections"] >= 1
+            and ours[0]["execution_state"] == "idle"
+        ):
             return
         page.wait_for_timeout(250)
-    pytest.fail("the notebook's kernel never became idle and connected")
+    pytest.fail(f"the kernel of {name} never became idle and connected")
 
 
 def _run_all(page) -> None:
@@ -198,7 +206,7 @@ def test_notebook_01_runs_and_its_explorer_replays_in_headless_chromium(lab, chr
             page = browser.new_page(viewport={"width": 1500, "height": 1100})
             page.on("request", lambda r: None if LOCAL.match(r.url) else external.append(r.url))
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
-            _wait_for_kernel(page, base, token)
+            _wait_for_kernel(page, base, token, NOTEBOOK)
             _run_all(page)
 
             # the explorer is the last output: when its chart is drawn, every cell has run
@@ -324,9 +332,12 @@ def test_every_other_notebook_runs_and_draws_its_charts_in_headless_chromium(lab
                 lambda m: console_errors.append(m.text) if m.type == "error" else None,
             )
             page.goto(f"{base}/lab/tree/{name}?token={token}")
-            _wait_for_kernel(page, base, token)
+            _wait_for_kernel(page, base, token, name)
             _run_all(page)
-            page.wait_for_function(DONE, timeout=180_000)
+            try:
+                page.wait_for_function(DONE, timeout=120_000)
+            finally:
+                page.screenshot(path=str(SHOTS / f"lab_{name.removesuffix('.ipynb')}.png"))
             assert not page.query_selector_all(".jp-OutputArea-output[data-mime-type*='error']"), (
                 f"a cell of {name} raised in the browser"
             )

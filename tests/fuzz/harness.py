@@ -108,7 +108,12 @@ def forge_line(log_bytes: bytes, *, data: dict | None = None, drop_last: bool = 
     """A line that chains onto the last line of ``log_bytes`` with a *valid* hash, built
     from that last line with ``envelope``/``data`` fields replaced: what a careful forger
     or a newer Tadmur could write. ``drop_last`` chains onto the line before instead."""
-    from engine.domain.events import canonical_json, sha256_hex
+    import hashlib
+
+    from engine.domain.events import canonical_json
+
+    def sha256_hex(text: str) -> str:  # like the store's, but total: hashes surrogates too
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     lines = log_bytes.splitlines()
     template = json.loads(lines[-1])
@@ -126,4 +131,8 @@ def forge_line(log_bytes: bytes, *, data: dict | None = None, drop_last: bool = 
         except (TypeError, ValueError):
             pass
     record["hash"] = sha256_hex(canonical_json({k: v for k, v in record.items()}))
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    try:
+        return line.encode()
+    except UnicodeEncodeError:  # a lone surrogate can only be written as an escape
+        return (json.dumps(record, separators=(",", ":")) + "\n").encode()
