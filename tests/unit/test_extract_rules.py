@@ -176,6 +176,11 @@ def test_an_undated_pluperfect_event_gets_a_wide_window():
 
 def test_a_facility_of_a_town_is_not_the_town():
     out = extract_claims("سيطرت قوات النظام على قلعة تدمر بعد معارك عنيفة مع عناصر التنظيم في المدينة.", PUBLISHED)
+    assert [c["site_id"] for c in out.claims] == ["palmyra_citadel"]
+
+
+def test_a_facility_missing_from_the_gazetteer_is_reported_not_given_to_its_town():
+    out = extract_claims("سيطرت قوات النظام على مشفى تدمر الوطني بعد معارك عنيفة مع عناصر التنظيم.", PUBLISHED)
     assert out.claims == [] and any("تدمر" in note for note in out.unresolved)
 
 
