@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # `engine`, `tests.reference_fold`, `bench.baselines`
@@ -36,7 +37,7 @@ def rss_mb() -> float:
 class PeakRss:
     """Samples RSS every 5 ms while the block runs; ``peak`` and ``before`` in MB."""
 
-    def __enter__(self) -> PeakRss:
+    def __enter__(self) -> Self:
         self.before = self.peak = rss_mb()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -95,20 +96,21 @@ def fmt_rate(x: float) -> str:
     return f"{x / 1e6:.2f} M" if x >= 1e6 else f"{x / 1e3:.0f} k"
 
 
-def table(measures: list[Measure], baseline_names: list[str], subject: str) -> str:
-    """Markdown: claims, median s, claims/s, peak RSS, and the subject's speed-up over
-    each baseline measured at the same size."""
+def table(measures: list[Measure], baseline_names: list[str], subject: str,
+          cross_size: tuple[str, ...] = ()) -> str:
+    """Markdown: claims, median s, claims/s, peak RSS, and the subject's speed-up (ratio
+    of rates) over each baseline measured at the same size (or, for the baselines in
+    ``cross_size``, run on a smaller prefix, at whatever size it ran)."""
     head = ["approach", "claims", "median s", "claims/s", "peak RSS MB"]
     head += [f"{subject} vs {b}" for b in baseline_names]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    by = {(m.name, m.n): m for m in measures}
     for m in measures:
         row = [m.name + (f" ({m.note})" if m.note else ""), f"{m.n:,}", f"{m.median:.3f}",
                fmt_rate(m.rate), f"{m.peak_rss_mb:.0f}"]
         for b in baseline_names:
             same = [x for x in measures if x.name == b and x.n == m.n]
             other = [x for x in measures if x.name == b]
-            base = same[0] if same else (other[-1] if other else None)
+            base = same[0] if same else (other[-1] if other and b in cross_size else None)
             row.append(f"{m.rate / base.rate:.1f}x" if m.name == subject and base else "")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
@@ -119,8 +121,9 @@ def machine() -> dict:
 
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle
+                       if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     return {

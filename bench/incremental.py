@@ -17,9 +17,8 @@ import itertools
 import sys
 import time
 
-from common import DATA, Measure, measure, table, write_results
-
 import polars as pl
+from common import DATA, Measure, measure, write_results
 from polars.testing import assert_frame_equal
 
 from engine.domain import replay

@@ -20,7 +20,6 @@ import shutil
 import sys
 
 from common import DATA, measure, table, write_results
-
 from polars.testing import assert_frame_equal
 
 from engine.scale.load import cache_dir, load_claim_events
@@ -73,7 +72,8 @@ def main() -> int:
     m.note = f"first {prefix:,} lines"
     measures.append(m)
     assert_frame_equal(checked, duck.claim_events.filter(duck.claim_events["seq"] <= prefix))
-    text = table(measures, ["jsonl_polars", "store_decode"], "jsonl_duckdb")
+    text = table(measures, ["jsonl_polars", "store_decode"], "jsonl_duckdb",
+                 cross_size=("store_decode",))
     print(text)
     ratio = measures[2].rate / measures[0].rate
     extra = {"table": text, "log_bytes": path.stat().st_size, "lines": n_lines,

@@ -25,13 +25,10 @@ from collections import defaultdict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from common import measure, table, write_results
-
-import polars as pl
-from polars.testing import assert_frame_equal
-
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import Transcoding
+from polars.testing import assert_frame_equal
 
 from bench.baselines import polars_v1
 from engine.domain import Policy, replay
@@ -124,7 +121,8 @@ def main() -> int:
         events = synth_claim_events(n, seed=args.seed)
         arrow_mb = events.estimated_size() / 1e6
         m, fast = measure("polars", n, lambda: replay(events, POLICY), args.repeats)
-        m.note = f"input {arrow_mb:.0f} MB Arrow"
+        m.note = (f"input {arrow_mb:.0f} MB Arrow; peak {m.peak_rss_mb - m.rss_before_mb:.0f} MB "
+                  f"above the resident input = {(m.peak_rss_mb - m.rss_before_mb) / arrow_mb:.1f}x")
         measures.append(m)
         m, v1 = measure("polars_v1", n, lambda: polars_v1.replay(events, POLICY),
                         max(1, args.repeats // 2))

@@ -16,9 +16,8 @@ import shutil
 import sys
 import time
 
-from common import DATA, measure, write_results
-
 import polars as pl
+from common import DATA, measure, write_results
 
 from engine.scale.partitioned import buckets, replay_on_ray, replay_partitioned, write_partitions
 from engine.scale.synth import synth_chunks

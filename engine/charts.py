@@ -514,21 +514,16 @@ def timeline_chart(
         ...     "end_earliest": [None], "end_latest": [None], "n_claims": [0], "n_claimants": [0],
         ...     "claim_ids": [[]]}, schema_overrides={c: pl.Date for c in
         ...     ("start_earliest", "start_latest", "end_earliest", "end_latest")} | {"claim_ids": pl.List(pl.String)})
-        >>> spec = timeline_chart(iv, pl.DataFrame(schema={"claim_id": pl.String, "claimant": pl.String}),
-        ...     "log seq 0 · 00000000 · all claimants").to_dict()
+        >>> from engine.domain.schema import CLAIMS, polars_schema
+        >>> no_claims = pl.DataFrame(schema=polars_schema(CLAIMS))
+        >>> spec = timeline_chart(iv, no_claims, "log seq 0 · 00000000 · all claimants").to_dict()
         >>> spec["config"]["font"]
         'DejaVu Sans'
     """
     cited = intervals.select(pl.col("claim_ids").explode().drop_nulls().unique())["claim_ids"]
-    supporting = (
-        claims.filter(pl.col("claim_id").is_in(cited.implode()))
-        if "seq" in claims.columns
-        else None
-    )
+    supporting = claims.filter(pl.col("claim_id").is_in(cited.implode()))
     dated = [intervals[c] for c in ("start_earliest", "start_latest", "end_earliest", "end_latest")]
-    if supporting is not None:
-        dated += [supporting["valid_from"], supporting["valid_to"]]
-    window = view_window(*dated)
+    window = view_window(*dated, supporting["valid_from"], supporting["valid_to"])
     bars = fit_rows(interval_frame(intervals, claims, sites, window), "intervals")
     order = bars.unique("site_id").sort("site_rank")["site_label"].to_list()
     y = alt.Y(
@@ -536,7 +531,7 @@ def timeline_chart(
     )
     zoom = "brush" if interactive else None
     layers = _interval_layers(bars, y, window, pick=interactive, zoom=zoom)
-    if supporting is not None and supporting.height:
+    if supporting.height:
         layers.append(_tick_layer(claim_ticks(supporting, sites), y, window, zoom=zoom))
     main = alt.layer(*layers).properties(width=width, height=alt.Step(_ROW_STEP), name="timeline")
     if not interactive:
@@ -866,14 +861,19 @@ def map_series_chart(
     caption: str,
     *,
     sites: pl.DataFrame | None = None,
+    days: list[dt.date] | None = None,
+    shown: int | None = None,
     width: int = 560,
     height: int = 460,
 ) -> alt.TopLevelMixin:
     """Maps of control on several days in one spec, for animation.
 
-    ``snapshots`` holds SNAPSHOT rows plus a ``day`` column (pl.Date), one block per day.
-    The parameter ``day`` (an index into the sorted days, default: the last) picks the
-    map shown, so a slider or a Play widget only sends a number: nothing is re-rendered.
+    ``snapshots`` holds SNAPSHOT rows plus a ``day`` column (pl.Date), one block per day;
+    ``days`` lists every day of the series (default: those in ``snapshots``), so a day
+    with no replayed site still gets its (empty) map and the indices match the caller's.
+    The parameter ``day`` (an index into the sorted days; its initial value is ``shown``,
+    default the last) picks the map shown, so a slider or a Play widget only sends a
+    number: nothing is re-rendered.
     Rows: one per (site, day) with a replayed controller, checked by ``fit_rows``.
 
     Example:
@@ -887,7 +887,8 @@ def map_series_chart(
         [1]
     """
     reference = load_sites() if sites is None else sites
-    days = snapshots.select(pl.col("day").unique().sort()).with_row_index("day_index")
+    every_day = pl.Series("day", days, dtype=pl.Date) if days is not None else snapshots["day"]
+    days = pl.DataFrame(every_day).unique().sort("day").with_row_index("day_index")
     points = (
         snapshots.join(days, on="day")
         .join(reference.select("site_id", "name_en", "lat", "lon", "coord_quality"), on="site_id")
@@ -919,7 +920,7 @@ def map_series_chart(
         .sort("day_index", "site_id")
     )
     fit_rows(points, "sites by day")
-    day = alt.param(name="day", value=max(days.height - 1, 0))
+    day = alt.param(name="day", value=max(days.height - 1, 0) if shown is None else shown)
     projection = {"type": "mercator"}
     geo = {"longitude": "lon:Q", "latitude": "lat:Q"}
     border = (

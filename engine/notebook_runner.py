@@ -62,6 +62,9 @@ def execute_notebook(
         nb,
         timeout=timeout,
         kernel_name="python3",
+        # the kernel's own start-up notes ("running over TCP without encryption") are
+        # noise in `tadmur demo`; its errors still show
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
         resources={"metadata": {"path": str(source.parent.resolve())}},
     )
     started = time.perf_counter()

@@ -376,9 +376,14 @@ class MapPlayer:
     Args:
         replayed: the log replayed (``replay_log()``).
         days: the days to show (default: the first of every month the claims cover).
+        start: the day shown first (one of ``days``; default the last). It is built into
+            the chart spec: once displayed, the browser reports the spec's value back, so
+            a parameter set from Python before display would be overwritten.
     """
 
-    def __init__(self, replayed: Replayed, days: list[dt.date] | None = None):
+    def __init__(
+        self, replayed: Replayed, days: list[dt.date] | None = None, start: dt.date | None = None
+    ):
         enable_offline()
         timelines = replayed.timelines
         if days is None:
@@ -386,24 +391,27 @@ class MapPlayer:
             first, last = claims["valid_from"].min(), claims["valid_to"].max()
             days = month_starts(first, last) if first and last else [dt.date(2016, 1, 1)]
         self.days = list(days)
+        first_shown = len(self.days) - 1 if start is None else self.days.index(start)
         snapshots = pl.concat(
             [timelines.snapshot(day).with_columns(day=pl.lit(day)) for day in self.days]
         )
         self.chart = alt.JupyterChart(
-            charts.map_series_chart(snapshots, replayed.caption()),
+            charts.map_series_chart(
+                snapshots, replayed.caption(), days=self.days, shown=first_shown
+            ),
             embed_options={"renderer": "svg", "actions": False},
         )
         options = [(day.isoformat(), index) for index, day in enumerate(self.days)]
         self.slider = widgets.SelectionSlider(
             options=options,
-            value=len(self.days) - 1,
+            value=first_shown,
             description="on",
             layout=widgets.Layout(width="560px"),
         )
         self.play = widgets.Play(
             min=0,
             max=len(self.days) - 1,
-            value=len(self.days) - 1,
+            value=first_shown,
             interval=700,
             description="play",
         )
@@ -414,7 +422,7 @@ class MapPlayer:
         self.chart.params.day = change["new"]
 
     def show(self, day: dt.date) -> None:
-        """Show the map of ``day`` (one of ``days``)."""
+        """Move a displayed player to ``day`` (one of ``days``); use ``start`` before display."""
         index = self.days.index(day)
         self.play.value = index  # the two are linked in the browser: keep them equal
         self.slider.value = index

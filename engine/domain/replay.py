@@ -160,26 +160,32 @@ def _first_in_block(key: pl.Expr) -> pl.Expr:
 
 
 def _sort_ints(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """``frame.sort(columns)`` for integer columns whose last one is unique per row: one
-    packed Int64 key when the value ranges fit in 62 bits (sorting one integer column is
-    several times cheaper than a multi-column sort), else the multi-column sort."""
+    """``frame.sort(columns)`` for non-null integer columns, the last unique per row.
+
+    Sorting one integer column is several times cheaper than a multi-column sort, so the
+    leading columns are packed into one Int64 key when their value ranges fit in 62
+    bits: all of them (then a plain sort), else all but the last (then a two-column sort).
+    """
+    if frame.height == 0:
+        return frame
     bounds = frame.select(
         *[pl.col(c).min().alias(f"lo_{c}") for c in columns],
         *[pl.col(c).max().alias(f"hi_{c}") for c in columns],
-        nulls=pl.any_horizontal(pl.col(columns).null_count() > 0),
+        nulls=pl.sum_horizontal(pl.col(columns).null_count()),
     ).row(0, named=True)
-    if frame.height == 0 or bounds["nulls"]:
+    if bounds["nulls"]:
         return frame.sort(columns)
-    spans = [bounds[f"hi_{c}"] - bounds[f"lo_{c}"] + 1 for c in columns]
-    total = 1
-    for span in spans:
-        total *= span
-    if total >= 1 << 62:
-        return frame.sort(columns)
-    key = pl.lit(0, pl.Int64)
-    for column, span in zip(columns, spans, strict=True):
-        key = key * span + (pl.col(column) - bounds[f"lo_{column}"])
-    return frame.sort(key)
+    for packed, rest in ((columns, []), (columns[:-1], columns[-1:])):
+        spans = [bounds[f"hi_{c}"] - bounds[f"lo_{c}"] + 1 for c in packed]
+        total = 1
+        for span in spans:
+            total *= span
+        if total < 1 << 62:
+            key = pl.lit(0, pl.Int64)
+            for column, span in zip(packed, spans, strict=True):
+                key = key * span + (pl.col(column) - bounds[f"lo_{column}"])
+            return frame.sort([key, *rest])
+    return frame.sort(columns)
 
 
 def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:

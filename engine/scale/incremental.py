@@ -92,10 +92,10 @@ class IncrementalReplay:
                 history = history.filter(pl.col("claim_id") == claim)
                 parts[site] = pl.concat([parts[site], history]).unique("seq", keep="first")
             self._new_claim_sites.setdefault(claim, set(before)).update(new_sites)
-        for site in parts:
+        for site, part in parts.items():
             mine = new_events if len(claims) == 1 else new_events.filter(pl.col("claim_id").is_in(
                 [c for c in claims if site in self._new_claim_sites[c]]))
-            parts[site] = pl.concat([parts[site], mine]).sort("seq")
+            parts[site] = pl.concat([part, mine]).sort("seq")
             self._index.changed[site] = parts[site]
         self._chunks.append(new_events)
         if len(parts) == 1:

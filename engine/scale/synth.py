@@ -104,8 +104,8 @@ def site_names(n_sites: int) -> list[str]:
 
     >>> site_names(2)
     ['palmyra', 'palmyra_airport']
-    >>> site_names(70)[-1]
-    'synth_site_000069'
+    >>> site_names(1000)[-1]
+    'synth_site_000999'
     """
     known = load_sites()["site_id"].to_list()
     return known[:n_sites] + [f"synth_site_{i:06d}" for i in range(len(known), n_sites)]
@@ -208,10 +208,11 @@ def _recorded(rng: np.random.Generator, n: int, n_sites: int) -> dict:
     order = np.lexsort((rng.random(n), doc))
     used, doc = np.unique(doc[order], return_inverse=True)  # dense, in log order
     sentence = rng.integers(0, len(SENTENCES), size=n)
-    columns = dict(site=site, kind=kind, gainer=gainer, loser=loser, unknown_gainer=unknown_gainer,
-                   no_loser=no_loser, valid_from=valid_from, valid_to=valid_to,
-                   precision=precision, claimant=claimant, manual=manual,
-                   confidence=confidence, denied=denied, sentence=sentence)
+    columns = {"site": site, "kind": kind, "gainer": gainer, "loser": loser,
+               "unknown_gainer": unknown_gainer, "no_loser": no_loser, "valid_from": valid_from,
+               "valid_to": valid_to, "precision": precision, "claimant": claimant,
+               "manual": manual, "confidence": confidence, "denied": denied,
+               "sentence": sentence}
     rec = {k: v[order] for k, v in columns.items()}
     rec["doc"] = doc
     rec["documents"] = _documents(rng, doc_day[used])
@@ -471,10 +472,10 @@ def _events(draw: SynthDraw, docs: list[DocumentRegistered]) -> Iterator[Event]:
             seen.add(claim.claim_id)
             out: Event = claim
         elif event == "corrected":
-            fields = dict(site_id=site, kind=kind, gainer=gainer, loser=loser,
-                          valid_from=start.isoformat(), valid_to=end.isoformat(),
-                          time_precision=precision, claimant=claimant, denied=denied,
-                          confidence=confidence)
+            fields = {"site_id": site, "kind": kind, "gainer": gainer, "loser": loser,
+                      "valid_from": start.isoformat(), "valid_to": end.isoformat(),
+                      "time_precision": precision, "claimant": claimant, "denied": denied,
+                      "confidence": confidence}
             out = ClaimCorrected(content_id[number], {k: fields[k] for k in CORRECTABLE_FIELDS},
                                  "synthetic correction")
         elif event == "retracted":

@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
-import os
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -435,5 +435,12 @@ def open_log(root: Path | str | None = None) -> EventLog:
     return EventLog(Path(root) if root is not None else default_log_dir())
 
 
-__all__ = ["EventLog", "LogHead", "TornTailRepair", "open_log", "default_log_dir",
-           "ClaimRecorded", "DocumentRegistered"]
+__all__ = [
+    "ClaimRecorded",
+    "DocumentRegistered",
+    "EventLog",
+    "LogHead",
+    "TornTailRepair",
+    "default_log_dir",
+    "open_log",
+]

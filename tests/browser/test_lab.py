@@ -205,7 +205,7 @@ def test_notebook_01_runs_and_its_explorer_replays_in_headless_chromium(lab, chr
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1100})
             page.on("request", lambda r: None if LOCAL.match(r.url) else external.append(r.url))
-            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            page.goto(f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}")
             _wait_for_kernel(page, base, token, NOTEBOOK)
             _run_all(page)
 
@@ -309,7 +309,8 @@ OTHER_NOTEBOOKS = sorted(
     p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if p.name != NOTEBOOK
 )
 DONE = (
-    "() => { const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+    "() => { const prompts = [...document.querySelectorAll("
+    "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];"
     " return prompts.length > 0 && prompts.every(e => /\\[\\d+\\]/.test(e.textContent)); }"
 )
 
@@ -331,7 +332,7 @@ def test_every_other_notebook_runs_and_draws_its_charts_in_headless_chromium(lab
                 "console",
                 lambda m: console_errors.append(m.text) if m.type == "error" else None,
             )
-            page.goto(f"{base}/lab/tree/{name}?token={token}")
+            page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
             _wait_for_kernel(page, base, token, name)
             _run_all(page)
             try:
@@ -348,8 +349,33 @@ def test_every_other_notebook_runs_and_draws_its_charts_in_headless_chromium(lab
                     state="attached", timeout=30_000
                 )
             assert "JavaScript Error" not in page.inner_text(".jp-Notebook")
+            if page.locator(".tadmur-map-player").count():
+                _check_map_player(page)
             page.screenshot(path=str(SHOTS / f"lab_{name.removesuffix('.ipynb')}.png"))
         finally:
             browser.close()
     assert external == [], f"requests left 127.0.0.1: {external}"
     assert console_errors == [], f"console errors: {console_errors}"
+
+
+def _check_map_player(page) -> None:
+    """The map shows the day the slider reads, before and after a move (param only)."""
+    player = ".tadmur-map-player"
+    shows = (
+        "sel => { const day = document.querySelector(sel + ' .widget-readout').textContent.trim();"
+        " const svg = document.querySelector(sel + ' .vega-embed svg.marks');"
+        " return svg !== null && svg.textContent.includes(day); }"
+    )
+    page.locator(player).scroll_into_view_if_needed()
+    page.wait_for_function(shows, arg=player, timeout=15_000)
+    before = page.inner_text(f"{player} .widget-readout")
+    handle = page.locator(f"{player} .noUi-handle").first
+    handle.focus()
+    for _ in range(6):
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        "([sel, prev]) => document.querySelector(sel + ' .widget-readout').textContent.trim() !== prev",
+        arg=[player, before.strip()],
+        timeout=15_000,
+    )
+    page.wait_for_function(shows, arg=player, timeout=15_000)

@@ -16,15 +16,15 @@ BASE = b"".join(LINES[:20])
 LAST = json.loads(LINES[19])
 
 HOSTILE = {
-    "recorded_at is a number": dict(recorded_at=5),
-    "type is a list": dict(type=["ClaimRecorded"]),
-    "unknown type": dict(type="ClaimExploded"),
-    "future schema": dict(schema=2),
-    "evidence is a string": dict(data={**LAST["data"], "evidence": "تدمر"}),
-    "extractor is an object": dict(data={**LAST["data"], "extractor": {"x": 1}}),
-    "a lone surrogate": dict(data={**LAST["data"], "claimant": "\ud800"}),
-    "seq is a string": dict(seq="21"),
-    "nested junk": dict(data=json.loads("[" * 500 + "]" * 500)),
+    "recorded_at is a number": {"recorded_at": 5},
+    "type is a list": {"type": ["ClaimRecorded"]},
+    "unknown type": {"type": "ClaimExploded"},
+    "future schema": {"schema": 2},
+    "evidence is a string": {"data": {**LAST["data"], "evidence": "تدمر"}},
+    "extractor is an object": {"data": {**LAST["data"], "extractor": {"x": 1}}},
+    "a lone surrogate": {"data": {**LAST["data"], "claimant": "\ud800"}},
+    "seq is a string": {"seq": "21"},
+    "nested junk": {"data": json.loads("[" * 500 + "]" * 500)},
 }
 
 

@@ -17,6 +17,7 @@ acknowledged before the run stops), ``TADMUR_CRASH_KILLS`` (30 at least).
 from __future__ import annotations
 
 import collections
+import itertools
 import os
 import random
 import signal
@@ -211,7 +212,7 @@ def test_sigkilled_writers_never_lose_duplicate_or_tear_an_acknowledged_append(t
     assert duplicates == 0
     assert not partial, f"{len(partial)} batches are only partly in the log: {partial[:3]}"
     assert [e.seq for e in logged] == list(range(1, len(logged) + 1))
-    assert all(b.prev_hash == a.hash for a, b in zip(logged, logged[1:]))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(logged))
     assert all(f.stat().st_size > 0 for f in torn_files)
     assert len(logged) - committed == len(acked_ids) + sum(
         len(ids) for key, ids in intended.items()

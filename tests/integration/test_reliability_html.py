@@ -47,7 +47,7 @@ def _chart(root, out) -> str:
 
 
 def _script_blocks(html: str) -> list[str]:
-    return re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S)
+    return re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.DOTALL)
 
 
 @pytest.mark.xfail(strict=True, reason="engine/charts.py save_chart embeds the spec with plain "

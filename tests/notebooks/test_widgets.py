@@ -133,11 +133,18 @@ def test_evidence_is_highlighted_and_overlapping_spans_merge():
     assert html.startswith('<div dir="rtl"')
 
 
-def test_the_map_player_moves_one_parameter_not_the_chart(replayed):
-    player = widgets.MapPlayer(replayed)
+def test_the_map_player_starts_where_asked_and_then_moves_one_parameter(replayed):
+    june = dt.date(2016, 6, 1)
+    player = widgets.MapPlayer(replayed, start=june)
+    index = player.days.index(june)
+    # the start is baked into the spec: the browser reports the spec's value on display
+    assert [p["value"] for p in player.chart.spec["params"] if p["name"] == "day"] == [index]
+    labels = next(rows for rows in player.chart.spec["datasets"].values() if "label" in rows[0])
+    assert [r["label"] for r in labels] == [d.isoformat() for d in player.days]  # same indices
+    assert player.slider.value == player.play.value == index
     spec = player.chart.spec
-    player.show(dt.date(2016, 6, 1))
-    assert player.chart.params.day == player.days.index(dt.date(2016, 6, 1))
+    player.show(dt.date(2016, 12, 1))
+    assert player.chart.params.day == player.days.index(dt.date(2016, 12, 1))
     assert player.play.value == player.slider.value
     assert player.chart.spec is spec  # nothing was rebuilt
     assert player.days[0].day == 1 and player.days == sorted(player.days)
