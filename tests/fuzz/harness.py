@@ -51,8 +51,9 @@ def review_events(claim_id: str, tag: str, n: int, note_len: int = 40) -> list[C
     return [ClaimReviewed(claim_id, "accepted", "reliability", f"{tag}-{i} {pad}") for i in range(n)]
 
 
-def record_figures(section: str, values: dict) -> None:
-    """Merge ``values`` under ``section`` into build/reliability.json (safe under xdist)."""
+def record_figures(section: str, values: dict, *, merge: bool = False) -> None:
+    """Put ``values`` under ``section`` of build/reliability.json (safe under xdist);
+    ``merge`` adds them to what the section already holds instead of replacing it."""
     FIGURES.parent.mkdir(parents=True, exist_ok=True)
     with open(FIGURES.with_suffix(".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -60,7 +61,7 @@ def record_figures(section: str, values: dict) -> None:
             current = json.loads(FIGURES.read_text("utf-8")) if FIGURES.exists() else {}
         except ValueError:
             current = {}
-        current[section] = values
+        current[section] = {**current.get(section, {}), **values} if merge else values
         tmp = FIGURES.with_suffix(".tmp")
         tmp.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", "utf-8")
         os.replace(tmp, FIGURES)

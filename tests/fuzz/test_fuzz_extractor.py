@@ -17,8 +17,6 @@ from engine.reference import site_ids
 from tests.fuzz.harness import COMMITTED_LOG, PROJECT, env_int, record_figures
 
 EXAMPLES = env_int("TADMUR_FUZZ_EXAMPLES", 300)
-#: one worker runs the whole module, so the counts below see every case
-pytestmark = pytest.mark.xdist_group("fuzz_extractor")
 COUNT = {"texts": 0, "claims_checked": 0}
 SEED_TEXT = (COMMITTED_LOG / "sources" / "001_7330fd54346dc119.txt").read_text("utf-8")
 
@@ -75,11 +73,3 @@ def test_cli_extract_on_bad_files_exits_cleanly(tmp_path, content, message):
         assert run.returncode == 2 and message in run.stderr
     else:
         assert run.returncode == 0
-
-
-def test_zz_record_extractor_fuzz_figures():
-    """Runs last: a failing case fails its test, so what is recorded ran without a crash."""
-    if not COUNT["texts"]:
-        pytest.skip("the fuzz test did not run in this process")
-    record_figures("fuzz_extractor", {**COUNT, "crashes": 0,
-                                      "command": "pytest tests/fuzz/test_fuzz_extractor.py"})

@@ -29,8 +29,6 @@ from tests.fuzz.harness import PROJECT, committed_lines, copy_log, env_int, reco
 LINES = committed_lines()
 BASE = b"".join(LINES[:9])
 EXAMPLES = env_int("TADMUR_FUZZ_EXAMPLES", 300)
-#: one worker runs the whole module, so the counts below see every case
-pytestmark = pytest.mark.xdist_group("fuzz_log_reader")
 COUNT = {"raw_tails": 0, "raw_lines": 0, "structured": 0, "middle": 0}
 
 json_values = st.recursive(
@@ -148,14 +146,6 @@ def test_deep_and_huge_lines_fail_fast_and_clearly(depth, huge):
                  '{"data":' * depth + "1" + "}" * depth):
         with pytest.raises(TadmurError, match="line 9"):
             decode_line(text, 9)
-
-
-def test_zz_record_fuzz_figures():
-    """Runs last: a failing case fails its test, so what is recorded ran without a crash."""
-    if not all(COUNT.values()):
-        pytest.skip(f"the fuzz tests did not all run in this process: {COUNT}")
-    record_figures("fuzz_hypothesis", {**COUNT, "crashes": 0,
-                                       "command": "pytest tests/fuzz/test_fuzz_log_reader.py"})
 
 
 ATHERIS_TARGET = r"""
