@@ -244,7 +244,6 @@ class EventLog:
         refs = state.refs
         while offset < len(chunk):
             end = chunk.find(b"\n", offset)
-            is_last = end == -1 or not chunk[end + 1 :].strip(b"\x00\n\r\t ")
             raw = chunk[offset:] if end == -1 else chunk[offset:end]
             line_no += 1
             try:
@@ -252,6 +251,8 @@ class EventLog:
                     raise LogCorrupted("the last line has no newline", where=f"line {line_no}")
                 logged = decode_line(raw.decode("utf-8"), line_no)
             except (LogCorrupted, InvalidEvent, UnicodeDecodeError) as exc:
+                # only now look at what follows (doing it per line would make reads quadratic)
+                is_last = end == -1 or not chunk[end + 1 :].strip(b"\x00\n\r\t ")
                 if not is_last:
                     raise _mid_file_damage(exc, raw, line_no) from None
                 if end != -1 and looks_whole(raw):
