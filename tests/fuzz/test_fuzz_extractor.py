@@ -28,6 +28,14 @@ FRAGMENTS = [
     "وب", "ال", "<b>", "</script>", "\x00", "\ud800", "🙂", "ـــ",
 ]
 
+@pytest.fixture(scope="module", autouse=True)
+def _record_counts():
+    """After the module: add what ran to the figures (a crash fails the test instead)."""
+    yield
+    if COUNT["texts"]:
+        record_figures("fuzz_extractor", {**COUNT, "command": "pytest tests/fuzz"}, merge=True)
+
+
 texts = st.one_of(
     st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=80).map(" ".join),
     st.text(max_size=400),

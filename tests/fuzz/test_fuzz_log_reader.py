@@ -40,6 +40,16 @@ json_values = st.recursive(
 )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _record_counts():
+    """After the module (in each xdist worker): add the cases this worker ran to the
+    figures. A case that crashes fails its test, so recorded cases ran without one."""
+    yield
+    ran = {key: n for key, n in COUNT.items() if n}
+    if ran:
+        record_figures("fuzz_hypothesis", {**ran, "command": "pytest tests/fuzz"}, merge=True)
+
+
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
     return copy_log(tmp_path_factory.mktemp("fuzz") / "events")
