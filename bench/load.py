@@ -48,7 +48,8 @@ def main() -> int:
         print(f"writing {root} ...", file=sys.stderr)
         write_synth_log(root, args.claims, seed=args.seed)
     path = root / "log.jsonl"
-    n_lines = sum(1 for _ in open(path, "rb"))
+    with open(path, "rb") as handle:
+        n_lines = sum(1 for _ in handle)
     shutil.rmtree(cache_dir(root), ignore_errors=True)
     measures = []
     m, duck = measure("jsonl_duckdb", n_lines,

@@ -106,6 +106,42 @@ def eventsourcing_replay(app, site_cls, site_ids: list[str]) -> tuple[list, list
     return intervals, swings
 
 
+def one_size(n: int, args: argparse.Namespace, measures: list, checks: list) -> None:
+    print(f"n = {n:,}", file=sys.stderr)
+    events = synth_claim_events(n, seed=args.seed)
+    arrow_mb = events.estimated_size() / 1e6
+    m, fast = measure("polars", n, lambda: replay(events, POLICY), args.repeats)
+    m.note = (f"input {arrow_mb:.0f} MB Arrow; peak {m.peak_rss_mb - m.rss_before_mb:.0f} MB "
+              f"above the resident input = {(m.peak_rss_mb - m.rss_before_mb) / arrow_mb:.1f}x")
+    measures.append(m)
+    m, v1 = measure("polars_v1", n, lambda: polars_v1.replay(events, POLICY),
+                    max(1, args.repeats // 2))
+    measures.append(m)
+    for name in ("claims", "intervals", "swings"):
+        assert_frame_equal(getattr(fast, name), getattr(v1, name))
+    checks.append(f"{n}: polars == polars_v1")
+    del v1
+    if n <= args.python_up_to:
+        rows = events.rows(named=True)
+        gc.freeze()  # the input is long-lived: keep the collector off it
+        m, expected = measure("reference_fold", n, lambda: reference(rows),
+                              max(1, args.repeats // 2))
+        measures.append(m)
+        assert fast.intervals.rows() == expected[0] and fast.swings.rows() == expected[1]
+        checks.append(f"{n}: polars == reference_fold")
+        started = time.perf_counter()
+        app, site_cls, site_ids = eventsourcing_app(rows)
+        ingest = time.perf_counter() - started
+        m, got = measure("eventsourcing", n, lambda: eventsourcing_replay(app, site_cls, site_ids),
+                         args.eventsourcing_repeats)
+        m.note = f"+ ingest {ingest:.0f} s once"
+        measures.append(m)
+        by_site = sorted(got[0], key=lambda r: r[0])
+        assert by_site == sorted(expected[0], key=lambda r: r[0]), "eventsourcing differs"
+        checks.append(f"{n}: eventsourcing == reference_fold")
+        gc.unfreeze()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000,10000000")
@@ -116,43 +152,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     measures, checks = [], []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        print(f"n = {n:,}", file=sys.stderr)
-        events = synth_claim_events(n, seed=args.seed)
-        arrow_mb = events.estimated_size() / 1e6
-        m, fast = measure("polars", n, lambda: replay(events, POLICY), args.repeats)
-        m.note = (f"input {arrow_mb:.0f} MB Arrow; peak {m.peak_rss_mb - m.rss_before_mb:.0f} MB "
-                  f"above the resident input = {(m.peak_rss_mb - m.rss_before_mb) / arrow_mb:.1f}x")
-        measures.append(m)
-        m, v1 = measure("polars_v1", n, lambda: polars_v1.replay(events, POLICY),
-                        max(1, args.repeats // 2))
-        measures.append(m)
-        for name in ("claims", "intervals", "swings"):
-            assert_frame_equal(getattr(fast, name), getattr(v1, name))
-        checks.append(f"{n}: polars == polars_v1")
-        del v1
-        if n <= args.python_up_to:
-            rows = events.rows(named=True)
-            gc.freeze()  # the input is long-lived: keep the collector off it
-            m, expected = measure("reference_fold", n, lambda: reference(rows),
-                                  max(1, args.repeats // 2))
-            measures.append(m)
-            assert fast.intervals.rows() == expected[0] and fast.swings.rows() == expected[1]
-            checks.append(f"{n}: polars == reference_fold")
-            started = time.perf_counter()
-            app, site_cls, site_ids = eventsourcing_app(rows)
-            ingest = time.perf_counter() - started
-            m, got = measure("eventsourcing", n, lambda: eventsourcing_replay(app, site_cls, site_ids),
-                             args.eventsourcing_repeats)
-            m.note = f"+ ingest {ingest:.0f} s once"
-            measures.append(m)
-            by_site = sorted(got[0], key=lambda r: r[0])
-            assert by_site == sorted(expected[0], key=lambda r: r[0]), "eventsourcing differs"
-            checks.append(f"{n}: eventsourcing == reference_fold")
-            del app, rows, expected, got
-            gc.unfreeze()
-        del fast, events
-        gc.collect()
+    for n in [int(size) for size in args.sizes.split(",")]:
+        one_size(n, args, measures, checks)
     text = table(measures, ["polars_v1", "reference_fold", "eventsourcing"], "polars")
     print(text)
     path = write_results("replay", measures, {"checks": checks, "table": text})

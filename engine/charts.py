@@ -1018,6 +1018,23 @@ def chart_for(replayed, target: str = "palmyra", on: dt.date | None = None) -> a
 # ---------------------------------------------------------------- saving
 
 
+class HtmlSafeJSONEncoder(json.JSONEncoder):
+    """JSON that can sit inside a ``<script>`` element: ``<``, ``>`` and ``&`` become
+    ``\\u003c``-style escapes, so evidence quoting ``</script>`` stays a string.
+
+    >>> json.dumps({"q": "</script>"}, cls=HtmlSafeJSONEncoder)
+    '{"q": "\\\\u003c/script\\\\u003e"}'
+    """
+
+    _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+    def iterencode(self, o, _one_shot=False):  # noqa: ANN001 - the json module's signature
+        for chunk in super().iterencode(o, _one_shot):
+            for char, escaped in self._ESCAPES.items():
+                chunk = chunk.replace(char, escaped)
+            yield chunk
+
+
 def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
     """Write ``chart`` to ``path``: self-contained offline HTML (Vega inlined, no CDN),
     SVG or PNG (rendered by vl-convert, no browser). The format follows the suffix.
@@ -1037,7 +1054,8 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".html":
-        chart.save(path, format="html", inline=True, embed_options={"actions": False})
+        chart.save(path, format="html", inline=True, embed_options={"actions": False},
+                   json_kwds={"cls": HtmlSafeJSONEncoder})
     elif suffix == ".svg":
         chart.save(path, format="svg")
     else:

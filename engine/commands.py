@@ -28,6 +28,8 @@ def register_core(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="re-check framing, seq, hash chain, references, sources")
     add_log_argument(p)
     p.add_argument("--print-head", action="store_true", help="print 'SEQ HASH' of the head only")
+    p.add_argument("--expect-head", metavar="SEQ:HASH",
+                   help="also fail unless the log still holds this pinned head (from --print-head)")
     p.set_defaults(func=run_verify)
 
     p = sub.add_parser("log", help="list the events of the log")
@@ -120,9 +122,10 @@ def write_table(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
 
 def run_verify(args: argparse.Namespace) -> int:
     from engine.store import default_log_dir
-    from engine.store.verify import verify_log
+    from engine.store.verify import parse_head, verify_log
 
-    result = verify_log(args.log or default_log_dir())
+    pinned = parse_head(args.expect_head) if args.expect_head else None
+    result = verify_log(args.log or default_log_dir(), expect_head=pinned)
     if args.print_head and result.ok:
         print(result.head.seq, result.head.hash)
     else:

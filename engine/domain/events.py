@@ -29,7 +29,7 @@ from engine.domain.vocabulary import (
 #: Version of the event payloads written by this code. Older lines are upcast on read.
 SCHEMA_VERSION = 1
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
+_ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,79}")
 
 
 def canonical_json(value: Any) -> str:
@@ -48,7 +48,7 @@ def sha256_hex(text: str) -> str:
 
 def check_slug(value: str, what: str, where: str) -> None:
     """Refuse ids that are not lowercase slugs (also keeps ids out of file paths)."""
-    if not isinstance(value, str) or not _ID.match(value):
+    if not isinstance(value, str) or not _ID.fullmatch(value):
         raise InvalidEvent(
             f"{what} must be a lowercase slug like 'palmyra' or 'seed000', found {value!r}",
             where=where,

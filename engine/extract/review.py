@@ -69,6 +69,7 @@ def claim_events(doc_id: str, text: str, published, accept: bool) -> list:
 
 def run_ingest(args: argparse.Namespace) -> int:
     """Register each FILE and append its candidates; prints what was added."""
+    from engine.commands import report_repairs
     from engine.extract.commands import default_doc_id
     from engine.store import open_log
     from engine.store.sources import register_document
@@ -93,6 +94,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         note = f" ({reason})" if reason else ""
         print(f"{doc_id}: {claims} candidate claims{note}; {added} new events "
               f"(log seq {log.head().seq})")
+    report_repairs(log.repairs)
     return 0
 
 

@@ -50,9 +50,6 @@ def _script_blocks(html: str) -> list[str]:
     return re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.DOTALL)
 
 
-@pytest.mark.xfail(strict=True, reason="engine/charts.py save_chart embeds the spec with plain "
-                   "json.dumps: a '</script>' in evidence closes the script element (proposal "
-                   "in docs/reliability.md: an HTML-safe JSON encoder via json_kwds)")
 def test_evidence_with_script_tags_stays_inside_the_spec_as_text(hostile_log, tmp_path):
     html = _chart(hostile_log, tmp_path / "palmyra.html")
     assert HOSTILE not in html  # never verbatim: '<' inside the embedded JSON is escaped

@@ -32,10 +32,7 @@ def article(tmp_path):
 
 
 @pytest.mark.parametrize("doc_id", ["../evil", "/etc/passwd", "a/b", "evil\x00", "..", "a.txt",
-                                    "Evil", "", pytest.param("seed\n", marks=pytest.mark.xfail(
-                                        strict=True, reason="check_slug in engine/domain/"
-                                        "events.py uses re.match with '$', which accepts a "
-                                        "trailing newline (proposal: _ID.fullmatch)"))])
+                                    "Evil", "", "seed\n"])
 def test_a_doc_id_that_is_not_a_slug_is_refused(root, article, doc_id):
     with pytest.raises(TadmurError, match="doc_id must be a lowercase slug"):
         register_document(root, article, doc_id=doc_id, published="2016-12-12")
