@@ -30,13 +30,10 @@ rewritten. The cache is never the source of truth: delete it at will.
 
 from __future__ import annotations
 
-import fcntl
 import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -48,7 +45,7 @@ from engine.domain.events import CORRECTABLE_FIELDS, SCHEMA_VERSION
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 from engine.store.codec import GENESIS_HASH, decode_line
 from engine.store.frames import claim_events_frame
-from engine.store.log import LOCK_FILE, LOG_FILE, LogHead, open_log
+from engine.store.log import LOG_FILE, LogHead, locked, open_log, read_pending
 
 CACHE_DIR = ".cache"
 _MANIFEST = "manifest.json"
@@ -124,7 +121,9 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
     except FileNotFoundError:
         return _checked(root)
     try:
-        with _shared_lock(root):  # as the store's readers: never half of a live append
+        with locked(root, exclusive=False) as lock:  # never half of a live append
+            if read_pending(lock) is not None:
+                raise _FastCheckFailed  # a writer died mid-batch: the store's reader repairs
             size = path.stat().st_size
             if cache:
                 cached = _from_cache(root, size)
@@ -229,21 +228,6 @@ def _read_duckdb(path: Path) -> pl.DataFrame:
         # the Arrow C stream interface: no pyarrow needed
         frame = pl.DataFrame(connection.sql(query, params=[str(path)]))
     return frame.cast(dict(LINE_SCHEMA))
-
-
-@contextmanager
-def _shared_lock(root: Path) -> Iterator[None]:
-    try:
-        handle = open(root / LOCK_FILE, "a")  # noqa: SIM115 - held for the block
-    except OSError:
-        yield  # a read-only checkout: nobody can be writing through us
-        return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_SH)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _claim_events(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from polars.testing import assert_frame_equal
@@ -153,3 +154,24 @@ def test_synth_command_writes_a_log_and_refuses_a_used_folder(tmp_path, capsys):
                                   str(tmp_path / "other")])
     with pytest.raises(TadmurError, match="gazetteer sites"):
         too_many.func(too_many)
+
+
+def test_the_fast_loader_leaves_a_crashed_writers_batch_to_the_store_reader(tmp_path):
+
+    from engine.store.log import PendingAppend, _set_pending, locked
+
+    root = tmp_path / "events"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "events", root,
+                    ignore=shutil.ignore_patterns("log.lock", "torn", ".cache"))
+    log_file = root / "log.jsonl"
+    size = log_file.stat().st_size
+    last = open_log(root).events()[-1]
+    whole_line, _ = encode_line(69, ClaimRetracted(last.event.claim_id, "first of two"),
+                                last.recorded_at, last.hash)
+    with locked(root, exclusive=True) as lock:  # a writer died after line 1 of a 2-line batch
+        _set_pending(lock, PendingAppend(size, len(whole_line.encode()) + 300))
+        with open(log_file, "ab") as handle:
+            handle.write(whole_line.encode())
+    loaded = load_claim_events(root, cache=False)
+    assert loaded.source == "checked" and loaded.head.seq == 68
+    assert log_file.stat().st_size == size and any((root / "torn").iterdir())
