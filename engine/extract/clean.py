@@ -26,6 +26,10 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
 _SENTENCE_END = re.compile(r"[.!?؟\n]+|\.\.+")
 _ATTRIBUTION_TAIL = re.compile(fold_pattern(r"[(\s]*[وف]?(?:حسب|بحسب|وفق|وفقا|نقلا|كما\s+قال)"))
 _ENDS_LIKE_PROSE = re.compile(r"[.!?؟:»)\]]\s*$")
+#: A "sentence" longer than this (a page without punctuation) is cut at the last comma or
+#: space before it: the rules pair triggers with places within a sentence, so an unbounded
+#: sentence makes extraction quadratic in its length.
+MAX_SENTENCE = 1500
 
 
 def body_lines(text: str) -> list[tuple[int, int]]:
@@ -64,10 +68,20 @@ def sentences(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     for start, end in spans:
         cursor = start
         for stop in _SENTENCE_END.finditer(text, start, end):
-            _add(out, text, cursor, stop.end())
+            _add_bounded(out, text, cursor, stop.end())
             cursor = stop.end()
-        _add(out, text, cursor, end)
+        _add_bounded(out, text, cursor, end)
     return out
+
+
+def _add_bounded(out: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = max(text.rfind("،", start, limit), text.rfind(" ", start, limit))
+        cut = cut + 1 if cut > start else limit
+        _add(out, text, start, cut)
+        start = cut
+    _add(out, text, start, end)
 
 
 def _add(out: list[tuple[int, int]], text: str, start: int, end: int) -> None:

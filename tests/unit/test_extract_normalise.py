@@ -44,3 +44,12 @@ def test_every_folded_character_points_into_the_raw_text(raw):
     assert len(f.origin) == len(f.text) + 1
     assert all(0 <= i < len(raw) for i in f.origin[:-1])
     assert list(f.origin[:-1]) == sorted(f.origin[:-1])
+
+
+def test_a_page_without_punctuation_is_cut_into_bounded_sentences():
+    from engine.extract.clean import MAX_SENTENCE, sentences
+
+    text = "سيطر التنظيم على مدينة تدمر بعد معارك عنيفة " * 400
+    spans = sentences(text, [(0, len(text))])
+    assert len(spans) > 1 and all(b - a <= MAX_SENTENCE for a, b in spans)
+    assert "".join(text[a:b] for a, b in spans).split() == text.split()  # nothing lost
