@@ -729,6 +729,22 @@ def region_outline() -> dict:
     return {"type": "FeatureCollection", "features": list(_outline_features())}
 
 
+def _coordinate_quality_channels() -> dict:
+    """Approximate coordinates are drawn as larger, paler discs: an area, not a point."""
+    return {
+        "size": alt.Size(
+            "coord_quality:N",
+            title="coordinates",
+            scale=alt.Scale(domain=["confirmed", "approximate"], range=[70, 260]),
+        ),
+        "opacity": alt.Opacity(
+            "coord_quality:N",
+            title="coordinates",
+            scale=alt.Scale(domain=["confirmed", "approximate"], range=[1.0, 0.4]),
+        ),
+    }
+
+
 def map_chart(
     snapshot: pl.DataFrame,
     on: dt.date,
@@ -815,16 +831,7 @@ def map_chart(
         .encode(
             **geo,
             color=_colour("colour_key"),
-            size=alt.Size(
-                "coord_quality:N",
-                title="coordinates",
-                scale=alt.Scale(domain=["confirmed", "approximate"], range=[70, 260]),
-            ),
-            opacity=alt.Opacity(
-                "coord_quality:N",
-                title="coordinates",
-                scale=alt.Scale(domain=["confirmed", "approximate"], range=[1.0, 0.4]),
-            ),
+            **_coordinate_quality_channels(),
             tooltip=tooltip,
         )
         .project(**projection)
@@ -941,16 +948,7 @@ def map_series_chart(
         .encode(
             **geo,
             color=_colour("colour_key"),
-            size=alt.Size(
-                "coord_quality:N",
-                title="coordinates",
-                scale=alt.Scale(domain=["confirmed", "approximate"], range=[70, 260]),
-            ),
-            opacity=alt.Opacity(
-                "coord_quality:N",
-                title="coordinates",
-                scale=alt.Scale(domain=["confirmed", "approximate"], range=[1.0, 0.4]),
-            ),
+            **_coordinate_quality_channels(),
             tooltip=[
                 alt.Tooltip("site_ar:N", title="الموقع"),
                 alt.Tooltip("controller_ar:N", title="الجهة المسيطرة"),
