@@ -288,16 +288,25 @@ def interval_frame(
     )
 
 
-def _monthly(keys: list[str]) -> list[pl.Expr]:
-    month = pl.col("valid_from").dt.truncate("1mo").alias("_month")
-    return [month if key == "valid_from" else pl.col(key) for key in keys if key != "valid_to"]
+def _bucketed(keys: list[str], every: str) -> list[pl.Expr]:
+    period = pl.col("valid_from").dt.truncate(every).alias("_period")
+    return [period if key == "valid_from" else pl.col(key) for key in keys if key != "valid_to"]
+
+
+def _widen(frame: pl.DataFrame, keys: list[str], every: str) -> pl.DataFrame:
+    """Stretch every window to the span of its group's claims within one ``every`` period."""
+    groups = _bucketed(keys, every)
+    return frame.with_columns(pl.col("valid_from").min().over(groups),
+                              pl.col("valid_to").max().over(groups))
 
 
 def claim_ticks(claims: pl.DataFrame, sites: pl.DataFrame | None = None) -> pl.DataFrame:
     """Claim ticks: claims grouped by site, date window, claimant, kind and gainer.
 
-    Past ``TICK_LIMIT`` distinct groups, windows are widened to whole months first, so
-    even a huge log gives a chart Altair can inline.
+    Past ``TICK_LIMIT`` distinct groups, windows are widened to whole months, then
+    quarters, then years; past that, one tick per site, year and gainer stands for all its
+    claimants and kinds (named "several"). So even a huge log gives a chart Altair can
+    inline, and the aggregation happens here, in polars.
 
     Each row keeps the number of claims, their ids and the first quote (by log order),
     with each quote isolated (its own text direction) and cut to ``EVIDENCE_CHARS``.
@@ -319,12 +328,16 @@ def claim_ticks(claims: pl.DataFrame, sites: pl.DataFrame | None = None) -> pl.D
     )
     keys = ["site_id", "valid_from", "valid_to", "claimant", "kind", "gainer"]
     quoted = claims.sort("seq").with_columns(evidence=pl.lit(_FSI) + short + pl.lit(_PDI))
-    if quoted.select(pl.struct(keys).n_unique()).item() > TICK_LIMIT:
-        # too many distinct windows to draw one tick each: one tick per month instead
-        quoted = quoted.with_columns(
-            pl.col("valid_from").min().over(_monthly(keys)),
-            pl.col("valid_to").max().over(_monthly(keys)),
-        )
+    def too_many(frame: pl.DataFrame) -> bool:
+        return frame.select(pl.struct(keys).n_unique()).item() > TICK_LIMIT
+
+    for every in ("1mo", "3mo", "1y"):  # too many ticks to draw one each: coarser windows
+        if not too_many(quoted):
+            break
+        quoted = _widen(quoted, keys, every)
+    if too_many(quoted):
+        quoted = _widen(quoted.with_columns(claimant=pl.lit("several"), kind=pl.lit("several")),
+                        keys, "1y")
     return (
         quoted.group_by(keys, maintain_order=True)
         .agg(

@@ -426,3 +426,14 @@ def test_saving_refuses_unknown_formats(tmp_path):
 def test_building_charts_never_imports_pandas(intervals, claims):
     charts.timeline_chart(intervals, claims, CAPTION).to_json()
     assert "pandas" not in sys.modules
+
+
+def test_claim_ticks_coarsen_until_any_log_fits_under_the_tick_limit():
+    from engine.charts import TICK_LIMIT, claim_ticks
+    from engine.domain import replay
+    from engine.scale.synth import synth_claim_events
+
+    claims = replay(synth_claim_events(60_000, n_sites=62, seed=3)).claims
+    ticks = claim_ticks(claims)
+    assert ticks.height <= TICK_LIMIT
+    assert ticks["n_claims"].sum() == claims.height  # every claim is still counted
