@@ -36,28 +36,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from engine import chart_commands
     from engine.commands import register_core
+    from engine.extract import commands as extract_commands
+    from engine.scale import commands as scale_commands
 
     parser = argparse.ArgumentParser(
         prog="tadmur",
         description="Arabic war reporting -> an append-only claim log -> control timelines.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    register_core(sub)
-    for module in ("engine.extract.commands", "engine.chart_commands", "engine.scale.commands"):
-        _register_optional(module, sub)
+    # each area registers its own subcommands; heavy imports stay inside the handlers
+    for register in (register_core, extract_commands.register, chart_commands.register,
+                     scale_commands.register):
+        register(sub)
     return parser
-
-
-def _register_optional(module: str, sub: argparse._SubParsersAction) -> None:
-    """Subcommands owned by other modules (extraction, charts) register themselves."""
-    import importlib
-
-    try:
-        importlib.import_module(module).register(sub)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
 
 
 def parse_day(text: str) -> dt.date:
