@@ -413,6 +413,20 @@ def _title(text: str, caption: str, *notes: str) -> alt.Title:
     return alt.Title(text=text, subtitle=[caption, *notes], anchor="start", subtitleColor="#555555")
 
 
+def _claim_tooltip(with_count: bool = False) -> list[alt.Tooltip]:
+    """What a claim mark shows on hover: the Arabic quote first, then who, when and where."""
+    fields = [
+        alt.Tooltip("evidence:N", title="الدليل"),
+        alt.Tooltip("claimant_name:N", title="claimant"),
+        alt.Tooltip("window:N", title="date window"),
+        alt.Tooltip("kind:N", title="kind"),
+        alt.Tooltip("gainer_key:N", title="gainer"),
+        alt.Tooltip("doc_id:N", title="source"),
+        alt.Tooltip("published:N", title="published"),
+    ]
+    return fields + [alt.Tooltip("n_claims:Q", title="claims")] * with_count
+
+
 def _interval_layers(
     bars: pl.DataFrame,
     y: alt.Y,
@@ -473,16 +487,7 @@ def _tick_layer(
             x=_x("valid_mid", window, zoom=zoom),
             y=y,
             color=_colour("gainer_key"),
-            tooltip=[
-                alt.Tooltip("evidence:N", title="الدليل"),
-                alt.Tooltip("claimant_name:N", title="claimant"),
-                alt.Tooltip("window:N", title="date window"),
-                alt.Tooltip("kind:N", title="kind"),
-                alt.Tooltip("gainer_key:N", title="gainer"),
-                alt.Tooltip("doc_id:N", title="source"),
-                alt.Tooltip("published:N", title="published"),
-                alt.Tooltip("n_claims:Q", title="claims"),
-            ],
+            tooltip=_claim_tooltip(with_count=True),
         )
         .properties(name="claims")
     )
@@ -702,15 +707,7 @@ def swings_chart(
     said = known.mark_circle(size=70, opacity=1).encode(
         x=_x("valid_mid", window),
         color=_colour("gainer_key", title="controller"),
-        tooltip=[
-            alt.Tooltip("evidence:N", title="الدليل"),
-            alt.Tooltip("claimant_name:N", title="claimant"),
-            alt.Tooltip("window:N", title="date window"),
-            alt.Tooltip("kind:N", title="kind"),
-            alt.Tooltip("gainer_key:N", title="gainer"),
-            alt.Tooltip("doc_id:N", title="source"),
-            alt.Tooltip("published:N", title="published"),
-        ],
+        tooltip=_claim_tooltip(),
     )
     sources = alt.layer(lag, published, said).properties(
         width=width,
