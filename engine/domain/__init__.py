@@ -7,9 +7,10 @@
 """
 
 from engine.domain.claims import resolve_claims
+from engine.domain.encoding import EncodedEvents
 from engine.domain.errors import TadmurError
 from engine.domain.policy import Policy
-from engine.domain.replay import Timelines, replay, snapshot, timelines_from_claims
+from engine.domain.replay import Timelines, replay, snapshot
 
-__all__ = ["Policy", "TadmurError", "Timelines", "replay", "resolve_claims", "snapshot",
-           "timelines_from_claims"]
+__all__ = ["EncodedEvents", "Policy", "TadmurError", "Timelines", "replay", "resolve_claims",
+           "snapshot"]

@@ -4,19 +4,26 @@ Rules, in order: cut the log at ``as_of_seq``; the latest of a claim's retractio
 corrections wins (a retraction drops it, a correction replaces what it asserts);
 rejected claims never count; machine-extracted candidates count once accepted; then
 the policy's belief filter (known_by, trust, denied, confidence).
+
+The work is done on :class:`~engine.domain.encoding.EncodedEvents` (integers only);
+:func:`resolve_claims` gathers the believed rows back into the ``claims`` table.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from engine.domain.encoding import CORRECTED, RECORDED, RETRACTED, REVIEWED, VERDICTS, EncodedEvents
 from engine.domain.events import CORRECTABLE_FIELDS
 from engine.domain.policy import Policy
-from engine.domain.schema import CLAIM_EVENTS, CLAIMS, enforce_schema
-from engine.domain.vocabulary import MANUAL_EXTRACTOR
+from engine.domain.schema import CLAIMS, enforce_schema
+
+#: what a correction replaces, as codes
+_ASSERTED = ["site", "kind", "gainer", "loser", "start", "end", "claimant", "denied",
+             "confidence"]
 
 
-def resolve_claims(claim_events: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+def resolve_claims(claim_events: pl.DataFrame | EncodedEvents, policy: Policy) -> pl.DataFrame:
     """The believed claims under ``policy``.
 
     Example:
@@ -32,84 +39,86 @@ def resolve_claims(claim_events: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         >>> resolve_claims(events, Policy(as_of_seq=2))["claim_id"].to_list()
         ['c1', 'c2']
     """
-    events = enforce_schema(claim_events, CLAIM_EVENTS, "claim_events")
-    if not events["seq"].is_sorted():
-        events = events.sort("seq")
+    encoded = _encoded(claim_events)
+    return claims_table(encoded, believed(encoded, policy))
+
+
+def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
+    """One row per believed claim, in log order: ``record`` (row of its record),
+    ``source`` (row of its latest assertion: the record or a correction), the record's
+    ``seq``, and the asserted codes (``site``, ``kind``, ``gainer``, ``loser``,
+    ``start``, ``end``, ``claimant``)."""
+    codes = encoded.codes
     if policy.as_of_seq is not None:  # a prefix of the log: a slice, not a filter
-        events = events.head(int(events["seq"].search_sorted(policy.as_of_seq, side="right")))
-    # Work on narrow frames of row numbers; gather the wide columns once, at the end.
-    numbered = events.select("claim_id", "event", "verdict",
-                             row=pl.int_range(pl.len(), dtype=pl.Int64))
-    recorded = numbered.filter(pl.col("event") == "recorded").select("claim_id", "row")
-    later = numbered.filter(pl.col("event") != "recorded")
-    change = (
-        later.filter(pl.col("event").is_in(["corrected", "retracted"]))
-        .group_by("claim_id").agg(pl.col("event", "row").last())  # rows are in log order
-        .select("claim_id", retracted=pl.col("event") == "retracted", correction="row")
+        codes = codes.head(int(codes["seq"].search_sorted(policy.as_of_seq, side="right")))
+    n = codes.height
+    event, claim = codes["event"], codes["claim"]
+    # Later events are few: find them once and work on those rows only.
+    at = (event != RECORDED).arg_true()
+    later = pl.DataFrame({"at": at, "claim": claim.gather(at), "event": event.gather(at),
+                          "verdict": codes["verdict"].gather(at)}).filter(pl.col("claim") < n)
+    change = (later.filter(pl.col("event").is_in([CORRECTED, RETRACTED]))
+              .group_by("claim").agg(pl.col("event", "at").last()))  # rows are in log order
+    corrected = change.filter(pl.col("event") == CORRECTED)
+    review = later.filter(pl.col("event") == REVIEWED).group_by("claim").agg(
+        pl.col("verdict").last())
+    # Patch each record row in place (copies of the columns, not of the frame): its
+    # latest assertion, whether it was retracted, its last verdict. No join, no gather
+    # of the untouched majority.
+    claims = codes.with_columns(
+        _patched(codes["event"] == RECORDED, change["claim"], change["event"] != RETRACTED),
+        _patched(codes["verdict"], review["claim"], review["verdict"]),
+        *[_patched(codes[name], corrected["claim"], codes[name].gather(corrected["at"]))
+          for name in _ASSERTED],
+        source=_patched(pl.int_range(n, dtype=pl.UInt32, eager=True), corrected["claim"],
+                        corrected["at"]),
+        record=pl.int_range(n, dtype=pl.UInt32),
     )
-    verdict = (
-        later.filter(pl.col("event") == "reviewed")
-        .group_by("claim_id").agg(pl.col("verdict").last())
-    )
-    followed = change.join(verdict, on="claim_id", how="full", coalesce=True)
-    claims = _join_followed(recorded, followed).select(
-        "row",
-        "verdict",
-        # where each correctable field is read from: the latest correction, else the claim
-        source=pl.coalesce("correction", "row"),
-        retracted=pl.col("retracted").fill_null(False),
-    )
-    assertion = events.select(CORRECTABLE_FIELDS)
+    return claims.filter(pl.col("event") & _accepted(policy) & _trusted(policy, encoded)).select(
+        "record", "source", "seq", "site", "kind", "gainer", "loser", "start", "end",
+        "claimant")
+
+
+def _patched(column: pl.Series, rows: pl.Series, values: pl.Series) -> pl.Series:
+    """``column`` with ``values`` written at ``rows`` (a copy; ``column`` is unchanged)."""
+    return column.clone().scatter(rows, values) if rows.len() else column
+
+
+def claims_table(encoded: EncodedEvents, believed: pl.DataFrame) -> pl.DataFrame:
+    """The ``claims`` table of ``believed`` rows: the record's own columns (id, document,
+    evidence…) with the latest assertion's fields."""
+    events = encoded.source
     quoted = events.drop(CORRECTABLE_FIELDS, "event", "verdict")
-    belief = pl.concat(
-        [
-            claims,
-            assertion.select("claimant", "denied", "confidence").gather(claims["source"]),
-            quoted.select("extractor", "published_date").gather(claims["row"]),
-        ],
-        how="horizontal",
-    )
-    kept = belief.filter(~pl.col("retracted") & _accepted(policy) & policy.claim_filter())
-    believed = pl.concat(
-        [quoted.gather(kept["row"]), assertion.gather(kept["source"])], how="horizontal"
-    )
-    return enforce_schema(believed, CLAIMS, "claims")
+    table = pl.concat([quoted.gather(believed["record"]),
+                       events.select(CORRECTABLE_FIELDS).gather(believed["source"])],
+                      how="horizontal")
+    return enforce_schema(table, CLAIMS, "claims")
 
 
-def _join_followed(recorded: pl.DataFrame, followed: pl.DataFrame) -> pl.DataFrame:
-    """``recorded`` left-joined with the few claims that later events touch, in order.
-
-    Most claims are never touched, so the touched rows are found with a 64-bit hash of
-    the id (an integer ``is_in`` is several times cheaper than a join on strings), only
-    those rows are joined, and their ids are compared as strings; on a hash collision,
-    the plain string join."""
-    key, followed_key = recorded["claim_id"].hash(), followed["claim_id"].hash()
-    if followed_key.n_unique() == followed.height:
-        touched = key.is_in(followed_key.implode())
-        joined = (
-            recorded.filter(touched).with_columns(key=key.filter(touched))
-            .join(followed.rename({"claim_id": "followed_id"}).with_columns(key=followed_key),
-                  on="key", how="left", maintain_order="left")
-        )
-        if (joined["claim_id"] == joined["followed_id"]).all():
-            at = touched.arg_true()
-            n = recorded.height
-            return recorded.with_columns(
-                pl.Series("retracted", [None], pl.Boolean).extend_constant(None, n - 1)
-                .scatter(at, joined["retracted"]),
-                pl.Series("correction", [None], pl.Int64).extend_constant(None, n - 1)
-                .scatter(at, joined["correction"]),
-                pl.Series("verdict", [None], pl.String).extend_constant(None, n - 1)
-                .scatter(at, joined["verdict"]),
-            ) if n else recorded.join(followed, on="claim_id", how="left")
-    return recorded.join(followed, on="claim_id", how="left", maintain_order="left")
+def _encoded(events: pl.DataFrame | EncodedEvents) -> EncodedEvents:
+    return events if isinstance(events, EncodedEvents) else EncodedEvents.of(events)
 
 
 def _accepted(policy: Policy) -> pl.Expr:
     verdict = pl.col("verdict")
-    rejected = verdict.fill_null("") == "rejected"
-    manual = pl.col("extractor") == MANUAL_EXTRACTOR
-    ok = manual | (verdict.fill_null("") == "accepted")
+    ok = pl.col("manual") | (verdict == VERDICTS["accepted"]).fill_null(False)
     if policy.include_candidates:
         ok |= verdict.is_null()
-    return ok & ~rejected
+    return ok & (verdict != VERDICTS["rejected"]).fill_null(True)
+
+
+def _trusted(policy: Policy, encoded: EncodedEvents) -> pl.Expr:
+    """``policy.claim_filter`` on codes: the belief filter over effective claims."""
+    keep = pl.lit(True)
+    if policy.known_by is not None:
+        keep &= pl.col("published") <= pl.lit(policy.known_by).cast(pl.Int32)
+    if policy.trust is not None:
+        keep &= pl.col("claimant").is_in(encoded.claimant_codes(policy.trust))
+    if policy.distrust:
+        keep &= ~pl.col("claimant").is_in(encoded.claimant_codes(policy.distrust))
+    if not policy.include_denied:
+        keep &= ~pl.col("denied")
+    if policy.min_confidence > 0:
+        keep &= pl.col("confidence") >= policy.min_confidence
+    return keep
+

@@ -26,37 +26,54 @@ sort, built once at the end.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import polars as pl
 
-from engine.domain.claims import resolve_claims
+from engine.domain.claims import believed, claims_table
+from engine.domain.encoding import MARKERS, EncodedEvents
 from engine.domain.policy import Policy
-from engine.domain.schema import CLAIMS, INTERVALS, SNAPSHOT, SWINGS, enforce_schema
+from engine.domain.schema import INTERVALS, SNAPSHOT, SWINGS, enforce_schema
+from engine.domain.vocabulary import STATUSES
 
-_SWING, _CONTEST, _SIEGE_ON, _SIEGE_OFF = range(4)
-#: kind -> marker it raises (transitions are clustered first); attacked raises none
-_KIND_MARKER = {"captured": _SWING, "withdrew": _SWING, "partial": _CONTEST,
-                "besieged": _SIEGE_ON, "siege_broken": _SIEGE_OFF}
-_STATUSES = ["held", "contested", "besieged", "unknown"]
+_SWING, _CONTEST, _SIEGE_ON, _SIEGE_OFF = (MARKERS[k] for k in (
+    "captured", "partial", "besieged", "siege_broken"))
 
 
-@dataclass(frozen=True)
 class Timelines:
-    """The result of a replay: believed claims, intervals and swings, per schema."""
+    """The result of a replay: believed claims, intervals and swings, per schema.
 
-    claims: pl.DataFrame
-    intervals: pl.DataFrame
-    swings: pl.DataFrame
-    policy: Policy
+    ``claims`` may be given as a function: the replay hands over the recipe for the
+    (wide, string-heavy) claims table and it is gathered on first use, since most
+    callers only read intervals and swings.
+    """
+
+    __slots__ = ("_claims", "intervals", "swings", "policy")
+
+    def __init__(self, claims: pl.DataFrame | Callable[[], pl.DataFrame],
+                 intervals: pl.DataFrame, swings: pl.DataFrame, policy: Policy) -> None:
+        self._claims = claims
+        self.intervals = intervals
+        self.swings = swings
+        self.policy = policy
+
+    @property
+    def claims(self) -> pl.DataFrame:
+        if callable(self._claims):
+            self._claims = self._claims()
+        return self._claims
 
     def snapshot(self, day: dt.date) -> pl.DataFrame:
         """Controller of every site with evidence on ``day`` (see :func:`snapshot`)."""
         return snapshot(self.intervals, day)
 
 
-def replay(claim_events: pl.DataFrame, policy: Policy | None = None) -> Timelines:
+def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = None) -> Timelines:
     """Replay claim events under ``policy`` into timelines.
+
+    ``claim_events`` is the ``claim_events`` frame, or the same already encoded
+    (:class:`~engine.domain.encoding.EncodedEvents`: encode once, replay under many
+    policies).
 
     Example:
         >>> from engine.domain.testing import claim_events
@@ -71,87 +88,18 @@ def replay(claim_events: pl.DataFrame, policy: Policy | None = None) -> Timeline
         [('government', 'isis'), ('isis', 'government')]
     """
     policy = policy or Policy()
-    claims = resolve_claims(claim_events, policy)
-    return timelines_from_claims(claims, policy)
-
-
-def timelines_from_claims(claims: pl.DataFrame, policy: Policy | None = None) -> Timelines:
-    """The timeline part of :func:`replay`, for claims already resolved (one per claim)."""
-    claims = enforce_schema(claims, CLAIMS, "claims")
-    if not claims["seq"].is_sorted():
-        claims = claims.sort("seq")
-    codes = _Codes.of(claims)
-    markers, claim_marker = _markers(codes)
-    states = _states(markers, codes.unknown)
+    encoded = (claim_events if isinstance(claim_events, EncodedEvents)
+               else EncodedEvents.of(claim_events))
+    claims = believed(encoded, policy).with_row_index("row")
+    unknown = encoded.actors.index_of("unknown")
+    markers, claim_marker = _markers(claims, unknown)
+    states = _states(markers, unknown)
     return Timelines(
-        claims=claims,
-        intervals=_intervals(states, claim_marker, codes),
-        swings=_swings(states, claim_marker, codes),
-        policy=policy or Policy(),
+        claims=lambda: claims_table(encoded, claims),
+        intervals=_intervals(states, claim_marker, claims, encoded),
+        swings=_swings(states, claim_marker, claims, encoded),
+        policy=policy,
     )
-
-
-@dataclass(frozen=True)
-class _Codes:
-    """The claims as integer columns, and the dictionaries back to names."""
-
-    frame: pl.DataFrame  # row, site, marker_kind, gainer, loser, start, end, seq
-    claims: pl.DataFrame
-    sites: pl.Series  # code -> site_id, sorted
-    actors: pl.Series  # code -> actor, sorted, always holding "unknown"
-    unknown: int
-
-    @staticmethod
-    def of(claims: pl.DataFrame) -> _Codes:
-        site, sites = _lexical_codes(claims["site_id"])
-        gainer, gainers = _lexical_codes(claims["gainer"])
-        loser, losers = _lexical_codes(claims["loser"])
-        actors = pl.concat([gainers, losers, pl.Series(["unknown"])]).unique().sort()
-        frame = pl.DataFrame({
-            "row": pl.int_range(claims.height, dtype=pl.Int64, eager=True),
-            "site": site,
-            # 0 transition, 1 partial (contest), 2 siege on, 3 siege off, null: no marker
-            "marker_kind": claims["kind"].replace_strict(_KIND_MARKER, default=None,
-                                                         return_dtype=pl.Int8),
-            # the two actor columns re-coded into one dictionary (a few names: cheap)
-            "gainer": gainer.replace_strict(pl.int_range(gainers.len(), eager=True),
-                                            _positions(gainers, actors), default=None),
-            "loser": loser.replace_strict(pl.int_range(losers.len(), eager=True),
-                                          _positions(losers, actors), default=None),
-            "start": claims["valid_from"].to_physical().cast(pl.Int64),
-            "end": claims["valid_to"].to_physical().cast(pl.Int64),
-            "seq": claims["seq"],
-        })
-        return _Codes(frame, claims, sites, actors, actors.index_of("unknown"))
-
-    def site_names(self, codes: pl.Expr) -> pl.Expr:
-        return codes.cast(pl.UInt32).cast(pl.Enum(self.sites)).cast(pl.String)
-
-    def actor_names(self, codes: pl.Expr) -> pl.Expr:
-        return codes.cast(pl.UInt32).cast(pl.Enum(self.actors)).cast(pl.String)
-
-
-def _lexical_codes(column: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Codes 0..k-1 in the lexical order of the distinct values, and those values.
-
-    One pass hashes the strings (a categorical cast); the rest works on the few
-    distinct values and on integers."""
-    categorical = column.cast(pl.Categorical)
-    physical = categorical.to_physical().cast(pl.Int64)
-    names = categorical.unique().drop_nulls().cast(pl.String).sort()
-    if names.len() == 0:
-        return pl.Series(column.name, [None] * column.len(), dtype=pl.Int64), names
-    ids = names.cast(pl.Categorical).to_physical().cast(pl.Int64)
-    ranks = pl.int_range(names.len(), dtype=pl.Int64, eager=True)
-    if int(ids.max()) > 4 * column.len() + 4096:  # categories are process-wide: keep small
-        return physical.replace_strict(ids, ranks, default=None), names
-    lookup = pl.Series([None], dtype=pl.Int64).extend_constant(None, int(ids.max()))
-    return lookup.scatter(ids, ranks).gather(physical), names
-
-
-def _positions(values: pl.Series, dictionary: pl.Series) -> pl.Series:
-    """Where each of a few ``values`` stands in a sorted ``dictionary``."""
-    return pl.Series([dictionary.index_of(v) for v in values.to_list()], dtype=pl.Int64)
 
 
 def _first_in_block(key: pl.Expr) -> pl.Expr:
@@ -188,12 +136,11 @@ def _sort_ints(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.sort(columns)
 
 
-def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
+def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series]:
     """State change candidates (swing/contest clusters, partials, sieges) in replay order,
-    and for each claim (by row) the id of the marker it supports (null: none)."""
-    frame, unknown = codes.frame, codes.unknown
-    site = pl.col("site")
-    transitions = _sort_ints(frame.filter(pl.col("marker_kind") == _SWING),
+    and for each believed claim (by row) the id of the marker it supports (null: none)."""
+    site = pl.col("site").cast(pl.Int64)
+    transitions = _sort_ints(frame.filter(pl.col("kind") == _SWING),
                              ["site", "start", "end", "seq"])
     # A cluster begins where a window starts after every earlier window of its site has
     # ended. Packing the site above the day makes one running max restart at each site.
@@ -228,10 +175,10 @@ def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
         start_latest=pl.when(agree).then("lo_to").otherwise("hi_to"),
         order_seq="order_seq",
     )
-    singles = frame.filter(pl.col("marker_kind") > _SWING).select(
+    singles = frame.filter(pl.col("kind") > _SWING).select(
         marker=pl.int_range(clusters.height, clusters.height + pl.len(), dtype=pl.Int64),
         site="site",
-        kind="marker_kind",
+        kind="kind",
         controller=pl.lit(None, pl.Int64),
         loser_hint=pl.lit(None, pl.Int64),
         start_earliest="start",
@@ -245,7 +192,7 @@ def _markers(codes: _Codes) -> tuple[pl.DataFrame, pl.Series]:
         .scatter(singles["row"], singles["marker"])
     ) if frame.height else pl.Series("marker", [], dtype=pl.Int64)
     # distinct markers have distinct order_seq (distinct claims), which settles every tie
-    markers = _sort_ints(pl.concat([swings_and_contests, singles.drop("row")]),
+    markers = _sort_ints(pl.concat([swings_and_contests, singles.drop("row")], how="vertical_relaxed"),
                          ["site", "start_earliest", "start_latest", "order_seq"])
     return markers, claim_marker
 
@@ -287,7 +234,7 @@ def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
         )
         .with_columns(
             run=_first_in_block(
-                pl.col("site") * (1 << 32) + pl.col("state_controller").cast(pl.Int64) * 4
+                pl.col("site").cast(pl.Int64) * (1 << 32) + pl.col("state_controller").cast(pl.Int64) * 4
                 + pl.col("status")
             ).cum_sum().cast(pl.Int64) - 1
         )
@@ -295,25 +242,30 @@ def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
 
 
 def _claims_by(group: pl.Series, claim_marker: pl.Series, markers: pl.DataFrame,
-               codes: _Codes) -> pl.DataFrame:
+               claims: pl.DataFrame, encoded: EncodedEvents) -> pl.DataFrame:
     """The claims of each group of markers (``group`` per sorted marker, null: none),
-    grouped in log order: group, claim_ids, claimant."""
-    by_marker = (pl.Series([None], dtype=pl.Int64).extend_constant(None, markers.height - 1)
+    grouped in log order: group, claim_id, claimant (code)."""
+    by_marker = (pl.repeat(None, markers.height, dtype=pl.Int64, eager=True)
                  .scatter(markers["marker"], group))
-    claims = pl.DataFrame({
-        "group": by_marker.gather(claim_marker),
-        "claim_id": codes.claims["claim_id"],
-        "claimant": codes.claims["claimant"],
-    })
-    grouped = claims.filter(pl.col("group").is_not_null()).sort("group", maintain_order=True)
-    return grouped.with_columns(pl.col("group").set_sorted())
+    grouped = (
+        pl.DataFrame({"group": by_marker.gather(claim_marker), "record": claims["record"],
+                      "claimant": claims["claimant"]})
+        .filter(pl.col("group").is_not_null())
+        .sort("group", maintain_order=True)  # stable: log order within each group
+    )
+    return grouped.select(
+        pl.col("group").set_sorted(),
+        claim_id=encoded.source["claim_id"].gather(grouped["record"]),
+        claimant="claimant",
+    )
 
 
-def _intervals(states: pl.DataFrame, claim_marker: pl.Series, codes: _Codes) -> pl.DataFrame:
+def _intervals(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame,
+               encoded: EncodedEvents) -> pl.DataFrame:
     if states.height == 0:
         return enforce_schema(pl.DataFrame(schema=_schema(INTERVALS)), INTERVALS, "intervals")
     support = (
-        _claims_by(states["run"], claim_marker, states, codes)
+        _claims_by(states["run"], claim_marker, states, claims, encoded)
         .group_by("group", maintain_order=True)
         .agg(
             claim_ids="claim_id",
@@ -324,9 +276,9 @@ def _intervals(states: pl.DataFrame, claim_marker: pl.Series, codes: _Codes) -> 
     runs = states.filter(_first_in_block(pl.col("run")))
     same_site_next = pl.col("site").shift(-1) == pl.col("site")
     intervals = runs.select(
-        site_id=codes.sites.gather(runs["site"]),
-        controller=codes.actors.gather(runs["state_controller"]),
-        status=pl.Series(_STATUSES).gather(runs["status"]),
+        site_id=encoded.sites.gather(runs["site"]),
+        controller=encoded.actors.gather(runs["state_controller"]),
+        status=pl.Series(STATUSES).gather(runs["status"]),
         start_earliest=pl.col("start_earliest").cast(pl.Date),
         start_latest=pl.col("start_latest").cast(pl.Date),
         end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)).cast(pl.Date),
@@ -335,7 +287,8 @@ def _intervals(states: pl.DataFrame, claim_marker: pl.Series, codes: _Codes) -> 
     return enforce_schema(intervals, INTERVALS, "intervals")
 
 
-def _swings(states: pl.DataFrame, claim_marker: pl.Series, codes: _Codes) -> pl.DataFrame:
+def _swings(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame,
+            encoded: EncodedEvents) -> pl.DataFrame:
     changed = (pl.col("kind") == _SWING) & (
         pl.col("previous_holder").is_null() | (pl.col("previous_holder") != pl.col("holder"))
     )
@@ -343,21 +296,25 @@ def _swings(states: pl.DataFrame, claim_marker: pl.Series, codes: _Codes) -> pl.
         return enforce_schema(pl.DataFrame(schema=_schema(SWINGS)), SWINGS, "swings")
     number = states.select(
         pl.when(changed).then(changed.cum_sum().cast(pl.Int64) - 1)).to_series()
+    names = encoded.claimants
     support = (
-        _claims_by(number, claim_marker, states, codes)
+        _claims_by(number, claim_marker, states, claims, encoded)
         .group_by("group", maintain_order=True)
         .agg(
             claim_ids="claim_id",
             n_claims=pl.len().cast(pl.UInt32),
+            # codes are in lexical order: sorting codes sorts names
             claimants=pl.col("claimant").unique().sort(),
         )
+        .with_columns(pl.col("claimants").list.eval(pl.element().replace_strict(
+            pl.int_range(names.len(), dtype=pl.Int32, eager=True), names)))
     )
     rows = states.filter(changed)
     swings = rows.select(
-        site_id=codes.sites.gather(rows["site"]),
-        from_controller=codes.actors.gather(
+        site_id=encoded.sites.gather(rows["site"]),
+        from_controller=encoded.actors.gather(
             rows.select(pl.coalesce("previous_holder", "loser_hint")).to_series()),
-        to_controller=codes.actors.gather(rows["holder"]),
+        to_controller=encoded.actors.gather(rows["holder"]),
         window_start=pl.col("start_earliest").cast(pl.Date),
         window_end=pl.col("start_latest").cast(pl.Date),
     ).hstack(support.drop("group"))

@@ -1,0 +1,175 @@
+"""Claim events as integers: the form the replay works on.
+
+Every name the replay compares or sorts (site, actor, claimant, kind, event, verdict)
+becomes a small integer once, dates become day numbers, and each later event (a
+correction, retraction or review) learns the row of the claim it points at. After
+that the replay hashes no string and joins nothing: it filters, scatters and sorts
+integers, and turns codes back into names only in its (much smaller) results.
+
+Sites, actors and claimants are coded in the lexical order of their names, so sorting
+codes sorts names. The string frame stays beside the codes (``source``): the believed
+claims and the claim ids of intervals are gathered from it by row.
+
+Encoding costs about as much as a replay; it is done once per log read (the Parquet
+cache in :mod:`engine.scale.load` could keep it) and then serves every policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from engine.domain.schema import CLAIM_EVENTS, enforce_schema
+from engine.domain.vocabulary import MANUAL_EXTRACTOR
+
+#: event -> code; a claim's own record is 0
+EVENTS = ("recorded", "corrected", "retracted", "reviewed")
+RECORDED, CORRECTED, RETRACTED, REVIEWED = range(4)
+#: kind -> the replay's marker: 0 transition, 1 partial (contest), 2 siege on,
+#: 3 siege off; attacked raises none (null)
+MARKERS = {"captured": 0, "withdrew": 0, "partial": 1, "besieged": 2, "siege_broken": 3}
+VERDICTS = {"accepted": 0, "rejected": 1}
+
+#: the integer columns, one row per claim event, in log order
+CODES = pl.Schema({
+    "seq": pl.Int64(),
+    "event": pl.Int8(),
+    "claim": pl.UInt32(),  # row of the claim's record (null: no record in this frame)
+    "site": pl.Int32(),
+    "kind": pl.Int8(),  # the marker it raises (see MARKERS)
+    "gainer": pl.Int32(),
+    "loser": pl.Int32(),
+    "start": pl.Int32(),  # days since 1970-01-01
+    "end": pl.Int32(),
+    "claimant": pl.Int32(),
+    "denied": pl.Boolean(),
+    "confidence": pl.Float64(),
+    "published": pl.Int32(),
+    "manual": pl.Boolean(),
+    "verdict": pl.Int8(),
+})
+
+
+@dataclass(frozen=True)
+class EncodedEvents:
+    """Claim events as integer columns (``codes``) plus the dictionaries back to names.
+
+    Example:
+        >>> from engine.domain.testing import claim_events
+        >>> encoded = EncodedEvents.of(claim_events([
+        ...     dict(claim_id="c1", site_id="palmyra", gainer="isis"),
+        ...     dict(claim_id="c2", site_id="arak", gainer="government"),
+        ...     dict(event="retracted", claim_id="c1")]))
+        >>> encoded.codes.select("event", "claim", "site").rows()
+        [(0, 0, 1), (0, 1, 0), (2, 0, None)]
+        >>> encoded.sites.to_list(), encoded.actors.to_list()
+        (['arak', 'palmyra'], ['government', 'isis', 'unknown'])
+    """
+
+    codes: pl.DataFrame
+    sites: pl.Series
+    actors: pl.Series  # always holds "unknown"
+    claimants: pl.Series
+    source: pl.DataFrame  # the claim_events frame the codes were made from, same rows
+
+    @staticmethod
+    def of(claim_events: pl.DataFrame) -> EncodedEvents:
+        events = enforce_schema(claim_events, CLAIM_EVENTS, "claim_events")
+        if not events["seq"].is_sorted():
+            events = events.sort("seq")
+        site, sites = lexical_codes(events["site_id"])
+        gainer, gainers = lexical_codes(events["gainer"])
+        loser, losers = lexical_codes(events["loser"])
+        claimant, claimants = lexical_codes(events["claimant"])
+        actors = pl.concat([gainers, losers, pl.Series(["unknown"])]).unique().sort()
+        event = _small_codes(events["event"], dict(zip(EVENTS, range(4), strict=True)))
+        codes = pl.DataFrame({
+            "seq": events["seq"],
+            "event": event,
+            "claim": _claim_rows(events["claim_id"], event),
+            "site": site,
+            "kind": _small_codes(events["kind"], MARKERS),
+            "gainer": _recode(gainer, gainers, actors),
+            "loser": _recode(loser, losers, actors),
+            "start": events["valid_from"].to_physical(),
+            "end": events["valid_to"].to_physical(),
+            "claimant": claimant,
+            "denied": events["denied"],
+            "confidence": events["confidence"],
+            "published": events["published_date"].to_physical(),
+            "manual": events["extractor"] == MANUAL_EXTRACTOR,
+            "verdict": _small_codes(events["verdict"], VERDICTS),
+        }).cast(CODES)  # type: ignore[arg-type]
+        return EncodedEvents(codes, sites, actors, claimants, events)
+
+    @property
+    def height(self) -> int:
+        return self.codes.height
+
+    def claimant_codes(self, names: frozenset[str]) -> list[int]:
+        """The codes of those ``names`` this log knows (an unknown name matches nothing)."""
+        known = set(self.claimants.to_list())
+        return [self.claimants.index_of(name) for name in sorted(names & known)]
+
+
+def lexical_codes(column: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Codes 0..k-1 in the lexical order of the distinct values, and those values.
+
+    One pass hashes the strings (a categorical cast); the rest works on the few
+    distinct values and on integers.
+
+    >>> codes, names = lexical_codes(pl.Series(["b", None, "a", "b"]))
+    >>> codes.to_list(), names.to_list()
+    ([1, None, 0, 1], ['a', 'b'])
+    """
+    categorical = column.cast(pl.Categorical)
+    physical = categorical.to_physical().cast(pl.Int64)
+    names = categorical.unique().drop_nulls().cast(pl.String).sort()
+    if names.len() == 0:
+        return pl.Series(column.name, [None] * column.len(), dtype=pl.Int64), names
+    ids = names.cast(pl.Categorical).to_physical().cast(pl.Int64)
+    ranks = pl.int_range(names.len(), dtype=pl.Int64, eager=True)
+    if int(ids.max()) > 4 * column.len() + 4096:  # categories are process-wide: keep small
+        return physical.replace_strict(ids, ranks, default=None), names
+    lookup = pl.Series([None], dtype=pl.Int64).extend_constant(None, int(ids.max()))
+    return lookup.scatter(ids, ranks).gather(physical), names
+
+
+def _recode(codes: pl.Series, names: pl.Series, dictionary: pl.Series) -> pl.Series:
+    """``codes`` into ``names`` re-coded as positions in the sorted ``dictionary``."""
+    positions = pl.Series([dictionary.index_of(v) for v in names.to_list()], dtype=pl.Int64)
+    return codes.replace_strict(pl.int_range(names.len(), eager=True), positions, default=None)
+
+
+def _small_codes(column: pl.Series, mapping: dict[str, int]) -> pl.Series:
+    """A closed vocabulary as Int8 codes (anything else: null)."""
+    return column.replace_strict(mapping, default=None, return_dtype=pl.Int8)
+
+
+def _claim_rows(claim_ids: pl.Series, event: pl.Series) -> pl.Series:
+    """For every event, the row of its claim's record (null: not recorded here).
+
+    Most claims are never touched again, so the few later events are matched by a
+    64-bit hash of the id (an integer join is several times cheaper than one on
+    strings) and the matches are confirmed on the strings; if two ids collide, the
+    plain string join."""
+    frame = pl.DataFrame({"claim_id": claim_ids, "event": event}).with_row_index("row")  # UInt32
+    recorded = frame.filter(pl.col("event") == RECORDED).select("claim_id", "row")
+    later = frame.filter(pl.col("event") != RECORDED).select("claim_id", at="row")
+    key = recorded["claim_id"].hash().alias("key")
+    later_key = later["claim_id"].hash().alias("key")
+    matched = None
+    if key.n_unique() == recorded.height:
+        touched = key.is_in(later_key.implode())
+        matched = (
+            later.with_columns(later_key)
+            .join(recorded.filter(touched).with_columns(key.filter(touched)).rename(
+                {"claim_id": "recorded_id"}), on="key", how="left")
+        )
+        if not (matched["claim_id"] == matched["recorded_id"]).fill_null(True).all():
+            matched = None
+    if matched is None:
+        matched = later.join(recorded, on="claim_id", how="left")
+    claim = pl.repeat(None, frame.height, dtype=pl.UInt32, eager=True).alias("claim")
+    return claim.scatter(recorded["row"], recorded["row"]).scatter(matched["at"], matched["row"])
