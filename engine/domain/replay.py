@@ -94,10 +94,11 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
     unknown = encoded.actors.index_of("unknown")
     markers, claim_marker = _markers(claims, unknown)
     states = _states(markers, unknown)
+    support = _support(states, claim_marker, claims, encoded)
     return Timelines(
         claims=lambda: claims_table(encoded, claims),
-        intervals=_intervals(states, claim_marker, claims, encoded),
-        swings=_swings(states, claim_marker, claims, encoded),
+        intervals=_intervals(states, support, encoded),
+        swings=_swings(states, support, encoded),
         policy=policy,
     )
 
@@ -140,8 +141,12 @@ def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series
     """State change candidates (swing/contest clusters, partials, sieges) in replay order,
     and for each believed claim (by row) the id of the marker it supports (null: none)."""
     site = pl.col("site").cast(pl.Int64)
-    transitions = _sort_ints(frame.filter(pl.col("kind") == _SWING),
-                             ["site", "start", "end", "seq"])
+    # Clustering reads only the order of (site, start): every aggregate below is a min,
+    # a max or the first/last start, so ties need no further key. Sort narrow.
+    transitions = _sort_ints(
+        frame.filter(pl.col("kind") == _SWING).select(
+            "row", "site", "start", "end", "gainer", "loser", "seq"),
+        ["site", "start"])
     # A cluster begins where a window starts after every earlier window of its site has
     # ended. Packing the site above the day makes one running max restart at each site.
     packed_end = site * (1 << 32) + (pl.col("end") + (1 << 31))
@@ -241,37 +246,42 @@ def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
     )
 
 
-def _claims_by(group: pl.Series, claim_marker: pl.Series, markers: pl.DataFrame,
-               claims: pl.DataFrame, encoded: EncodedEvents) -> pl.DataFrame:
-    """The claims of each group of markers (``group`` per sorted marker, null: none),
-    grouped in log order: group, claim_id, claimant (code)."""
-    by_marker = (pl.repeat(None, markers.height, dtype=pl.Int64, eager=True)
-                 .scatter(markers["marker"], group))
-    grouped = (
-        pl.DataFrame({"group": by_marker.gather(claim_marker), "record": claims["record"],
-                      "claimant": claims["claimant"]})
-        .filter(pl.col("group").is_not_null())
-        .sort("group", maintain_order=True)  # stable: log order within each group
-    )
+def _support(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame,
+             encoded: EncodedEvents) -> pl.DataFrame:
+    """The claims behind the markers, grouped by run in log order: run, claim_id,
+    claimant (code), and whether the claim's marker is a change of holder (``swing``).
+
+    One stable sort serves both tables: a run holds at most one change of holder (a
+    change starts a new run, unless it is a site's first holder and "unknown"), so a
+    swing's claims are its run's claims filtered, still in log order."""
+    m = states.height
+    run = pl.repeat(0, m, dtype=pl.Int64, eager=True).scatter(states["marker"], states["run"])
+    swing = pl.repeat(False, m, eager=True).scatter(
+        states["marker"], states.select(_changed()).to_series())
+    has_marker = claim_marker.is_not_null()
+    marker = claim_marker.filter(has_marker)
+    grouped = pl.DataFrame({
+        "run": run.gather(marker),
+        "swing": swing.gather(marker),
+        "record": claims["record"].filter(has_marker),
+        "claimant": claims["claimant"].filter(has_marker),
+    }).sort("run", maintain_order=True)  # stable: log order within each run
     return grouped.select(
-        pl.col("group").set_sorted(),
+        pl.col("run").set_sorted(),
+        "swing",
         claim_id=encoded.source["claim_id"].gather(grouped["record"]),
         claimant="claimant",
     )
 
 
-def _intervals(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame,
-               encoded: EncodedEvents) -> pl.DataFrame:
+def _intervals(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents
+               ) -> pl.DataFrame:
     if states.height == 0:
         return enforce_schema(pl.DataFrame(schema=_schema(INTERVALS)), INTERVALS, "intervals")
-    support = (
-        _claims_by(states["run"], claim_marker, states, claims, encoded)
-        .group_by("group", maintain_order=True)
-        .agg(
-            claim_ids="claim_id",
-            n_claims=pl.len().cast(pl.UInt32),
-            n_claimants=pl.col("claimant").n_unique().cast(pl.UInt32),
-        )
+    lists = support.group_by("run", maintain_order=True).agg(
+        claim_ids="claim_id",
+        n_claims=pl.len().cast(pl.UInt32),
+        n_claimants=pl.col("claimant").n_unique().cast(pl.UInt32),
     )
     runs = states.filter(_first_in_block(pl.col("run")))
     same_site_next = pl.col("site").shift(-1) == pl.col("site")
@@ -283,33 +293,33 @@ def _intervals(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFra
         start_latest=pl.col("start_latest").cast(pl.Date),
         end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)).cast(pl.Date),
         end_latest=pl.when(same_site_next).then(pl.col("start_latest").shift(-1)).cast(pl.Date),
-    ).hstack(support.drop("group"))
+    ).hstack(lists.drop("run"))
     return enforce_schema(intervals, INTERVALS, "intervals")
 
 
-def _swings(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame,
-            encoded: EncodedEvents) -> pl.DataFrame:
-    changed = (pl.col("kind") == _SWING) & (
-        pl.col("previous_holder").is_null() | (pl.col("previous_holder") != pl.col("holder"))
-    )
+def _changed() -> pl.Expr:
+    """A marker that changes a site's holder: a swing to someone new (or the first)."""
+    return (pl.col("kind") == _SWING) & (
+        pl.col("previous_holder").is_null() | (pl.col("previous_holder") != pl.col("holder")))
+
+
+def _swings(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents) -> pl.DataFrame:
     if states.height == 0:
         return enforce_schema(pl.DataFrame(schema=_schema(SWINGS)), SWINGS, "swings")
-    number = states.select(
-        pl.when(changed).then(changed.cum_sum().cast(pl.Int64) - 1)).to_series()
     names = encoded.claimants
-    support = (
-        _claims_by(number, claim_marker, states, claims, encoded)
-        .group_by("group", maintain_order=True)
+    lists = (
+        support.filter("swing")
+        .group_by("run", maintain_order=True)
         .agg(
             claim_ids="claim_id",
             n_claims=pl.len().cast(pl.UInt32),
-            # codes are in lexical order: sorting codes sorts names
             claimants=pl.col("claimant").unique().sort(),
         )
+        # codes are in lexical order: sorting codes sorts names
         .with_columns(pl.col("claimants").list.eval(pl.element().replace_strict(
             pl.int_range(names.len(), dtype=pl.Int32, eager=True), names)))
     )
-    rows = states.filter(changed)
+    rows = states.filter(_changed())
     swings = rows.select(
         site_id=encoded.sites.gather(rows["site"]),
         from_controller=encoded.actors.gather(
@@ -317,7 +327,7 @@ def _swings(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame,
         to_controller=encoded.actors.gather(rows["holder"]),
         window_start=pl.col("start_earliest").cast(pl.Date),
         window_end=pl.col("start_latest").cast(pl.Date),
-    ).hstack(support.drop("group"))
+    ).hstack(lists.drop("run"))
     return enforce_schema(swings, SWINGS, "swings")
 
 

@@ -1,0 +1,58 @@
+"""The encoded form of the claim events: encode once, replay under any policy."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from engine.domain import EncodedEvents, Policy, replay, resolve_claims
+from engine.domain.schema import CLAIM_EVENTS, polars_schema
+from engine.domain.testing import claim_events
+from tests.reference_fold import believed_claims, fold
+from tests.unit.test_replay_agrees_with_reference_fold import claim_logs, policies
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=claim_logs(), policies=st.lists(policies, min_size=1, max_size=4))
+def test_one_encoding_serves_every_policy(rows, policies):
+    frame = pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
+    encoded = EncodedEvents.of(frame)
+    for policy in policies:
+        from_codes, from_strings = replay(encoded, policy), replay(frame, policy)
+        for table in ("claims", "intervals", "swings"):
+            assert_frame_equal(getattr(from_codes, table), getattr(from_strings, table))
+        assert_frame_equal(from_codes.claims, resolve_claims(encoded, policy))
+
+
+def test_codes_sort_like_names_and_later_events_find_their_record():
+    encoded = EncodedEvents.of(claim_events([
+        dict(claim_id="c1", site_id="tadmur", gainer="isis", claimant="sana"),
+        dict(claim_id="c2", site_id="arak", gainer="government", claimant="amaq"),
+        dict(event="reviewed", claim_id="c2", verdict="accepted"),
+        dict(event="retracted", claim_id="nowhere"),
+    ]))
+    assert encoded.sites.to_list() == ["arak", "tadmur"]
+    assert encoded.claimants.to_list() == ["amaq", "sana"]
+    assert encoded.codes.select("site", "claim", "verdict").rows() == [
+        (1, 0, None), (0, 1, None), (None, 1, 0), (None, None, None)]
+
+
+def test_an_event_before_its_record_still_applies_as_in_the_reference():
+    rows = claim_events([
+        dict(event="retracted", claim_id="late"),
+        dict(claim_id="late", site_id="arak", gainer="isis"),
+        dict(claim_id="kept", site_id="arak", gainer="government", valid_from="2016-02-01"),
+    ]).rows(named=True)
+    frame = pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
+    intervals, swings = fold(believed_claims(rows, Policy()))
+    timelines = replay(frame)
+    assert timelines.intervals.rows() == intervals and timelines.swings.rows() == swings
+    assert timelines.claims["claim_id"].to_list() == ["kept"]
+
+
+def test_trusting_a_claimant_the_log_never_names_believes_nothing():
+    events = claim_events([dict(claim_id="c1", site_id="arak", gainer="isis")])
+    assert replay(events, Policy(trust=frozenset({"nobody"}))).intervals.height == 0
+    assert replay(events, Policy(distrust=frozenset({"nobody"}))).intervals.height == 1
