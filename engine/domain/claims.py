@@ -44,50 +44,68 @@ def resolve_claims(claim_events: pl.DataFrame | EncodedEvents, policy: Policy) -
 
 
 def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
-    """One row per believed claim, in log order: ``record`` (row of its record),
-    ``source`` (row of its latest assertion: the record or a correction), the record's
-    ``seq``, and the asserted codes (``site``, ``kind``, ``gainer``, ``loser``,
-    ``start``, ``end``, ``claimant``)."""
+    """One row per believed claim: ``record`` (row of its record: sort on it for log
+    order), ``source`` (row of its latest assertion: the record or a correction), the
+    record's ``seq``, and the asserted codes (``site``, ``kind``, ``gainer``, ``loser``,
+    ``start``, ``end``, ``claimant``). Claims nothing later touched come first."""
     codes = encoded.codes
     if policy.as_of_seq is not None:  # a prefix of the log: a slice, not a filter
         codes = codes.head(int(codes["seq"].search_sorted(policy.as_of_seq, side="right")))
     n = codes.height
-    event, claim = codes["event"], codes["claim"]
-    # Later events are few: find them once and work on those rows only.
+    event = codes["event"]
+    # Later events are few: the claims they touch are resolved apart, on small frames;
+    # the untouched majority is one filter of the codes as they are (no join, no copy).
     at = (event != RECORDED).arg_true()
-    later = pl.DataFrame({"at": at, "claim": claim.gather(at), "event": event.gather(at),
+    later = pl.DataFrame({"at": at, "claim": codes["claim"].gather(at), "event": event.gather(at),
                           "verdict": codes["verdict"].gather(at)}).filter(pl.col("claim") < n)
-    change = (later.filter(pl.col("event").is_in([CORRECTED, RETRACTED]))
-              .group_by("claim").agg(pl.col("event", "at").last()))  # rows are in log order
-    corrected = change.filter(pl.col("event") == CORRECTED)
-    review = later.filter(pl.col("event") == REVIEWED).group_by("claim").agg(
-        pl.col("verdict").last())
-    # Patch each record row in place (copies of the columns, not of the frame): its
-    # latest assertion, whether it was retracted, its last verdict. No join, no gather
-    # of the untouched majority.
-    claims = codes.with_columns(
-        _patched(codes["event"] == RECORDED, change["claim"], change["event"] != RETRACTED),
-        _patched(codes["verdict"], review["claim"], review["verdict"]),
-        *[_patched(codes[name], corrected["claim"], codes[name].gather(corrected["at"]))
-          for name in _ASSERTED],
-        source=_patched(pl.int_range(n, dtype=pl.UInt32, eager=True), corrected["claim"],
-                        corrected["at"]),
-        record=pl.int_range(n, dtype=pl.UInt32),
+    touched = _touched(later)
+    untouched = pl.repeat(True, n, eager=True).scatter(touched["record"], False)
+    plain = (
+        codes.with_columns(record=pl.int_range(n, dtype=pl.UInt32), verdict=pl.lit(None, pl.Int8))
+        .filter((pl.col("event") == RECORDED) & untouched & _accepted(policy)
+                & _trusted(policy, encoded))
+        .select("record", pl.col("record").alias("source"), *_COLUMNS[2:])
     )
-    return claims.filter(pl.col("event") & _accepted(policy) & _trusted(policy, encoded)).select(
-        "record", "source", "seq", "site", "kind", "gainer", "loser", "start", "end",
-        "claimant")
+    kept = touched.filter(~pl.col("retracted"))
+    revised = pl.concat([
+        kept.select("record", "source", "verdict"),
+        codes.select("seq", "published", "manual").gather(kept["record"]),
+        codes.select(_ASSERTED).gather(kept["source"]),
+    ], how="horizontal").filter(_accepted(policy) & _trusted(policy, encoded))
+    return pl.concat([plain, revised.select(_COLUMNS)])
 
 
-def _patched(column: pl.Series, rows: pl.Series, values: pl.Series) -> pl.Series:
-    """``column`` with ``values`` written at ``rows`` (a copy; ``column`` is unchanged)."""
-    return column.clone().scatter(rows, values) if rows.len() else column
+_COLUMNS = ["record", "source", "seq", "site", "kind", "gainer", "loser", "start", "end",
+            "claimant"]
+
+
+def _touched(later: pl.DataFrame) -> pl.DataFrame:
+    """Per claim that later events touch: ``record``, ``source`` (its last correction,
+    else its record), ``retracted`` (its last change was a retraction), ``verdict``
+    (its last review's)."""
+    change = pl.col("event").is_in([CORRECTED, RETRACTED])
+    last_change = pl.col("event").filter(change).last()
+    return (
+        later.group_by("claim")  # rows are in log order within each group
+        .agg(
+            last_change=last_change,
+            changed_at=pl.col("at").filter(change).last(),
+            verdict=pl.col("verdict").filter(pl.col("event") == REVIEWED).last(),
+        )
+        .select(
+            record="claim",
+            source=pl.when(pl.col("last_change") == CORRECTED).then("changed_at")
+            .otherwise("claim"),
+            retracted=(pl.col("last_change") == RETRACTED).fill_null(False),
+            verdict="verdict",
+        )
+    )
 
 
 def claims_table(encoded: EncodedEvents, believed: pl.DataFrame) -> pl.DataFrame:
     """The ``claims`` table of ``believed`` rows: the record's own columns (id, document,
     evidence…) with the latest assertion's fields."""
-    events = encoded.source
+    events, believed = encoded.source, believed.sort("record")
     quoted = events.drop(CORRECTABLE_FIELDS, "event", "verdict")
     table = pl.concat([quoted.gather(believed["record"]),
                        events.select(CORRECTABLE_FIELDS).gather(believed["source"])],

@@ -15,12 +15,13 @@ The semantics, per site in valid-time order:
    runs of equal (controller, status) are the **intervals**, and each ends where the
    next begins. A change of holder is a **swing** row.
 
-How it stays fast (the same rules, cheaper machinery): names become integer codes once
-(sites and actors coded in lexical order, so sorting codes sorts names; dates as day
-numbers); every sort is on integers; "within the same site" is a comparison with the
-row where the site's block begins, not a window partitioned by site; claims are
-numbered in log order, so each list of claim ids comes out in log order from one stable
-sort, built once at the end.
+How it stays fast (the same rules, cheaper machinery): it reads the events as integer
+codes (:mod:`engine.domain.encoding`: sites and actors coded in lexical order, so
+sorting codes sorts names; dates as day numbers); every sort is on integers, packed into
+one key where the ranges allow; "within the same site" is a comparison with the row
+where the site's block begins, not a window partitioned by site; the lists of claim ids
+come from one sort on (run, row of the record), built once at the end; names come back
+only in the results, and the wide claims table is gathered when first asked for.
 """
 
 from __future__ import annotations
@@ -251,7 +252,7 @@ def _support(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame
     """The claims behind the markers, grouped by run in log order: run, claim_id,
     claimant (code), and whether the claim's marker is a change of holder (``swing``).
 
-    One stable sort serves both tables: a run holds at most one change of holder (a
+    One sort serves both tables: a run holds at most one change of holder (a
     change starts a new run, unless it is a site's first holder and "unknown"), so a
     swing's claims are its run's claims filtered, still in log order."""
     m = states.height
@@ -260,12 +261,12 @@ def _support(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame
         states["marker"], states.select(_changed()).to_series())
     has_marker = claim_marker.is_not_null()
     marker = claim_marker.filter(has_marker)
-    grouped = pl.DataFrame({
+    grouped = _sort_ints(pl.DataFrame({
         "run": run.gather(marker),
+        "record": claims["record"].filter(has_marker),  # the log order
         "swing": swing.gather(marker),
-        "record": claims["record"].filter(has_marker),
         "claimant": claims["claimant"].filter(has_marker),
-    }).sort("run", maintain_order=True)  # stable: log order within each run
+    }), ["run", "record"])
     return grouped.select(
         pl.col("run").set_sorted(),
         "swing",
