@@ -12,9 +12,9 @@ from pathlib import Path
 
 import polars as pl
 
-from engine.domain import Policy, Timelines, replay
-from engine.store import LogHead, TornTailRepair, open_log
-from engine.store.frames import claim_events_frame
+from engine.domain import EncodedEvents, Policy, Timelines, replay
+from engine.scale.load import load_claim_events
+from engine.store import LogHead, TornTailRepair, default_log_dir
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,15 @@ class Replayed:
     timelines: Timelines
     head: LogHead
     policy: Policy
-    claim_events: pl.DataFrame
+    #: the events read, encoded once: every other policy replays them without re-encoding
+    encoded: EncodedEvents
     #: torn tails this read moved aside (reported by the CLI)
     repairs: tuple[TornTailRepair, ...] = ()
+
+    @property
+    def claim_events(self) -> pl.DataFrame:
+        """The ``claim_events`` frame that was read."""
+        return self.encoded.source
 
     def caption(self) -> str:
         """What a figure needs to be rebuilt exactly: log seq, short hash, policy."""
@@ -34,15 +40,20 @@ class Replayed:
 
     def with_policy(self, policy: Policy) -> Replayed:
         """Replay the same log under another policy (no disk access)."""
-        return Replayed(replay(self.claim_events, policy), self.head, policy, self.claim_events)
+        return Replayed(replay(self.encoded, policy), self.head, policy, self.encoded)
 
 
 def replay_log(policy: Policy | None = None, log_dir: Path | str | None = None) -> Replayed:
-    """Read the log (default: the project's ``events/``) and replay it under ``policy``."""
+    """Read the log (default: the project's ``events/``) and replay it under ``policy``.
+
+    The read is the store's checked reader (every line re-hashed and validated; a torn
+    tail is moved aside and reported in ``repairs``), or the Parquet snapshot such a read
+    left under ``<log>/.cache/`` for these very bytes (see
+    :func:`engine.scale.load.load_claim_events`; a read-only folder just gets none).
+    """
     policy = policy or Policy()
-    log = open_log(log_dir)
-    logged = log.events()
-    # the head of the same read, so the caption matches the events replayed
-    head = LogHead(logged[-1].seq, logged[-1].hash) if logged else LogHead(0, "0" * 64)
-    events = claim_events_frame(logged)
-    return Replayed(replay(events, policy), head, policy, events, tuple(log.repairs))
+    loaded = load_claim_events(log_dir if log_dir is not None else default_log_dir(),
+                               check="full")
+    encoded = EncodedEvents.of(loaded.claim_events)
+    # the head comes from the same read, so the caption matches the events replayed
+    return Replayed(replay(encoded, policy), loaded.head, policy, encoded, loaded.repairs)

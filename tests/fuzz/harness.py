@@ -26,8 +26,10 @@ PYTHON = sys.executable
 
 
 def copy_log(target: Path) -> Path:
-    """A private copy of the committed ``events/`` (log and sources, no lock or torn/)."""
-    shutil.copytree(COMMITTED_LOG, target, ignore=shutil.ignore_patterns("log.lock", "torn"))
+    """A private copy of the committed ``events/`` (log and sources; no lock, torn/ or the
+    snapshot cache, which other tests' reads of events/ write)."""
+    shutil.copytree(COMMITTED_LOG, target,
+                    ignore=shutil.ignore_patterns("log.lock", "torn", ".cache"))
     return target
 
 
