@@ -110,13 +110,14 @@ def _first_in_block(key: pl.Expr) -> pl.Expr:
 
 
 def _sort_ints(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """``frame.sort(columns)`` for non-null integer columns, the last unique per row.
+    """``frame.sort(columns, maintain_order=True)`` for integer columns.
 
-    Sorting one integer column is several times cheaper than a multi-column sort, so the
-    leading columns are packed into one Int64 key when their value ranges fit in 62
-    bits: all of them (then a plain sort), else all but the last (then a two-column sort).
-    """
-    if frame.height == 0:
+    Sorting one Int64 Series is much cheaper than sorting a frame by several columns, so
+    the columns are packed into one key when their value ranges allow: with the row
+    number as the lowest part (then the sorted keys are the stable order, and one
+    gather applies it), else alone (a stable sort of the frame by that key)."""
+    n = frame.height
+    if n == 0:
         return frame
     bounds = frame.select(
         *[pl.col(c).min().alias(f"lo_{c}") for c in columns],
@@ -124,18 +125,17 @@ def _sort_ints(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         nulls=pl.sum_horizontal(pl.col(columns).null_count()),
     ).row(0, named=True)
     if bounds["nulls"]:
-        return frame.sort(columns)
-    for packed, rest in ((columns, []), (columns[:-1], columns[-1:])):
-        spans = [bounds[f"hi_{c}"] - bounds[f"lo_{c}"] + 1 for c in packed]
-        total = 1
-        for span in spans:
-            total *= span
-        if total < 1 << 62:
-            key = pl.lit(0, pl.Int64)
-            for column, span in zip(packed, spans, strict=True):
-                key = key * span + (pl.col(column) - bounds[f"lo_{column}"])
-            return frame.sort([key, *rest])
-    return frame.sort(columns)
+        return frame.sort(columns, maintain_order=True)
+    key, total = pl.lit(0, pl.Int64), 1
+    for column in columns:
+        span = bounds[f"hi_{column}"] - bounds[f"lo_{column}"] + 1
+        key, total = key * span + (pl.col(column) - bounds[f"lo_{column}"]), total * span
+    if total * n < 1 << 62:
+        order = frame.select(key * n + pl.int_range(n, dtype=pl.Int64)).to_series().sort()
+        return frame.gather(order % n)
+    if total < 1 << 62:
+        return frame.sort(key, maintain_order=True)
+    return frame.sort(columns, maintain_order=True)
 
 
 def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series]:
@@ -143,7 +143,8 @@ def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series
     and for each believed claim (by row) the id of the marker it supports (null: none)."""
     site = pl.col("site").cast(pl.Int64)
     # Clustering reads only the order of (site, start): every aggregate below is a min,
-    # a max or the first/last start, so ties need no further key. Sort narrow.
+    # a max or the first/last start, so ties need no further key (the sort is stable
+    # anyway). Sort narrow.
     transitions = _sort_ints(
         frame.filter(pl.col("kind") == _SWING).select(
             "row", "site", "start", "end", "gainer", "loser", "seq"),
