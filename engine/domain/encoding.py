@@ -83,24 +83,10 @@ class EncodedEvents:
         loser, losers = lexical_codes(events["loser"])
         claimant, claimants = lexical_codes(events["claimant"])
         actors = pl.concat([gainers, losers, pl.Series(["unknown"])]).unique().sort()
-        event = _small_codes(events["event"], dict(zip(EVENTS, range(4), strict=True)))
-        codes = pl.DataFrame({
-            "seq": events["seq"],
-            "event": event,
-            "claim": _claim_rows(events["claim_id"], event),
-            "site": site,
-            "kind": _small_codes(events["kind"], MARKERS),
-            "gainer": _recode(gainer, gainers, actors),
-            "loser": _recode(loser, losers, actors),
-            "start": events["valid_from"].to_physical(),
-            "end": events["valid_to"].to_physical(),
-            "claimant": claimant,
-            "denied": events["denied"],
-            "confidence": events["confidence"],
-            "published": events["published_date"].to_physical(),
-            "manual": events["extractor"] == MANUAL_EXTRACTOR,
-            "verdict": _small_codes(events["verdict"], VERDICTS),
-        }).cast(CODES)  # type: ignore[arg-type]
+        event = event_codes(events["event"])
+        codes = codes_frame(events, event=event, claim=_claim_rows(events["claim_id"], event),
+                            site=site, gainer=_recode(gainer, gainers, actors),
+                            loser=_recode(loser, losers, actors), claimant=claimant)
         return EncodedEvents(codes, sites, actors, claimants, events)
 
     @property
@@ -111,6 +97,34 @@ class EncodedEvents:
         """The codes of those ``names`` this log knows (an unknown name matches nothing)."""
         known = set(self.claimants.to_list())
         return [self.claimants.index_of(name) for name in sorted(names & known)]
+
+
+def event_codes(events: pl.Series) -> pl.Series:
+    """``recorded | corrected | retracted | reviewed`` as 0..3."""
+    return _small_codes(events, dict(zip(EVENTS, range(len(EVENTS)), strict=True)))
+
+
+def codes_frame(events: pl.DataFrame, **coded: pl.Series | list) -> pl.DataFrame:
+    """The :data:`CODES` frame of ``events``, given the columns that need dictionaries
+    (``event``, ``claim``, ``site``, ``gainer``, ``loser``, ``claimant``); the rest is
+    read straight off the events."""
+    return pl.DataFrame({
+        "seq": events["seq"],
+        "event": coded["event"],
+        "claim": coded["claim"],
+        "site": coded["site"],
+        "kind": _small_codes(events["kind"], MARKERS),
+        "gainer": coded["gainer"],
+        "loser": coded["loser"],
+        "start": events["valid_from"].to_physical(),
+        "end": events["valid_to"].to_physical(),
+        "claimant": coded["claimant"],
+        "denied": events["denied"],
+        "confidence": events["confidence"],
+        "published": events["published_date"].to_physical(),
+        "manual": events["extractor"] == MANUAL_EXTRACTOR,
+        "verdict": _small_codes(events["verdict"], VERDICTS),
+    }, schema_overrides=CODES).cast(CODES)  # type: ignore[arg-type]
 
 
 def lexical_codes(column: pl.Series) -> tuple[pl.Series, pl.Series]:

@@ -3,14 +3,22 @@ synthetic logs shaped like real ones (hot sites, corrections, retractions, revie
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from engine.domain import Policy, replay
+from engine.domain import EncodedEvents, Policy, replay
+from engine.domain.schema import CLAIM_EVENTS, polars_schema
+from engine.domain.testing import claim_events
 from engine.scale.incremental import IncrementalReplay
 from engine.scale.synth import synth_claim_events
 from tests.reference_fold import believed_claims, fold
+from tests.unit.test_replay_agrees_with_reference_fold import claim_logs, policies
 
 POLICIES = [
     Policy(),
@@ -65,7 +73,7 @@ def test_an_incremental_replay_equals_a_full_replay_after_each_append(policy):
         assert_frame_equal(getattr(whole, table), getattr(full, table))
 
 
-def test_a_correction_that_moves_a_claim_to_another_site_replays_both_sites():
+def test_an_incremental_correction_that_moves_a_claim_to_another_site_replays_both():
     events = synth_claim_events(2000, n_sites=8, seed=5)
     claim = events.filter(pl.col("event") == "recorded").row(100, named=True)
     other = next(s for s in events["site_id"].drop_nulls().unique() if s != claim["site_id"])
@@ -93,3 +101,76 @@ def test_the_integer_sort_orders_like_a_multi_column_sort(scale):
     })
     columns = ["site", "start", "end", "seq"]
     assert_frame_equal(_sort_ints(frame, columns), frame.sort(columns))
+
+
+def _frame(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
+
+
+def _assert_touched_sites_equal_a_full_replay(touched, full):
+    at = pl.col("site_id").is_in(sorted(set(touched.intervals["site_id"])
+                                        | set(touched.claims["site_id"])))
+    for table in ("claims", "intervals", "swings"):
+        assert_frame_equal(getattr(touched, table), getattr(full, table).filter(at))
+
+
+def _assert_site_encodings_equal_fresh_ones(live):
+    for log in live._sites.values():
+        if log._encoded is not None:
+            assert_frame_equal(log._encoded.codes, EncodedEvents.of(log.events).codes)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=claim_logs(), cuts=st.lists(st.integers(0, 40), max_size=6),
+       policy=policies.map(lambda p: dataclasses.replace(p, as_of_seq=None)))
+def test_an_incremental_replay_after_random_appends_equals_a_full_replay(rows, cuts, policy):
+    """Corrections here may move a claim to another site; retractions and reviews too."""
+    cuts = sorted({min(c, len(rows)) for c in cuts} | {len(rows)})
+    live = IncrementalReplay(_frame(rows[:cuts[0]]), policy)
+    for start, stop in itertools.pairwise(cuts):
+        touched = live.append(_frame(rows[start:stop]))
+        _assert_touched_sites_equal_a_full_replay(touched, replay(_frame(rows[:stop]), policy))
+        _assert_site_encodings_equal_fresh_ones(live)
+    whole, full = live.timelines(), replay(_frame(rows), policy)
+    for table in ("claims", "intervals", "swings"):
+        assert_frame_equal(getattr(whole, table), getattr(full, table))
+    assert_frame_equal(live.claim_events(), _frame(rows))
+
+
+def test_an_incremental_replay_applies_events_appended_before_their_record():
+    rows = claim_events([
+        {"claim_id": "kept", "site_id": "arak", "gainer": "government",
+         "valid_from": "2016-02-01"},
+        {"event": "retracted", "claim_id": "late"},
+        {"event": "reviewed", "claim_id": "early", "verdict": "accepted"},
+        {"claim_id": "late", "site_id": "arak", "gainer": "isis"},
+        {"claim_id": "early", "site_id": "palmyra", "gainer": "isis", "loser": "government"},
+        {"event": "reviewed", "claim_id": "never", "verdict": "rejected"},
+        # names palmyra already knows: these rows are encoded onto palmyra's codes
+        {"event": "corrected", "claim_id": "ghost", "site_id": "palmyra", "gainer": "government",
+         "valid_from": "2016-03-01"},
+        {"claim_id": "other", "site_id": "palmyra", "gainer": "government",
+         "valid_from": "2016-05-01"},
+        {"claim_id": "ghost", "site_id": "palmyra", "gainer": "isis", "valid_from": "2016-07-01"},
+    ]).rows(named=True)
+    live = IncrementalReplay(_frame(rows[:1]))
+    for stop in range(2, len(rows) + 1):  # one event per append
+        touched = live.append(_frame(rows[stop - 1:stop]))
+        _assert_touched_sites_equal_a_full_replay(touched, replay(_frame(rows[:stop])))
+        _assert_site_encodings_equal_fresh_ones(live)
+    assert live.timelines().claims["claim_id"].to_list() == ["kept", "early", "other", "ghost"]
+    assert_frame_equal(live.timelines().intervals, replay(_frame(rows)).intervals)
+
+
+def test_incremental_appends_to_a_hot_site_encode_only_their_rows_and_match_a_full_replay():
+    events = synth_claim_events(3000, n_sites=6, seed=2)
+    hottest = events["site_id"].drop_nulls().mode().sort()[0]
+    later = events.filter(pl.col("seq") > 2000)
+    live = IncrementalReplay(events.filter(pl.col("seq") <= 2000))
+    for seq in later["seq"].head(60):  # one event at a time, whatever site it names
+        batch = later.filter(pl.col("seq") == seq)
+        touched = live.append(batch)
+        _assert_touched_sites_equal_a_full_replay(touched, replay(events.filter(
+            pl.col("seq") <= seq)))
+    assert live._sites[hottest]._encoded is not None
+    _assert_site_encodings_equal_fresh_ones(live)
