@@ -58,14 +58,17 @@ def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
     at = (event != RECORDED).arg_true()
     later = pl.DataFrame({"at": at, "claim": codes["claim"].gather(at), "event": event.gather(at),
                           "verdict": codes["verdict"].gather(at)}).filter(pl.col("claim") < n)
-    touched = _touched(later)
-    untouched = pl.repeat(True, n, eager=True).scatter(touched["record"], False)
+    stands = (pl.col("event") == RECORDED) & _accepted(policy) & _trusted(policy, encoded)
+    if later.height:
+        touched = _touched(later)
+        stands &= pl.repeat(True, n, eager=True).scatter(touched["record"], False)
     plain = (
         codes.with_columns(record=pl.int_range(n, dtype=pl.UInt32), verdict=pl.lit(None, pl.Int8))
-        .filter((pl.col("event") == RECORDED) & untouched & _accepted(policy)
-                & _trusted(policy, encoded))
+        .filter(stands)
         .select("record", pl.col("record").alias("source"), *_COLUMNS[2:])
     )
+    if not later.height:
+        return plain
     kept = touched.filter(~pl.col("retracted"))
     revised = pl.concat([
         kept.select("record", "source", "verdict"),
