@@ -47,6 +47,10 @@ class Timelines:
     ``claims`` may be given as a function: the replay hands over the recipe for the
     (wide, string-heavy) claims table and it is gathered on first use, since most
     callers only read intervals and swings.
+
+    >>> from engine.domain.testing import claim_events
+    >>> replay(claim_events([dict(claim_id="a", site_id="arak", gainer="isis")]))
+    Timelines(sites=1, intervals=1, swings=1, policy='all claimants')
     """
 
     __slots__ = ("_claims", "intervals", "swings", "policy")
@@ -67,6 +71,11 @@ class Timelines:
     def snapshot(self, day: dt.date) -> pl.DataFrame:
         """Controller of every site with evidence on ``day`` (see :func:`snapshot`)."""
         return snapshot(self.intervals, day)
+
+    def __repr__(self) -> str:
+        sites = self.intervals["site_id"].n_unique()
+        return (f"Timelines(sites={sites}, intervals={self.intervals.height}, "
+                f"swings={self.swings.height}, policy={self.policy.describe()!r})")
 
 
 def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = None) -> Timelines:
