@@ -62,11 +62,10 @@ def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
     if later.height:
         touched = _touched(later)
         stands &= pl.repeat(True, n, eager=True).scatter(touched["record"], False)
-    plain = (
-        codes.with_columns(record=pl.int_range(n, dtype=pl.UInt32), verdict=pl.lit(None, pl.Int8))
-        .filter(stands)
-        .select("record", pl.col("record").alias("source"), *_COLUMNS[2:])
-    )
+    # a record's own verdict column is empty: only a review carries one
+    stands = codes.with_columns(verdict=pl.lit(None, pl.Int8)).select(stands).to_series()
+    row = pl.int_range(n, dtype=pl.UInt32)
+    plain = codes.select(row.alias("record"), row.alias("source"), *_COLUMNS[2:]).filter(stands)
     if not later.height:
         return plain
     kept = touched.filter(~pl.col("retracted"))
