@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import altair as alt
 
@@ -20,9 +21,9 @@ class HtmlSafeJSONEncoder(json.JSONEncoder):
     '{"q": "\\\\u003c/script\\\\u003e"}'
     """
 
-    _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+    _ESCAPES: ClassVar[dict[str, str]] = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
-    def iterencode(self, o, _one_shot=False):  # noqa: ANN001 - the json module's signature
+    def iterencode(self, o, _one_shot=False):  # the json module's signature
         for chunk in super().iterencode(o, _one_shot):
             for char, escaped in self._ESCAPES.items():
                 chunk = chunk.replace(char, escaped)

@@ -53,7 +53,7 @@ class Timelines:
     Timelines(sites=1, intervals=1, swings=1, policy='all claimants')
     """
 
-    __slots__ = ("_claims", "intervals", "swings", "policy")
+    __slots__ = ("_claims", "intervals", "policy", "swings")
 
     def __init__(self, claims: pl.DataFrame | Callable[[], pl.DataFrame],
                  intervals: pl.DataFrame, swings: pl.DataFrame, policy: Policy) -> None:

@@ -54,7 +54,7 @@ def claim_events_frame(logged: list[LoggedEvent]) -> pl.DataFrame:
         for name, value in row.items():
             rows[name].append(value)
     schema = polars_schema(CLAIM_EVENTS)
-    strings = {k: (pl.String if schema[k] == pl.Date else v) for k, v in schema.items()}
+    strings = {k: (pl.String if v == pl.Date else v) for k, v in schema.items()}
     frame = pl.DataFrame(rows, schema=strings).with_columns(
         pl.col(k).str.to_date("%Y-%m-%d") for k, v in schema.items() if v == pl.Date
     )
