@@ -1,34 +1,22 @@
 """The first vectorised replay (string keys, `over` windows), kept as a baseline.
 
-A verbatim copy of engine/domain/claims.py + replay.py before the speed work of issue 5,
-so every benchmark can show the new replay against it in the same process.
+A copy of engine/domain/claims.py + replay.py before the speed work of issue 5 (only
+the replay; its doc examples and ``snapshot`` dropped, ``Timelines`` taken from the
+engine), so every benchmark can show the new replay against it in the same process.
 """
 from __future__ import annotations
 
 import polars as pl
 
+from engine.domain import Timelines
 from engine.domain.events import CORRECTABLE_FIELDS
 from engine.domain.policy import Policy
-from engine.domain.schema import CLAIM_EVENTS, CLAIMS, enforce_schema
-from engine.domain.vocabulary import MANUAL_EXTRACTOR
+from engine.domain.schema import CLAIM_EVENTS, CLAIMS, INTERVALS, SWINGS, enforce_schema
+from engine.domain.vocabulary import MANUAL_EXTRACTOR, TRANSITION_KINDS
 
 
 def resolve_claims(claim_events: pl.DataFrame, policy: Policy) -> pl.DataFrame:
-    """The believed claims under ``policy``.
-
-    Example:
-        >>> import datetime as dt
-        >>> from engine.domain.testing import claim_events
-        >>> events = claim_events([
-        ...     dict(claim_id="c1", site_id="palmyra", gainer="isis", valid_from="2015-05-20"),
-        ...     dict(claim_id="c2", site_id="palmyra", gainer="government"),
-        ...     dict(event="retracted", claim_id="c2"),
-        ... ])
-        >>> resolve_claims(events, Policy())["claim_id"].to_list()
-        ['c1']
-        >>> resolve_claims(events, Policy(as_of_seq=2))["claim_id"].to_list()
-        ['c1', 'c2']
-    """
+    """The believed claims under ``policy``."""
     events = enforce_schema(claim_events, CLAIM_EVENTS, "claim_events")
     if policy.as_of_seq is not None:
         events = events.filter(pl.col("seq") <= policy.as_of_seq)
@@ -70,47 +58,13 @@ def _accepted(policy: Policy) -> pl.Expr:
     if policy.include_candidates:
         ok |= verdict.is_null()
     return ok & ~rejected
-import datetime as dt
-from dataclasses import dataclass
 
-import polars as pl
-
-from engine.domain.policy import Policy
-from engine.domain.schema import CLAIMS, INTERVALS, SNAPSHOT, SWINGS, enforce_schema
-from engine.domain.vocabulary import TRANSITION_KINDS
 
 _MARKER_ORDER = ["swing", "contest", "siege_on", "siege_off"]
 
 
-@dataclass(frozen=True)
-class Timelines:
-    """The result of a replay: believed claims, intervals and swings, per schema."""
-
-    claims: pl.DataFrame
-    intervals: pl.DataFrame
-    swings: pl.DataFrame
-    policy: Policy
-
-    def snapshot(self, day: dt.date) -> pl.DataFrame:
-        """Controller of every site with evidence on ``day`` (see :func:`snapshot`)."""
-        return snapshot(self.intervals, day)
-
-
 def replay(claim_events: pl.DataFrame, policy: Policy | None = None) -> Timelines:
-    """Replay claim events under ``policy`` into timelines.
-
-    Example:
-        >>> from engine.domain.testing import claim_events
-        >>> t = replay(claim_events([
-        ...     dict(claim_id="a", site_id="palmyra", gainer="isis", loser="government",
-        ...          valid_from="2015-05-20", valid_to="2015-05-21"),
-        ...     dict(claim_id="b", site_id="palmyra", gainer="government", valid_from="2016-03-27"),
-        ... ]))
-        >>> t.intervals.select("controller", "start_latest", "end_latest").rows()
-        [('isis', datetime.date(2015, 5, 21), datetime.date(2016, 3, 27)), ('government', datetime.date(2016, 3, 27), None)]
-        >>> t.swings.select("from_controller", "to_controller").rows()
-        [('government', 'isis'), ('isis', 'government')]
-    """
+    """Replay claim events under ``policy`` into timelines."""
     policy = policy or Policy()
     claims = resolve_claims(claim_events, policy)
     return timelines_from_claims(claims, policy)
@@ -267,36 +221,3 @@ def _swings(states: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     )
     swings = swings.join(claimants, on="swing", how="left", maintain_order="left")
     return enforce_schema(swings, SWINGS, "swings")
-
-
-def snapshot(intervals: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """Who held each site on ``day``: the last interval certainly begun by then.
-
-    ``in_transition`` is true when ``day`` falls in the uncertain window of the next
-    change (it may already have happened). Sites whose first evidence is later are absent.
-
-    >>> from engine.domain.testing import claim_events
-    >>> t = replay(claim_events([dict(claim_id="a", site_id="arak", gainer="isis",
-    ...                               valid_from="2015-05-20", valid_to="2015-05-25")]))
-    >>> t.snapshot(dt.date(2015, 6, 1)).select("site_id", "controller").rows()
-    [('arak', 'isis')]
-    >>> t.snapshot(dt.date(2015, 5, 22)).height
-    0
-    """
-    frame = (
-        enforce_schema(intervals, INTERVALS, "intervals")
-        .filter(pl.col("start_latest") <= pl.lit(day))
-        .group_by("site_id", maintain_order=True)
-        .last()
-        .select(
-            "site_id",
-            "controller",
-            "status",
-            in_transition=pl.col("end_earliest").is_not_null()
-            & (pl.col("end_earliest") <= pl.lit(day)),
-            since_earliest="start_earliest",
-            since_latest="start_latest",
-        )
-        .sort("site_id")
-    )
-    return enforce_schema(frame, SNAPSHOT, "snapshot")
