@@ -39,7 +39,7 @@ def resolve_claims(claim_events: pl.DataFrame | EncodedEvents, policy: Policy) -
         >>> resolve_claims(events, Policy(as_of_seq=2))["claim_id"].to_list()
         ['c1', 'c2']
     """
-    encoded = _encoded(claim_events)
+    encoded = EncodedEvents.of(claim_events)
     return claims_table(encoded, believed(encoded, policy))
 
 
@@ -58,12 +58,15 @@ def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
     at = (event != RECORDED).arg_true()
     later = pl.DataFrame({"at": at, "claim": codes["claim"].gather(at), "event": event.gather(at),
                           "verdict": codes["verdict"].gather(at)}).filter(pl.col("claim") < n)
-    stands = (pl.col("event") == RECORDED) & _accepted(policy) & _trusted(policy, encoded)
+    believes = _accepted(policy) & policy.claim_filter(
+        encoded.claimant_codes, published=pl.col("published").cast(pl.Date))
+    untouched = pl.lit(True)
     if later.height:
         touched = _touched(later)
-        stands &= pl.repeat(True, n, eager=True).scatter(touched["record"], False)
+        untouched = pl.repeat(True, n, eager=True).scatter(touched["record"], False)
     # a record's own verdict column is empty: only a review carries one
-    stands = codes.with_columns(verdict=pl.lit(None, pl.Int8)).select(stands).to_series()
+    stands = codes.with_columns(verdict=pl.lit(None, pl.Int8)).select(
+        (pl.col("event") == RECORDED) & untouched & believes).to_series()
     row = pl.int_range(n, dtype=pl.UInt32)
     plain = codes.select(row.alias("record"), row.alias("source"), *_COLUMNS[2:]).filter(stands)
     if not later.height:
@@ -73,7 +76,7 @@ def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
         kept.select("record", "source", "verdict"),
         codes.select("seq", "published", "manual").gather(kept["record"]),
         codes.select(_ASSERTED).gather(kept["source"]),
-    ], how="horizontal").filter(_accepted(policy) & _trusted(policy, encoded))
+    ], how="horizontal").filter(believes)
     return pl.concat([plain, revised.select(_COLUMNS)])
 
 
@@ -115,30 +118,9 @@ def claims_table(encoded: EncodedEvents, believed: pl.DataFrame) -> pl.DataFrame
     return enforce_schema(table, CLAIMS, "claims")
 
 
-def _encoded(events: pl.DataFrame | EncodedEvents) -> EncodedEvents:
-    return events if isinstance(events, EncodedEvents) else EncodedEvents.of(events)
-
-
 def _accepted(policy: Policy) -> pl.Expr:
     verdict = pl.col("verdict")
     ok = pl.col("manual") | (verdict == VERDICTS["accepted"]).fill_null(False)
     if policy.include_candidates:
         ok |= verdict.is_null()
     return ok & (verdict != VERDICTS["rejected"]).fill_null(True)
-
-
-def _trusted(policy: Policy, encoded: EncodedEvents) -> pl.Expr:
-    """``policy.claim_filter`` on codes: the belief filter over effective claims."""
-    keep = pl.lit(True)
-    if policy.known_by is not None:
-        keep &= pl.col("published") <= pl.lit(policy.known_by).cast(pl.Int32)
-    if policy.trust is not None:
-        keep &= pl.col("claimant").is_in(encoded.claimant_codes(policy.trust))
-    if policy.distrust:
-        keep &= ~pl.col("claimant").is_in(encoded.claimant_codes(policy.distrust))
-    if not policy.include_denied:
-        keep &= ~pl.col("denied")
-    if policy.min_confidence > 0:
-        keep &= pl.col("confidence") >= policy.min_confidence
-    return keep
-

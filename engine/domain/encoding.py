@@ -74,7 +74,10 @@ class EncodedEvents:
     source: pl.DataFrame  # the claim_events frame the codes were made from, same rows
 
     @staticmethod
-    def of(claim_events: pl.DataFrame) -> EncodedEvents:
+    def of(claim_events: pl.DataFrame | EncodedEvents) -> EncodedEvents:
+        """Encode a ``claim_events`` frame (an encoding is returned as it is)."""
+        if isinstance(claim_events, EncodedEvents):
+            return claim_events
         events = enforce_schema(claim_events, CLAIM_EVENTS, "claim_events")
         if not events["seq"].is_sorted():
             events = events.sort("seq")

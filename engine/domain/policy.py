@@ -9,6 +9,7 @@ claims are about, and is only ever sorted on in the replay.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -74,15 +75,22 @@ class Policy:
         text = " · ".join(p for p in parts if p)
         return text or "all claimants"
 
-    def claim_filter(self) -> pl.Expr:
-        """The belief filter over effective claims (knowledge-time cut excluded)."""
+    def claim_filter(self, claimant_values: Callable[[frozenset[str]], list] = sorted,
+                     published: pl.Expr | None = None) -> pl.Expr:
+        """The belief filter over effective claims (knowledge-time cut excluded).
+
+        ``claimant_values`` maps claimant names to what the ``claimant`` column holds
+        (the names themselves, or the replay's integer codes); ``published`` is the
+        publication date (default: the ``published_date`` column).
+        """
+        published = pl.col("published_date") if published is None else published
         keep = pl.lit(True)
         if self.known_by is not None:
-            keep &= pl.col("published_date") <= pl.lit(self.known_by)
+            keep &= published <= pl.lit(self.known_by)
         if self.trust is not None:
-            keep &= pl.col("claimant").is_in(sorted(self.trust))
+            keep &= pl.col("claimant").is_in(claimant_values(self.trust))
         if self.distrust:
-            keep &= ~pl.col("claimant").is_in(sorted(self.distrust))
+            keep &= ~pl.col("claimant").is_in(claimant_values(self.distrust))
         if not self.include_denied:
             keep &= ~pl.col("denied")
         if self.min_confidence > 0:

@@ -98,8 +98,7 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
         [('government', 'isis'), ('isis', 'government')]
     """
     policy = policy or Policy()
-    encoded = (claim_events if isinstance(claim_events, EncodedEvents)
-               else EncodedEvents.of(claim_events))
+    encoded = EncodedEvents.of(claim_events)
     claims = believed(encoded, policy).with_row_index("row")
     unknown = encoded.actors.index_of("unknown")
     markers, claim_marker = _markers(claims, unknown)
