@@ -14,6 +14,8 @@ import json
 import os
 import shutil
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from engine.domain.events import ClaimRecorded, ClaimReviewed
@@ -67,6 +69,27 @@ def record_figures(section: str, values: dict, *, merge: bool = False) -> None:
         tmp = FIGURES.with_suffix(".tmp")
         tmp.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", "utf-8")
         os.replace(tmp, FIGURES)
+
+
+def split_store_writes(piece_length: Callable[[memoryview], int], pause: float) -> None:
+    """Make the store's ``os.write`` write only ``piece_length(data)`` bytes a call, then
+    sleep ``pause`` seconds: short writes its write loop must cope with, and a window in
+    which a reader looks or a kill lands (for the writer subprocesses of the tests)."""
+    import engine.store.log as store_log
+
+    real_write = os.write
+
+    class _Os:
+        def __getattr__(self, name: str):
+            return getattr(os, name)
+
+        @staticmethod
+        def write(fd: int, data) -> int:
+            written = real_write(fd, data[: piece_length(memoryview(data))])
+            time.sleep(pause)
+            return written
+
+    store_log.os = _Os()
 
 
 def env_int(name: str, default: int) -> int:

@@ -21,25 +21,15 @@ from tests.fuzz.harness import PROJECT, copy_log, env_int, first_claim_id
 pytestmark = pytest.mark.slow
 
 WRITER = r"""
-import os, sys, time
+import sys
 import engine.store.log as store_log
-from tests.fuzz.harness import review_events
+from tests.fuzz.harness import review_events, split_store_writes
 
 root, claim, tag, batches, chunked = sys.argv[1:6]
 if chunked == "1":
-    class _Os:
-        def __getattr__(self, name):
-            return getattr(os, name)
-
-        @staticmethod
-        def write(fd, data):
-            # one line per write, then a pause: whole lines of a half-written batch sit
-            # in the file where an unlocked reader would see them
-            n = os.write(fd, data[: bytes(data).find(b"\n") + 1 or len(data)])
-            time.sleep(0.003)
-            return n
-
-    store_log.os = _Os()
+    # one line per write, then a pause: whole lines of a half-written batch sit in the
+    # file where an unlocked reader would see them
+    split_store_writes(lambda data: bytes(data).find(b"\n") + 1 or len(data), 0.003)
 log = store_log.EventLog(root)
 for b in range(int(batches)):
     log.append(review_events(claim, f"{tag}-{b}", 1 + b % 5, note_len=300))

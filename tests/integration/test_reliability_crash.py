@@ -49,20 +49,11 @@ real_write = os.write
 
 import engine.store.log as store_log
 from engine.domain.events import ClaimReviewed
+from tests.fuzz.harness import split_store_writes
 
 if chunked == "1":
     # short writes: the store's write loop must cope, and a kill can land between pieces
-    class _Os:
-        def __getattr__(self, name):
-            return getattr(os, name)
-
-        @staticmethod
-        def write(fd, data):
-            n = real_write(fd, data[: rng.randint(1, 300)])
-            time.sleep(0.001)
-            return n
-
-    store_log.os = _Os()
+    split_store_writes(lambda data: rng.randint(1, 300), 0.001)
 
 fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 real_write(fd, b"R\n")
