@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from engine.domain.encoding import CORRECTED, RECORDED, RETRACTED, REVIEWED, VERDICTS, EncodedEvents
+from engine.domain.encoding import (
+    CORRECTED,
+    RECORDED,
+    RETRACTED,
+    REVIEWED,
+    VERDICTS,
+    EncodedEvents,
+    site_start,
+)
 from engine.domain.events import CORRECTABLE_FIELDS
 from engine.domain.policy import Policy
 from engine.domain.schema import CLAIMS, enforce_schema
@@ -46,15 +54,18 @@ def resolve_claims(claim_events: pl.DataFrame | EncodedEvents, policy: Policy) -
 def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
     """One row per believed claim: ``record`` (row of its record: sort on it for log
     order), ``source`` (row of its latest assertion: the record or a correction), the
-    record's ``seq``, and the asserted codes (``site``, ``kind``, ``gainer``, ``loser``,
-    ``start``, ``end``, ``claimant``). Claims nothing later touched come first."""
-    codes = encoded.codes
+    record's ``seq``, the asserted codes (``site``, ``kind``, ``gainer``, ``loser``,
+    ``start``, ``end``, ``claimant``) and ``site_start``. Replay order (by ``site_start``,
+    see :func:`~engine.domain.encoding.records_by_site`) twice over: the claims nothing
+    later touched, then those later events revised."""
+    codes, records = encoded.codes, encoded.by_site
     if policy.as_of_seq is not None:  # a prefix of the log: a slice, not a filter
-        codes = codes.head(int(codes["seq"].search_sorted(policy.as_of_seq, side="right")))
+        cut = int(codes["seq"].search_sorted(policy.as_of_seq, side="right"))
+        codes, records = codes.head(cut), records.filter(pl.col("record") < cut)
     n = codes.height
     event = codes["event"]
     # Later events are few: the claims they touch are resolved apart, on small frames;
-    # the untouched majority is one filter of the codes as they are (no join, no copy).
+    # the untouched majority is one filter of the records (no join), in replay order.
     at = (event != RECORDED).arg_true()
     later = pl.DataFrame({"at": at, "claim": codes["claim"].gather(at), "event": event.gather(at),
                           "verdict": codes["verdict"].gather(at)}).filter(pl.col("claim") < n)
@@ -63,12 +74,11 @@ def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
     untouched = pl.lit(True)
     if later.height:
         touched = _touched(later)
-        untouched = pl.repeat(True, n, eager=True).scatter(touched["record"], False)
+        untouched = pl.lit(pl.repeat(True, n, eager=True).scatter(touched["record"], False)
+                           .gather(records["record"]))
     # a record's own verdict column is empty: only a review carries one
-    stands = codes.with_columns(verdict=pl.lit(None, pl.Int8)).select(
-        (pl.col("event") == RECORDED) & untouched & believes).to_series()
-    row = pl.int_range(n, dtype=pl.UInt32)
-    plain = codes.select(row.alias("record"), row.alias("source"), *_COLUMNS[2:]).filter(stands)
+    plain = records.with_columns(verdict=pl.lit(None, pl.Int8)).filter(
+        untouched & believes).select("record", pl.col("record").alias("source"), *_COLUMNS[2:])
     if not later.height:
         return plain
     kept = touched.filter(~pl.col("retracted"))
@@ -76,12 +86,13 @@ def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
         kept.select("record", "source", "verdict"),
         codes.select("seq", "published", "manual").gather(kept["record"]),
         codes.select(_ASSERTED).gather(kept["source"]),
-    ], how="horizontal").filter(believes)
-    return pl.concat([plain, revised.select(_COLUMNS)])
+    ], how="horizontal").filter(believes).select(
+        *_COLUMNS[:-1], site_start=site_start(pl.col("site"), pl.col("start")))
+    return pl.concat([plain, revised.sort("site_start", maintain_order=True)])
 
 
 _COLUMNS = ["record", "source", "seq", "site", "kind", "gainer", "loser", "start", "end",
-            "claimant"]
+            "claimant", "site_start"]
 
 
 def _touched(later: pl.DataFrame) -> pl.DataFrame:

@@ -16,7 +16,7 @@ cache in :mod:`engine.scale.load` could keep it) and then serves every policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -72,6 +72,11 @@ class EncodedEvents:
     actors: pl.Series  # always holds "unknown"
     claimants: pl.Series
     source: pl.DataFrame  # the claim_events frame the codes were made from, same rows
+    #: the records of ``codes`` in replay order (see :func:`records_by_site`)
+    by_site: pl.DataFrame = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_site", records_by_site(self.codes))
 
     @staticmethod
     def of(claim_events: pl.DataFrame | EncodedEvents) -> EncodedEvents:
@@ -100,6 +105,25 @@ class EncodedEvents:
         """The codes of those ``names`` this log knows (an unknown name matches nothing)."""
         known = set(self.claimants.to_list())
         return [self.claimants.index_of(name) for name in sorted(names & known)]
+
+
+def records_by_site(codes: pl.DataFrame) -> pl.DataFrame:
+    """The claims' records (``event`` recorded) in the order the replay reads them: by
+    site, then start of window. Columns: ``record`` (the row in ``codes``), the codes,
+    and ``site_start``, site and start packed in one Int64 (null if either is).
+
+    Made once per encoding, it serves every policy: the claims a policy believes are
+    filtered from it still in replay order, so the replay's largest sort finds its input
+    sorted. The order is only a head start: the replay checks it and sorts if it must.
+    """
+    records = codes.with_row_index("record").filter(pl.col("event") == RECORDED)
+    return records.with_columns(site_start=site_start(pl.col("site"), pl.col("start"))).sort(
+        "site_start", maintain_order=True)
+
+
+def site_start(site: pl.Expr, start: pl.Expr) -> pl.Expr:
+    """Site code above day number in one Int64: sorting it sorts by (site, start)."""
+    return site.cast(pl.Int64) * (1 << 32) + (start.cast(pl.Int64) + (1 << 31))
 
 
 def event_codes(events: pl.Series) -> pl.Series:

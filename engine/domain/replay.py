@@ -32,7 +32,7 @@ from collections.abc import Callable
 import polars as pl
 
 from engine.domain.claims import believed, claims_table
-from engine.domain.encoding import MARKERS, EncodedEvents
+from engine.domain.encoding import MARKERS, EncodedEvents, site_start
 from engine.domain.policy import Policy
 from engine.domain.schema import INTERVALS, SNAPSHOT, SWINGS, enforce_schema
 from engine.domain.vocabulary import STATUSES
@@ -149,23 +149,45 @@ def _sort_ints(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.sort(columns, maintain_order=True)
 
 
+def _by_site_start(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in the order of its ``site_start`` key, cheaply if it comes in two
+    sorted runs, as believed claims do: the second run's rows are slotted in where a
+    binary search over the first puts them, and one gather, mostly in order, applies it."""
+    key = frame["site_start"]
+    if key.has_nulls():
+        return _sort_ints(frame, ["site", "start"])
+    descents = (key.diff() < 0).arg_true()
+    if descents.len() == 0:
+        return frame
+    if descents.len() > 1:
+        return _sort_ints(frame, ["site", "start"])
+    split = int(descents[0])
+    first, second = key.head(split), key.slice(split)
+    # row i of the second run goes after the first-run keys <= it and i earlier rows
+    slots = (first.search_sorted(second, side="right").cast(pl.Int64)
+             + pl.int_range(second.len(), dtype=pl.Int64, eager=True))
+    in_second = pl.repeat(False, frame.height, eager=True).scatter(slots, True)
+    seconds_before = in_second.cast(pl.Int64).cum_sum()
+    order = pl.select(
+        pl.when(in_second).then(split + seconds_before - 1)
+        .otherwise(pl.int_range(frame.height, dtype=pl.Int64) - seconds_before)
+    ).to_series()
+    return frame.rechunk().gather(order)
+
+
 def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series]:
     """State change candidates (swing/contest clusters, partials, sieges) in replay order,
     and for each believed claim (by row) the id of the marker it supports (null: none)."""
     site = pl.col("site").cast(pl.Int64)
     # Clustering reads only the order of (site, start): every aggregate below is a min,
-    # a max or the first/last start, so ties need no further key (the sort is stable
-    # anyway). Sort narrow.
-    transitions = _sort_ints(
-        frame.filter(pl.col("kind") == _SWING).select(
-            "row", "site", "start", "end", "gainer", "loser", "seq"),
-        ["site", "start"])
+    # a max or the first/last start, so ties need no further key.
+    transitions = _by_site_start(frame.filter(pl.col("kind") == _SWING).select(
+        "row", "site", "start", "end", "gainer", "loser", "seq", "site_start"))
     # A cluster begins where a window starts after every earlier window of its site has
     # ended. Packing the site above the day makes one running max restart at each site.
-    packed_end = site * (1 << 32) + (pl.col("end") + (1 << 31))
-    packed_start = site * (1 << 32) + (pl.col("start") + (1 << 31))
+    packed_end = site_start(pl.col("site"), pl.col("end"))
     transitions = transitions.with_columns(
-        marker=(_first_in_block(site) | (packed_start > packed_end.cum_max().shift(1)))
+        marker=(_first_in_block(site) | (pl.col("site_start") > packed_end.cum_max().shift(1)))
         .cum_sum().cast(pl.Int64) - 1
     ).with_columns(pl.col("marker").set_sorted())  # ascending by construction: cheap groups
     known = pl.col("gainer").filter(pl.col("gainer") != unknown)
@@ -320,19 +342,7 @@ def _changed() -> pl.Expr:
 def _swings(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents) -> pl.DataFrame:
     if states.height == 0:
         return enforce_schema(pl.DataFrame(schema=_schema(SWINGS)), SWINGS, "swings")
-    names = encoded.claimants
-    lists = (
-        support.filter("swing")
-        .group_by("run", maintain_order=True)
-        .agg(
-            claim_ids="claim_id",
-            n_claims=pl.len().cast(pl.UInt32),
-            claimants=pl.col("claimant").unique().sort(),
-        )
-        # codes are in lexical order: sorting codes sorts names
-        .with_columns(pl.col("claimants").list.eval(pl.element().replace_strict(
-            pl.int_range(names.len(), dtype=pl.Int32, eager=True), names)))
-    )
+    lists = _claimant_lists(support.filter("swing"), encoded.claimants)
     rows = states.filter(_changed())
     swings = rows.select(
         site_id=encoded.sites.gather(rows["site"]),
@@ -343,6 +353,39 @@ def _swings(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents)
         window_end=pl.col("start_latest").cast(pl.Date),
     ).hstack(lists.drop("run"))
     return enforce_schema(swings, SWINGS, "swings")
+
+
+def _claimant_lists(support: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
+    """Per run: ``claim_ids``, ``n_claims`` and ``claimants`` (distinct names, sorted).
+
+    Distinct sets of claimants are few: each run's set is gathered as a bit mask (one
+    integer aggregate, far cheaper than a per-group unique), and each distinct mask is
+    spelt out once."""
+    claimant = support["claimant"]
+    if names.len() > 62 or claimant.has_nulls():  # no mask: unique per run
+        return support.group_by("run", maintain_order=True).agg(
+            claim_ids="claim_id",
+            n_claims=pl.len().cast(pl.UInt32),
+            # codes are in lexical order: sorting codes sorts names
+            claimants=pl.col("claimant").unique().sort().replace_strict(
+                pl.int_range(names.len(), dtype=pl.Int32, eager=True), names),
+        )
+    bits = pl.Series("bit", [1 << code for code in range(names.len())], dtype=pl.Int64)
+    lists = support.with_columns(bit=bits.gather(claimant)).group_by(
+        "run", maintain_order=True).agg(
+        claim_ids="claim_id",
+        n_claims=pl.len().cast(pl.UInt32),
+        mask=pl.col("bit").bitwise_or(),
+    )
+    spelt = (
+        lists.select(pl.col("mask").unique())
+        .join(pl.DataFrame({"bit": bits, "name": names}), how="cross")
+        .filter((pl.col("mask") & pl.col("bit")) != 0)
+        .sort("mask", "bit")  # bits in code order: names in lexical order
+        .group_by("mask", maintain_order=True)
+        .agg(claimants="name")
+    )
+    return lists.join(spelt, on="mask", how="left", maintain_order="left").drop("mask")
 
 
 def _schema(columns) -> dict:
