@@ -13,16 +13,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from engine.domain.encoding import (
-    CORRECTED,
-    RECORDED,
-    RETRACTED,
-    REVIEWED,
-    VERDICTS,
-    EncodedEvents,
-    site_start,
-)
+from engine.domain.encoding import CORRECTED, RECORDED, RETRACTED, REVIEWED, VERDICTS, EncodedEvents
 from engine.domain.events import CORRECTABLE_FIELDS
+from engine.domain.ordering import site_start
 from engine.domain.policy import Policy
 from engine.domain.schema import CLAIMS, enforce_schema
 

@@ -17,8 +17,10 @@ The semantics, per site in valid-time order:
 
 How it stays fast (the same rules, cheaper machinery): it reads the events as integer
 codes (:mod:`engine.domain.encoding`: sites and actors coded in lexical order, so
-sorting codes sorts names; dates as day numbers); every sort is on integers, packed into
-one key where the ranges allow; "within the same site" is a comparison with the row
+sorting codes sorts names; dates as day numbers), and the believed claims arrive in
+(site, start) order from an index the encoding keeps, so the transitions need a merge,
+not a sort; every sort is on integers, packed into one key where the ranges allow
+(:mod:`engine.domain.ordering`); "within the same site" is a comparison with the row
 where the site's block begins, not a window partitioned by site; the lists of claim ids
 come from one sort on (run, row of the record), built once at the end; names come back
 only in the results, and the wide claims table is gathered when first asked for.
@@ -32,7 +34,8 @@ from collections.abc import Callable
 import polars as pl
 
 from engine.domain.claims import believed, claims_table
-from engine.domain.encoding import MARKERS, EncodedEvents, site_start
+from engine.domain.encoding import MARKERS, EncodedEvents
+from engine.domain.ordering import SMALL, in_site_start_order, site_start, sort_ints
 from engine.domain.policy import Policy
 from engine.domain.schema import INTERVALS, SNAPSHOT, SWINGS, enforce_schema
 from engine.domain.vocabulary import STATUSES
@@ -117,62 +120,6 @@ def _first_in_block(key: pl.Expr) -> pl.Expr:
     return (key != key.shift(1)).fill_null(True)
 
 
-_SMALL = 4096  # below this many rows, packing a key costs more than it saves
-
-
-def _sort_ints(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """``frame.sort(columns, maintain_order=True)`` for integer columns.
-
-    Sorting one Int64 Series is much cheaper than sorting a frame by several columns, so
-    the columns are packed into one key when their value ranges allow: with the row
-    number as the lowest part (then the sorted keys are the stable order, and one
-    gather applies it), else alone (a stable sort of the frame by that key)."""
-    n = frame.height
-    if n < _SMALL:
-        return frame.sort(columns, maintain_order=True)
-    bounds = frame.select(
-        *[pl.col(c).min().alias(f"lo_{c}") for c in columns],
-        *[pl.col(c).max().alias(f"hi_{c}") for c in columns],
-        nulls=pl.sum_horizontal(pl.col(columns).null_count()),
-    ).row(0, named=True)
-    if bounds["nulls"]:
-        return frame.sort(columns, maintain_order=True)
-    key, total = pl.lit(0, pl.Int64), 1
-    for column in columns:
-        span = bounds[f"hi_{column}"] - bounds[f"lo_{column}"] + 1
-        key, total = key * span + (pl.col(column) - bounds[f"lo_{column}"]), total * span
-    if total * n < 1 << 62:
-        order = frame.select(key * n + pl.int_range(n, dtype=pl.Int64)).to_series().sort()
-        return frame.gather(order % n)
-    if total < 1 << 62:
-        return frame.sort(key, maintain_order=True)
-    return frame.sort(columns, maintain_order=True)
-
-
-def _by_site_start(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` in the order of its ``site_start`` key, cheaply if it comes in two
-    sorted runs, as believed claims do: the second run's rows are slotted in where a
-    binary search over the first puts them, and one gather, mostly in order, applies it."""
-    key = frame["site_start"]
-    if key.has_nulls():
-        return _sort_ints(frame, ["site", "start"])
-    descents = (key.diff() < 0).arg_true()
-    if descents.len() == 0:
-        return frame
-    if descents.len() > 1:
-        return _sort_ints(frame, ["site", "start"])
-    split = int(descents[0])
-    first, second = key.head(split), key.slice(split)
-    # row i of the second run goes after the first-run keys <= it and i earlier rows
-    slots = (first.search_sorted(second, side="right").cast(pl.Int64)
-             + pl.int_range(second.len(), dtype=pl.Int64, eager=True))
-    in_second = pl.repeat(False, frame.height, eager=True).scatter(slots, True)
-    seconds_before = in_second.cast(pl.Int64).cum_sum()
-    order = pl.select(
-        pl.when(in_second).then(split + seconds_before - 1)
-        .otherwise(pl.int_range(frame.height, dtype=pl.Int64) - seconds_before)
-    ).to_series()
-    return frame.rechunk().gather(order)
 
 
 def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series]:
@@ -181,7 +128,7 @@ def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series
     site = pl.col("site").cast(pl.Int64)
     # Clustering reads only the order of (site, start): every aggregate below is a min,
     # a max or the first/last start, so ties need no further key.
-    transitions = _by_site_start(frame.filter(pl.col("kind") == _SWING).select(
+    transitions = in_site_start_order(frame.filter(pl.col("kind") == _SWING).select(
         "row", "site", "start", "end", "gainer", "loser", "seq", "site_start"))
     # A cluster begins where a window starts after every earlier window of its site has
     # ended. Packing the site above the day makes one running max restart at each site.
@@ -232,7 +179,7 @@ def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series
         .scatter(singles["row"], singles["marker"])
     ) if frame.height else pl.Series("marker", [], dtype=pl.Int64)
     # distinct markers have distinct order_seq (distinct claims), which settles every tie
-    markers = _sort_ints(pl.concat([swings_and_contests, singles.drop("row")], how="vertical_relaxed"),
+    markers = sort_ints(pl.concat([swings_and_contests, singles.drop("row")], how="vertical_relaxed"),
                          ["site", "start_earliest", "start_latest", "order_seq"])
     return markers, claim_marker
 
@@ -244,7 +191,7 @@ def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
 
     def last_row_of(kind: int) -> pl.Expr:  # -1: none yet in this site
         last = pl.when(pl.col("kind") == kind).then(row).forward_fill()
-        return pl.when(last >= pl.col("site_start")).then(last).otherwise(-1)
+        return pl.when(last >= pl.col("site_row")).then(last).otherwise(-1)
 
     holder = pl.col("holder")
     status = (
@@ -257,7 +204,7 @@ def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
     return (
         markers
         .with_columns(
-            site_start=pl.when(_first_in_block(pl.col("site"))).then(row).forward_fill())
+            site_row=pl.when(_first_in_block(pl.col("site"))).then(row).forward_fill())
         .with_columns(
             last_swing=last_row_of(_SWING),
             last_contest=last_row_of(_CONTEST),
@@ -269,7 +216,7 @@ def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
             .then(pl.col("controller").gather(pl.col("last_swing").clip(0)))
         )
         .with_columns(
-            previous_holder=pl.when(row > pl.col("site_start")).then(holder.shift(1)),
+            previous_holder=pl.when(row > pl.col("site_row")).then(holder.shift(1)),
             state_controller=holder.fill_null(unknown),
             status=status.cast(pl.Int64),
         )
@@ -296,7 +243,7 @@ def _support(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame
         states["marker"], states.select(_changed()).to_series())
     has_marker = claim_marker.is_not_null()
     marker = claim_marker.filter(has_marker)
-    grouped = _sort_ints(pl.DataFrame({
+    grouped = sort_ints(pl.DataFrame({
         "run": run.gather(marker),
         "record": claims["record"].filter(has_marker),  # the log order
         "swing": swing.gather(marker),
@@ -362,7 +309,7 @@ def _claimant_lists(support: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
     integer aggregate, far cheaper than a per-group unique), and each distinct mask is
     spelt out once."""
     claimant = support["claimant"]
-    if names.len() > 62 or claimant.has_nulls():  # no mask: unique per run
+    if support.height < SMALL or names.len() > 62 or claimant.has_nulls():
         return support.group_by("run", maintain_order=True).agg(
             claim_ids="claim_id",
             n_claims=pl.len().cast(pl.UInt32),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from engine.domain import EncodedEvents, Policy, replay, resolve_claims
+from engine.domain.encoding import records_by_site
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.domain.testing import claim_events
 from tests.reference_fold import believed_claims, fold
@@ -56,3 +57,15 @@ def test_trusting_a_claimant_the_log_never_names_believes_nothing():
     events = claim_events([dict(claim_id="c1", site_id="arak", gainer="isis")])
     assert replay(events, Policy(trust=frozenset({"nobody"}))).intervals.height == 0
     assert replay(events, Policy(distrust=frozenset({"nobody"}))).intervals.height == 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(rows=claim_logs(), cut=st.integers(0, 30))
+def test_an_extended_encoding_has_the_index_of_one_made_whole(rows, cut):
+    whole = EncodedEvents.of(pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row"))
+    cut = min(cut, whole.height)
+    head = EncodedEvents(whole.codes.head(cut), whole.sites, whole.actors, whole.claimants,
+                         whole.source.head(cut))
+    extended = head.extended(whole.codes.slice(cut), whole.source)
+    assert_frame_equal(extended.codes, whole.codes)
+    assert_frame_equal(extended.by_site, records_by_site(whole.codes))

@@ -89,20 +89,6 @@ def test_an_incremental_correction_that_moves_a_claim_to_another_site_replays_bo
     assert_frame_equal(live.timelines().claims, full.claims)
 
 
-@pytest.mark.parametrize("scale", [1, 10**6, 10**12], ids=["packed", "two-column", "plain"])
-def test_the_integer_sort_orders_like_a_multi_column_sort(scale):
-    from engine.domain.replay import _sort_ints
-
-    frame = pl.DataFrame({
-        "site": [3, 1, 1, 2, 1, 3] * 50,
-        "start": [5 * scale, 2, 2, 9, 1, 5] * 50,
-        "end": [7, 4 * scale, 3, 9, 1, 6] * 50,
-        "seq": list(range(300, 0, -1)),
-    })
-    columns = ["site", "start", "end", "seq"]
-    assert_frame_equal(_sort_ints(frame, columns), frame.sort(columns))
-
-
 def _frame(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
 
