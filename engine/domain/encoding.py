@@ -92,10 +92,8 @@ class EncodedEvents:
         events = enforce_schema(claim_events, CLAIM_EVENTS, "claim_events")
         if not events["seq"].is_sorted():
             events = events.sort("seq")
-        site, sites = lexical_codes(events["site_id"])
-        gainer, gainers = lexical_codes(events["gainer"])
-        loser, losers = lexical_codes(events["loser"])
-        claimant, claimants = lexical_codes(events["claimant"])
+        (site, sites), (gainer, gainers), (loser, losers), (claimant, claimants) = (
+            lexical_codes_of(events, ["site_id", "gainer", "loser", "claimant"]))
         actors = pl.concat([gainers, losers, pl.Series(["unknown"])]).unique().sort()
         event = event_codes(events["event"])
         codes = codes_frame(events, event=event, claim=_claim_rows(events["claim_id"], event),
@@ -192,24 +190,38 @@ def codes_frame(events: pl.DataFrame, **coded: pl.Series | list) -> pl.DataFrame
 def lexical_codes(column: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Codes 0..k-1 in the lexical order of the distinct values, and those values.
 
-    One pass hashes the strings (a categorical cast); the rest works on the few
-    distinct values and on integers.
-
     >>> codes, names = lexical_codes(pl.Series(["b", None, "a", "b"]))
     >>> codes.to_list(), names.to_list()
     ([1, None, 0, 1], ['a', 'b'])
     """
-    categorical = column.cast(pl.Categorical)
-    physical = categorical.to_physical().cast(pl.Int64)
-    names = categorical.unique().drop_nulls().cast(pl.String).sort()
-    if names.len() == 0:
-        return pl.Series(column.name, [None] * column.len(), dtype=pl.Int64), names
-    ids = names.cast(pl.Categorical).to_physical().cast(pl.Int64)
-    ranks = pl.int_range(names.len(), dtype=pl.Int64, eager=True)
-    if int(ids.max()) > 4 * column.len() + 4096:  # categories are process-wide: keep small
-        return physical.replace_strict(ids, ranks, default=None), names
-    lookup = pl.Series([None], dtype=pl.Int64).extend_constant(None, int(ids.max()))
-    return lookup.scatter(ids, ranks).gather(physical), names
+    return lexical_codes_of(column.to_frame(), [column.name])[0]
+
+
+def lexical_codes_of(frame: pl.DataFrame, columns: list[str]
+                     ) -> list[tuple[pl.Series, pl.Series]]:
+    """:func:`lexical_codes` of several string columns of ``frame``.
+
+    One pass hashes the strings (a categorical cast) and finds the distinct values, for
+    all the columns at once (polars runs them in parallel); the rest works on the few
+    distinct values and on integers."""
+    categorical = frame.select(pl.col(columns).cast(pl.Categorical))
+    distinct = categorical.select(
+        pl.col(c).unique().drop_nulls().cast(pl.String).sort().implode() for c in columns).row(0)
+    coded = []
+    for column, values in zip(columns, distinct, strict=True):
+        names = pl.Series(column, values, dtype=pl.String)
+        physical = categorical[column].to_physical().cast(pl.Int64)
+        if names.len() == 0:
+            coded.append((pl.Series(column, [None] * frame.height, dtype=pl.Int64), names))
+            continue
+        ids = names.cast(pl.Categorical).to_physical().cast(pl.Int64)
+        ranks = pl.int_range(names.len(), dtype=pl.Int64, eager=True)
+        if int(ids.max()) > 4 * frame.height + 4096:  # categories are process-wide: keep small
+            coded.append((physical.replace_strict(ids, ranks, default=None), names))
+            continue
+        lookup = pl.Series([None], dtype=pl.Int64).extend_constant(None, int(ids.max()))
+        coded.append((lookup.scatter(ids, ranks).gather(physical), names))
+    return coded
 
 
 def _recode(codes: pl.Series, names: pl.Series, dictionary: pl.Series) -> pl.Series:
