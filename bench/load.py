@@ -1,13 +1,17 @@
-"""Load benchmark: a synthetic log.jsonl -> the claim_events frame, four ways.
+"""Load benchmark: a synthetic log.jsonl -> the claim_events frame, four ways; then its
+encoding, made or read back from the snapshot.
 
-    jsonl_duckdb    engine.scale.load, full read with DuckDB's JSON reader + link checks
-    jsonl_polars    the same with polars' NDJSON reader
-    parquet_cache   engine.scale.load from its snapshot (keyed by the head)
-    store_decode    the store's checked per-line decode (codec.decode_line, which re-hashes
-                    and validates each line) + frames.claim_events_frame, on a prefix of
-                    the log; the store's own EventLog reader is not timed (see README)
+    jsonl_duckdb     engine.scale.load, full read with DuckDB's JSON reader + link checks
+    jsonl_polars     the same with polars' NDJSON reader
+    parquet_cache    engine.scale.load from its snapshot (keyed by the head)
+    store_decode     the store's checked per-line decode (codec.decode_line, which re-hashes
+                     and validates each line) + frames.claim_events_frame, on a prefix of
+                     the log; the store's own EventLog reader is not timed (see README)
+    encode           EncodedEvents.of on the cached frame (what replay_log did on every call)
+    encoded_snapshot engine.scale.encoded_snapshot.load_encoded: the same encoding read from the snapshot
 
-Every fast result is checked equal to the store's frame (on the prefix for the full log).
+Every fast result is checked equal to the store's frame (on the prefix for the full log),
+and the encoding read back equal to the one made.
 Usage:
     .venv/bin/python bench/load.py               # 1M-line log (written once, ~3 min)
     .venv/bin/python bench/load.py --claims 100000
@@ -22,6 +26,8 @@ import sys
 from common import DATA, measure, table, write_results
 from polars.testing import assert_frame_equal
 
+from engine.domain import EncodedEvents
+from engine.scale.encoded_snapshot import load_encoded
 from engine.scale.load import cache_dir, load_claim_events
 from engine.scale.synth import write_synth_log
 from engine.store.codec import decode_line
@@ -33,6 +39,20 @@ def store_decode(path, n_lines: int):
         lines = [next(handle) for _ in range(n_lines)]
     return claim_events_frame([decode_line(line[:-1].decode("utf-8"), i + 1)
                                for i, line in enumerate(lines)])
+
+
+def measure_encoding(root, cached, repeats: int) -> list:
+    """Encoding the cached frame, against reading the encoding the snapshot keeps."""
+    n = cached.claim_events.height
+    made_m, made = measure("encode", n, lambda: EncodedEvents.of(cached.claim_events), repeats)
+    load_encoded(root, cached)  # encodes once more and keeps it beside the snapshot
+    assert list(cache_dir(root).glob("codes.*.parquet")), "the encoding was not kept"
+    kept_m, kept = measure("encoded_snapshot", n, lambda: load_encoded(root, cached), repeats)
+    assert_frame_equal(kept.codes, made.codes)
+    assert_frame_equal(kept.by_site, made.by_site)
+    for part in ("sites", "actors", "claimants"):
+        assert getattr(kept, part).equals(getattr(made, part)), part
+    return [made_m, kept_m]
 
 
 def main() -> int:
@@ -68,6 +88,7 @@ def main() -> int:
     m.note = "claim events"
     measures.append(m)
     assert_frame_equal(cached.claim_events, duck.claim_events)
+    measures += measure_encoding(root, cached, args.repeats)
     prefix = min(args.prefix, n_lines)
     m, checked = measure("store_decode", prefix, lambda: store_decode(path, prefix), 1)
     m.note = f"first {prefix:,} lines"
@@ -77,9 +98,13 @@ def main() -> int:
                  cross_size=("store_decode",))
     print(text)
     ratio = measures[2].rate / measures[0].rate
+    by_name = {m.name: m for m in measures}
+    kept_ratio = by_name["encoded_snapshot"].rate / by_name["encode"].rate
+    print(f"\nencoded_snapshot vs encode: {kept_ratio:.1f}x")
     extra = {"table": text, "log_bytes": path.stat().st_size, "lines": n_lines,
-             "checks": ["jsonl_duckdb == jsonl_polars == parquet_cache == store_decode (prefix)"],
-             "cache_vs_duckdb_rate": ratio}
+             "checks": ["jsonl_duckdb == jsonl_polars == parquet_cache == store_decode (prefix)",
+                        "encoded_snapshot == encode (codes, by_site, dictionaries)"],
+             "cache_vs_duckdb_rate": ratio, "encoded_snapshot_vs_encode_rate": kept_ratio}
     print(f"\nwrote {write_results('load', measures, extra)}", file=sys.stderr)
     return 0
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from engine.domain import EncodedEvents, Policy, Timelines, replay
+from engine.scale.encoded_snapshot import load_encoded
 from engine.scale.load import load_claim_events
 from engine.store import LogHead, TornTailRepair, default_log_dir
 
@@ -49,11 +50,13 @@ def replay_log(policy: Policy | None = None, log_dir: Path | str | None = None) 
     The read is the store's checked reader (every line re-hashed and validated; a torn
     tail is moved aside and reported in ``repairs``), or the Parquet snapshot such a read
     left under ``<log>/.cache/`` for these very bytes (see
-    :func:`engine.scale.load.load_claim_events`; a read-only folder just gets none).
+    :func:`engine.scale.load.load_claim_events`; a read-only folder just gets none). The
+    events are encoded once per snapshot: a repeated call reads the encoding from it
+    (:func:`engine.scale.encoded_snapshot.load_encoded`).
     """
     policy = policy or Policy()
-    loaded = load_claim_events(log_dir if log_dir is not None else default_log_dir(),
-                               check="full")
-    encoded = EncodedEvents.of(loaded.claim_events)
+    root = log_dir if log_dir is not None else default_log_dir()
+    loaded = load_claim_events(root, check="full")
+    encoded = load_encoded(root, loaded)  # kept in the snapshot: an unchanged log is not re-encoded
     # the head comes from the same read, so the caption matches the events replayed
     return Replayed(replay(encoded, policy), loaded.head, policy, encoded, loaded.repairs)

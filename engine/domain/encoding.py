@@ -12,9 +12,11 @@ claims and the claim ids of intervals are gathered from it by row. The records a
 kept in replay order (``by_site``), an index every policy's believed claims are
 filtered from.
 
-Encoding costs about twice a replay; it is done once per log read (the Parquet cache in
-:mod:`engine.scale.load` could keep it) and then serves every policy. Appends extend
-it (:meth:`EncodedEvents.extended`) without encoding the earlier events again.
+Encoding costs about twice a replay; it is done once per log read and then serves every
+policy, and the Parquet snapshot in :mod:`engine.scale.load` keeps it
+(:func:`engine.scale.encoded_snapshot.load_encoded`), so an unchanged log is not encoded again.
+Appends extend it (:meth:`EncodedEvents.extended`) without encoding the earlier events
+again.
 """
 
 from __future__ import annotations
@@ -99,7 +101,10 @@ class EncodedEvents:
         codes = codes_frame(events, event=event, claim=_claim_rows(events["claim_id"], event),
                             site=site, gainer=_recode(gainer, gainers, actors),
                             loser=_recode(loser, losers, actors), claimant=claimant)
-        return EncodedEvents(codes, sites, actors, claimants, events)
+        # each dictionary named after its field: what a kept encoding is read back as
+        # (engine.scale.encoded_snapshot.load_encoded), so the two compare equal
+        return EncodedEvents(codes, sites.alias("sites"), actors.alias("actors"),
+                             claimants.alias("claimants"), events)
 
     def extended(self, codes: pl.DataFrame, source: pl.DataFrame) -> EncodedEvents:
         """This encoding followed by ``codes``, later events coded with the same

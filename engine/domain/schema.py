@@ -124,12 +124,12 @@ def enforce_schema(frame: pl.DataFrame, columns: Columns, name: str) -> pl.DataF
     │ 2   │
     └─────┘
     """
-    expected = polars_schema(columns)
-    missing = [c for c in expected if c not in frame.columns]
+    expected, found = polars_schema(columns), frame.schema  # (a frame builds its schema anew)
+    missing = [c for c in expected if c not in found]
     wrong = [
-        f"{c}: expected {expected[c]}, found {frame.schema[c]}"
+        f"{c}: expected {expected[c]}, found {found[c]}"
         for c in expected
-        if c in frame.columns and frame.schema[c] != expected[c]
+        if c in found and found[c] != expected[c]
     ]
     if missing or wrong:
         raise TadmurError(

@@ -28,6 +28,10 @@ the new bytes are parsed and checked (their first ``prev_hash`` must be the cach
 and the snapshot is rewritten; a log of the same size but another modification time was
 rewritten in place (an edit, a checkout) and is read again from scratch. The cache is
 never the source of truth: delete it at will.
+
+The snapshot can also keep the events encoded, named by the same head
+(:mod:`engine.scale.encoded_snapshot`); a rewrite of the snapshot, even for the same
+head, drops what was kept beside it.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import io
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -50,7 +54,7 @@ from engine.store.frames import claim_events_frame
 from engine.store.log import LOG_FILE, LogHead, TornTailRepair, locked, open_log, read_pending
 
 CACHE_DIR = ".cache"
-_MANIFEST = "manifest.json"
+MANIFEST = "manifest.json"
 
 Check = Literal["links", "full"]
 
@@ -93,6 +97,9 @@ class LoadedLog:
     repairs: tuple[TornTailRepair, ...] = ()
     #: doc_id -> published_date, for extending the snapshot with later lines
     documents: pl.DataFrame | None = None
+    #: the snapshot under ``.cache/`` holds exactly these events (they were read from it,
+    #: or this load wrote it), so an encoding kept beside it is theirs (:func:`engine.scale.encoded_snapshot.load_encoded`)
+    snapshot: bool = False
 
 
 class _FastCheckFailed(Exception):
@@ -148,13 +155,13 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
         if cache and not loaded.repairs:
             with locked(root, exclusive=False):  # key the snapshot by the bytes just read
                 stat = path.stat()
-                if _line_before_has_hash(path, stat.st_size, loaded.head):
-                    _write_cache(root, loaded.claim_events, loaded.documents, loaded.head,
-                                 stat, "full")
+                if (_line_before_has_hash(path, stat.st_size, loaded.head)
+                        and _write_cache(root, loaded.claim_events, loaded.documents,
+                                         loaded.head, stat, "full")):
+                    loaded = replace(loaded, snapshot=True)
         return loaded
-    if cache:
-        _write_cache(root, events, documents, head, stat, "links")
-    return LoadedLog(events, head, "jsonl")
+    written = cache and _write_cache(root, events, documents, head, stat, "links")
+    return LoadedLog(events, head, "jsonl", snapshot=written)
 
 
 def _checked(root: Path) -> LoadedLog:
@@ -305,7 +312,7 @@ def _from_cache(root: Path, stat: os.stat_result, check: Check) -> LoadedLog | N
     (a "full" read takes only a snapshot of a full read of these very bytes)."""
     folder = cache_dir(root)
     try:
-        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         cached_size, head = manifest["size"], LogHead(manifest["seq"], manifest["hash"])
         cached_mtime, cached_check = manifest["mtime_ns"], manifest["check"]
         events_file, documents_file = _snapshot_files(head)
@@ -324,14 +331,14 @@ def _from_cache(root: Path, stat: os.stat_result, check: Check) -> LoadedLog | N
     except (pl.exceptions.PolarsError, OSError):  # a missing or foreign snapshot: rebuild
         return None
     if size == cached_size:
-        return LoadedLog(events, head, "cache")
+        return LoadedLog(events, head, "cache", snapshot=True)
     with open(root / LOG_FILE, "rb") as handle:
         handle.seek(cached_size)
         tail = handle.read(size - cached_size)
     new_events, documents, new_head = _parse(tail, head, documents)
     events = pl.concat([events, new_events])
-    _write_cache(root, events, documents, new_head, stat, "links")
-    return LoadedLog(events, new_head, "cache+tail")
+    written = _write_cache(root, events, documents, new_head, stat, "links")
+    return LoadedLog(events, new_head, "cache+tail", snapshot=written)
 
 
 def _line_before_has_hash(path: Path, offset: int, head: LogHead) -> bool:
@@ -352,42 +359,60 @@ def _line_before_has_hash(path: Path, offset: int, head: LogHead) -> bool:
     return (logged.seq, logged.hash) == (head.seq, head.hash)
 
 
-def _snapshot_files(head: LogHead) -> tuple[str, str]:
+def snapshot_stem(head: LogHead) -> str:
+    """What every file of the snapshot of ``head`` is named by (a manifest that names no
+    head raises ValueError)."""
     if not isinstance(head.seq, int) or not all(c in "0123456789abcdef" for c in head.hash):
         raise ValueError("not a head")
-    stem = f"{head.seq}.{head.hash[:16]}"
+    return f"{head.seq}.{head.hash[:16]}"
+
+
+def _snapshot_files(head: LogHead) -> tuple[str, str]:
+    stem = snapshot_stem(head)
     return f"claim_events.{stem}.parquet", f"documents.{stem}.parquet"
 
 
 def _write_cache(root: Path, events: pl.DataFrame, documents: pl.DataFrame, head: LogHead,
-                 stat: os.stat_result, check: Check) -> None:
+                 stat: os.stat_result, check: Check) -> bool:
     """Write the snapshot named by its head, then switch the manifest to it (atomic
-    renames: a reader sees the old snapshot or the new one, never half of one)."""
+    renames: a reader sees the old snapshot or the new one, never half of one). Every
+    other file goes, the encodings kept beside earlier snapshots included. False if
+    the folder could not be written."""
     folder = cache_dir(root)
     events_file, documents_file = _snapshot_files(head)
     try:
         folder.mkdir(exist_ok=True)
+        for stale in folder.glob(f"*.{snapshot_stem(head)}.parquet"):
+            # first: what was kept beside the snapshot about to be replaced (its encoding)
+            # was made from it, and it may hold other events under the same head (a
+            # links-checked read of a line edited under its stored hash)
+            if stale.name not in (events_file, documents_file):
+                stale.unlink(missing_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# a rebuildable cache of the log, never committed\n*\n",
                               encoding="utf-8")
         # uncompressed: a local cache, read far more often than written (and ~40% less CPU
         # to read than lz4)
-        _atomic(folder / events_file, lambda p: events.write_parquet(
+        write_atomically(folder / events_file, lambda p: events.write_parquet(
             p, compression="uncompressed", statistics=False))
-        _atomic(folder / documents_file, lambda p: documents.write_parquet(p))
+        write_atomically(folder / documents_file, lambda p: documents.write_parquet(p))
         manifest = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "seq": head.seq,
                     "hash": head.hash, "check": check}
-        _atomic(folder / _MANIFEST,
+        write_atomically(folder / MANIFEST,
                 lambda p: Path(p).write_text(json.dumps(manifest), encoding="utf-8"))
+    except OSError:
+        return False  # a read-only checkout: no cache, same answer
+    try:
         for old in folder.glob("*.parquet"):
             if old.name not in (events_file, documents_file):
                 old.unlink(missing_ok=True)
     except OSError:
-        pass  # a read-only checkout: no cache, same answer
+        pass  # leftovers are never read: every file is named by its head
+    return True
 
 
-def _atomic(target: Path, write) -> None:
+def write_atomically(target: Path, write) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     os.close(fd)
     try:
