@@ -11,6 +11,8 @@ The work is done on :class:`~engine.domain.encoding.EncodedEvents` (integers onl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from engine.domain.encoding import CORRECTED, RECORDED, RETRACTED, REVIEWED, VERDICTS, EncodedEvents
@@ -51,41 +53,56 @@ def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
     ``start``, ``end``, ``claimant``) and ``site_start``. Replay order (by ``site_start``,
     see :func:`~engine.domain.encoding.records_by_site`) twice over: the claims nothing
     later touched, then those later events revised."""
-    codes, records = encoded.codes, encoded.by_site
+    codes, records, revisions = encoded.codes, encoded.by_site, encoded.revisions
     if policy.as_of_seq is not None:  # a prefix of the log: a slice, not a filter
         cut = int(codes["seq"].search_sorted(policy.as_of_seq, side="right"))
         codes, records = codes.head(cut), records.filter(pl.col("record") < cut)
-    n = codes.height
-    event = codes["event"]
-    # Later events are few: the claims they touch are resolved apart, on small frames;
-    # the untouched majority is one filter of the records (no join), in replay order.
-    at = (event != RECORDED).arg_true()
-    later = pl.DataFrame({"at": at, "claim": codes["claim"].gather(at), "event": event.gather(at),
-                          "verdict": codes["verdict"].gather(at)}).filter(pl.col("claim") < n)
+        revisions = revisions_of(codes)
     believes = _accepted(policy) & policy.claim_filter(
         encoded.claimant_codes, published=pl.col("published").cast(pl.Date))
+    # the untouched majority is one filter of the records (no join), in replay order
     untouched = pl.lit(True)
-    if later.height:
-        touched = _touched(later)
-        untouched = pl.lit(pl.repeat(True, n, eager=True).scatter(touched["record"], False)
-                           .gather(records["record"]))
+    if revisions.touched.len():
+        untouched = pl.lit(pl.repeat(True, codes.height, eager=True)
+                           .scatter(revisions.touched, False).gather(records["record"]))
     # a record's own verdict column is empty: only a review carries one
     plain = records.with_columns(verdict=pl.lit(None, pl.Int8)).filter(
         untouched & believes).select("record", pl.col("record").alias("source"), *_COLUMNS[2:])
-    if not later.height:
+    if not revisions.touched.len():
         return plain
-    kept = touched.filter(~pl.col("retracted"))
-    revised = pl.concat([
-        kept.select("record", "source", "verdict"),
-        codes.select("seq", "published", "manual").gather(kept["record"]),
-        codes.select(_ASSERTED).gather(kept["source"]),
-    ], how="horizontal").filter(believes).select(
-        *_COLUMNS[:-1], site_start=site_start(pl.col("site"), pl.col("start")))
-    return pl.concat([plain, revised.sort("site_start", maintain_order=True)])
+    return pl.concat([plain, revisions.standing.filter(believes).select(_COLUMNS)])
 
 
 _COLUMNS = ["record", "source", "seq", "site", "kind", "gainer", "loser", "start", "end",
             "claimant", "site_start"]
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """What later events (corrections, retractions, reviews) made of the claims they
+    touch, before any policy: ``touched``, the rows of those claims' records, and
+    ``standing``, one row per such claim not retracted: its latest assertion, its last
+    review's verdict and what a policy filters on, in replay order. Later events are
+    few, so this is small; it is the part of :func:`believed` no policy changes."""
+
+    touched: pl.Series
+    standing: pl.DataFrame
+
+
+def revisions_of(codes: pl.DataFrame) -> Revisions:
+    """The :class:`Revisions` of ``codes`` (see :attr:`EncodedEvents.revisions`)."""
+    n, event = codes.height, codes["event"]
+    at = (event != RECORDED).arg_true()
+    later = pl.DataFrame({"at": at, "claim": codes["claim"].gather(at), "event": event.gather(at),
+                          "verdict": codes["verdict"].gather(at)}).filter(pl.col("claim") < n)
+    touched = _touched(later)
+    kept = touched.filter(~pl.col("retracted"))
+    standing = pl.concat([
+        kept.select("record", "source", "verdict"),
+        codes.select("seq", "published", "manual").gather(kept["record"]),
+        codes.select(_ASSERTED).gather(kept["source"]),
+    ], how="horizontal").with_columns(site_start=site_start(pl.col("site"), pl.col("start")))
+    return Revisions(touched["record"], standing.sort("site_start", maintain_order=True))
 
 
 def _touched(later: pl.DataFrame) -> pl.DataFrame:

@@ -22,12 +22,16 @@ again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from engine.domain.ordering import in_site_start_order, site_start, sort_ints
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 from engine.domain.vocabulary import MANUAL_EXTRACTOR
+
+if TYPE_CHECKING:
+    from engine.domain.claims import Revisions
 
 #: event -> code; a claim's own record is 0
 EVENTS = ("recorded", "corrected", "retracted", "reviewed")
@@ -82,9 +86,17 @@ class EncodedEvents:
     #: from ``codes`` when not given
     by_site: pl.DataFrame = field(default=None, repr=False)  # type: ignore[assignment]
 
+    #: what later events made of the claims they touch, resolved once for every policy
+    #: (:func:`~engine.domain.claims.revisions_of`); made from ``codes`` when not given
+    revisions: Revisions = field(default=None, repr=False)  # type: ignore[assignment]
+
     def __post_init__(self) -> None:
         if self.by_site is None:
             object.__setattr__(self, "by_site", records_by_site(self.codes))
+        if self.revisions is None:
+            from engine.domain.claims import revisions_of  # claims builds on this module
+
+            object.__setattr__(self, "revisions", revisions_of(self.codes))
 
     @staticmethod
     def of(claim_events: pl.DataFrame | EncodedEvents) -> EncodedEvents:
