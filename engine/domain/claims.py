@@ -102,7 +102,8 @@ def revisions_of(codes: pl.DataFrame) -> Revisions:
         codes.select("seq", "published", "manual").gather(kept["record"]),
         codes.select(_ASSERTED).gather(kept["source"]),
     ], how="horizontal").with_columns(site_start=site_start(pl.col("site"), pl.col("start")))
-    return Revisions(touched["record"], standing.sort("site_start", maintain_order=True))
+    # (site, start), then log order: the same rows in the same order on every run
+    return Revisions(touched["record"], standing.sort("site_start", "record"))
 
 
 def _touched(later: pl.DataFrame) -> pl.DataFrame:

@@ -120,13 +120,16 @@ class EncodedEvents:
 
     def extended(self, codes: pl.DataFrame, source: pl.DataFrame) -> EncodedEvents:
         """This encoding followed by ``codes``, later events coded with the same
-        dictionaries (``source``: the string frame of all the events). The new records
-        are merged into :attr:`by_site`, not sorted in afresh."""
+        dictionaries (``source``: the string frame of all the events), none of them the
+        record of a claim earlier events name (those would have to point at it: encode
+        afresh). The new records are merged into :attr:`by_site`, not sorted in afresh,
+        and new claims alone leave :attr:`revisions` as they were."""
         first = self.codes.height
         records = records_by_site(codes).with_columns(pl.col("record") + first)
+        only_records = bool((codes["event"] == RECORDED).all())
         return EncodedEvents(
             stacked(self.codes, codes), self.sites, self.actors, self.claimants, source,
-            _inserted(self.by_site, records))
+            _inserted(self.by_site, records), self.revisions if only_records else None)
 
     @property
     def height(self) -> int:
@@ -249,7 +252,12 @@ def _recode(codes: pl.Series, names: pl.Series, dictionary: pl.Series) -> pl.Ser
 
 def _small_codes(column: pl.Series, mapping: dict[str, int]) -> pl.Series:
     """A closed vocabulary as Int8 codes (anything else: null)."""
+    if column.len() <= _FEW:  # an append's few rows: a dict beats setting up a replace
+        return pl.Series(column.name, [mapping.get(v) for v in column.to_list()], dtype=pl.Int8)
     return column.replace_strict(mapping, default=None, return_dtype=pl.Int8)
+
+
+_FEW = 64
 
 
 def _claim_rows(claim_ids: pl.Series, event: pl.Series) -> pl.Series:

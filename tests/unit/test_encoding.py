@@ -69,3 +69,7 @@ def test_an_extended_encoding_has_the_index_of_one_made_whole(rows, cut):
     extended = head.extended(whole.codes.slice(cut), whole.source)
     assert_frame_equal(extended.codes, whole.codes)
     assert_frame_equal(extended.by_site, records_by_site(whole.codes))
+    if (head.codes["claim"] < cut).all():  # extended's precondition: see its docstring
+        assert_frame_equal(extended.revisions.standing, whole.revisions.standing)
+        assert extended.revisions.touched.sort().to_list() == (
+            whole.revisions.touched.sort().to_list())
