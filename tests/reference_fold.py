@@ -94,20 +94,20 @@ def _markers(rows: list[dict]) -> list[dict]:
         losers = sorted(r["loser"] for r in cl if r["loser"] is not None and r["loser"] != r["gainer"])
         hi_from, lo_to = max(r["valid_from"] for r in cl), min(r["valid_to"] for r in cl)
         agree = hi_from <= lo_to
-        markers.append(dict(
-            marker="contest" if len(known) > 1 else "swing",
-            controller=None if len(known) > 1 else (known[0] if known else "unknown"),
-            loser_hint=losers[0] if losers else None,
-            start_earliest=hi_from if agree else min(r["valid_from"] for r in cl),
-            start_latest=lo_to if agree else max(r["valid_to"] for r in cl),
-            order_seq=min(r["seq"] for r in cl),
-            claim_ids=[r["claim_id"] for r in sorted(cl, key=lambda r: r["seq"])],
-        ))
+        markers.append({
+            "marker": "contest" if len(known) > 1 else "swing",
+            "controller": None if len(known) > 1 else (known[0] if known else "unknown"),
+            "loser_hint": losers[0] if losers else None,
+            "start_earliest": hi_from if agree else min(r["valid_from"] for r in cl),
+            "start_latest": lo_to if agree else max(r["valid_to"] for r in cl),
+            "order_seq": min(r["seq"] for r in cl),
+            "claim_ids": [r["claim_id"] for r in sorted(cl, key=lambda r: r["seq"])],
+        })
     kinds = {"partial": "contest", "besieged": "siege_on", "siege_broken": "siege_off"}
     for r in rows:
         if r["kind"] in kinds:
-            markers.append(dict(marker=kinds[r["kind"]], controller=None, loser_hint=None,
-                                start_earliest=r["valid_from"], start_latest=r["valid_to"],
-                                order_seq=r["seq"], claim_ids=[r["claim_id"]]))
+            markers.append({"marker": kinds[r["kind"]], "controller": None, "loser_hint": None,
+                            "start_earliest": r["valid_from"], "start_latest": r["valid_to"],
+                            "order_seq": r["seq"], "claim_ids": [r["claim_id"]]})
     return sorted(markers, key=lambda m: (m["start_earliest"], m["start_latest"], m["order_seq"],
                                           MARKER_RANK[m["marker"]]))

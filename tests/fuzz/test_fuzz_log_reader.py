@@ -203,7 +203,7 @@ def test_atheris_finds_no_crash_in_the_line_decoder(tmp_path):
     run = subprocess.run(
         [sys.executable, str(script), str(seed), f"-runs={runs}", "-max_len=4096",
          "-timeout=20", "-seed=2016", f"-artifact_prefix={tmp_path}/"],
-        capture_output=True, text=True, cwd=PROJECT, timeout=600,
+        check=False, capture_output=True, text=True, cwd=PROJECT, timeout=600,
         env={**os.environ, "PYTHONPATH": str(PROJECT)})
     assert run.returncode == 0, run.stderr[-3000:]
     assert f"Done {runs} runs" in run.stderr

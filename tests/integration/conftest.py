@@ -22,5 +22,6 @@ def log_copy(tmp_path: Path) -> Path:
 
 def tadmur(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the CLI as a user would, capturing text output."""
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], check=False,
+                          capture_output=True,
                           text=True, cwd=cwd, timeout=300)

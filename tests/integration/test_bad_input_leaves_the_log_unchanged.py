@@ -11,10 +11,10 @@ from tests.integration.conftest import tadmur
 
 
 def claim(**changes) -> ClaimRecorded:
-    fields = dict(doc_id="seed001", site_id="palmyra", kind="captured", gainer="isis",
-                  loser="government", valid_from="2016-12-11", valid_to="2016-12-11",
-                  time_precision="day", claimant="outlet", denied=False,
-                  evidence={"start": 0, "end": 4, "text": "xxxx"})
+    fields = {"doc_id": "seed001", "site_id": "palmyra", "kind": "captured", "gainer": "isis",
+              "loser": "government", "valid_from": "2016-12-11", "valid_to": "2016-12-11",
+              "time_precision": "day", "claimant": "outlet", "denied": False,
+              "evidence": {"start": 0, "end": 4, "text": "xxxx"}}
     return ClaimRecorded.make(**{**fields, **changes})
 
 

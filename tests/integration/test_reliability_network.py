@@ -24,7 +24,8 @@ def guarded(tmp_path_factory):
 
 
 def _run(env, *args, cwd=PROJECT):
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, *args], check=False, capture_output=True, text=True,
+                          env=env,
                           cwd=cwd, timeout=600)
 
 

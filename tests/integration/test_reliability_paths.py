@@ -89,7 +89,7 @@ def test_cli_ingest_refuses_a_bad_doc_id_cleanly(root, article, doc_id):
     before = (root / "log.jsonl").read_bytes()
     run = subprocess.run([sys.executable, "-m", "engine.cli", "ingest", str(article),
                           "--published", "2016-12-12", "--doc-id", doc_id, "--log", str(root)],
-                         capture_output=True, text=True, cwd=PROJECT, timeout=120)
+                         check=False, capture_output=True, text=True, cwd=PROJECT, timeout=120)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "doc_id must be a lowercase slug" in run.stderr
     assert (root / "log.jsonl").read_bytes() == before

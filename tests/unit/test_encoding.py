@@ -29,10 +29,10 @@ def test_one_encoding_serves_every_policy(rows, policies):
 
 def test_codes_sort_like_names_and_later_events_find_their_record():
     encoded = EncodedEvents.of(claim_events([
-        dict(claim_id="c1", site_id="tadmur", gainer="isis", claimant="sana"),
-        dict(claim_id="c2", site_id="arak", gainer="government", claimant="amaq"),
-        dict(event="reviewed", claim_id="c2", verdict="accepted"),
-        dict(event="retracted", claim_id="nowhere"),
+        {"claim_id": "c1", "site_id": "tadmur", "gainer": "isis", "claimant": "sana"},
+        {"claim_id": "c2", "site_id": "arak", "gainer": "government", "claimant": "amaq"},
+        {"event": "reviewed", "claim_id": "c2", "verdict": "accepted"},
+        {"event": "retracted", "claim_id": "nowhere"},
     ]))
     assert encoded.sites.to_list() == ["arak", "tadmur"]
     assert encoded.claimants.to_list() == ["amaq", "sana"]
@@ -42,9 +42,9 @@ def test_codes_sort_like_names_and_later_events_find_their_record():
 
 def test_an_event_before_its_record_still_applies_as_in_the_reference():
     rows = claim_events([
-        dict(event="retracted", claim_id="late"),
-        dict(claim_id="late", site_id="arak", gainer="isis"),
-        dict(claim_id="kept", site_id="arak", gainer="government", valid_from="2016-02-01"),
+        {"event": "retracted", "claim_id": "late"},
+        {"claim_id": "late", "site_id": "arak", "gainer": "isis"},
+        {"claim_id": "kept", "site_id": "arak", "gainer": "government", "valid_from": "2016-02-01"},
     ]).rows(named=True)
     frame = pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
     intervals, swings = fold(believed_claims(rows, Policy()))
@@ -54,7 +54,7 @@ def test_an_event_before_its_record_still_applies_as_in_the_reference():
 
 
 def test_trusting_a_claimant_the_log_never_names_believes_nothing():
-    events = claim_events([dict(claim_id="c1", site_id="arak", gainer="isis")])
+    events = claim_events([{"claim_id": "c1", "site_id": "arak", "gainer": "isis"}])
     assert replay(events, Policy(trust=frozenset({"nobody"}))).intervals.height == 0
     assert replay(events, Policy(distrust=frozenset({"nobody"}))).intervals.height == 1
 

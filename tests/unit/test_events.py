@@ -9,10 +9,10 @@ import pytest
 from engine.domain.errors import InvalidEvent
 from engine.domain.events import ClaimCorrected, ClaimRecorded, ClaimRetracted, event_from_data
 
-GOOD = dict(doc_id="seed001", site_id="palmyra", kind="captured", gainer="isis",
-            loser="government", valid_from="2016-12-11", valid_to="2016-12-11",
-            time_precision="day", claimant="outlet", denied=False,
-            evidence={"start": 0, "end": 4, "text": "تدمر"})
+GOOD = {"doc_id": "seed001", "site_id": "palmyra", "kind": "captured", "gainer": "isis",
+        "loser": "government", "valid_from": "2016-12-11", "valid_to": "2016-12-11",
+        "time_precision": "day", "claimant": "outlet", "denied": False,
+        "evidence": {"start": 0, "end": 4, "text": "تدمر"}}
 
 
 def claim(**changes) -> ClaimRecorded:
@@ -36,14 +36,15 @@ def test_the_same_event_has_the_same_event_id():
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        (dict(valid_from="2016-12-12", valid_to="2016-12-11"),
+        ({"valid_from": "2016-12-12", "valid_to": "2016-12-11"},
          r"the date window ends before it starts: valid_from 2016-12-12 > valid_to 2016-12-11"),
-        (dict(valid_to="2016-02-30"), r"valid_to must be an ISO date YYYY-MM-DD, found '2016-02-30'"),
-        (dict(kind="recaptured"), r"kind must be one of captured, .*found 'recaptured'"),
-        (dict(gainer="ISIS"), r"gainer must be one of isis, .*found 'ISIS'"),
-        (dict(site_id="../etc"), r"site_id must be a lowercase slug"),
-        (dict(evidence={"start": 3, "end": 4, "text": "تدمر"}), r"evidence must be"),
-        (dict(confidence=1.5), r"confidence must be a number in \[0, 1\]"),
+        ({"valid_to": "2016-02-30"},
+         r"valid_to must be an ISO date YYYY-MM-DD, found '2016-02-30'"),
+        ({"kind": "recaptured"}, r"kind must be one of captured, .*found 'recaptured'"),
+        ({"gainer": "ISIS"}, r"gainer must be one of isis, .*found 'ISIS'"),
+        ({"site_id": "../etc"}, r"site_id must be a lowercase slug"),
+        ({"evidence": {"start": 3, "end": 4, "text": "تدمر"}}, r"evidence must be"),
+        ({"confidence": 1.5}, r"confidence must be a number in \[0, 1\]"),
     ],
 )
 def test_a_malformed_claim_is_refused_saying_what_where_and_a_hint(changes, message):

@@ -84,11 +84,12 @@ def test_a_partial_advance_marks_the_site_contested_until_the_next_swing():
 
 def test_a_siege_overlays_the_holder_until_it_is_broken():
     t = replay(claim_events([
-        dict(claim_id="a", site_id="deir_ez_zor_airbase", gainer="government", valid_from="2015-01-01"),
-        dict(claim_id="b", site_id="deir_ez_zor_airbase", kind="besieged", gainer="isis",
-             valid_from="2015-02-01"),
-        dict(claim_id="c", site_id="deir_ez_zor_airbase", kind="siege_broken", gainer="government",
-             valid_from="2017-09-05"),
+        {"claim_id": "a", "site_id": "deir_ez_zor_airbase", "gainer": "government",
+         "valid_from": "2015-01-01"},
+        {"claim_id": "b", "site_id": "deir_ez_zor_airbase", "kind": "besieged", "gainer": "isis",
+         "valid_from": "2015-02-01"},
+        {"claim_id": "c", "site_id": "deir_ez_zor_airbase", "kind": "siege_broken",
+         "gainer": "government", "valid_from": "2017-09-05"},
     ]))
     assert rows(t, "controller", "status", "end_latest") == [
         ("government", "held", D("2015-02-01")),
@@ -108,9 +109,9 @@ def test_an_attack_without_an_outcome_changes_nothing():
 def test_a_retracted_claim_is_gone_and_the_latest_of_retraction_and_correction_wins():
     log = [
         palmyra(claim_id="a", gainer="isis", valid_from="2016-01-01"),
-        dict(event="retracted", claim_id="a"),
-        dict(event="corrected", claim_id="a", site_id="palmyra", gainer="government",
-             valid_from="2016-02-01", valid_to="2016-02-01"),
+        {"event": "retracted", "claim_id": "a"},
+        {"event": "corrected", "claim_id": "a", "site_id": "palmyra", "gainer": "government",
+         "valid_from": "2016-02-01", "valid_to": "2016-02-01"},
     ]
     assert replay(claim_events(log[:2])).intervals.height == 0
     assert rows(replay(claim_events(log)), "controller", "start_latest") == [
@@ -120,8 +121,8 @@ def test_a_retracted_claim_is_gone_and_the_latest_of_retraction_and_correction_w
 def test_as_of_seq_replays_the_record_as_it_stood_then_including_corrections():
     log = claim_events([
         palmyra(claim_id="a", gainer="isis", valid_from="2016-01-01"),
-        dict(event="corrected", claim_id="a", site_id="palmyra", gainer="government",
-             valid_from="2016-01-01", valid_to="2016-01-01"),
+        {"event": "corrected", "claim_id": "a", "site_id": "palmyra", "gainer": "government",
+         "valid_from": "2016-01-01", "valid_to": "2016-01-01"},
     ])
     assert rows(replay(log, Policy(as_of_seq=1)), "controller") == [("isis",)]
     assert rows(replay(log, Policy(as_of_seq=2)), "controller") == [("government",)]
@@ -140,10 +141,10 @@ def test_known_by_keeps_only_claims_from_documents_published_by_that_day():
 
 def test_trust_and_distrust_choose_whom_to_believe():
     log = claim_events([
-        dict(claim_id="a", site_id="t4_airbase", gainer="isis", claimant="amaq",
-             valid_from="2016-12-11"),
-        dict(claim_id="b", site_id="t4_airbase", gainer="government", claimant="sana",
-             valid_from="2016-01-01"),
+        {"claim_id": "a", "site_id": "t4_airbase", "gainer": "isis", "claimant": "amaq",
+         "valid_from": "2016-12-11"},
+        {"claim_id": "b", "site_id": "t4_airbase", "gainer": "government", "claimant": "sana",
+         "valid_from": "2016-01-01"},
     ])
     assert rows(replay(log, Policy(distrust=frozenset({"amaq"}))), "controller") == [("government",)]
     assert rows(replay(log, Policy(trust=frozenset({"amaq"}))), "controller") == [("isis",)]
@@ -158,10 +159,10 @@ def test_denied_claims_count_only_when_the_policy_includes_them():
 def test_extracted_candidates_count_once_accepted_and_never_when_rejected():
     log = claim_events([
         palmyra(claim_id="a", gainer="isis", extractor="rules@1"),
-        dict(claim_id="b", site_id="arak", gainer="isis", extractor="rules@1"),
-        dict(event="reviewed", claim_id="a", verdict="accepted"),
-        dict(claim_id="c", site_id="t4_airbase", gainer="isis"),
-        dict(event="reviewed", claim_id="c", verdict="rejected"),
+        {"claim_id": "b", "site_id": "arak", "gainer": "isis", "extractor": "rules@1"},
+        {"event": "reviewed", "claim_id": "a", "verdict": "accepted"},
+        {"claim_id": "c", "site_id": "t4_airbase", "gainer": "isis"},
+        {"event": "reviewed", "claim_id": "c", "verdict": "rejected"},
     ])
     assert replay(log).claims["claim_id"].to_list() == ["a"]
     assert replay(log, Policy(include_candidates=True)).claims["claim_id"].to_list() == ["a", "b"]
