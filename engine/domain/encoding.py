@@ -143,14 +143,16 @@ class EncodedEvents:
 
 def records_by_site(codes: pl.DataFrame) -> pl.DataFrame:
     """The claims' records (``event`` recorded) in the order the replay reads them: by
-    site, then start of window. Columns: ``record`` (the row in ``codes``), the codes,
+    site, then start of window. Columns: ``record`` (the row in ``codes``), the codes a
+    record carries (not ``event``, ``claim``, ``verdict``: always the same on a record),
     and ``site_start``, site and start packed in one Int64 (null if either is).
 
     Made once per encoding, it serves every policy: the claims a policy believes are
     filtered from it still in replay order, so the replay's largest sort finds its input
     sorted. The order is only a head start: the replay checks it and sorts if it must.
     """
-    records = codes.with_row_index("record").filter(pl.col("event") == RECORDED)
+    records = (codes.with_row_index("record").filter(pl.col("event") == RECORDED)
+               .drop("event", "claim", "verdict"))  # fewer columns to gather (~75 ms each at 10M)
     return sort_ints(records, ["site", "start"]).with_columns(
         site_start=site_start(pl.col("site"), pl.col("start")))
 
