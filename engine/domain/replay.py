@@ -56,20 +56,33 @@ class Timelines:
     Timelines(sites=1, intervals=1, swings=1, policy='all claimants')
     """
 
-    __slots__ = ("_claims", "intervals", "policy", "swings")
+    __slots__ = ("_claims", "_intervals", "_policy", "_swings")
 
     def __init__(self, claims: pl.DataFrame | Callable[[], pl.DataFrame],
                  intervals: pl.DataFrame, swings: pl.DataFrame, policy: Policy) -> None:
         self._claims = claims
-        self.intervals = intervals
-        self.swings = swings
-        self.policy = policy
+        self._intervals = intervals
+        self._swings = swings
+        self._policy = policy
 
+    # read-only: a replay's tables are its answer to (log, policy), not a scratch space
     @property
     def claims(self) -> pl.DataFrame:
         if callable(self._claims):
             self._claims = self._claims()
         return self._claims
+
+    @property
+    def intervals(self) -> pl.DataFrame:
+        return self._intervals
+
+    @property
+    def swings(self) -> pl.DataFrame:
+        return self._swings
+
+    @property
+    def policy(self) -> Policy:
+        return self._policy
 
     def snapshot(self, day: dt.date) -> pl.DataFrame:
         """Controller of every site with evidence on ``day`` (see :func:`snapshot`)."""

@@ -195,3 +195,11 @@ def test_a_frame_missing_columns_is_refused_naming_them():
 
     with pytest.raises(TadmurError, match="missing .*claim_id"):
         replay(pl.DataFrame({"seq": [1]}))
+
+
+def test_the_tables_of_a_replay_cannot_be_replaced():
+    t = replay(claim_events([{"claim_id": "a", "site_id": "palmyra", "gainer": "isis"}]))
+    for table in ("claims", "intervals", "swings", "policy"):
+        with pytest.raises(AttributeError):
+            setattr(t, table, None)
+    assert t.intervals.height == 1
