@@ -133,8 +133,6 @@ def _first_in_block(key: pl.Expr) -> pl.Expr:
     return (key != key.shift(1)).fill_null(True)
 
 
-
-
 def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series]:
     """State change candidates (swing/contest clusters, partials, sieges) in replay order,
     and for each believed claim (by row) the id of the marker it supports (null: none)."""
@@ -193,7 +191,7 @@ def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series
     ) if frame.height else pl.Series("marker", [], dtype=pl.Int64)
     # distinct markers have distinct order_seq (distinct claims), which settles every tie
     markers = sort_ints(pl.concat([swings_and_contests, singles.drop("row")], how="vertical_relaxed"),
-                         ["site", "start_earliest", "start_latest", "order_seq"])
+                        ["site", "start_earliest", "start_latest", "order_seq"])
     return markers, claim_marker
 
 
