@@ -252,18 +252,18 @@ def _support(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame
     run = pl.repeat(0, m, dtype=pl.Int64, eager=True).scatter(states["marker"], states["run"])
     swing = pl.repeat(False, m, eager=True).scatter(
         states["marker"], states.select(_changed()).to_series())
-    has_marker = claim_marker.is_not_null()
-    marker = claim_marker.filter(has_marker)
-    grouped = sort_ints(pl.DataFrame({
-        "run": run.gather(marker),
-        "record": claims["record"].filter(has_marker),  # the log order
-        "swing": swing.gather(marker),
-        "claimant": claims["claimant"].filter(has_marker),
-    }), ["run", "record"])
+    supporting = pl.DataFrame([claim_marker, claims["record"], claims["claimant"]]).filter(
+        pl.col("marker").is_not_null())
+    grouped = sort_ints(supporting.select(
+        run=pl.lit(run).gather("marker"),
+        record="record",  # the log order
+        swing=pl.lit(swing).gather("marker"),
+        claimant="claimant",
+    ), ["run", "record"])
     return grouped.select(
         pl.col("run").set_sorted(),
         "swing",
-        claim_id=encoded.source["claim_id"].gather(grouped["record"]),
+        claim_id=pl.lit(encoded.source["claim_id"]).gather("record"),
         claimant="claimant",
     )
 
@@ -279,15 +279,16 @@ def _intervals(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEven
     )
     runs = states.filter(_first_in_block(pl.col("run")))
     same_site_next = pl.col("site").shift(-1) == pl.col("site")
+    # names gathered inside the one query (a Series op each would be a query of its own)
     intervals = runs.select(
-        site_id=encoded.sites.gather(runs["site"]),
-        controller=encoded.actors.gather(runs["state_controller"]),
-        status=pl.Series(STATUSES).gather(runs["status"]),
+        site_id=pl.lit(encoded.sites).gather("site"),
+        controller=pl.lit(encoded.actors).gather("state_controller"),
+        status=pl.lit(pl.Series(STATUSES)).gather("status"),
         start_earliest=pl.col("start_earliest").cast(pl.Date),
         start_latest=pl.col("start_latest").cast(pl.Date),
         end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)).cast(pl.Date),
         end_latest=pl.when(same_site_next).then(pl.col("start_latest").shift(-1)).cast(pl.Date),
-    ).hstack(lists.drop("run"))
+    ).hstack(lists.get_columns()[1:])  # (lists: run first)
     return enforce_schema(intervals, INTERVALS, "intervals")
 
 
@@ -303,13 +304,12 @@ def _swings(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents)
     lists = _claimant_lists(support.filter("swing"), encoded.claimants)
     rows = states.filter(_changed())
     swings = rows.select(
-        site_id=encoded.sites.gather(rows["site"]),
-        from_controller=encoded.actors.gather(
-            rows.select(pl.coalesce("previous_holder", "loser_hint")).to_series()),
-        to_controller=encoded.actors.gather(rows["holder"]),
+        site_id=pl.lit(encoded.sites).gather("site"),
+        from_controller=pl.lit(encoded.actors).gather(pl.coalesce("previous_holder", "loser_hint")),
+        to_controller=pl.lit(encoded.actors).gather("holder"),
         window_start=pl.col("start_earliest").cast(pl.Date),
         window_end=pl.col("start_latest").cast(pl.Date),
-    ).hstack(lists.drop("run"))
+    ).hstack(lists.get_columns()[1:])  # (lists: run first)
     return enforce_schema(swings, SWINGS, "swings")
 
 
