@@ -145,9 +145,10 @@ def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series
     # ended. Packing the site above the day makes one running max restart at each site.
     packed_end = site_start(pl.col("site"), pl.col("end"))
     transitions = transitions.with_columns(
-        marker=(_first_in_block(site) | (pl.col("site_start") > packed_end.cum_max().shift(1)))
-        .cum_sum().cast(pl.Int64) - 1
-    ).with_columns(pl.col("marker").set_sorted())  # ascending by construction: cheap groups
+        marker=((_first_in_block(site) | (pl.col("site_start") > packed_end.cum_max().shift(1)))
+                .cum_sum().cast(pl.Int64) - 1)
+        .set_sorted()  # ascending by construction: cheap groups
+    )
     known = pl.col("gainer").filter(pl.col("gainer") != unknown)
     clusters = transitions.group_by("marker", maintain_order=True).agg(
         site=site.first(),
@@ -190,7 +191,8 @@ def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series
         .scatter(singles["row"], singles["marker"])
     ) if frame.height else pl.Series("marker", [], dtype=pl.Int64)
     # distinct markers have distinct order_seq (distinct claims), which settles every tie
-    markers = sort_ints(pl.concat([swings_and_contests, singles.drop("row")], how="vertical_relaxed"),
+    singles = pl.DataFrame(singles.get_columns()[:-1])  # without "row" (last), no query
+    markers = sort_ints(pl.concat([swings_and_contests, singles], how="vertical_relaxed"),
                         ["site", "start_earliest", "start_latest", "order_seq"])
     return markers, claim_marker
 
