@@ -26,10 +26,12 @@ def in_site_start_order(frame: pl.DataFrame) -> pl.DataFrame:
     if frame.height < SMALL:
         return frame.sort("site", "start", maintain_order=True)
     key = frame["site_start"]
+    if key.has_nulls():
+        return frame.sort("site", "start", maintain_order=True)
     descents = (key.diff() < 0).arg_true()
-    if descents.len() == 0 and not key.has_nulls():
+    if descents.len() == 0:
         return frame
-    if descents.len() > 1 or key.has_nulls():
+    if descents.len() > 1:
         return frame.sort("site", "start", maintain_order=True)
     split = int(descents[0])
     first, second = key.head(split), key.slice(split)

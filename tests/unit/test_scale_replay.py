@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from engine.domain import EncodedEvents, Policy, replay
+from engine.domain.ordering import SMALL
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.domain.testing import claim_events
 from engine.scale.incremental import IncrementalReplay
@@ -33,6 +34,19 @@ def test_replay_of_a_synthetic_log_equals_the_reference_fold(policy):
     events = synth_claim_events(3000, n_sites=12, seed=7)
     timelines = replay(events, policy)
     expected = believed_claims(events.rows(named=True), policy)
+    assert timelines.claims["claim_id"].to_list() == [c["claim_id"] for c in expected]
+    intervals, swings = fold(expected)
+    assert timelines.intervals.rows() == intervals
+    assert timelines.swings.rows() == swings
+
+
+def test_a_replay_large_enough_for_every_fast_path_equals_the_reference_fold():
+    """Past ``SMALL`` rows the replay packs sort keys, merges the believed claims' two runs
+    and spells claimant sets from bit masks; below it, plain polars calls."""
+    events = synth_claim_events(40_000, n_sites=2000, seed=3)
+    timelines = replay(events)
+    assert timelines.swings["n_claims"].sum() >= SMALL  # the claimant masks are in play
+    expected = believed_claims(events.rows(named=True), Policy())
     assert timelines.claims["claim_id"].to_list() == [c["claim_id"] for c in expected]
     intervals, swings = fold(expected)
     assert timelines.intervals.rows() == intervals
