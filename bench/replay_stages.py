@@ -40,8 +40,8 @@ def main() -> int:
         measures.append(m)
         return result
 
-    claims = stage("believed claims", lambda: believed(encoded, policy).with_row_index("row"))
-    markers, claim_marker = stage("markers", lambda: stages._markers(claims, unknown))
+    claims = stage("believed claims", lambda: believed(encoded, policy))
+    claim_marker, markers = stage("markers", lambda: stages._markers(claims, encoded, unknown))
     states = stage("states", lambda: stages._states(markers, unknown))
     support = stage("supporting claims",
                     lambda: stages._support(states, claim_marker, claims, encoded))

@@ -1,4 +1,5 @@
-"""The pure core: events, schemas, policy and replay (stdlib + polars only).
+"""The pure core: events, schemas, policy and replay (stdlib, polars, and numba for the
+replay's sequential passes).
 
 >>> from engine.domain import Policy, replay
 >>> from engine.domain.testing import claim_events

@@ -1,7 +1,7 @@
 """Replay: believed claims -> per-site control intervals, swings and snapshots.
 
-Columnar throughout (sorts, window expressions, ``rle_id``); no Python loop over rows.
-The semantics, per site in valid-time order:
+No Python loop over rows: columns and compiled passes. The semantics, per site in
+valid-time order:
 
 1. ``captured``/``withdrew`` claims are *transitions* to their gainer over a date window.
    Transitions whose windows overlap (transitively) form one cluster. A cluster whose
@@ -18,12 +18,13 @@ The semantics, per site in valid-time order:
 How it stays fast (the same rules, cheaper machinery): it reads the events as integer
 codes (:mod:`engine.domain.encoding`: sites and actors coded in lexical order, so
 sorting codes sorts names; dates as day numbers), and the believed claims arrive in
-(site, start) order from an index the encoding keeps, so the transitions need a merge,
-not a sort; every sort is on integers, packed into one key where the ranges allow
-(:mod:`engine.domain.ordering`); "within the same site" is a comparison with the row
-where the site's block begins, not a window partitioned by site; the lists of claim ids
-come from one sort on (run, row of the record), built once at the end; names come back
-only in the results, and the wide claims table is gathered when first asked for.
+(site, start) order from an index the encoding keeps, so they need a merge, not a sort.
+The three steps that carry state from row to row (clustering, the state after each
+marker, dealing claims into runs in log order) are compiled loops
+(:mod:`engine.domain.passes`), one pass each where window queries took several;
+polars does the filtering, the one sort (of markers, packed into one integer key:
+:mod:`engine.domain.ordering`), the lists and the names. Names come back only in the
+results, and the wide claims table is gathered when first asked for.
 """
 
 from __future__ import annotations
@@ -31,17 +32,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import numpy as np
 import polars as pl
 
+from engine.domain import passes
 from engine.domain.claims import believed, claims_table
-from engine.domain.encoding import MARKERS, EncodedEvents
-from engine.domain.ordering import SMALL, in_site_start_order, site_start, sort_ints
+from engine.domain.encoding import EncodedEvents
+from engine.domain.errors import TadmurError
+from engine.domain.ordering import SMALL, sort_ints
+from engine.domain.passes import NONE
 from engine.domain.policy import Policy
 from engine.domain.schema import INTERVALS, SNAPSHOT, SWINGS, enforce_schema
 from engine.domain.vocabulary import STATUSES
-
-_SWING, _CONTEST, _SIEGE_ON, _SIEGE_OFF = (MARKERS[k] for k in (
-    "captured", "partial", "besieged", "siege_broken"))
 
 
 class Timelines:
@@ -115,9 +117,9 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
     """
     policy = policy or Policy()
     encoded = EncodedEvents.of(claim_events)
-    claims = believed(encoded, policy).with_row_index("row")
+    claims = believed(encoded, policy)
     unknown = encoded.actors.index_of("unknown")
-    markers, claim_marker = _markers(claims, unknown)
+    claim_marker, markers = _markers(claims, encoded, unknown)
     states = _states(markers, unknown)
     support = _support(states, claim_marker, claims, encoded)
     return Timelines(
@@ -128,143 +130,82 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
     )
 
 
-def _first_in_block(key: pl.Expr) -> pl.Expr:
-    """True on the first row of each run of equal ``key`` (a sorted frame's blocks)."""
-    return (key != key.shift(1)).fill_null(True)
-
-
-def _markers(frame: pl.DataFrame, unknown: int) -> tuple[pl.DataFrame, pl.Series]:
-    """State change candidates (swing/contest clusters, partials, sieges) in replay order,
-    and for each believed claim (by row) the id of the marker it supports (null: none)."""
-    site = pl.col("site").cast(pl.Int64)
-    # Clustering reads only the order of (site, start): every aggregate below is a min,
-    # a max or the first/last start, so ties need no further key.
-    transitions = in_site_start_order(frame.filter(pl.col("kind") == _SWING).select(
-        "row", "site", "start", "end", "gainer", "loser", "seq", "site_start"))
-    # A cluster begins where a window starts after every earlier window of its site has
-    # ended. Packing the site above the day makes one running max restart at each site.
-    packed_end = site_start(pl.col("site"), pl.col("end"))
-    transitions = transitions.with_columns(
-        marker=((_first_in_block(site) | (pl.col("site_start") > packed_end.cum_max().shift(1)))
-                .cum_sum().cast(pl.Int64) - 1)
-        .set_sorted()  # ascending by construction: cheap groups
-    )
-    known = pl.col("gainer").filter(pl.col("gainer") != unknown)
-    clusters = transitions.group_by("marker", maintain_order=True).agg(
-        site=site.first(),
-        known_min=known.min(),
-        known_max=known.max(),
-        loser_hint=pl.col("loser").filter(pl.col("loser") != pl.col("gainer")).min(),
-        lo_from=pl.col("start").first(),
-        hi_from=pl.col("start").last(),
-        lo_to=pl.col("end").min(),
-        hi_to=pl.col("end").max(),
-        order_seq=pl.col("seq").min(),
-    )
-    agree = pl.col("hi_from") <= pl.col("lo_to")
-    contest = pl.col("known_min") != pl.col("known_max")
-    swings_and_contests = clusters.select(
-        "marker",
-        "site",
-        kind=pl.when(contest).then(pl.lit(_CONTEST, pl.Int8)).otherwise(pl.lit(_SWING, pl.Int8)),
-        controller=pl.when(contest).then(pl.lit(None, pl.Int64))
-        .otherwise(pl.col("known_min").fill_null(unknown)),
-        loser_hint="loser_hint",
-        start_earliest=pl.when(agree).then("hi_from").otherwise("lo_from"),
-        start_latest=pl.when(agree).then("lo_to").otherwise("hi_to"),
-        order_seq="order_seq",
-    )
-    singles = frame.filter(pl.col("kind") > _SWING).select(
-        marker=pl.int_range(clusters.height, clusters.height + pl.len(), dtype=pl.Int64),
-        site="site",
-        kind="kind",
-        controller=pl.lit(None, pl.Int64),
-        loser_hint=pl.lit(None, pl.Int64),
-        start_earliest="start",
-        start_latest="end",
-        order_seq="seq",
-        row="row",
-    )
-    claim_marker = (
-        pl.Series("marker", [None], dtype=pl.Int64).extend_constant(None, frame.height - 1)
-        .scatter(transitions["row"], transitions["marker"])
-        .scatter(singles["row"], singles["marker"])
-    ) if frame.height else pl.Series("marker", [], dtype=pl.Int64)
+def _markers(claims: pl.DataFrame, encoded: EncodedEvents, unknown: int
+             ) -> tuple[np.ndarray, pl.DataFrame]:
+    """For each believed claim (by row) the marker it supports (``NONE``: none), and the
+    markers (swing/contest clusters, partials, sieges) in replay order."""
+    _require_windows(claims, encoded)
+    codes = claims.select(
+        "site_start", "site", pl.col("kind").fill_null(NONE), "start", "end",
+        pl.col("gainer", "loser").fill_null(NONE), "seq")
+    site_start_key, *columns = (series.to_numpy() for series in codes.get_columns())
+    order = passes.site_start_order(site_start_key)
+    claim_marker, *marker_columns = passes.markers_of(order, *columns, unknown)
+    markers = pl.DataFrame(dict(zip(_MARKER_COLUMNS, marker_columns, strict=True)))
+    markers = markers.with_row_index("marker").with_columns(
+        pl.col("marker").cast(pl.Int64),
+        *(pl.when(pl.col(c) != NONE).then(c).alias(c) for c in ("controller", "loser_hint")))
     # distinct markers have distinct order_seq (distinct claims), which settles every tie
-    singles = pl.DataFrame(singles.get_columns()[:-1])  # without "row" (last), no query
-    markers = sort_ints(pl.concat([swings_and_contests, singles], how="vertical_relaxed"),
-                        ["site", "start_earliest", "start_latest", "order_seq"])
-    return markers, claim_marker
+    return claim_marker, sort_ints(
+        markers, ["site", "start_earliest", "start_latest", "order_seq"])
+
+
+_MARKER_COLUMNS = ("site", "kind", "controller", "loser_hint", "start_earliest", "start_latest",
+                   "order_seq")
+
+
+def _require_windows(claims: pl.DataFrame, encoded: EncodedEvents) -> None:
+    """A claim without a site or a window has no place in a timeline: say which."""
+    if not (claims["site_start"].has_nulls() or claims["end"].has_nulls()):
+        return
+    record = claims.filter(pl.col("site_start").is_null() | pl.col("end").is_null())["record"][0]
+    raise TadmurError(
+        "a believed claim has no site or no date window", where=f"claim {encoded.source['claim_id'][record]}",
+        hint="every claim names a site_id and a valid_from..valid_to window; "
+             "correct it with engine.store.correct_claim")
 
 
 def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
-    """The state after each marker (holder, contested, besieged -> controller, status),
-    and the run of equal (site, controller, status) it belongs to."""
-    row = pl.int_range(pl.len(), dtype=pl.Int64)
-
-    def last_row_of(kind: int) -> pl.Expr:  # -1: none yet in this site
-        last = pl.when(pl.col("kind") == kind).then(row).forward_fill()
-        return pl.when(last >= pl.col("site_row")).then(last).otherwise(-1)
-
-    holder = pl.col("holder")
-    status = (
-        pl.when(pl.col("last_contest") > pl.col("last_swing")).then(1)
-        .when(pl.col("last_siege_on") > pl.max_horizontal("last_siege_off", "last_swing"))
-        .then(2)
-        .when(holder.fill_null(unknown) == unknown).then(3)
-        .otherwise(0)
-    )
-    return (
-        markers
-        .with_columns(
-            site_row=pl.when(_first_in_block(pl.col("site"))).then(row).forward_fill())
-        .with_columns(
-            last_swing=last_row_of(_SWING),
-            last_contest=last_row_of(_CONTEST),
-            last_siege_on=last_row_of(_SIEGE_ON),
-            last_siege_off=last_row_of(_SIEGE_OFF),
-        )
-        .with_columns(
-            holder=pl.when(pl.col("last_swing") >= 0)
-            .then(pl.col("controller").gather(pl.col("last_swing").clip(0)))
-        )
-        .with_columns(
-            previous_holder=pl.when(row > pl.col("site_row")).then(holder.shift(1)),
-            state_controller=holder.fill_null(unknown),
-            status=status.cast(pl.Int64),
-        )
-        .with_columns(
-            run=_first_in_block(
-                pl.col("site").cast(pl.Int64) * (1 << 32)
-                + pl.col("state_controller").cast(pl.Int64) * 4 + pl.col("status")
-            ).cum_sum().cast(pl.Int64) - 1
-        )
+    """The state after each marker: holder, controller and status, the run of equal
+    (site, controller, status) it belongs to, and whether it changed the holder."""
+    holder, previous, state, status, run, changed = passes.states_of(
+        *(markers[c].to_numpy() for c in ("site", "kind")),
+        markers["controller"].fill_null(NONE).to_numpy(), unknown)
+    return markers.with_columns(
+        holder=_nullable(holder),
+        previous_holder=_nullable(previous),
+        state_controller=pl.Series(state),
+        status=pl.Series(status).cast(pl.Int64),
+        run=pl.Series(run),
+        changed=pl.Series(changed),
     )
 
 
-def _support(states: pl.DataFrame, claim_marker: pl.Series, claims: pl.DataFrame,
+def _nullable(codes: np.ndarray) -> pl.Series:
+    series = pl.Series(codes)
+    return series.set(series == NONE, None) if (codes == NONE).any() else series
+
+
+def _support(states: pl.DataFrame, claim_marker: np.ndarray, claims: pl.DataFrame,
              encoded: EncodedEvents) -> pl.DataFrame:
     """The claims behind the markers, grouped by run in log order: run, claim_id,
     claimant (code), and whether the claim's marker is a change of holder (``swing``).
 
-    One sort serves both tables: a run holds at most one change of holder (a
+    One order serves both tables: a run holds at most one change of holder (a
     change starts a new run, unless it is a site's first holder and "unknown"), so a
     swing's claims are its run's claims filtered, still in log order."""
     m = states.height
-    run = pl.repeat(0, m, dtype=pl.Int64, eager=True).scatter(states["marker"], states["run"])
-    swing = pl.repeat(False, m, eager=True).scatter(
-        states["marker"], states.select(_changed()).to_series())
-    supporting = pl.DataFrame([claim_marker, claims["record"], claims["claimant"]]).filter(
-        pl.col("marker").is_not_null())
-    grouped = sort_ints(supporting.select(
-        run=pl.lit(run).gather("marker"),
-        record="record",  # the log order
+    marker_run = np.zeros(m, np.int64)
+    marker_run[states["marker"].to_numpy()] = states["run"].to_numpy()
+    swing = pl.repeat(False, m, eager=True).scatter(states["marker"], states["changed"])
+    runs = int(states["run"].max()) + 1 if m else 0
+    rows, run = passes.support_order(claim_marker, claims["record"].to_numpy(), marker_run,
+                                     runs, encoded.height)
+    by_row = pl.DataFrame({"record": claims["record"], "claimant": claims["claimant"],
+                           "marker": claim_marker}).gather(rows)
+    return by_row.select(
+        run=pl.Series(run).set_sorted(),
         swing=pl.lit(swing).gather("marker"),
-        claimant="claimant",
-    ), ["run", "record"])
-    return grouped.select(
-        pl.col("run").set_sorted(),
-        "swing",
         claim_id=pl.lit(encoded.source["claim_id"]).gather("record"),
         claimant="claimant",
     )
@@ -279,7 +220,7 @@ def _intervals(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEven
         n_claims=pl.len().cast(pl.UInt32),
         n_claimants=pl.col("claimant").n_unique().cast(pl.UInt32),
     )
-    runs = states.filter(_first_in_block(pl.col("run")))
+    runs = states.filter((pl.col("run") != pl.col("run").shift(1)).fill_null(True))
     same_site_next = pl.col("site").shift(-1) == pl.col("site")
     # names gathered inside the one query (a Series op each would be a query of its own)
     intervals = runs.select(
@@ -294,17 +235,11 @@ def _intervals(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEven
     return enforce_schema(intervals, INTERVALS, "intervals")
 
 
-def _changed() -> pl.Expr:
-    """A marker that changes a site's holder: a swing to someone new (or the first)."""
-    return (pl.col("kind") == _SWING) & (
-        pl.col("previous_holder").is_null() | (pl.col("previous_holder") != pl.col("holder")))
-
-
 def _swings(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents) -> pl.DataFrame:
     if states.height == 0:
         return enforce_schema(pl.DataFrame(schema=_schema(SWINGS)), SWINGS, "swings")
     lists = _claimant_lists(support.filter("swing"), encoded.claimants)
-    rows = states.filter(_changed())
+    rows = states.filter("changed")
     swings = rows.select(
         site_id=pl.lit(encoded.sites).gather("site"),
         from_controller=pl.lit(encoded.actors).gather(pl.coalesce("previous_holder", "loser_hint")),

@@ -1,0 +1,197 @@
+"""The replay's three sequential passes, compiled.
+
+Each walks arrays of integer codes once, in order, carrying a little state from row to
+row (the open cluster of a site, its holder so far, a count per run). Columnar
+engines express such a walk as several window queries over the whole table, each
+with its own pass and buffers; here it is one loop, which numba compiles to machine
+code on first use and keeps on disk (``cache=True``), so later processes load it.
+
+The functions take and return numpy arrays (polars hands its columns over without a
+copy) and know nothing of names or frames: :mod:`engine.domain.replay` prepares their
+input and reads their output. ``NONE`` (-1) stands for a null code throughout.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+NONE = -1
+#: markers (engine.domain.encoding.MARKERS), restated here for the compiled code
+SWING, CONTEST, SIEGE_ON, SIEGE_OFF = 0, 1, 2, 3
+#: states (engine.domain.vocabulary.STATUSES)
+HELD, CONTESTED, BESIEGED, UNKNOWN = 0, 1, 2, 3
+
+
+@njit(cache=True, nogil=True)
+def site_start_order(key: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Rows in ``key`` order, stable. Believed claims come in two sorted runs (the
+    untouched claims, then the revised ones), which a merge orders in one pass; any
+    other input is sorted."""
+    n, split = key.size, -1
+    for i in range(1, n):
+        if key[i] < key[i - 1]:
+            if split >= 0:
+                return np.argsort(key, kind="mergesort").astype(np.int32)
+            split = i
+    if split < 0:
+        return np.arange(n, dtype=np.int32)
+    order = np.empty(n, np.int32)
+    a, b = 0, split
+    for k in range(n):  # ties: the first run's row first, as a stable sort would
+        if b == n or (a < split and key[a] <= key[b]):
+            order[k], a = a, a + 1
+        else:
+            order[k], b = b, b + 1
+    return order
+
+
+@njit(cache=True, nogil=True)
+def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # pragma: no cover
+    """The markers of a replay, and for each claim the marker it supports.
+
+    Walks the claims in ``order`` (by site, then start). Transitions whose windows
+    overlap, transitively, within a site form one cluster: a new one begins where a
+    window starts after every earlier one of its site has ended. A cluster whose
+    known gainers (not ``unknown``) agree is a swing to that gainer, else a contest;
+    its window is the intersection of its claims' windows when they share a day,
+    else their union. Every other marker (partial, siege on, siege off) stands alone.
+
+    Returns ``claim_marker`` (per claim, by row: its marker, ``NONE`` if it raises
+    none) and per marker: site, kind, controller (a swing's; ``NONE`` otherwise),
+    loser_hint (the least loser named other than the gainer), start_earliest,
+    start_latest and order_seq (the least seq: distinct across markers).
+    """
+    claim_marker, count = _marker_ids(order, site, kind, start, end)
+    # Fresh memory costs a page fault per 4 KiB (most of this pass when it was sized
+    # for every claim): so the markers are counted first, and stored as Int32 codes.
+    m_site, m_kind = np.empty(count, np.int32), np.empty(count, np.int8)
+    m_controller, m_loser = np.full(count, NONE, np.int32), np.full(count, NONE, np.int32)
+    m_from, m_to, m_seq = np.empty(count, np.int32), np.empty(count, np.int32), np.empty(count, np.int64)
+    # the open cluster: its marker, its windows' bounds, its known gainers
+    open_, lo_from, hi_from, lo_to, hi_to, known_lo, known_hi = NONE, 0, 0, 0, 0, NONE, NONE
+    for k in range(order.size + 1):
+        i = order[k] if k < order.size else NONE
+        marker = claim_marker[i] if i != NONE else NONE
+        if i != NONE and marker == NONE:  # attacked: changes nothing
+            continue
+        if open_ != NONE and marker != open_ and (i == NONE or kind[i] == SWING):
+            # the open cluster is complete: a swing or a contest, and its window
+            contest = known_lo != NONE and known_lo != known_hi
+            m_kind[open_] = CONTEST if contest else SWING
+            if not contest:
+                m_controller[open_] = known_lo if known_lo != NONE else unknown
+            agree = hi_from <= lo_to
+            m_from[open_] = hi_from if agree else lo_from
+            m_to[open_] = lo_to if agree else hi_to
+            open_ = NONE
+        if i == NONE:
+            break
+        if kind[i] != SWING:  # a marker of its own
+            m_site[marker], m_kind[marker] = site[i], kind[i]
+            m_from[marker], m_to[marker], m_seq[marker] = start[i], end[i], seq[i]
+            continue
+        if marker != open_:
+            open_, m_site[marker], m_seq[marker] = marker, site[i], seq[i]
+            lo_from, lo_to, hi_to, known_lo, known_hi = start[i], end[i], end[i], NONE, NONE
+        hi_from = start[i]  # the claims come by start: the last is the latest
+        lo_to, hi_to = min(lo_to, end[i]), max(hi_to, end[i])
+        m_seq[open_] = min(m_seq[open_], seq[i])
+        if gainer[i] != NONE and gainer[i] != unknown:
+            known_lo = gainer[i] if known_lo == NONE else min(known_lo, gainer[i])
+            known_hi = max(known_hi, gainer[i])
+        if loser[i] != NONE and gainer[i] != NONE and loser[i] != gainer[i]:
+            hint = m_loser[open_]
+            m_loser[open_] = loser[i] if hint == NONE else min(hint, loser[i])
+    return claim_marker, m_site, m_kind, m_controller, m_loser, m_from, m_to, m_seq
+
+
+@njit(cache=True, nogil=True)
+def _marker_ids(order, site, kind, start, end):  # pragma: no cover - compiled
+    """Per claim its marker's number (clusters and single markers in ``order``), and how
+    many there are: a new cluster where a transition starts after every earlier
+    window of its site's transitions has ended."""
+    claim_marker = np.full(order.size, NONE, np.int32)
+    count, cluster, cluster_site, reach = 0, NONE, NONE, 0
+    for k in range(order.size):
+        i = order[k]
+        if kind[i] == NONE:
+            continue
+        if kind[i] != SWING:
+            claim_marker[i], count = count, count + 1
+            continue
+        if cluster == NONE or site[i] != cluster_site or start[i] > reach:
+            cluster, cluster_site, reach, count = count, site[i], end[i], count + 1
+        reach = max(reach, end[i])
+        claim_marker[i] = cluster
+    return claim_marker, count
+
+
+@njit(cache=True, nogil=True)
+def states_of(site, kind, controller, unknown):  # pragma: no cover - compiled
+    """The state after each marker, markers in replay order (by site, then window).
+
+    A swing sets the holder and ends any contest or siege; a contest lasts until the
+    next swing, a siege until it is broken or the next swing. Returns per marker:
+    holder and previous_holder (``NONE``: none yet), controller (the holder, or
+    ``unknown``), status, run (the number of its run of equal (site, controller,
+    status)), and changed (a swing to a new holder, or a site's first).
+    """
+    m = site.size
+    holder, previous = np.empty(m, np.int32), np.empty(m, np.int32)
+    state, status = np.empty(m, np.int32), np.empty(m, np.int8)
+    run, changed = np.empty(m, np.int32), np.zeros(m, np.bool_)
+    current, runs = NONE, -1
+    last_swing = last_contest = last_siege_on = last_siege_off = NONE
+    for r in range(m):
+        first = r == 0 or site[r] != site[r - 1]
+        if first:
+            current = NONE
+            last_swing = last_contest = last_siege_on = last_siege_off = NONE
+        previous[r] = NONE if first else current
+        if kind[r] == SWING:
+            last_swing, current = r, controller[r]
+            changed[r] = first or previous[r] == NONE or previous[r] != current
+        elif kind[r] == CONTEST:
+            last_contest = r
+        elif kind[r] == SIEGE_ON:
+            last_siege_on = r
+        else:
+            last_siege_off = r
+        holder[r] = current
+        state[r] = current if current != NONE else unknown
+        if last_contest > last_swing:
+            status[r] = CONTESTED
+        elif last_siege_on > max(last_siege_off, last_swing):
+            status[r] = BESIEGED
+        elif state[r] == unknown:
+            status[r] = UNKNOWN
+        else:
+            status[r] = HELD
+        if first or state[r] != state[r - 1] or status[r] != status[r - 1]:
+            runs += 1
+        run[r] = runs
+    return holder, previous, state, status, run, changed
+
+
+@njit(cache=True, nogil=True)
+def support_order(claim_marker, record, marker_run, runs, records):  # pragma: no cover
+    """The claims behind markers, by run and within a run in log order (``record``):
+    their rows, and the run of each. A counting sort: the claims are visited in log
+    order (a slot per record, ``records`` of them) and dealt into their runs."""
+    at_record = np.full(records, NONE, np.int32)
+    offsets = np.zeros(runs + 1, np.int64)
+    for i in range(claim_marker.size):
+        if claim_marker[i] != NONE:
+            at_record[record[i]] = i
+            offsets[marker_run[claim_marker[i]] + 1] += 1
+    offsets = np.cumsum(offsets)
+    total = offsets[runs]
+    rows, row_run = np.empty(total, np.int32), np.empty(total, np.int32)
+    for r in range(records):
+        i = at_record[r]
+        if i != NONE:
+            run = marker_run[claim_marker[i]]
+            rows[offsets[run]], row_run[offsets[run]] = i, run
+            offsets[run] += 1
+    return rows, row_run

@@ -1,0 +1,82 @@
+"""The compiled passes against plain numpy and polars statements of what they do.
+
+The replay as a whole is checked against the reference fold elsewhere
+(test_replay_agrees_with_reference_fold, test_scale_replay); these pin the two passes
+that only order rows, where a wrong tie would still give plausible timelines."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.domain import passes
+from engine.domain.claims import believed
+from engine.domain.encoding import MARKERS, EncodedEvents
+from engine.domain.errors import TadmurError
+from engine.domain.policy import Policy
+from engine.domain.replay import replay
+from engine.domain.testing import claim_events
+from engine.domain.vocabulary import STATUSES
+
+keys = st.lists(st.integers(-3, 3), max_size=40)
+
+
+def test_the_compiled_codes_are_the_encodings_own():
+    assert (passes.SWING, passes.CONTEST, passes.SIEGE_ON, passes.SIEGE_OFF) == tuple(
+        MARKERS[k] for k in ("captured", "partial", "besieged", "siege_broken"))
+    assert (passes.HELD, passes.CONTESTED, passes.BESIEGED, passes.UNKNOWN) == tuple(
+        STATUSES.index(s) for s in ("held", "contested", "besieged", "unknown"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=keys, second=keys, shuffled=keys)
+def test_the_replay_order_is_a_stable_sort_of_any_keys(first, second, shuffled):
+    for key in (sorted(first) + sorted(second), shuffled):  # two runs: a merge; else a sort
+        key = np.array(key, dtype=np.int64)
+        order = passes.site_start_order(key)
+        assert order.tolist() == np.argsort(key, kind="stable").tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(-1, 4), st.integers(0, 3)), max_size=30),
+       data=st.data())
+def test_claims_are_dealt_into_runs_in_log_order(rows, data):
+    """``support_order`` is a sort by (run, record) of the claims with a marker."""
+    records = data.draw(st.permutations(range(len(rows))))
+    claim_marker = np.array([m for m, _ in rows], dtype=np.int32)
+    marker_run = np.array([0, 0, 1, 2, 2], dtype=np.int32)  # markers 0..4 -> runs 0..2
+    got_rows, got_runs = passes.support_order(
+        claim_marker, np.array(records, dtype=np.int64), marker_run, 3, len(rows))
+    expected = (pl.DataFrame({"marker": claim_marker, "record": records})
+                .with_row_index("row").filter(pl.col("marker") >= 0)
+                .with_columns(run=pl.lit(marker_run).gather("marker"))
+                .sort("run", "record"))
+    assert got_rows.tolist() == expected["row"].to_list()
+    assert got_runs.tolist() == expected["run"].to_list()
+
+
+def test_a_claim_inside_an_open_cluster_does_not_split_it():
+    """A partial whose window falls inside a cluster of captures is a marker of its own;
+    the captures around it are still one swing."""
+    t = replay(claim_events([
+        dict(claim_id="a", site_id="palmyra", gainer="isis", valid_from="2015-05-18",
+             valid_to="2015-05-22"),
+        dict(claim_id="p", site_id="palmyra", kind="partial", gainer="isis",
+             valid_from="2015-05-19"),
+        dict(claim_id="b", site_id="palmyra", gainer="isis", valid_from="2015-05-20",
+             valid_to="2015-05-21"),
+    ]))
+    assert t.swings["claim_ids"].to_list() == [["a", "b"]]
+
+
+def test_a_believed_claim_without_a_window_is_refused_by_name():
+    events = claim_events([dict(claim_id="c1", site_id="palmyra", gainer="isis"),
+                           dict(claim_id="c2", site_id="arak", gainer="isis")])
+    events = events.with_columns(
+        valid_from=pl.when(pl.col("claim_id") == "c2").then(None).otherwise("valid_from"))
+    with pytest.raises(TadmurError, match=r"no site or no date window \(at claim c2\)"):
+        replay(events)
+    assert believed(EncodedEvents.of(events), Policy()).height == 2
