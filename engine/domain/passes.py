@@ -175,23 +175,79 @@ def states_of(site, kind, controller, unknown):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def support_order(claim_marker, record, marker_run, runs, records):  # pragma: no cover
+def support_order(order, claim_marker, record, marker_run, runs):  # pragma: no cover
     """The claims behind markers, by run and within a run in log order (``record``):
-    their rows, and the run of each. A counting sort: the claims are visited in log
-    order (a slot per record, ``records`` of them) and dealt into their runs."""
-    at_record = np.full(records, NONE, np.int32)
+    their rows, and the run of each.
+
+    The claims are dealt into their runs visiting them in ``order`` (by site and
+    start), in which the runs mostly follow one another, so the writes stay close
+    together; then each run is put in log order: an insertion sort for the many short
+    runs, a radix sort for the long ones. (Visiting the claims in log order instead
+    reads and writes all over arrays as large as the log: three times slower at 10M.)"""
     offsets = np.zeros(runs + 1, np.int64)
     for i in range(claim_marker.size):
         if claim_marker[i] != NONE:
-            at_record[record[i]] = i
             offsets[marker_run[claim_marker[i]] + 1] += 1
     offsets = np.cumsum(offsets)
-    total = offsets[runs]
-    rows, row_run = np.empty(total, np.int32), np.empty(total, np.int32)
-    for r in range(records):
-        i = at_record[r]
-        if i != NONE:
+    rows, row_run = np.empty(offsets[runs], np.int32), np.empty(offsets[runs], np.int32)
+    fill = offsets[:runs].copy()
+    for k in range(order.size):
+        i = order[k]
+        if claim_marker[i] != NONE:
             run = marker_run[claim_marker[i]]
-            rows[offsets[run]], row_run[offsets[run]] = i, run
-            offsets[run] += 1
+            rows[fill[run]], row_run[fill[run]] = i, run
+            fill[run] += 1
+    longest = np.max(offsets[1:] - offsets[:-1]) if runs else 0
+    scratch = np.empty((3, longest if longest > _SHORT else 0), np.int64)
+    for run in range(runs):
+        segment = rows[offsets[run]:offsets[run + 1]]
+        if segment.size <= _SHORT:
+            _insertion_sort_by(segment, record)
+        else:
+            _radix_sort_by(segment, record, scratch)
     return rows, row_run
+
+
+#: runs up to this long are insertion sorted (measured: from 64 to 512 it hardly matters)
+_SHORT = 128
+_DIGIT = 12  # bits per radix pass: 4096 counters stay in the fastest cache
+
+
+@njit(cache=True, nogil=True)
+def _insertion_sort_by(rows, key):  # pragma: no cover - compiled
+    """``rows`` in place, in the order of their ``key``."""
+    for j in range(1, rows.size):
+        row, k, h = rows[j], key[rows[j]], j - 1
+        while h >= 0 and key[rows[h]] > k:
+            rows[h + 1] = rows[h]
+            h -= 1
+        rows[h + 1] = row
+
+
+@njit(cache=True, nogil=True)
+def _radix_sort_by(rows, key, scratch):  # pragma: no cover - compiled
+    """``rows`` in place, in the order of their (non-negative) ``key``: a least
+    significant digit first radix sort, each pass stable; ``scratch``: 3 x len(rows)."""
+    n, mask = rows.size, (1 << _DIGIT) - 1
+    keys, other_keys, other_rows = scratch[0, :n], scratch[1, :n], scratch[2, :n]
+    top = 0
+    for j in range(n):
+        keys[j] = key[rows[j]]
+        top = max(top, keys[j])
+    current = rows.astype(np.int64)
+    counts = np.empty(mask + 2, np.int64)
+    shift = 0
+    while (top >> shift) > 0:
+        counts[:] = 0
+        for j in range(n):
+            counts[((keys[j] >> shift) & mask) + 1] += 1
+        counts = np.cumsum(counts)
+        for j in range(n):
+            digit = (keys[j] >> shift) & mask
+            at = counts[digit]
+            other_rows[at], other_keys[at] = current[j], keys[j]
+            counts[digit] = at + 1
+        current, other_rows = other_rows, current
+        keys, other_keys = other_keys, keys
+        shift += _DIGIT
+    rows[:] = current

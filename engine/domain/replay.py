@@ -119,9 +119,9 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
     encoded = EncodedEvents.of(claim_events)
     claims = believed(encoded, policy)
     unknown = encoded.actors.index_of("unknown")
-    claim_marker, markers = _markers(claims, encoded, unknown)
+    order, claim_marker, markers = _markers(claims, encoded, unknown)
     states = _states(markers, unknown)
-    support = _support(states, claim_marker, claims, encoded)
+    support = _support(states, order, claim_marker, claims, encoded)
     return Timelines(
         claims=lambda: claims_table(encoded, claims),
         intervals=_intervals(states, support, encoded),
@@ -131,9 +131,10 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
 
 
 def _markers(claims: pl.DataFrame, encoded: EncodedEvents, unknown: int
-             ) -> tuple[np.ndarray, pl.DataFrame]:
-    """For each believed claim (by row) the marker it supports (``NONE``: none), and the
-    markers (swing/contest clusters, partials, sieges) in replay order."""
+             ) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
+    """The believed claims' rows in (site, start) order; for each claim (by row) the
+    marker it supports (``NONE``: none); and the markers (swing/contest clusters,
+    partials, sieges) in replay order."""
     _require_windows(claims, encoded)
     codes = claims.select(
         "site_start", "site", pl.col("kind").fill_null(NONE), "start", "end",
@@ -146,7 +147,7 @@ def _markers(claims: pl.DataFrame, encoded: EncodedEvents, unknown: int
         pl.col("marker").cast(pl.Int64),
         *(pl.when(pl.col(c) != NONE).then(c).alias(c) for c in ("controller", "loser_hint")))
     # distinct markers have distinct order_seq (distinct claims), which settles every tie
-    return claim_marker, sort_ints(
+    return order, claim_marker, sort_ints(
         markers, ["site", "start_earliest", "start_latest", "order_seq"])
 
 
@@ -186,8 +187,8 @@ def _nullable(codes: np.ndarray) -> pl.Series:
     return series.set(series == NONE, None) if (codes == NONE).any() else series
 
 
-def _support(states: pl.DataFrame, claim_marker: np.ndarray, claims: pl.DataFrame,
-             encoded: EncodedEvents) -> pl.DataFrame:
+def _support(states: pl.DataFrame, order: np.ndarray, claim_marker: np.ndarray,
+             claims: pl.DataFrame, encoded: EncodedEvents) -> pl.DataFrame:
     """The claims behind the markers, grouped by run in log order: run, claim_id,
     claimant (code), and whether the claim's marker is a change of holder (``swing``).
 
@@ -199,8 +200,8 @@ def _support(states: pl.DataFrame, claim_marker: np.ndarray, claims: pl.DataFram
     marker_run[states["marker"].to_numpy()] = states["run"].to_numpy()
     swing = pl.repeat(False, m, eager=True).scatter(states["marker"], states["changed"])
     runs = int(states["run"].max()) + 1 if m else 0
-    rows, run = passes.support_order(claim_marker, claims["record"].to_numpy(), marker_run,
-                                     runs, encoded.height)
+    rows, run = passes.support_order(order, claim_marker, claims["record"].to_numpy(),
+                                     marker_run, runs)
     by_row = pl.DataFrame({"record": claims["record"], "claimant": claims["claimant"],
                            "marker": claim_marker}).gather(rows)
     return by_row.select(

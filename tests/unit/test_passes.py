@@ -40,22 +40,36 @@ def test_the_replay_order_is_a_stable_sort_of_any_keys(first, second, shuffled):
         assert order.tolist() == np.argsort(key, kind="stable").tolist()
 
 
-@settings(max_examples=200, deadline=None)
-@given(rows=st.lists(st.tuples(st.integers(-1, 4), st.integers(0, 3)), max_size=30),
-       data=st.data())
-def test_claims_are_dealt_into_runs_in_log_order(rows, data):
-    """``support_order`` is a sort by (run, record) of the claims with a marker."""
-    records = data.draw(st.permutations(range(len(rows))))
-    claim_marker = np.array([m for m, _ in rows], dtype=np.int32)
+def _dealt(markers: list[int], records: list[int], order: list[int]) -> None:
+    """``support_order`` is a sort by (run, record) of the claims with a marker, whatever
+    order it visits them in."""
     marker_run = np.array([0, 0, 1, 2, 2], dtype=np.int32)  # markers 0..4 -> runs 0..2
-    got_rows, got_runs = passes.support_order(
-        claim_marker, np.array(records, dtype=np.int64), marker_run, 3, len(rows))
-    expected = (pl.DataFrame({"marker": claim_marker, "record": records})
+    rows, runs = passes.support_order(
+        np.array(order, dtype=np.int32), np.array(markers, dtype=np.int32),
+        np.array(records, dtype=np.uint32), marker_run, 3)
+    expected = (pl.DataFrame({"marker": markers, "record": records},
+                             schema={"marker": pl.Int32, "record": pl.Int64})
                 .with_row_index("row").filter(pl.col("marker") >= 0)
                 .with_columns(run=pl.lit(marker_run).gather("marker"))
                 .sort("run", "record"))
-    assert got_rows.tolist() == expected["row"].to_list()
-    assert got_runs.tolist() == expected["run"].to_list()
+    assert rows.tolist() == expected["row"].to_list()
+    assert runs.tolist() == expected["run"].to_list()
+
+
+@settings(max_examples=200, deadline=None)
+@given(markers=st.lists(st.integers(-1, 4), max_size=30), data=st.data())
+def test_claims_are_dealt_into_runs_in_log_order(markers, data):
+    n = len(markers)
+    _dealt(markers, data.draw(st.permutations(range(n))), data.draw(st.permutations(range(n))))
+
+
+@pytest.mark.parametrize("n", [300, 20_000])
+def test_long_runs_are_put_in_log_order_too(n):
+    """Runs longer than an insertion sort is worth are radix sorted: one digit at 300
+    claims, two (records above 4096) at 20,000."""
+    rng = np.random.default_rng(n)
+    _dealt(rng.integers(-1, 5, n).tolist(), rng.permutation(n).tolist(),
+           rng.permutation(n).tolist())
 
 
 def test_a_claim_inside_an_open_cluster_does_not_split_it():
