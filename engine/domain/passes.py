@@ -175,9 +175,10 @@ def states_of(site, kind, controller, unknown):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def support_order(order, claim_marker, record, marker_run, runs):  # pragma: no cover
-    """The claims behind markers, by run and within a run in log order (``record``):
-    their rows, and the run of each.
+def support_of(order, claim_marker, record, claimant, marker_run, marker_changed, runs
+               ):  # pragma: no cover - compiled
+    """The claims behind markers, by run and within a run in log order: per claim its
+    ``record``, ``claimant``, ``run`` and ``swing`` (its marker changed the holder).
 
     The claims are dealt into their runs visiting them in ``order`` (by site and
     start), in which the runs mostly follow one another, so the writes stay close
@@ -205,7 +206,7 @@ def support_order(order, claim_marker, record, marker_run, runs):  # pragma: no 
             _insertion_sort_by(segment, record)
         else:
             _radix_sort_by(segment, record, scratch)
-    return rows, row_run
+    return record[rows], claimant[rows], row_run, marker_changed[claim_marker[rows]]
 
 
 #: runs up to this long are insertion sorted (measured: from 64 to 512 it hardly matters)

@@ -196,17 +196,16 @@ def _support(states: pl.DataFrame, order: np.ndarray, claim_marker: np.ndarray,
     change starts a new run, unless it is a site's first holder and "unknown"), so a
     swing's claims are its run's claims filtered, still in log order."""
     m = states.height
-    marker_run = np.zeros(m, np.int64)
-    marker_run[states["marker"].to_numpy()] = states["run"].to_numpy()
-    swing = pl.repeat(False, m, eager=True).scatter(states["marker"], states["changed"])
+    marker_run, changed = np.zeros(m, np.int32), np.zeros(m, np.bool_)
+    at = states["marker"].to_numpy()
+    marker_run[at], changed[at] = states["run"].to_numpy(), states["changed"].to_numpy()
     runs = int(states["run"].max()) + 1 if m else 0
-    rows, run = passes.support_order(order, claim_marker, claims["record"].to_numpy(),
-                                     marker_run, runs)
-    by_row = pl.DataFrame({"record": claims["record"], "claimant": claims["claimant"],
-                           "marker": claim_marker}).gather(rows)
-    return by_row.select(
+    record, claimant, run, swing = passes.support_of(
+        order, claim_marker, claims["record"].to_numpy(),
+        claims["claimant"].fill_null(NONE).to_numpy(), marker_run, changed, runs)
+    return pl.DataFrame({"record": record, "claimant": _nullable(claimant)}).select(
         run=pl.Series(run).set_sorted(),
-        swing=pl.lit(swing).gather("marker"),
+        swing=pl.Series(swing),
         claim_id=pl.lit(encoded.source["claim_id"]).gather("record"),
         claimant="claimant",
     )

@@ -41,19 +41,22 @@ def test_the_replay_order_is_a_stable_sort_of_any_keys(first, second, shuffled):
 
 
 def _dealt(markers: list[int], records: list[int], order: list[int]) -> None:
-    """``support_order`` is a sort by (run, record) of the claims with a marker, whatever
+    """``support_of`` is a sort by (run, record) of the claims with a marker, whatever
     order it visits them in."""
+    claimants = [7 * row for row in range(len(markers))]
     marker_run = np.array([0, 0, 1, 2, 2], dtype=np.int32)  # markers 0..4 -> runs 0..2
-    rows, runs = passes.support_order(
+    changed = np.array([True, False, False, True, False])
+    got = passes.support_of(
         np.array(order, dtype=np.int32), np.array(markers, dtype=np.int32),
-        np.array(records, dtype=np.uint32), marker_run, 3)
-    expected = (pl.DataFrame({"marker": markers, "record": records},
-                             schema={"marker": pl.Int32, "record": pl.Int64})
-                .with_row_index("row").filter(pl.col("marker") >= 0)
-                .with_columns(run=pl.lit(marker_run).gather("marker"))
+        np.array(records, dtype=np.uint32), np.array(claimants, dtype=np.int32),
+        marker_run, changed, 3)
+    expected = (pl.DataFrame({"marker": markers, "record": records, "claimant": claimants},
+                             schema=dict.fromkeys(["marker", "record", "claimant"], pl.Int64))
+                .filter(pl.col("marker") >= 0)
+                .select("record", "claimant", run=pl.lit(marker_run).gather("marker"),
+                        swing=pl.lit(changed).gather("marker"))
                 .sort("run", "record"))
-    assert rows.tolist() == expected["row"].to_list()
-    assert runs.tolist() == expected["run"].to_list()
+    assert [a.tolist() for a in got] == [c.to_list() for c in expected.get_columns()]
 
 
 @settings(max_examples=200, deadline=None)
