@@ -62,25 +62,29 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # p
     loser_hint (the least loser named other than the gainer), start_earliest,
     start_latest and order_seq (the least seq: distinct across markers).
     """
-    claim_marker, count = _marker_ids(order, site, kind, start, end)
-    # Fresh memory costs a page fault per 4 KiB (most of this pass when it was sized
-    # for every claim): so the markers are counted first, and stored as Int32 codes.
-    m_site, m_kind = np.empty(count, np.int32), np.empty(count, np.int8)
-    m_controller, m_loser = np.full(count, NONE, np.int32), np.full(count, NONE, np.int32)
-    m_from, m_to, m_seq = np.empty(count, np.int32), np.empty(count, np.int32), np.empty(count, np.int64)
+    n = order.size
+    claim_marker = np.empty(n, np.int32)
+    # room for a marker per claim, left unwritten: memory is only touched (a page
+    # fault per 4 KiB, most of this pass's time when the arrays were filled up front)
+    # where a marker is stored
+    m_site, m_kind = np.empty(n, np.int32), np.empty(n, np.int8)
+    m_controller, m_loser = np.empty(n, np.int32), np.empty(n, np.int32)
+    m_from, m_to, m_seq = np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, np.int64)
+    count = 0
     # the open cluster: its marker, its windows' bounds, its known gainers
     open_, lo_from, hi_from, lo_to, hi_to, known_lo, known_hi = NONE, 0, 0, 0, 0, NONE, NONE
-    for k in range(order.size + 1):
-        i = order[k] if k < order.size else NONE
-        marker = claim_marker[i] if i != NONE else NONE
-        if i != NONE and marker == NONE:  # attacked: changes nothing
+    for k in range(n + 1):
+        i = order[k] if k < n else NONE
+        if i != NONE and kind[i] == NONE:  # attacked: changes nothing
+            claim_marker[i] = NONE
             continue
-        if open_ != NONE and marker != open_ and (i == NONE or kind[i] == SWING):
+        joins = (i != NONE and kind[i] == SWING and open_ != NONE
+                 and site[i] == m_site[open_] and start[i] <= hi_to)
+        if open_ != NONE and not joins and (i == NONE or kind[i] == SWING):
             # the open cluster is complete: a swing or a contest, and its window
             contest = known_lo != NONE and known_lo != known_hi
             m_kind[open_] = CONTEST if contest else SWING
-            if not contest:
-                m_controller[open_] = known_lo if known_lo != NONE else unknown
+            m_controller[open_] = NONE if contest else (known_lo if known_lo != NONE else unknown)
             agree = hi_from <= lo_to
             m_from[open_] = hi_from if agree else lo_from
             m_to[open_] = lo_to if agree else hi_to
@@ -88,11 +92,14 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # p
         if i == NONE:
             break
         if kind[i] != SWING:  # a marker of its own
-            m_site[marker], m_kind[marker] = site[i], kind[i]
-            m_from[marker], m_to[marker], m_seq[marker] = start[i], end[i], seq[i]
+            m_site[count], m_kind[count] = site[i], kind[i]
+            m_controller[count], m_loser[count] = NONE, NONE
+            m_from[count], m_to[count], m_seq[count] = start[i], end[i], seq[i]
+            claim_marker[i], count = count, count + 1
             continue
-        if marker != open_:
-            open_, m_site[marker], m_seq[marker] = marker, site[i], seq[i]
+        if not joins:  # a window that starts after every earlier one of its site ended
+            open_, count = count, count + 1
+            m_site[open_], m_seq[open_], m_loser[open_] = site[i], seq[i], NONE
             lo_from, lo_to, hi_to, known_lo, known_hi = start[i], end[i], end[i], NONE, NONE
         hi_from = start[i]  # the claims come by start: the last is the latest
         lo_to, hi_to = min(lo_to, end[i]), max(hi_to, end[i])
@@ -103,28 +110,9 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # p
         if loser[i] != NONE and gainer[i] != NONE and loser[i] != gainer[i]:
             hint = m_loser[open_]
             m_loser[open_] = loser[i] if hint == NONE else min(hint, loser[i])
-    return claim_marker, m_site, m_kind, m_controller, m_loser, m_from, m_to, m_seq
-
-
-@njit(cache=True, nogil=True)
-def _marker_ids(order, site, kind, start, end):  # pragma: no cover - compiled
-    """Per claim its marker's number (clusters and single markers in ``order``), and how
-    many there are: a new cluster where a transition starts after every earlier
-    window of its site's transitions has ended."""
-    claim_marker = np.full(order.size, NONE, np.int32)
-    count, cluster, cluster_site, reach = 0, NONE, NONE, 0
-    for k in range(order.size):
-        i = order[k]
-        if kind[i] == NONE:
-            continue
-        if kind[i] != SWING:
-            claim_marker[i], count = count, count + 1
-            continue
-        if cluster == NONE or site[i] != cluster_site or start[i] > reach:
-            cluster, cluster_site, reach, count = count, site[i], end[i], count + 1
-        reach = max(reach, end[i])
-        claim_marker[i] = cluster
-    return claim_marker, count
+        claim_marker[i] = open_
+    return (claim_marker, m_site[:count], m_kind[:count], m_controller[:count],
+            m_loser[:count], m_from[:count], m_to[:count], m_seq[:count])
 
 
 @njit(cache=True, nogil=True)
