@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from engine.domain.encoding import CORRECTED, RECORDED, RETRACTED, REVIEWED, VERDICTS, EncodedEvents
+from engine.domain.encoding import (
+    CORRECTED,
+    RECORDED,
+    RETRACTED,
+    REVIEWED,
+    VERDICTS,
+    EncodedEvents,
+    untouched_mask,
+)
 from engine.domain.events import CORRECTABLE_FIELDS
 from engine.domain.ordering import site_start
 from engine.domain.policy import Policy
@@ -53,22 +61,23 @@ def believed(encoded: EncodedEvents, policy: Policy) -> pl.DataFrame:
     ``start``, ``end``, ``claimant``) and ``site_start``. Replay order (by ``site_start``,
     see :func:`~engine.domain.encoding.records_by_site`) twice over: the claims nothing
     later touched, then those later events revised."""
-    codes, records, revisions = encoded.codes, encoded.by_site, encoded.revisions
-    if policy.as_of_seq is not None:  # a prefix of the log: a slice, not a filter
-        cut = int(codes["seq"].search_sorted(policy.as_of_seq, side="right"))
-        codes, records = codes.head(cut), records.filter(pl.col("record") < cut)
-        revisions = revisions_of(codes)
+    records, revisions = encoded.by_site, encoded.revisions
+    if policy.as_of_seq is None:
+        untouched = encoded.untouched
+    else:  # a prefix of the log: a slice, not a filter
+        cut = int(encoded.codes["seq"].search_sorted(policy.as_of_seq, side="right"))
+        records, revisions = records.filter(pl.col("record") < cut), revisions_of(
+            encoded.codes.head(cut))
+        untouched = untouched_mask(cut, revisions.touched, records["record"])
     believes = _accepted(policy) & policy.claim_filter(
         encoded.claimant_codes, published=pl.col("published").cast(pl.Date))
-    # the untouched majority is one filter of the records (no join), in replay order
-    untouched = pl.lit(True)
-    if revisions.touched.len():
-        untouched = pl.lit(pl.repeat(True, codes.height, eager=True)
-                           .scatter(revisions.touched, False).gather(records["record"]))
-    # a record's own verdict column is empty: only a review carries one
-    plain = records.with_columns(verdict=pl.lit(None, pl.Int8)).filter(
-        untouched & believes).select("record", pl.col("record").alias("source"), *_COLUMNS[2:])
-    if not revisions.touched.len():
+    # the untouched majority is one filter of the records (no join), in replay order;
+    # the mask is made first, so the filter moves only the columns kept
+    # (a record's own verdict column is empty: only a review carries one)
+    keep = records.with_columns(verdict=pl.lit(None, pl.Int8)).select(
+        believes if untouched is None else pl.lit(untouched) & believes).to_series()
+    plain = records.select("record", pl.col("record").alias("source"), *_COLUMNS[2:]).filter(keep)
+    if untouched is None:
         return plain
     return pl.concat([plain, revisions.standing.filter(believes).select(_COLUMNS)])
 

@@ -116,6 +116,41 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # p
 
 
 @njit(cache=True, nogil=True)
+def marker_order(site, start_earliest, start_latest, order_seq, budget):  # pragma: no cover
+    """The markers' replay order, by (site, start_earliest, start_latest, order_seq),
+    and whether it was found within ``budget`` moves.
+
+    :func:`markers_of` makes them nearly in that order already (walking claims by site
+    and start; only a cluster whose claims agree on a window that begins at its latest
+    claim's start falls behind the markers it overlaps), so an insertion sort does a
+    few moves a marker. Input that would need more than ``budget`` gets ``False``:
+    sort it otherwise."""
+    order = np.arange(site.size, dtype=np.int32)
+    moves = 0
+    for j in range(1, site.size):
+        marker, h = order[j], j - 1
+        while h >= 0 and _after(order[h], marker, site, start_earliest, start_latest, order_seq):
+            order[h + 1] = order[h]
+            h -= 1
+        moves += j - 1 - h
+        order[h + 1] = marker
+        if moves > budget:
+            return order, False
+    return order, True
+
+
+@njit(cache=True, nogil=True)
+def _after(a, b, site, start_earliest, start_latest, order_seq):  # pragma: no cover
+    if site[a] != site[b]:
+        return site[a] > site[b]
+    if start_earliest[a] != start_earliest[b]:
+        return start_earliest[a] > start_earliest[b]
+    if start_latest[a] != start_latest[b]:
+        return start_latest[a] > start_latest[b]
+    return order_seq[a] > order_seq[b]
+
+
+@njit(cache=True, nogil=True)
 def states_of(site, kind, controller, unknown):  # pragma: no cover - compiled
     """The state after each marker, markers in replay order (by site, then window).
 

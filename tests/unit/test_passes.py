@@ -6,11 +6,14 @@ that only order rows, where a wrong tie would still give plausible timelines."""
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from engine.domain import passes
 from engine.domain.claims import believed
@@ -97,3 +100,34 @@ def test_a_believed_claim_without_a_window_is_refused_by_name():
     with pytest.raises(TadmurError, match=r"no site or no date window \(at claim c2\)"):
         replay(events)
     assert believed(EncodedEvents.of(events), Policy()).height == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 3)),
+                     max_size=40),
+       budget=st.sampled_from([0, 10, 10_000]))
+def test_the_marker_order_is_the_sort_or_says_it_gave_up(rows, budget):
+    seq = np.arange(len(rows), dtype=np.int64)[::-1].copy()  # distinct, as order_seq is
+    site, first, last = (np.array(column, dtype=np.int32) for column in zip(*rows, strict=True)
+                         ) if rows else (np.array([], dtype=np.int32),) * 3
+    order, found = passes.marker_order(site, first, last, seq, budget)
+    expected = np.lexsort((seq, last, first, site))
+    if found:
+        assert order.tolist() == expected.tolist()
+    else:
+        assert budget < 10_000  # 40 markers take at most 780 moves
+
+
+def test_markers_too_far_from_their_order_are_sorted_instead(monkeypatch):
+    """The replay's fallback when the insertion sort gives up gives the same timelines."""
+    events = claim_events([
+        dict(claim_id=f"c{k}", site_id=("palmyra", "arak")[k % 4 // 2],
+             gainer=("isis", "government")[k % 2],
+             kind=("captured", "partial", "besieged")[k % 3],
+             valid_from=f"2016-0{1 + k % 9}-1{k % 10}") for k in range(30)])
+    expected = replay(events)
+    replay_module = importlib.import_module("engine.domain.replay")
+    monkeypatch.setattr(replay_module, "_MOVES_PER_MARKER", -10_000)  # budget below 0
+    given_up = replay(events)
+    for table in ("intervals", "swings"):
+        assert_frame_equal(getattr(given_up, table), getattr(expected, table))
