@@ -218,7 +218,9 @@ def _support(states: pl.DataFrame, order: np.ndarray, claim_marker: np.ndarray,
     return pl.DataFrame({"record": record, "claimant": _nullable(claimant)}).select(
         run=pl.Series(run).set_sorted(),
         swing=pl.Series(swing),
-        claim_id=pl.lit(encoded.source["claim_id"]).gather("record"),
+        # (a gather from a string column in many chunks, as appends leave it, costs
+        # ten times a rechunk and a gather: 3.5 ms against 0.5 for 126k ids)
+        claim_id=pl.lit(encoded.source["claim_id"].rechunk()).gather("record"),
         claimant="claimant",
     )
 
