@@ -1,10 +1,13 @@
-"""The replay's three sequential passes, compiled.
+"""The replay's sequential passes, compiled.
 
-Each walks arrays of integer codes once, in order, carrying a little state from row to
-row (the open cluster of a site, its holder so far, a count per run). Columnar
-engines express such a walk as several window queries over the whole table, each
-with its own pass and buffers; here it is one loop, which numba compiles to machine
-code on first use and keeps on disk (``cache=True``), so later processes load it.
+Three walks carry a little state from row to row: :func:`markers_of` (the open cluster
+of a site), :func:`states_of` (a site's holder so far) and :func:`support_of` (where
+each run's claims go); two orderings exploit what the data already are:
+:func:`site_start_order` merges two sorted runs, :func:`marker_order` finishes an
+almost sorted sequence. A columnar engine expresses each walk as several window queries
+over the whole table, each with its own pass and buffers, and each ordering as a full
+sort; here each is one loop, which numba compiles to machine code on first use and
+keeps on disk (``cache=True``), so later processes load it.
 
 The functions take and return numpy arrays (polars hands its columns over without a
 copy) and know nothing of names or frames: :mod:`engine.domain.replay` prepares their

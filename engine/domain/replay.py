@@ -172,8 +172,9 @@ def _require_windows(claims: pl.DataFrame, encoded: EncodedEvents) -> None:
     if not (claims["site_start"].has_nulls() or claims["end"].has_nulls()):
         return
     record = claims.filter(pl.col("site_start").is_null() | pl.col("end").is_null())["record"][0]
+    claim_id = encoded.source["claim_id"][record]
     raise TadmurError(
-        "a believed claim has no site or no date window", where=f"claim {encoded.source['claim_id'][record]}",
+        "a believed claim has no site or no date window", where=f"claim {claim_id}",
         hint="every claim names a site_id and a valid_from..valid_to window; "
              "correct it with engine.store.correct_claim")
 

@@ -82,19 +82,19 @@ def test_a_claim_inside_an_open_cluster_does_not_split_it():
     """A partial whose window falls inside a cluster of captures is a marker of its own;
     the captures around it are still one swing."""
     t = replay(claim_events([
-        dict(claim_id="a", site_id="palmyra", gainer="isis", valid_from="2015-05-18",
-             valid_to="2015-05-22"),
-        dict(claim_id="p", site_id="palmyra", kind="partial", gainer="isis",
-             valid_from="2015-05-19"),
-        dict(claim_id="b", site_id="palmyra", gainer="isis", valid_from="2015-05-20",
-             valid_to="2015-05-21"),
+        {"claim_id": "a", "site_id": "palmyra", "gainer": "isis",
+         "valid_from": "2015-05-18", "valid_to": "2015-05-22"},
+        {"claim_id": "p", "site_id": "palmyra", "kind": "partial", "gainer": "isis",
+         "valid_from": "2015-05-19"},
+        {"claim_id": "b", "site_id": "palmyra", "gainer": "isis",
+         "valid_from": "2015-05-20", "valid_to": "2015-05-21"},
     ]))
     assert t.swings["claim_ids"].to_list() == [["a", "b"]]
 
 
 def test_a_believed_claim_without_a_window_is_refused_by_name():
-    events = claim_events([dict(claim_id="c1", site_id="palmyra", gainer="isis"),
-                           dict(claim_id="c2", site_id="arak", gainer="isis")])
+    events = claim_events([{"claim_id": "c1", "site_id": "palmyra", "gainer": "isis"},
+                           {"claim_id": "c2", "site_id": "arak", "gainer": "isis"}])
     events = events.with_columns(
         valid_from=pl.when(pl.col("claim_id") == "c2").then(None).otherwise("valid_from"))
     with pytest.raises(TadmurError, match=r"no site or no date window \(at claim c2\)"):
@@ -121,10 +121,10 @@ def test_the_marker_order_is_the_sort_or_says_it_gave_up(rows, budget):
 def test_markers_too_far_from_their_order_are_sorted_instead(monkeypatch):
     """The replay's fallback when the insertion sort gives up gives the same timelines."""
     events = claim_events([
-        dict(claim_id=f"c{k}", site_id=("palmyra", "arak")[k % 4 // 2],
-             gainer=("isis", "government")[k % 2],
-             kind=("captured", "partial", "besieged")[k % 3],
-             valid_from=f"2016-0{1 + k % 9}-1{k % 10}") for k in range(30)])
+        {"claim_id": f"c{k}", "site_id": ("palmyra", "arak")[k % 4 // 2],
+         "gainer": ("isis", "government")[k % 2],
+         "kind": ("captured", "partial", "besieged")[k % 3],
+         "valid_from": f"2016-0{1 + k % 9}-1{k % 10}"} for k in range(30)])
     expected = replay(events)
     replay_module = importlib.import_module("engine.domain.replay")
     monkeypatch.setattr(replay_module, "_MOVES_PER_MARKER", -10_000)  # budget below 0
