@@ -41,10 +41,10 @@ def main() -> int:
         return result
 
     claims = stage("believed claims", lambda: believed(encoded, policy))
-    order, claim_marker, markers = stage("markers", lambda: stages._markers(claims, encoded, unknown))
+    walks, claim_marker, markers = stage("markers", lambda: stages._markers(claims, encoded, unknown))
     states = stage("states", lambda: stages._states(markers, unknown))
     support = stage("supporting claims",
-                    lambda: stages._support(states, order, claim_marker, claims, encoded))
+                    lambda: stages._support(states, walks, claim_marker, claims, encoded))
     stage("intervals", lambda: stages._intervals(states, support, encoded))
     stage("swings", lambda: stages._swings(states, support, encoded))
     stage("whole replay", lambda: replay(encoded, policy))

@@ -50,7 +50,8 @@ def site_start_order(key: np.ndarray) -> np.ndarray:  # pragma: no cover - compi
 
 
 @njit(cache=True, nogil=True)
-def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # pragma: no cover
+def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim_marker,
+               first):  # pragma: no cover - compiled
     """The markers of a replay, and for each claim the marker it supports.
 
     Walks the claims in ``order`` (by site, then start). Transitions whose windows
@@ -60,13 +61,14 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # p
     its window is the intersection of its claims' windows when they share a day,
     else their union. Every other marker (partial, siege on, siege off) stands alone.
 
-    Returns ``claim_marker`` (per claim, by row: its marker, ``NONE`` if it raises
-    none) and per marker: site, kind, controller (a swing's; ``NONE`` otherwise),
-    loser_hint (the least loser named other than the gainer), start_earliest,
-    start_latest and order_seq (the least seq: distinct across markers).
+    Writes ``claim_marker`` for the claims in ``order`` (by row: the number of the
+    marker it supports, counting from ``first``; ``NONE`` if it raises none), so that
+    walks over different sites can share it. Returns per marker, in the order they
+    are numbered: site, kind, controller (a swing's; ``NONE`` otherwise), loser_hint
+    (the least loser named other than the gainer), start_earliest, start_latest and
+    order_seq (the least seq: distinct across markers).
     """
     n = order.size
-    claim_marker = np.empty(n, np.int32)
     # room for a marker per claim, left unwritten: memory is only touched (a page
     # fault per 4 KiB, most of this pass's time when the arrays were filled up front)
     # where a marker is stored
@@ -98,7 +100,7 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # p
             m_site[count], m_kind[count] = site[i], kind[i]
             m_controller[count], m_loser[count] = NONE, NONE
             m_from[count], m_to[count], m_seq[count] = start[i], end[i], seq[i]
-            claim_marker[i], count = count, count + 1
+            claim_marker[i], count = first + count, count + 1
             continue
         if not joins:  # a window that starts after every earlier one of its site ended
             open_, count = count, count + 1
@@ -113,9 +115,9 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown):  # p
         if loser[i] != NONE and gainer[i] != NONE and loser[i] != gainer[i]:
             hint = m_loser[open_]
             m_loser[open_] = loser[i] if hint == NONE else min(hint, loser[i])
-        claim_marker[i] = open_
-    return (claim_marker, m_site[:count], m_kind[:count], m_controller[:count],
-            m_loser[:count], m_from[:count], m_to[:count], m_seq[:count])
+        claim_marker[i] = first + open_
+    return (m_site[:count], m_kind[:count], m_controller[:count], m_loser[:count],
+            m_from[:count], m_to[:count], m_seq[:count])
 
 
 @njit(cache=True, nogil=True)
@@ -206,15 +208,17 @@ def support_of(order, claim_marker, record, claimant, marker_run, marker_changed
     """The claims behind markers, by run and within a run in log order: per claim its
     ``record``, ``claimant``, ``run`` and ``swing`` (its marker changed the holder).
 
-    The claims are dealt into their runs visiting them in ``order`` (by site and
-    start), in which the runs mostly follow one another, so the writes stay close
-    together; then each run is put in log order: an insertion sort for the many short
-    runs, a radix sort for the long ones. (Visiting the claims in log order instead
-    reads and writes all over arrays as large as the log: three times slower at 10M.)"""
+    Only the claims in ``order`` (by site and start): walks over different sites give
+    runs that follow one another. They are dealt into their runs in that order, in
+    which the runs mostly follow one another too, so the writes stay close together;
+    then each run is put in log order: an insertion sort for the many short runs, a
+    radix sort for the long ones. (Visiting the claims in log order instead reads and
+    writes all over arrays as large as the log: three times slower at 10M.)"""
     offsets = np.zeros(runs + 1, np.int64)
-    for i in range(claim_marker.size):
-        if claim_marker[i] != NONE:
-            offsets[marker_run[claim_marker[i]] + 1] += 1
+    for k in range(order.size):
+        marker = claim_marker[order[k]]
+        if marker != NONE:
+            offsets[marker_run[marker] + 1] += 1
     offsets = np.cumsum(offsets)
     rows, row_run = np.empty(offsets[runs], np.int32), np.empty(offsets[runs], np.int32)
     fill = offsets[:runs].copy()

@@ -29,8 +29,10 @@ results, and the wide claims table is gathered when first asked for.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
@@ -119,9 +121,9 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
     encoded = EncodedEvents.of(claim_events)
     claims = believed(encoded, policy)
     unknown = encoded.actors.index_of("unknown")
-    order, claim_marker, markers = _markers(claims, encoded, unknown)
+    walks, claim_marker, markers = _markers(claims, encoded, unknown)
     states = _states(markers, unknown)
-    support = _support(states, order, claim_marker, claims, encoded)
+    support = _support(states, walks, claim_marker, claims, encoded)
     return Timelines(
         claims=lambda: claims_table(encoded, claims),
         intervals=_intervals(states, support, encoded),
@@ -131,19 +133,27 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
 
 
 def _markers(claims: pl.DataFrame, encoded: EncodedEvents, unknown: int
-             ) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
-    """The believed claims' rows in (site, start) order; for each claim (by row) the
-    marker it supports (``NONE``: none); and the markers (swing/contest clusters,
-    partials, sieges) in replay order."""
+             ) -> tuple[list[np.ndarray], np.ndarray, pl.DataFrame]:
+    """The walks over the believed claims (rows in (site, start) order, split between
+    sites); for each claim (by row) the number of the marker it supports (``NONE``:
+    none); and the markers (swing/contest clusters, partials, sieges) in replay order."""
     _require_windows(claims, encoded)
     codes = claims.select(
         "site_start", "site", pl.col("kind").fill_null(NONE), "start", "end",
         pl.col("gainer", "loser").fill_null(NONE), "seq")
     site_start_key, *columns = (series.to_numpy() for series in codes.get_columns())
-    order = passes.site_start_order(site_start_key)
-    claim_marker, *marker_columns = passes.markers_of(order, *columns, unknown)
-    markers = _in_replay_order(dict(zip(_MARKER_COLUMNS, marker_columns, strict=True)))
-    return order, claim_marker, markers.with_columns(
+    walks = _split_between_sites(passes.site_start_order(site_start_key), columns[0])
+    claim_marker = np.empty(claims.height, np.int32)
+
+    def walk(rows: np.ndarray, first: int) -> pl.DataFrame:
+        made = passes.markers_of(rows, *columns, unknown, claim_marker, first)
+        return _in_replay_order(dict(zip(_MARKER_COLUMNS, made, strict=True)), first)
+
+    # a walk numbers its markers from its first claim's position: no walk before it
+    # has made more markers than it has claims
+    firsts = np.cumsum([0] + [rows.size for rows in walks[:-1]]).tolist()
+    markers = pl.concat(_on_threads(walk, walks, firsts))
+    return walks, claim_marker, markers.with_columns(
         pl.when(pl.col(c) != NONE).then(c).alias(c) for c in ("controller", "loser_hint"))
 
 
@@ -154,16 +164,40 @@ _REPLAY_ORDER = ("site", "start_earliest", "start_latest", "order_seq")
 #: the insertion sort of the markers gives up past this many moves a marker, and they
 #: are sorted instead (measured: 9,440 moves for the 191,309 markers of 1M claims)
 _MOVES_PER_MARKER = 8
+#: from this many believed claims on, the compiled walks run on two cores, each over
+#: its own sites (the walks release the GIL); below it a thread costs more than it saves
+_PARALLEL_FROM = 1 << 17
 
 
-def _in_replay_order(columns: dict[str, np.ndarray]) -> pl.DataFrame:
-    """The markers, numbered in the order they were made (``marker``), in replay order."""
+def _split_between_sites(order: np.ndarray, site: np.ndarray) -> list[np.ndarray]:
+    """``order`` (rows by site) in as many pieces as polars has threads (at most two),
+    of about equal size, each cut where a site begins: the sites' timelines are
+    independent, so each piece can be walked on its own."""
+    n, pieces = order.size, min(2, pl.thread_pool_size())
+    if n < _PARALLEL_FROM or pieces < 2:
+        return [order]
+    middle = site[order[n // 2]]  # the pieces meet after the site in the middle
+    cut = bisect.bisect_right(range(n), middle, key=lambda k: site[order[k]])
+    return [order[:cut], order[cut:]] if 0 < cut < n else [order]
+
+
+def _on_threads(fn: Callable, *arguments: list) -> list:
+    """``fn`` over the walks, each on its own thread when there are several."""
+    if len(arguments[0]) == 1:
+        return [fn(*first) for first in zip(*arguments, strict=True)]
+    with ThreadPoolExecutor(max_workers=len(arguments[0])) as pool:
+        return list(pool.map(fn, *arguments))
+
+
+def _in_replay_order(columns: dict[str, np.ndarray], first: int) -> pl.DataFrame:
+    """The markers of one walk, numbered from ``first`` in the order they were made
+    (``marker``), in replay order."""
     keys = [columns[name] for name in _REPLAY_ORDER]
     order, found = passes.marker_order(*keys, _MOVES_PER_MARKER * len(keys[0]) + 4096)
     if found:
-        return pl.DataFrame({"marker": order.astype(np.int64)}
+        return pl.DataFrame({"marker": order.astype(np.int64) + first}
                             | {name: column[order] for name, column in columns.items()})
-    made = pl.DataFrame(columns).with_row_index("marker")
+    made = pl.DataFrame(columns).with_row_index("marker", offset=first)
     return sort_ints(made.with_columns(pl.col("marker").cast(pl.Int64)), list(_REPLAY_ORDER))
 
 
@@ -200,7 +234,7 @@ def _nullable(codes: np.ndarray) -> pl.Series:
     return series.set(series == NONE, None) if (codes == NONE).any() else series
 
 
-def _support(states: pl.DataFrame, order: np.ndarray, claim_marker: np.ndarray,
+def _support(states: pl.DataFrame, walks: list[np.ndarray], claim_marker: np.ndarray,
              claims: pl.DataFrame, encoded: EncodedEvents) -> pl.DataFrame:
     """The claims behind the markers, grouped by run in log order: run, claim_id,
     claimant (code), and whether the claim's marker is a change of holder (``swing``).
@@ -208,14 +242,16 @@ def _support(states: pl.DataFrame, order: np.ndarray, claim_marker: np.ndarray,
     One order serves both tables: a run holds at most one change of holder (a
     change starts a new run, unless it is a site's first holder and "unknown"), so a
     swing's claims are its run's claims filtered, still in log order."""
-    m = states.height
-    marker_run, changed = np.zeros(m, np.int32), np.zeros(m, np.bool_)
+    numbered = int(states["marker"].max()) + 1 if states.height else 0
+    marker_run, changed = np.zeros(numbered, np.int32), np.zeros(numbered, np.bool_)
     at = states["marker"].to_numpy()
     marker_run[at], changed[at] = states["run"].to_numpy(), states["changed"].to_numpy()
-    runs = int(states["run"].max()) + 1 if m else 0
-    record, claimant, run, swing = passes.support_of(
-        order, claim_marker, claims["record"].to_numpy(),
-        claims["claimant"].fill_null(NONE).to_numpy(), marker_run, changed, runs)
+    runs = int(states["run"].max()) + 1 if states.height else 0
+    record, claimant = claims["record"].to_numpy(), claims["claimant"].fill_null(NONE).to_numpy()
+    # the walks cover sites in order, so their runs follow one another
+    dealt = _on_threads(lambda rows: passes.support_of(
+        rows, claim_marker, record, claimant, marker_run, changed, runs), walks)
+    record, claimant, run, swing = (np.concatenate(parts) for parts in zip(*dealt, strict=True))
     return pl.DataFrame({"record": record, "claimant": _nullable(claimant)}).select(
         run=pl.Series(run).set_sorted(),
         swing=pl.Series(swing),

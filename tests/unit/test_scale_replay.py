@@ -4,6 +4,7 @@ synthetic logs shaped like real ones (hot sites, corrections, retractions, revie
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import itertools
 
 import polars as pl
@@ -40,11 +41,21 @@ def test_replay_of_a_synthetic_log_equals_the_reference_fold(policy):
     assert timelines.swings.rows() == swings
 
 
-def test_a_replay_large_enough_for_every_fast_path_equals_the_reference_fold():
-    """Past ``SMALL`` rows the replay packs sort keys, merges the believed claims' two runs
-    and spells claimant sets from bit masks; below it, plain polars calls."""
+@pytest.mark.parametrize("walks", [1, 2])
+def test_a_replay_large_enough_for_every_fast_path_equals_the_reference_fold(walks, monkeypatch):
+    """Past ``SMALL`` rows the replay packs sort keys and spells claimant sets from bit
+    masks; below it, plain polars calls. With two walks, the compiled passes run on two
+    threads, each over its own sites (as from ``_PARALLEL_FROM`` believed claims on)."""
+    replay_module = importlib.import_module("engine.domain.replay")
+    if walks == 2:
+        monkeypatch.setattr(replay_module, "_PARALLEL_FROM", 0)
+        monkeypatch.setattr(replay_module.pl, "thread_pool_size", lambda: 2)
+    split, made = replay_module._split_between_sites, []
+    monkeypatch.setattr(replay_module, "_split_between_sites",
+                        lambda *args: made.append(split(*args)) or made[-1])
     events = synth_claim_events(40_000, n_sites=2000, seed=3)
     timelines = replay(events)
+    assert [len(pieces) for pieces in made] == [walks]
     assert timelines.swings["n_claims"].sum() >= SMALL  # the claimant masks are in play
     expected = believed_claims(events.rows(named=True), Policy())
     assert timelines.claims["claim_id"].to_list() == [c["claim_id"] for c in expected]
