@@ -170,15 +170,18 @@ _PARALLEL_FROM = 1 << 17
 
 
 def _split_between_sites(order: np.ndarray, site: np.ndarray) -> list[np.ndarray]:
-    """``order`` (rows by site) in as many pieces as polars has threads (at most two),
-    of about equal size, each cut where a site begins: the sites' timelines are
-    independent, so each piece can be walked on its own."""
-    n, pieces = order.size, min(2, pl.thread_pool_size())
-    if n < _PARALLEL_FROM or pieces < 2:
+    """``order`` (rows by site) in two pieces of about equal size, cut where a site
+    begins, when polars has two threads or more: the sites' timelines are independent,
+    so each piece can be walked on its own. A site holding most of the claims (a
+    single hot site replayed after an append) is not worth a second thread."""
+    n = order.size
+    if n < _PARALLEL_FROM or pl.thread_pool_size() < 2:
         return [order]
-    middle = site[order[n // 2]]  # the pieces meet after the site in the middle
-    cut = bisect.bisect_right(range(n), middle, key=lambda k: site[order[k]])
-    return [order[:cut], order[cut:]] if 0 < cut < n else [order]
+    middle = site[order[n // 2]]
+    bounds = [bisect_fn(range(n), middle, key=lambda k: site[order[k]])
+              for bisect_fn in (bisect.bisect_left, bisect.bisect_right)]
+    cut = min(bounds, key=lambda bound: abs(n - 2 * bound))  # the nearer end of that site
+    return [order[:cut], order[cut:]] if 0 < cut < n and n // 4 <= cut <= n - n // 4 else [order]
 
 
 def _on_threads(fn: Callable, *arguments: list) -> list:

@@ -7,6 +7,7 @@ that only order rows, where a wrong tie would still give plausible timelines."""
 from __future__ import annotations
 
 import importlib
+import itertools
 
 import numpy as np
 import polars as pl
@@ -131,3 +132,25 @@ def test_markers_too_far_from_their_order_are_sorted_instead(monkeypatch):
     given_up = replay(events)
     for table in ("intervals", "swings"):
         assert_frame_equal(getattr(given_up, table), getattr(expected, table))
+
+
+@settings(max_examples=200, deadline=None)
+@given(sizes=st.lists(st.integers(1, 50), min_size=1, max_size=12), data=st.data())
+def test_walks_are_cut_only_where_a_site_begins(sizes, data):
+    """The pieces walked on two threads cover the claims in order and never share a site."""
+    replay_module = importlib.import_module("engine.domain.replay")
+    with pytest.MonkeyPatch.context() as patch:  # (hypothesis: no function-scoped fixture)
+        patch.setattr(replay_module, "_PARALLEL_FROM", 0)
+        patch.setattr(replay_module.pl, "thread_pool_size", lambda: 2)
+        _check_walks(replay_module, sizes, data)
+
+
+def _check_walks(replay_module, sizes: list[int], data) -> None:
+    site = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+    order = np.array(data.draw(st.permutations(range(site.size))), dtype=np.int32)
+    order = order[np.argsort(site[order], kind="stable")]  # rows by site, as walks get them
+    pieces = replay_module._split_between_sites(order, site)
+    assert np.concatenate(pieces).tolist() == order.tolist()
+    assert all(site[a[-1]] != site[b[0]] for a, b in itertools.pairwise(pieces))
+    if len(pieces) == 2:  # no piece holds more than three quarters of the claims
+        assert max(p.size for p in pieces) <= site.size - site.size // 4
