@@ -165,8 +165,11 @@ _REPLAY_ORDER = ("site", "start_earliest", "start_latest", "order_seq")
 #: are sorted instead (measured: 9,440 moves for the 191,309 markers of 1M claims)
 _MOVES_PER_MARKER = 8
 #: from this many believed claims on, the compiled walks run on two cores, each over
-#: its own sites (the walks release the GIL); below it a thread costs more than it saves
-_PARALLEL_FROM = 1 << 17
+#: its own sites (the walks release the GIL). Measured: -17% at 10M claims (6.5M believed),
+#: -9% at 1M (651k); but after replays on threads, a single replay of a hot site in the same
+#: process came out ~3 ms slower in some runs (unexplained), and appends replay such
+#: sites, so only multi-million replays use them
+_PARALLEL_FROM = 1 << 20
 
 
 def _split_between_sites(order: np.ndarray, site: np.ndarray) -> list[np.ndarray]:
