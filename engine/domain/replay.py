@@ -21,9 +21,11 @@ sorting codes sorts names; dates as day numbers), and the believed claims arrive
 (site, start) order from an index the encoding keeps, so they need a merge, not a sort.
 The three steps that carry state from row to row (clustering, the state after each
 marker, dealing claims into runs in log order) are compiled loops
-(:mod:`engine.domain.passes`), one pass each where window queries took several;
-polars does the filtering, the one sort (of markers, packed into one integer key:
-:mod:`engine.domain.ordering`), the lists and the names. Names come back only in the
+(:mod:`engine.domain.passes`), one pass each where window queries took several, on
+two threads for multi-million replays (each over its own sites). The markers come out
+of the walk nearly in replay order, so a compiled insertion sort finishes the order
+(a packed-key sort, :mod:`engine.domain.ordering`, if they ever come far from it).
+Polars does the filtering, the lists and the names. Names come back only in the
 results, and the wide claims table is gathered when first asked for.
 """
 
@@ -190,7 +192,7 @@ def _split_between_sites(order: np.ndarray, site: np.ndarray) -> list[np.ndarray
 def _on_threads(fn: Callable, *arguments: list) -> list:
     """``fn`` over the walks, each on its own thread when there are several."""
     if len(arguments[0]) == 1:
-        return [fn(*first) for first in zip(*arguments, strict=True)]
+        return [fn(*args) for args in zip(*arguments, strict=True)]
     with ThreadPoolExecutor(max_workers=len(arguments[0])) as pool:
         return list(pool.map(fn, *arguments))
 
