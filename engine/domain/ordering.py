@@ -20,7 +20,7 @@ def site_start(site: pl.Expr, start: pl.Expr) -> pl.Expr:
 
 def in_site_start_order(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` in the order of its ``site_start`` column (stable), cheaply when it comes
-    in two sorted runs, as believed claims and an extended index do: the second run's
+    in two sorted runs, as an extended index does: the second run's
     rows are slotted in where a binary search over the first puts them, and one gather,
     mostly in order, applies it. Anything else, or anything small, is sorted."""
     if frame.height < SMALL:

@@ -155,8 +155,10 @@ def _markers(claims: pl.DataFrame, encoded: EncodedEvents, unknown: int
     # has made more markers than it has claims
     firsts = np.cumsum([0] + [rows.size for rows in walks[:-1]]).tolist()
     markers = pl.concat(_on_threads(walk, walks, firsts))
+    # a swing's controller stays a code (only the compiled states read it); the loser
+    # hint is null where none was named, as the swings table needs it
     return walks, claim_marker, markers.with_columns(
-        pl.when(pl.col(c) != NONE).then(c).alias(c) for c in ("controller", "loser_hint"))
+        loser_hint=pl.when(pl.col("loser_hint") != NONE).then("loser_hint"))
 
 
 _MARKER_COLUMNS = ("site", "kind", "controller", "loser_hint", "start_earliest", "start_latest",
@@ -226,7 +228,7 @@ def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
     (site, controller, status) it belongs to, and whether it changed the holder."""
     holder, previous, state, status, run, changed = passes.states_of(
         *(markers[c].to_numpy() for c in ("site", "kind")),
-        markers["controller"].fill_null(NONE).to_numpy(), unknown)
+        markers["controller"].to_numpy(), unknown)
     return markers.with_columns(
         holder=_nullable(holder),
         previous_holder=_nullable(previous),
