@@ -38,17 +38,22 @@ from __future__ import annotations
 
 import io
 import json
+import mmap
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from engine.domain.errors import TadmurError
 from engine.domain.events import CORRECTABLE_FIELDS, SCHEMA_VERSION, DocumentRegistered
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
+from engine.scale import json_scan
+from engine.scale.json_lines import ChainEnds, JsonLinesError, read_chained_lines
 from engine.store.codec import GENESIS_HASH, decode_line
 from engine.store.frames import claim_events_frame
 from engine.store.log import LOG_FILE, LogHead, TornTailRepair, locked, open_log, read_pending
@@ -63,18 +68,17 @@ _ACTIONS = {"ClaimRecorded": "recorded", "ClaimCorrected": "corrected",
 _KNOWN_TYPES = [*_ACTIONS, "DocumentRegistered"]
 
 _S = pl.String()
-_ASSERTION = {"site_id": _S, "kind": _S, "gainer": _S, "loser": _S, "valid_from": _S,
-              "valid_to": _S, "time_precision": _S, "claimant": _S, "denied": pl.Boolean(),
+_DATES = ("valid_from", "valid_to")
+_ASSERTION = {"site_id": _S, "kind": _S, "gainer": _S, "loser": _S, "valid_from": pl.Date(),
+              "valid_to": pl.Date(), "time_precision": _S, "claimant": _S, "denied": pl.Boolean(),
               "confidence": pl.Float64()}
 #: The part of each line the frame needs; the reader skips every other field.
 LINE_SCHEMA = pl.Schema({
     "seq": pl.Int64(),
     "type": _S,
     "schema": pl.Int64(),
-    "prev_hash": _S,
-    "hash": _S,
     "data": pl.Struct({
-        "doc_id": _S, "published": _S, "claim_id": _S, **_ASSERTION,
+        "doc_id": _S, "published": pl.Date(), "claim_id": _S, **_ASSERTION,
         "evidence": pl.Struct({"start": pl.Int64(), "end": pl.Int64(), "text": _S}),
         "extractor": _S,
         "corrected": pl.Struct(_ASSERTION),
@@ -106,7 +110,7 @@ class _FastCheckFailed(Exception):
     """A fast check failed: the caller falls back to the store's checked reader."""
 
 
-Reader = Literal["auto", "polars", "duckdb"]
+Reader = Literal["auto", "compiled", "polars", "duckdb"]
 
 
 def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool = True,
@@ -121,9 +125,10 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
             snapshot that such a read made of these same bytes (same size, same
             modification time; any growth is read again in full).
         cache: read and refresh the Parquet snapshot under ``<root>/.cache/``.
-        reader: the JSON reader for a full read: ``"duckdb"`` (about 2.5x less CPU per
-            line than polars' NDJSON reader on these nested lines; optional dependency),
-            ``"polars"``, or ``"auto"`` (duckdb when installed).
+        reader: the JSON reader for a full read: ``"compiled"`` (or ``"auto"``:
+            :mod:`engine.scale.json_lines`, which keeps only the values the frame needs),
+            ``"duckdb"`` (optional dependency) or ``"polars"``; the last two are the
+            baselines of ``bench/load.py``.
     """
     root = Path(root)
     if check not in ("links", "full"):
@@ -146,10 +151,9 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
                     return cached
             if check == "full":
                 raise _FastCheckFailed  # every line re-hashed: the store's reader
-            with open(path, "rb") as handle:
-                raw = handle.read(size)
-            events, documents, head = _parse(raw, LogHead(0, GENESIS_HASH), _empty_documents(),
-                                             path if _use_duckdb(reader) else None)
+            with open(path, "rb") as handle, _mapped(handle, size) as raw:
+                events, documents, head = _parse(raw, LogHead(0, GENESIS_HASH),
+                                                 _empty_documents(), reader, path)
     except _FastCheckFailed:
         loaded = _checked(root)
         if cache and not loaded.repairs:
@@ -177,50 +181,101 @@ def _checked(root: Path) -> LoadedLog:
                      documents)
 
 
-def _parse(raw: bytes, start: LogHead, documents: pl.DataFrame, duckdb_path: Path | None = None
-           ) -> tuple[pl.DataFrame, pl.DataFrame, LogHead]:
+@contextmanager
+def _mapped(handle, size: int):
+    """The first ``size`` bytes of the file, mapped (no copy: a read of a 700 MB log
+    alone took ~0.3 s); the columns are copies, so nothing outlives the mapping."""
+    if size == 0:
+        yield b""
+        return
+    mapped = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
+    try:
+        yield mapped
+    finally:
+        try:
+            mapped.close()
+        except BufferError:  # a view of it lives on in a traceback: unmapped when it goes
+            pass
+
+
+def _parse(raw, start: LogHead, documents: pl.DataFrame, reader: Reader = "auto",
+           path: Path | None = None) -> tuple[pl.DataFrame, pl.DataFrame, LogHead]:
     """Parse and link-check whole lines following ``start``; also returns the documents.
 
-    ``duckdb_path``: the file ``raw`` was read from, whole, for DuckDB's JSON reader."""
-    if not raw:
+    ``raw``: the bytes (``bytes`` or a mapping); ``path``: the file ``raw`` is, whole,
+    for DuckDB's JSON reader (which reads files)."""
+    if not len(raw):
         return _empty_events(), documents, start
-    if not raw.endswith(b"\n"):
+    if raw[-1:] != b"\n":
         raise _FastCheckFailed("torn tail")
     try:
-        if duckdb_path is not None:
-            lines = _read_duckdb(duckdb_path)
-        else:
-            lines = pl.read_ndjson(io.BytesIO(raw), schema=LINE_SCHEMA)
+        lines, ends = _read_lines(raw, reader, path)
     except _read_errors() as exc:  # any parse error: let the checked reader name the line
         raise _FastCheckFailed(str(exc)) from None
-    n = raw.count(b"\n")
-    if lines.height != n:
+    n = lines.height
+    if reader not in ("auto", "compiled") and n != json_scan.count_lines(
+            np.frombuffer(raw, np.uint8), 0, len(raw)):  # the scanner reads line by line
         raise _FastCheckFailed("line count")
     ok = lines.select(
         seq=(pl.col("seq") == pl.int_range(start.seq + 1, start.seq + 1 + n)).all(),
-        links=(pl.col("prev_hash") == pl.col("hash").shift(1).fill_null(start.hash)).all(),
         schema=(pl.col("schema") == SCHEMA_VERSION).all(),
         types=pl.col("type").is_in(_KNOWN_TYPES).all(),
     ).row(0)
-    if not all(v is True for v in ok):
-        raise _FastCheckFailed(f"checks {ok}")
+    if not all(v is True for v in ok) or ends.first_link != start.hash:
+        raise _FastCheckFailed(f"checks {ok}, first link {ends.first_link}")
     last = raw[raw.rfind(b"\n", 0, len(raw) - 1) + 1 : -1]
     try:
         head_event = decode_line(last.decode("utf-8"), start.seq + n)
     except (TadmurError, UnicodeDecodeError):
         raise _FastCheckFailed("head line") from None
-    if head_event.hash != lines["hash"][-1]:
+    if head_event.hash != ends.last_key:
         raise _FastCheckFailed("head hash")
     new_documents = lines.filter(pl.col("type") == "DocumentRegistered").select(
         doc_id=pl.col("data").struct.field("doc_id"),
-        published_date=pl.col("data").struct.field("published").str.to_date("%Y-%m-%d"),
+        published_date=pl.col("data").struct.field("published"),
     )
     documents = pl.concat([documents, new_documents])
     return _claim_events(lines, documents), documents, LogHead(head_event.seq, head_event.hash)
 
 
+def _read_lines(raw, reader: Reader, path: Path | None) -> tuple[pl.DataFrame, ChainEnds]:
+    """The lines as a frame of :data:`LINE_SCHEMA`, by the reader asked for, and the ends
+    of their hash chain (each ``prev_hash`` the ``hash`` before it, or _FastCheckFailed)."""
+    if reader in ("auto", "compiled"):
+        lines, ends = read_chained_lines(raw, LINE_SCHEMA, "prev_hash", "hash")
+        assert ends is not None  # there are lines
+        return lines, ends
+    as_text = _dates_as_strings(pl.Schema({**LINE_SCHEMA, "prev_hash": _S, "hash": _S}))
+    if _use_duckdb(reader) and path is not None:
+        lines = _read_duckdb(path, as_text)
+    else:
+        lines = pl.read_ndjson(io.BytesIO(raw), schema=as_text)
+    linked = lines.select(
+        links=(pl.col("prev_hash").shift(-1) == pl.col("hash")).head(lines.height - 1)
+        .all(ignore_nulls=False),
+        complete=pl.col("prev_hash").is_not_null().all() & pl.col("hash").is_not_null().all(),
+    ).row(0)
+    if not all(linked):
+        raise _FastCheckFailed("links")
+    ends = ChainEnds(lines["prev_hash"][0], lines["hash"][-1])
+    return lines.drop("prev_hash", "hash").with_columns(pl.col("data").struct.with_fields(
+        pl.field(name).str.to_date("%Y-%m-%d") for name in ("published", *_DATES)
+    ).struct.with_fields(pl.field("corrected").struct.with_fields(
+        pl.field(name).str.to_date("%Y-%m-%d") for name in _DATES))), ends
+
+
+def _dates_as_strings(schema: pl.Schema) -> pl.Schema:
+    """``schema`` with its dates as strings: what a general JSON reader is asked for."""
+    def text(dtype: pl.DataType) -> pl.DataType:
+        if isinstance(dtype, pl.Struct):
+            return pl.Struct({f.name: text(f.dtype) for f in dtype.fields})
+        return pl.String() if dtype == pl.Date else dtype
+    return pl.Schema({name: text(dtype) for name, dtype in schema.items()})
+
+
 def _read_errors() -> tuple[type[Exception], ...]:
-    errors: tuple[type[Exception], ...] = (pl.exceptions.PolarsError, OSError, ValueError)
+    errors: tuple[type[Exception], ...] = (pl.exceptions.PolarsError, OSError, ValueError,
+                                           JsonLinesError)
     try:
         import duckdb
     except ImportError:
@@ -229,15 +284,13 @@ def _read_errors() -> tuple[type[Exception], ...]:
 
 
 def _use_duckdb(reader: Reader) -> bool:
-    if reader == "polars":
+    if reader != "duckdb":
         return False
     try:
         import duckdb  # noqa: F401
     except ImportError:
-        if reader == "duckdb":
-            raise TadmurError("reader='duckdb' needs the duckdb package", where="load",
-                              hint="pip install duckdb, or use reader='polars'") from None
-        return False
+        raise TadmurError("reader='duckdb' needs the duckdb package", where="load",
+                          hint="pip install duckdb, or use reader='compiled'") from None
     return True
 
 
@@ -249,16 +302,16 @@ def _duckdb_type(dtype: pl.DataType) -> str:
             pl.Boolean: "BOOLEAN"}[dtype.base_type()]
 
 
-def _read_duckdb(path: Path) -> pl.DataFrame:
+def _read_duckdb(path: Path, schema: pl.Schema) -> pl.DataFrame:
     import duckdb
 
-    columns = ", ".join(f"'{name}': '{_duckdb_type(dtype)}'" for name, dtype in LINE_SCHEMA.items())
+    columns = ", ".join(f"'{name}': '{_duckdb_type(dtype)}'" for name, dtype in schema.items())
     with duckdb.connect() as connection:
         query = ("select * from read_json(?, format='newline_delimited', columns={"
                  + columns + "}, maximum_object_size=134217728)")
         # the Arrow C stream interface: no pyarrow needed
         frame = pl.DataFrame(connection.sql(query, params=[str(path)]))
-    return frame.cast(dict(LINE_SCHEMA))
+    return frame.cast(dict(schema))
 
 
 def _claim_events(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
@@ -283,7 +336,6 @@ def _claim_events(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         evidence_end=pl.when(recorded).then(evidence.struct.field("end")),
         verdict=data.struct.field("verdict"),
     ).with_columns(
-        pl.col("valid_from", "valid_to").str.to_date("%Y-%m-%d"),
         published_date=pl.col("doc_id").replace_strict(
             documents["doc_id"], documents["published_date"], default=None,
             return_dtype=pl.Date),

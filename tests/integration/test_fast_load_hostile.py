@@ -67,7 +67,7 @@ def write_hostile_log(root: Path, evidence: list[str], note: str) -> Path:
 
 def assert_reads_like_the_store(root: Path) -> None:
     checked = claim_events_frame(open_log(root).events())
-    for reader in ("duckdb", "polars"):
+    for reader in ("compiled", "duckdb", "polars"):
         loaded = load_claim_events(root, cache=False, reader=reader)
         assert loaded.source == "jsonl", reader
         assert_frame_equal(loaded.claim_events, checked)
@@ -107,7 +107,7 @@ def test_a_garbled_line_in_the_middle_falls_back_to_the_store_error(hostile_log)
     lines = _lines(hostile_log)
     lines[3] = lines[3].replace(b'"kind":"captured"', b'"kind":captured"', 1)
     (hostile_log / "log.jsonl").write_bytes(b"".join(lines))
-    for reader in ("duckdb", "polars"):
+    for reader in ("compiled", "duckdb", "polars"):
         with pytest.raises(LogCorrupted, match=r"not valid JSON.*line 4, seq 4"):
             load_claim_events(hostile_log, cache=False, reader=reader)
 

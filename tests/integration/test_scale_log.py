@@ -59,7 +59,7 @@ def test_the_log_replays_like_the_draw_it_came_from(synth_log):
     assert logged.height == pytest.approx(drawn.height, rel=0.05)
 
 
-@pytest.mark.parametrize("reader", ["polars", "duckdb"])
+@pytest.mark.parametrize("reader", ["compiled", "polars", "duckdb"])
 def test_the_fast_load_equals_the_store_reader(log_copy, reader):
     if reader == "duckdb":
         pytest.importorskip("duckdb", reason="the optional faster JSON reader")
