@@ -216,7 +216,7 @@ def _skip_space(buf, i):  # pragma: no cover - compiled
     return i
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _close(buf, i, stack_object, depth):  # pragma: no cover - compiled
     """After a value (or an empty container's opening bracket) in the container at
     ``depth``: past the comma before the next value, or past every closing bracket
@@ -234,7 +234,7 @@ def _close(buf, i, stack_object, depth):  # pragma: no cover - compiled
         i, depth = i + 1, depth - 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _clear(state, row, node, leaf_lo, leaf_hi):  # pragma: no cover - compiled
     for leaf in range(leaf_lo[node], leaf_hi[node]):
         state[row, leaf] = NULL
@@ -289,7 +289,7 @@ def _hex(buf, i):  # pragma: no cover - compiled
     return code
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _scan_string(buf, i):  # pragma: no cover - compiled
     """From just after an opening quote: (offset of the closing quote, whether an
     escape occurs, decoded length in bytes), or (-error code, ...)."""
@@ -393,7 +393,7 @@ def _utf8_size(buf, i):  # pragma: no cover - compiled
     return 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _scan_number(buf, i):  # pragma: no cover - compiled
     """The JSON number at ``i``: (offset past it, its sign, its significant digits as
     an integer, how many there are, decimal exponent, whether the integer holds every

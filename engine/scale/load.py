@@ -230,10 +230,11 @@ def _parse(raw, start: LogHead, documents: pl.DataFrame, reader: Reader = "auto"
         raise _FastCheckFailed("head line") from None
     if head_event.hash != ends.last_key:
         raise _FastCheckFailed("head hash")
-    new_documents = lines.filter(pl.col("type") == "DocumentRegistered").select(
+    new_documents = lines.select(  # the two fields first: a filter copies what it keeps
+        "type",
         doc_id=pl.col("data").struct.field("doc_id"),
         published_date=pl.col("data").struct.field("published"),
-    )
+    ).filter(pl.col("type") == "DocumentRegistered").drop("type")
     documents = pl.concat([documents, new_documents])
     return _claim_events(lines, documents), documents, LogHead(head_event.seq, head_event.hash)
 
