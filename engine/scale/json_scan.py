@@ -93,6 +93,8 @@ def scan_lines(buf, lo, hi, capacity, keys, key_start, key_len, entry_child, ent
     """
     stack_node = np.empty(MAX_DEPTH, np.int32)  # the schema node of each open container
     stack_object = np.empty(MAX_DEPTH, np.bool_)  # object (True) or array
+    # the line each node was last entered on: the line's first clear covers its first visit
+    entered = np.full(leaf_lo.size, NO, np.int64)
     row, i = 0, lo
     while i < hi and row < capacity:
         i = _skip_space(buf, i)
@@ -138,8 +140,10 @@ def scan_lines(buf, lo, hi, capacity, keys, key_start, key_len, entry_child, ent
                     return row, BAD_TYPE, i
                 if depth + 1 >= MAX_DEPTH:
                     return row, TOO_DEEP, i
-                if child != NO:  # a repeated key: the last object wins
+                if child != NO and entered[child] == row:  # a repeated key: the last wins
                     _clear(state, row, child, leaf_lo, leaf_hi)
+                elif child != NO:
+                    entered[child] = row
                 depth += 1
                 stack_node[depth], stack_object[depth] = child, c == 123
                 i, first = i + 1, True
@@ -168,7 +172,7 @@ def scan_lines(buf, lo, hi, capacity, keys, key_start, key_len, entry_child, ent
                 if word < 0:
                     return row, BAD_JSON, i
                 if word == 2:
-                    if child != NO:
+                    if child != NO and entered[child] == row:
                         _clear(state, row, child, leaf_lo, leaf_hi)
                     elif kind != NO:
                         state[row, leaf] = NULL
