@@ -14,7 +14,6 @@ arrays from where it stopped.
 
 from __future__ import annotations
 
-import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.core.extending import intrinsic

@@ -3,14 +3,15 @@
 The store's checked reader (:meth:`engine.store.EventLog.events`) decodes every line in
 Python: it re-hashes each line, validates each payload and upcasts old schemas. That is
 the integrity check, and it costs tens of microseconds a line. This module reads the same
-bytes with polars' NDJSON reader instead and checks, columnar, what can be checked
-without re-hashing every line:
+bytes with a compiled JSON lines reader instead (:mod:`engine.scale.json_lines`: one
+pass over the mapped file on two threads, keeping only the fields the frame needs) and
+checks, as it reads, what can be checked without re-hashing every line:
 
-- framing: the file ends with a newline and every line is one JSON object with the
-  envelope (a torn tail or a garbled line fails here);
-- ``seq`` is 1, 2, 3… with no gap, duplicate or reordering;
+- framing: the file ends with a newline and every line is one JSON object (valid JSON
+  and UTF-8 throughout: a torn tail or a garbled line fails here);
 - every ``prev_hash`` equals the previous line's ``hash`` (a line removed, inserted or
   re-hashed after an edit breaks the link to its successor);
+- ``seq`` is 1, 2, 3… with no gap, duplicate or reordering;
 - the last line is decoded in full by the store's ``decode_line`` (its hash is recomputed,
   so the head the cache is keyed by is genuine);
 - every line has the current schema version and a known type.
@@ -18,9 +19,11 @@ without re-hashing every line:
 What it does not check: that each earlier line's ``hash`` is the hash of its content (an
 edit that leaves the stored hash alone), payload validity and references. Those need
 the per-line Python decode; ``tadmur verify`` and ``check="full"`` do it. Whenever a
-fast check fails, the load falls back to the store's checked reader, which repairs a
-torn tail or raises the store's own error naming the damaged line, so a damaged log is
-never read silently.
+fast check fails (or a line holds something the compiled reader leaves to Python, such
+as a lone surrogate escape), the load falls back to the store's checked reader, which
+repairs a torn tail or raises the store's own error naming the damaged line, so a
+damaged log is never read silently. DuckDB's and polars' JSON readers can stand in for
+the compiled one (``reader=``): they are the baselines of ``bench/load.py``.
 
 The Parquet snapshot under ``<log>/.cache/`` is keyed by the head (seq, hash), the byte
 size and the modification time of the log it was built from. When the log has grown, only

@@ -18,10 +18,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from engine.domain.errors import TadmurError
 from engine.domain.events import canonical_json
+from engine.scale.load import load_claim_events
 from engine.store.codec import decode_line
+from engine.store.frames import claim_events_frame
 from engine.store.log import EventLog
 from engine.store.verify import verify_log
 from tests.fuzz.harness import PROJECT, committed_lines, copy_log, env_int, record_figures
@@ -100,6 +103,38 @@ def test_random_bytes_in_the_middle_are_fatal_naming_the_line(root, junk, at):
     assert events is None  # junk can never carry a valid hash chained into its place
 
 
+@pytest.fixture(scope="module")
+def twin(tmp_path_factory) -> Path:
+    return copy_log(tmp_path_factory.mktemp("fuzz_twin") / "events")
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(min_size=1, max_size=300), at=st.integers(0, 9), torn=st.booleans())
+def test_the_fast_loader_gives_the_store_readers_answer_on_damaged_bytes(root, twin, junk,
+                                                                         at, torn):
+    """Junk in the middle, or a torn tail: the compiled JSON lines reader refuses it and
+    the load falls back, so it ends as the store's own reader does (same events, or an
+    error naming the line), never with other events."""
+    COUNT["middle"] += 1
+    lines = list(LINES[:9])
+    content = b"".join(lines) + junk if torn else b"".join([*lines[:at], junk + b"\n",
+                                                             *lines[at:]])
+    events, _, _ = _read(twin, content)
+    (root / "log.jsonl").write_bytes(content)
+    (root / "log.lock").write_bytes(b"")
+    try:
+        loaded = load_claim_events(root, cache=False)
+    except TadmurError as exc:
+        assert events is None, str(exc)
+        assert "line " in str(exc) and "Hint:" in str(exc), str(exc)
+    else:
+        assert events is not None
+        assert_frame_equal(loaded.claim_events, claim_events_frame(events))
+    for kept in (root / "torn").glob("*"):
+        kept.unlink()
+
+
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(text=st.text(max_size=500) | st.binary(max_size=500).map(
     lambda b: b.decode("utf-8", "surrogateescape")))
@@ -164,7 +199,9 @@ import atheris
 
 with atheris.instrument_imports():
     from engine.domain.errors import TadmurError
-    from engine.store.codec import decode_line
+    from engine.scale.load import load_claim_events
+from engine.store.codec import decode_line
+from engine.store.frames import claim_events_frame
 
 SEED = open(sys.argv[1], "rb").read()
 
