@@ -58,6 +58,12 @@ def read_chunk(buf, lo, hi, rows, keys, key_start, key_len, entry_child, entry_l
                                       leaf_hi, leaf_kind, leaf_span, leaf_real, state, value,
                                       length, real)
         if error != scan.OK:
+            if chain[0] != scan.NO:  # a break in the lines before it comes first
+                broken = _broken_link(buf, count, chain[0], chain[1], state, value, length,
+                                      leaf_span, ends)
+                if broken >= 0:
+                    return FAILED, rows + broken, lo, (BROKEN_LINK, _link_at(state, value,
+                                                                            broken, chain[0]))
             return FAILED, rows + count, lo, (error, at)
         for leaf in range(leaf_kind.size):  # room for the block's strings?
             if leaf_kind[leaf] == scan.STRING and leaf_column[leaf] != scan.NO:
@@ -71,7 +77,8 @@ def read_chunk(buf, lo, hi, rows, keys, key_start, key_len, entry_child, entry_l
             broken = _broken_link(buf, count, chain[0], chain[1], state, value, length,
                                   leaf_span, ends)
             if broken >= 0:
-                return FAILED, rows + broken, lo, (BROKEN_LINK, value[broken, chain[0]])
+                return FAILED, rows + broken, lo, (BROKEN_LINK, _link_at(state, value,
+                                                                        broken, chain[0]))
         _append(buf, count, rows, leaf_kind, leaf_span, leaf_real, leaf_column, state, value,
                 length, real, present, numbers, reals, offsets, datas, used)
         rows, lo = rows + count, at
@@ -93,6 +100,12 @@ def _broken_link(buf, count, link, key, state, value, length, leaf_span,
             return r
         ends[2], ends[3] = value[r, key], length[r, leaf_span[key]]
     return -1
+
+
+@njit(cache=True, nogil=True)
+def _link_at(state, value, r, link):  # pragma: no cover - compiled
+    """Where the link of scanned line ``r`` starts in the buffer, -1 if it has none."""
+    return value[r, link] if state[r, link] != scan.NULL else -1
 
 
 @njit(cache=True, nogil=True)

@@ -115,7 +115,7 @@ def _read(source, program: Program) -> tuple[pl.DataFrame, ChainEnds | None]:
                     else f"is {scan.ERRORS[error]}")
             raise JsonLinesError(
                 f"line {lines_before[k] + piece.rows + 1} {what}",
-                where=f"byte {at - _line_start(buf, at)} of the line",
+                where=f"byte {at - _line_start(buf, at)} of the line" if at >= 0 else None,
                 hint="read it with the store's reader, which names what is wrong")
     ends = None
     if program.chain[0] != scan.NO and lines_before[-1]:
@@ -167,7 +167,7 @@ def _read_chunk(buf: np.ndarray, lo: int, hi: int, program: Program) -> _Piece:
                np.empty((columns.BLOCK, max(1, int((program.leaf_span >= 0).sum()))), np.int32),
                np.empty((columns.BLOCK, max(1, n_reals)), np.float64))
     sample = min(hi, lo + (1 << 20))
-    per_line = (sample - lo) / max(1, scan.count_lines(buf, lo, sample))
+    per_line = max(1, sample - lo) / max(1, scan.count_lines(buf, lo, sample))
     capacity = int((hi - lo) / per_line * 1.05) + columns.BLOCK
     present = np.empty((n_leaves, capacity), np.int8)
     numbers = np.empty((int(shown.sum()) - n_strings, capacity), np.int64)

@@ -54,6 +54,10 @@ class Program:
 def program_of(schema: pl.Schema, chain: tuple[str, str] | None = None) -> Program:
     """The program that reads ``schema``, and the top-level strings of ``chain`` (a
     line's link and the previous line's key), scanned but not made columns."""
+    clash = [name for name in chain or () if name in schema]
+    if clash:
+        raise TadmurError(f"the chain's fields are not columns, but the schema names {clash}",
+                          hint="leave the link and key out of the schema")
     return _program(tuple(schema.items()), tuple(chain or ()))
 
 

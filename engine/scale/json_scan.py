@@ -182,11 +182,11 @@ def scan_lines(buf, lo, hi, capacity, keys, key_start, key_len, entry_child, ent
                     return row, BAD_TYPE, i
                 i += 5 if word == 0 else 4
             elif c == 45 or 48 <= c <= 57:  # - or a digit
-                end, negative, integer, digits, scale, exact = _scan_number(buf, i)
+                end, negative, integer, digits, scale, exact, plain = _scan_number(buf, i)
                 if end < 0:
                     return row, BAD_JSON, i
                 if kind == INT:
-                    if scale != 0 or not exact:
+                    if not plain or not exact:
                         return row, BAD_NUMBER, i
                     state[row, leaf] = PRESENT
                     value[row, leaf] = -integer if negative else integer
@@ -195,7 +195,9 @@ def scan_lines(buf, lo, hi, capacity, keys, key_start, key_len, entry_child, ent
                     if exact and digits <= 15 and -22 <= scale <= 22:
                         x = float(integer)
                         x = x * _EXACT_POWERS[scale] if scale >= 0 else x / _EXACT_POWERS[-scale]
-                        state[row, leaf], real[row, leaf_real[leaf]] = PRESENT, -x if negative else x
+                        # -0 is Python's int 0, read as 0.0; -0.0 keeps its sign
+                        x = -x if negative and not (plain and x == 0) else x
+                        state[row, leaf], real[row, leaf_real[leaf]] = PRESENT, x
                     else:  # Python parses it: exact rounding of any decimal is its job
                         state[row, leaf] = SPECIAL
                 elif kind != NO:
@@ -401,25 +403,27 @@ def _utf8_size(buf, i):  # pragma: no cover - compiled
 def _scan_number(buf, i):  # pragma: no cover - compiled
     """The JSON number at ``i``: (offset past it, its sign, its significant digits as
     an integer, how many there are, decimal exponent, whether the integer holds every
-    digit); the number is ``integer * 10**scale``. The offset is -1 if it is no number."""
+    digit, whether it is written without fraction or exponent); the number is
+    ``integer * 10**scale``. The offset is -1 if it is no number."""
     negative = buf[i] == 45
     if negative:
         i += 1
     integer, digits, scale, exact = 0, 0, 0, True
+    start = i
     if buf[i] == 48:  # a leading zero stands alone
         i += 1
         if 48 <= buf[i] <= 57:
-            return -1, negative, 0, 0, 0, False
+            return -1, negative, 0, 0, 0, False, False
     elif 49 <= buf[i] <= 57:
         while 48 <= buf[i] <= 57:
             integer, digits, exact = _push_digit(integer, digits, exact, buf[i])
             i += 1
     else:
-        return -1, negative, 0, 0, 0, False
+        return -1, negative, 0, 0, 0, False, False
     if buf[i] == 46:  # .
         i += 1
         if not 48 <= buf[i] <= 57:
-            return -1, negative, 0, 0, 0, False
+            return -1, negative, 0, 0, 0, False, False
         while 48 <= buf[i] <= 57:
             integer, digits, exact = _push_digit(integer, digits, exact, buf[i])
             scale -= 1
@@ -431,13 +435,17 @@ def _scan_number(buf, i):  # pragma: no cover - compiled
             sign = -1 if buf[i] == 45 else 1
             i += 1
         if not 48 <= buf[i] <= 57:
-            return -1, negative, 0, 0, 0, False
+            return -1, negative, 0, 0, 0, False, False
         power = 0
         while 48 <= buf[i] <= 57:
             power = min(power * 10 + buf[i] - 48, 100000)
             i += 1
         scale += sign * power
-    return i, negative, integer, digits, scale, exact
+    plain = True  # no fraction and no exponent: Python reads an int
+    for j in range(start, i):
+        if buf[j] == 46 or buf[j] == 101 or buf[j] == 69:
+            plain = False
+    return i, negative, integer, digits, scale, exact, plain
 
 
 @njit(cache=True, nogil=True, inline="always")
