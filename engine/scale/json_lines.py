@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import nanoarrow as na
 import numpy as np
 import polars as pl
+from numba.typed import List as TypedList
 
 from engine.domain.errors import TadmurError
 from engine.scale import json_columns as columns
@@ -174,14 +175,17 @@ def _read_chunk(buf: np.ndarray, lo: int, hi: int, program: Program) -> _Piece:
     reals = np.empty((n_reals, capacity), np.float64)
     offsets = np.zeros((n_strings, capacity + 1), np.int64)
     # strings: a line's share of each, guessed from the line's bytes, grown when short
-    datas = [np.empty(int((hi - lo) * 0.2) + 64, np.uint8) for _ in range(max(1, n_strings))]
+    # a typed list, not a tuple: the compiled code is then the same for any number of
+    # string leaves (a tuple's length is part of its type: a new compile per schema)
+    datas = TypedList([np.empty(int((hi - lo) * 0.2) + 64, np.uint8)
+                       for _ in range(max(1, n_strings))])
     used = np.zeros(n_strings, np.int64)
     ends = np.full(4, -1, np.int64)
     rows = 0
     while True:
         status, rows, lo, detail = columns.read_chunk(
             buf, lo, hi, rows, *program.arrays(), program.leaf_column, program.chain, *scratch,
-            present, numbers, reals, offsets, tuple(datas), used, ends)
+            present, numbers, reals, offsets, datas, used, ends)
         if status == columns.DONE:
             break
         if status == columns.FAILED:
