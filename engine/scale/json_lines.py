@@ -41,7 +41,6 @@ import polars as pl
 from numba.typed import List as TypedList
 
 from engine.domain.errors import TadmurError
-from engine.scale import json_columns as columns
 from engine.scale import json_scan as scan
 from engine.scale.json_program import Program, program_of
 
@@ -81,11 +80,14 @@ def read_json_lines(source, schema: pl.Schema) -> pl.DataFrame:
     return _read(source, program_of(schema))[0]
 
 
-def read_chained_lines(source, schema: pl.Schema, link: str, key: str
+def read_chained_lines(source, schema: pl.Schema, link: str, key: str,
+                       aliases: dict[tuple[str, ...], tuple[str, ...]] | None = None,
                        ) -> tuple[pl.DataFrame, ChainEnds | None]:
     """:func:`read_json_lines`, for lines that each hold in ``link`` the string the line
     before holds in ``key`` (top-level fields, not in ``schema``); also returns the
-    chain's ends (None for no lines).
+    chain's ends (None for no lines). ``aliases`` map other paths to the schema's leaves
+    (``("data", "corrected", "kind"): ("data", "kind")``): a line may give a leaf at any
+    one of its paths, not at two.
 
     Example:
         >>> lines = b'{"n": 1, "prev": "a", "id": "b"}\\n{"n": 2, "prev": "b", "id": "c"}\\n'
@@ -97,7 +99,7 @@ def read_chained_lines(source, schema: pl.Schema, link: str, key: str
         JsonLinesError: as :func:`read_json_lines` does, and for a line whose link is
             missing, escaped, or not the key before it.
     """
-    return _read(source, program_of(schema, (link, key)))
+    return _read(source, program_of(schema, (link, key), aliases))
 
 
 def _read(source, program: Program) -> tuple[pl.DataFrame, ChainEnds | None]:
@@ -112,7 +114,7 @@ def _read(source, program: Program) -> tuple[pl.DataFrame, ChainEnds | None]:
     for k, piece in enumerate(pieces):
         if piece.error is not None:
             error, at = piece.error
-            what = ("does not link to the line before" if error == columns.BROKEN_LINK
+            what = ("does not link to the line before" if error == scan.BROKEN_LINK
                     else f"is {scan.ERRORS[error]}")
             raise JsonLinesError(
                 f"line {lines_before[k] + piece.rows + 1} {what}",
@@ -163,13 +165,13 @@ def _read_chunk(buf: np.ndarray, lo: int, hi: int, program: Program) -> _Piece:
     n_leaves, kinds, shown = len(program.paths), program.leaf_kind, program.leaf_column >= 0
     n_strings = int(((kinds == scan.STRING) & shown).sum())
     n_reals = int((kinds == scan.FLOAT).sum())
-    scratch = (np.empty((columns.BLOCK, n_leaves), np.int8),
-               np.empty((columns.BLOCK, n_leaves), np.int64),
-               np.empty((columns.BLOCK, max(1, int((program.leaf_span >= 0).sum()))), np.int32),
-               np.empty((columns.BLOCK, max(1, n_reals)), np.float64))
+    scratch = (np.empty((scan.BLOCK, n_leaves), np.int8),
+               np.empty((scan.BLOCK, n_leaves), np.int64),
+               np.empty((scan.BLOCK, max(1, int((program.leaf_span >= 0).sum()))), np.int32),
+               np.empty((scan.BLOCK, max(1, n_reals)), np.float64))
     sample = min(hi, lo + (1 << 20))
     per_line = max(1, sample - lo) / max(1, scan.count_lines(buf, lo, sample))
-    capacity = int((hi - lo) / per_line * 1.05) + columns.BLOCK
+    capacity = int((hi - lo) / per_line * 1.05) + scan.BLOCK
     present = np.empty((n_leaves, capacity), np.int8)
     numbers = np.empty((int(shown.sum()) - n_strings, capacity), np.int64)
     reals = np.empty((n_reals, capacity), np.float64)
@@ -183,15 +185,15 @@ def _read_chunk(buf: np.ndarray, lo: int, hi: int, program: Program) -> _Piece:
     ends = np.full(4, -1, np.int64)
     rows = 0
     while True:
-        status, rows, lo, detail = columns.read_chunk(
+        status, rows, lo, detail = scan.read_chunk(
             buf, lo, hi, rows, *program.arrays(), program.leaf_column, program.chain, *scratch,
             present, numbers, reals, offsets, datas, used, ends)
-        if status == columns.DONE:
+        if status == scan.DONE:
             break
-        if status == columns.FAILED:
+        if status == scan.FAILED:
             return _Piece(rows, [], detail)
-        if status == columns.MORE_ROWS:
-            more = capacity + capacity // 2 + columns.BLOCK
+        if status == scan.MORE_ROWS:
+            more = capacity + capacity // 2 + scan.BLOCK
             present, numbers, reals = (_grown(a, more) for a in (present, numbers, reals))
             offsets, capacity = _grown(offsets, more + 1), more
         else:

@@ -36,6 +36,8 @@ class Program:
     leaf_kind: np.ndarray
     leaf_span: np.ndarray
     leaf_real: np.ndarray
+    #: per leaf: how many paths lead to it (more than one: aliases)
+    leaf_paths: np.ndarray
     #: per leaf: its number among the columns of its kind (strings, or the others), NO
     #: for a hidden leaf
     leaf_column: np.ndarray
@@ -47,22 +49,30 @@ class Program:
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.keys, self.key_start, self.key_len, self.entry_child, self.entry_leaf,
                 self.entry_next, self.bucket, self.leaf_lo, self.leaf_hi, self.leaf_kind,
-                self.leaf_span, self.leaf_real)
+                self.leaf_span, self.leaf_real, self.leaf_paths)
 
 
 
-def program_of(schema: pl.Schema, chain: tuple[str, str] | None = None) -> Program:
+Path = tuple[str, ...]
+
+
+def program_of(schema: pl.Schema, chain: tuple[str, str] | None = None,
+               aliases: dict[Path, Path] | None = None) -> Program:
     """The program that reads ``schema``, and the top-level strings of ``chain`` (a
-    line's link and the previous line's key), scanned but not made columns."""
+    line's link and the previous line's key), scanned but not made columns.
+
+    ``aliases`` maps a path not in the schema to a leaf of it: the value found at
+    either path is the leaf's (a line that gives both is refused)."""
     clash = [name for name in chain or () if name in schema]
     if clash:
         raise TadmurError(f"the chain's fields are not columns, but the schema names {clash}",
                           hint="leave the link and key out of the schema")
-    return _program(tuple(schema.items()), tuple(chain or ()))
+    return _program(tuple(schema.items()), tuple(chain or ()), tuple((aliases or {}).items()))
 
 
 @lru_cache(maxsize=8)
-def _program(schema: tuple[tuple[str, pl.DataType], ...], hidden: tuple[str, ...]) -> Program:
+def _program(schema: tuple[tuple[str, pl.DataType], ...], hidden: tuple[str, ...],
+             aliases: tuple[tuple[Path, Path], ...]) -> Program:
     nodes: list[list[tuple[str, int, int]]] = []  # per node: (key, child node, leaf)
     paths: list[tuple[str, ...]] = []
     kinds: list[int] = []
@@ -88,6 +98,25 @@ def _program(schema: tuple[tuple[str, pl.DataType], ...], hidden: tuple[str, ...
         return node
 
     visit([*schema, *((name, pl.String()) for name in hidden)], ())
+    n_paths = [1] * len(paths)
+    for alias, target in aliases:
+        if target not in paths or alias in paths:
+            raise TadmurError(f"an alias leads from a new path to a leaf, not {alias} -> {target}",
+                              hint=f"the leaves are {paths}")
+        node = 0
+        for name in alias[:-1]:  # the alias's objects: the schema's, or new ones
+            child = next((c for key, c, _ in nodes[node] if key == name), None)
+            if child == scan.NO:
+                raise TadmurError(f"an alias passes through {name!r}, a leaf of the schema",
+                                  hint="an alias's path may pass through objects only")
+            if child is None:
+                child = len(nodes)
+                nodes.append([])
+                ranges.append([0, 0])  # no leaves of its own: nothing to clear
+                nodes[node].append((name, child, scan.NO))
+            node = child
+        nodes[node].append((alias[-1], scan.NO, paths.index(target)))
+        n_paths[paths.index(target)] += 1
     entries = [(node, key, child, leaf) for node, items in enumerate(nodes)
                for key, child, leaf in items]
     encoded = [key.encode() for _, key, _, _ in entries]
@@ -115,6 +144,7 @@ def _program(schema: tuple[tuple[str, pl.DataType], ...], hidden: tuple[str, ...
         leaf_kind=kind,
         leaf_span=_numbered(spans),
         leaf_real=_numbered(kind == scan.FLOAT),
+        leaf_paths=np.array(n_paths, np.int32),
         leaf_column=np.where(~shown, scan.NO, np.where(
             strings, _numbered(strings & shown), _numbered(~strings & shown))).astype(np.int32),
         chain=np.array([paths.index((name,)) for name in hidden] or [scan.NO, scan.NO], np.int32),

@@ -75,7 +75,9 @@ _DATES = ("valid_from", "valid_to")
 _ASSERTION = {"site_id": _S, "kind": _S, "gainer": _S, "loser": _S, "valid_from": pl.Date(),
               "valid_to": pl.Date(), "time_precision": _S, "claimant": _S, "denied": pl.Boolean(),
               "confidence": pl.Float64()}
-#: The part of each line the frame needs; the reader skips every other field.
+#: The part of each line the frame needs; the reader skips every other field. A
+#: correction's fields (``data.corrected.site_id``...) are read into the claim's own
+#: (``data.site_id``...): a valid line has one or the other (:data:`CORRECTED`).
 LINE_SCHEMA = pl.Schema({
     "seq": pl.Int64(),
     "type": _S,
@@ -84,10 +86,10 @@ LINE_SCHEMA = pl.Schema({
         "doc_id": _S, "published": pl.Date(), "claim_id": _S, **_ASSERTION,
         "evidence": pl.Struct({"start": pl.Int64(), "end": pl.Int64(), "text": _S}),
         "extractor": _S,
-        "corrected": pl.Struct(_ASSERTION),
         "verdict": _S,
     }),
 })
+CORRECTED = {("data", "corrected", name): ("data", name) for name in _ASSERTION}
 
 
 @dataclass(frozen=True)
@@ -246,10 +248,13 @@ def _read_lines(raw, reader: Reader, path: Path | None) -> tuple[pl.DataFrame, C
     """The lines as a frame of :data:`LINE_SCHEMA`, by the reader asked for, and the ends
     of their hash chain (each ``prev_hash`` the ``hash`` before it, or _FastCheckFailed)."""
     if reader in ("auto", "compiled"):
-        lines, ends = read_chained_lines(raw, LINE_SCHEMA, "prev_hash", "hash")
+        lines, ends = read_chained_lines(raw, LINE_SCHEMA, "prev_hash", "hash", CORRECTED)
         assert ends is not None  # there are lines
         return lines, ends
-    as_text = _dates_as_strings(pl.Schema({**LINE_SCHEMA, "prev_hash": _S, "hash": _S}))
+    data = LINE_SCHEMA["data"]
+    as_text = _dates_as_strings(pl.Schema({
+        **LINE_SCHEMA, "data": pl.Struct({**data.to_schema(), "corrected": pl.Struct(_ASSERTION)}),
+        "prev_hash": _S, "hash": _S}))
     if _use_duckdb(reader) and path is not None:
         lines = _read_duckdb(path, as_text)
     else:
@@ -262,10 +267,16 @@ def _read_lines(raw, reader: Reader, path: Path | None) -> tuple[pl.DataFrame, C
     if not all(linked):
         raise _FastCheckFailed("links")
     ends = ChainEnds(lines["prev_hash"][0], lines["hash"][-1])
-    return lines.drop("prev_hash", "hash").with_columns(pl.col("data").struct.with_fields(
-        pl.field(name).str.to_date("%Y-%m-%d") for name in ("published", *_DATES)
-    ).struct.with_fields(pl.field("corrected").struct.with_fields(
-        pl.field(name).str.to_date("%Y-%m-%d") for name in _DATES))), ends
+    corrected = pl.col("type") == "ClaimCorrected"
+    fields = pl.col("data").struct
+    return lines.select(
+        "seq", "type", "schema",
+        data=pl.struct(
+            *(pl.when(corrected).then(fields.field("corrected").struct.field(name))
+              .otherwise(fields.field(name)).alias(name) if name in _ASSERTION
+              else fields.field(name) for name in data.to_schema()))
+    ).with_columns(pl.col("data").struct.with_fields(
+        pl.field(name).str.to_date("%Y-%m-%d") for name in ("published", *_DATES))), ends
 
 
 def _dates_as_strings(schema: pl.Schema) -> pl.Schema:
@@ -320,20 +331,14 @@ def _read_duckdb(path: Path, schema: pl.Schema) -> pl.DataFrame:
 
 def _claim_events(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     data = pl.col("data")
-    corrected = pl.col("type") == "ClaimCorrected"
     recorded = pl.col("type") == "ClaimRecorded"
-
-    def assertion(name: str) -> pl.Expr:
-        return (pl.when(corrected).then(data.struct.field("corrected").struct.field(name))
-                .otherwise(data.struct.field(name)))
-
     evidence = data.struct.field("evidence")
     frame = lines.filter(pl.col("type").is_in(list(_ACTIONS))).select(
         "seq",
         event=pl.col("type").replace_strict(_ACTIONS, return_dtype=pl.String),
         claim_id=data.struct.field("claim_id"),
         doc_id=pl.when(recorded).then(data.struct.field("doc_id")),
-        **{name: assertion(name) for name in CORRECTABLE_FIELDS},
+        **{name: data.struct.field(name) for name in CORRECTABLE_FIELDS},
         extractor=pl.when(recorded).then(data.struct.field("extractor")),
         evidence_text=pl.when(recorded).then(evidence.struct.field("text")),
         evidence_start=pl.when(recorded).then(evidence.struct.field("start")),

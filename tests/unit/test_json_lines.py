@@ -27,9 +27,8 @@ from polars.testing import assert_frame_equal
 
 from engine.domain.errors import TadmurError
 from engine.scale import json_lines
-from engine.scale.json_columns import BLOCK
 from engine.scale.json_lines import ChainEnds, JsonLinesError, read_chained_lines, read_json_lines
-from engine.scale.json_scan import MAX_DEPTH, next_line
+from engine.scale.json_scan import BLOCK, MAX_DEPTH, next_line
 
 SCHEMA = pl.Schema({
     "text": pl.String,
@@ -779,3 +778,37 @@ def random_object_line(rng: random.Random) -> bytes:
                data=some(n=rng.randrange(100), where=some(on="2016-02-29", lat=1.25)),
                noise=[rng.random(), {"k": "v"}])
     return json.dumps(obj, ensure_ascii=rng.random() < 0.5).encode()
+
+
+# --- aliases: a leaf found at either of two paths ------------------------------------
+
+ALIASED = pl.Schema({"n": pl.Int64, "data": pl.Struct({"kind": pl.String})})
+FIX = {("data", "fix", "kind"): ("data", "kind")}
+
+
+def read_aliased(lines: list[bytes]):
+    chained = [line[:-1] + b', "prev": "h%d", "id": "h%d"}' % (i, i + 1)
+               for i, line in enumerate(lines)]
+    return read_chained_lines(source(chained), ALIASED, "prev", "id", FIX)[0]
+
+
+def test_a_leaf_is_read_from_whichever_of_its_paths_a_line_gives():
+    frame = read_aliased([b'{"n": 1, "data": {"kind": "captured"}}',
+                          b'{"n": 2, "data": {"fix": {"kind": "withdrew"}}}',
+                          b'{"n": 3, "data": {"fix": null}}'])
+    assert frame.unnest("data")["kind"].to_list() == ["captured", "withdrew", None]
+
+
+@pytest.mark.parametrize("line", [b'{"n": 1, "data": {"kind": "a", "fix": {"kind": "b"}}}',
+                                  b'{"n": 1, "data": {"fix": {"kind": "b"}, "kind": null}}'])
+def test_a_line_that_gives_a_leaf_at_two_paths_is_refused(line):
+    with pytest.raises(JsonLinesError, match=r"^line 2 is a value given twice"):
+        read_aliased([b'{"n": 0}', line])
+
+
+@pytest.mark.parametrize("aliases", [{("data", "fix", "kind"): ("data", "gone")},
+                                     {("data", "kind", "x"): ("data", "kind")},
+                                     {("data", "kind"): ("n",)}])
+def test_an_alias_must_lead_from_a_new_path_through_objects_to_a_leaf(aliases):
+    with pytest.raises(TadmurError, match="alias"):
+        read_chained_lines(b"", ALIASED, "prev", "id", aliases)
