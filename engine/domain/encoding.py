@@ -128,9 +128,19 @@ class EncodedEvents:
         first = self.codes.height
         records = records_by_site(codes).with_columns(pl.col("record") + first)
         only_records = bool((codes["event"] == RECORDED).all())
-        return EncodedEvents(
-            stacked(self.codes, codes), self.sites, self.actors, self.claimants, source,
-            _inserted(self.by_site, records), self.revisions if only_records else None)
+        slots = _slots(self.by_site, records)
+        by_site = (in_site_start_order(stacked(self.by_site, records)) if slots is None
+                   else _inserted(self.by_site, records, slots))
+        out = EncodedEvents(stacked(self.codes, codes), self.sites, self.actors,
+                            self.claimants, source, by_site,
+                            self.revisions if only_records else None)
+        if only_records and slots is not None and "untouched" in self.__dict__:
+            # nothing touches the new claims, and the old ones are touched as before: the
+            # mask gains a True where each record went (a policy's filter needs it next)
+            mask = self.__dict__["untouched"]
+            out.__dict__["untouched"] = None if mask is None else _inserted(
+                mask, pl.repeat(True, records.height, eager=True), slots)
+        return out
 
     @property
     def height(self) -> int:
@@ -172,18 +182,25 @@ def untouched_mask(height: int, touched: pl.Series, records: pl.Series) -> pl.Se
     return pl.repeat(True, height, eager=True).scatter(touched, False).gather(records)
 
 
-def _inserted(index: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
-    """``records`` (sorted, few) slotted into ``index`` (sorted) between slices of it:
-    an append costs a binary search, not a copy of the index."""
+def _slots(index: pl.DataFrame, records: pl.DataFrame) -> list[int] | None:
+    """Where each of ``records`` (sorted, few) goes in ``index`` (sorted): after every row
+    of its key; None if a key is null (the two are then ordered afresh)."""
     keys, new_keys = index["site_start"], records["site_start"]
     if keys.has_nulls() or new_keys.has_nulls():
-        return in_site_start_order(stacked(index, records))
-    slots = keys.search_sorted(new_keys, side="right").to_list()
+        return None
+    return keys.search_sorted(new_keys, side="right").to_list()
+
+
+def _inserted(index, records, slots: list[int]):
+    """``records`` slotted into ``index`` (frames or series) at ``slots``, between slices
+    of it: an append costs a binary search, not a copy of the index."""
     pieces, done = [], 0
     for i, slot in enumerate(slots):
         pieces += [index.slice(done, slot - done), records.slice(i, 1)]
         done = slot
-    return _compacted(pl.concat([*pieces, index.slice(done)], rechunk=False))
+    joined = pl.concat([*pieces, index.slice(done)], rechunk=False)
+    return _compacted(joined) if isinstance(joined, pl.DataFrame) else (
+        joined.rechunk() if joined.n_chunks() > _MAX_CHUNKS else joined)
 
 
 def stacked(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
