@@ -142,7 +142,7 @@ def _text(buf: np.ndarray, span) -> str:
 
 @dataclass(frozen=True)
 class _Piece:
-    """Lines scanned into one set of slots: their columns, or where the scan failed."""
+    """One chunk's lines as columns, or where the scan stopped on a line it refused."""
 
     rows: int
     columns: list[pl.Series]

@@ -2,7 +2,9 @@
 
 The schema's object nodes (the line, then each struct, depth first) and their keys,
 hashed into buckets per node; each key leads to a child node or to a leaf (a value the
-scan keeps), leaves numbered depth first so that a node's leaves are a range.
+scan keeps), leaves numbered depth first so that a node's leaves are a range. A chain's
+link and key are leaves that make no column; an alias is one more key leading to a leaf
+of the schema (through objects of its own, whose leaf range is empty).
 """
 
 from __future__ import annotations
