@@ -44,6 +44,8 @@ from engine.domain.errors import TadmurError
 from engine.scale import json_scan as scan
 from engine.scale.json_program import Program, program_of
 
+_HINT = ("json.loads of the line shows what JSON makes of it; in a log, `tadmur verify` "
+         "names what is wrong")
 #: below this many bytes one thread scans alone (a thread costs more than it saves)
 _SPLIT_FROM = 1 << 22
 
@@ -114,19 +116,17 @@ def _read(source, program: Program) -> tuple[pl.DataFrame, ChainEnds | None]:
     for k, piece in enumerate(pieces):
         if piece.error is not None:
             error, at = piece.error
-            what = ("does not link to the line before" if error == scan.BROKEN_LINK
-                    else f"is {scan.ERRORS[error]}")
             raise JsonLinesError(
-                f"line {lines_before[k] + piece.rows + 1} {what}",
+                f"line {lines_before[k] + piece.rows + 1} is {scan.ERRORS[error]}",
                 where=f"byte {at - _line_start(buf, at)} of the line" if at >= 0 else None,
-                hint="read it with the store's reader, which names what is wrong")
+                hint=_HINT)
     ends = None
     if program.chain[0] != scan.NO and lines_before[-1]:
         for k in range(1, len(pieces)):  # where the threads' pieces meet
             if _text(buf, pieces[k].ends[:2]) != _text(buf, pieces[k - 1].ends[2:]):
                 raise JsonLinesError(
-                    f"line {lines_before[k] + 1} does not link to the line before",
-                    hint="read it with the store's reader, which names what is wrong")
+                    f"line {lines_before[k] + 1} is {scan.ERRORS[scan.BROKEN_LINK]}",
+                    hint=_HINT)
         ends = ChainEnds(_text(buf, pieces[0].ends[:2]), _text(buf, pieces[-1].ends[2:]))
     shown = [leaf for leaf in range(len(program.paths)) if program.leaf_column[leaf] != scan.NO]
     leaves = [pl.concat([p.columns[i] for p in pieces], rechunk=False)

@@ -116,6 +116,7 @@ class _FastCheckFailed(Exception):
 
 
 Reader = Literal["auto", "compiled", "polars", "duckdb"]
+_COMPILED = ("auto", "compiled")
 
 
 def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool = True,
@@ -193,7 +194,11 @@ def _mapped(handle, size: int):
     if size == 0:
         yield b""
         return
-    mapped = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
+    try:
+        mapped = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # a file system that cannot map: read it
+        yield handle.read(size)
+        return
     try:
         yield mapped
     finally:
@@ -218,7 +223,7 @@ def _parse(raw, start: LogHead, documents: pl.DataFrame, reader: Reader = "auto"
     except _read_errors() as exc:  # any parse error: let the checked reader name the line
         raise _FastCheckFailed(str(exc)) from None
     n = lines.height
-    if reader not in ("auto", "compiled") and n != json_scan.count_lines(
+    if reader not in _COMPILED and n != json_scan.count_lines(
             np.frombuffer(raw, np.uint8), 0, len(raw)):  # the scanner reads line by line
         raise _FastCheckFailed("line count")
     ok = lines.select(
@@ -247,7 +252,7 @@ def _parse(raw, start: LogHead, documents: pl.DataFrame, reader: Reader = "auto"
 def _read_lines(raw, reader: Reader, path: Path | None) -> tuple[pl.DataFrame, ChainEnds]:
     """The lines as a frame of :data:`LINE_SCHEMA`, by the reader asked for, and the ends
     of their hash chain (each ``prev_hash`` the ``hash`` before it, or _FastCheckFailed)."""
-    if reader in ("auto", "compiled"):
+    if reader in _COMPILED:
         lines, ends = read_chained_lines(raw, LINE_SCHEMA, "prev_hash", "hash", CORRECTED)
         assert ends is not None  # there are lines
         return lines, ends

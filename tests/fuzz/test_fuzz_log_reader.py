@@ -108,18 +108,30 @@ def twin(tmp_path_factory) -> Path:
     return copy_log(tmp_path_factory.mktemp("fuzz_twin") / "events")
 
 
+def _damaged(lines: list[bytes], damage: str, junk: bytes, at: int) -> bytes:
+    at %= len(lines)
+    if damage == "torn":
+        return b"".join(lines) + junk
+    if damage == "junk":
+        return b"".join([*lines[:at], junk + b"\n", *lines[at:]])
+    if damage == "repeated":  # valid JSON of the right shape, in the wrong place
+        return b"".join([*lines[:at], lines[at], *lines[at:]])
+    if damage == "dropped":
+        return b"".join([*lines[:at], *lines[at + 1:]])
+    return b"".join([*lines[:at], *lines[at:at + 2][::-1], *lines[at + 2:]])  # swapped
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])
-@given(junk=st.binary(min_size=1, max_size=300), at=st.integers(0, 9), torn=st.booleans())
+@given(junk=st.binary(min_size=1, max_size=300), at=st.integers(0, 9),
+       damage=st.sampled_from(["torn", "junk", "repeated", "dropped", "swapped"]))
 def test_the_fast_loader_gives_the_store_readers_answer_on_damaged_bytes(root, twin, junk,
-                                                                         at, torn):
-    """Junk in the middle, or a torn tail: the compiled JSON lines reader refuses it and
-    the load falls back, so it ends as the store's own reader does (same events, or an
-    error naming the line), never with other events."""
+                                                                         at, damage):
+    """Junk in the middle, a torn tail, a line repeated, dropped or swapped: the fast
+    load refuses it and falls back, so it ends as the store's own reader does (same
+    events, or an error naming the line), never with other events."""
     COUNT["middle"] += 1
-    lines = list(LINES[:9])
-    content = b"".join(lines) + junk if torn else b"".join([*lines[:at], junk + b"\n",
-                                                             *lines[at:]])
+    content = _damaged(list(LINES[:9]), damage, junk, at)
     events, _, _ = _read(twin, content)
     (root / "log.jsonl").write_bytes(content)
     (root / "log.lock").write_bytes(b"")

@@ -610,7 +610,7 @@ def test_the_first_line_may_hang_from_any_link():
 def test_a_link_that_is_not_the_key_before_names_its_line(k, split):
     lines = chain(600)
     lines[k - 1] = lines[k - 1].replace(b'"prev": "h', b'"prev": "x')
-    with pytest.raises(JsonLinesError, match=rf"^line {k} does not link"):
+    with pytest.raises(JsonLinesError, match=rf"^line {k} is not linked"):
         read_chain(lines, split=split)
 
 
@@ -650,7 +650,7 @@ def test_a_break_before_a_bad_line_of_the_same_block_is_the_one_named():
     lines = chain(5)
     lines[1] = lines[1].replace(b'"prev": "h0001"', b'"prev": "h9999"')
     lines[2] = lines[2][:-1]  # not JSON
-    with pytest.raises(JsonLinesError, match=r"^line 2 does not link"):
+    with pytest.raises(JsonLinesError, match=r"^line 2 is not linked"):
         read_chain(lines)
 
 
@@ -659,7 +659,16 @@ def test_a_missing_link_is_named_without_a_byte():
     lines[1] = lines[1].replace(b'"prev"', b'"gone"')
     with pytest.raises(JsonLinesError) as error:
         read_chain(lines)
-    assert str(error.value).startswith("line 2 does not link to the line before. Hint:")
+    assert str(error.value).startswith(
+        "line 2 is not linked to the line before (its link is not that line's key). Hint:")
+
+
+def test_a_refused_line_is_named_with_its_byte_and_a_hint():
+    with pytest.raises(JsonLinesError) as error:
+        read_json_lines(b'{"tent": 1}\n{"tent": tru}\n', SCHEMA)
+    assert str(error.value) == (
+        "line 2 is not valid JSON (at byte 9 of the line). Hint: json.loads of the line shows "
+        "what JSON makes of it; in a log, `tadmur verify` names what is wrong")
 
 
 def test_a_schema_that_names_the_chain_fields_is_refused():
@@ -673,9 +682,9 @@ def test_a_break_where_the_two_threads_meet_is_named():
     assert 1 < k < 500
     lines[k - 1] = lines[k - 1].replace(b'"prev": "h', b'"prev": "x')  # as long: same split
     assert first_line_of_second_thread(source(lines)) == k
-    with pytest.raises(JsonLinesError, match=rf"^line {k} does not link"):
+    with pytest.raises(JsonLinesError, match=rf"^line {k} is not linked"):
         read_chain(lines, split=True)
-    with pytest.raises(JsonLinesError, match=rf"^line {k} does not link"):
+    with pytest.raises(JsonLinesError, match=rf"^line {k} is not linked"):
         read_chain(lines, split=False)
 
 
@@ -683,7 +692,7 @@ def test_a_key_changed_at_the_end_of_the_first_thread_breaks_the_next_line():
     lines = chain(500)
     k = first_line_of_second_thread(source(lines))
     lines[k - 2] = lines[k - 2].replace(b'"hash": "h', b'"hash": "x')
-    with pytest.raises(JsonLinesError, match=rf"^line {k} does not link"):
+    with pytest.raises(JsonLinesError, match=rf"^line {k} is not linked"):
         read_chain(lines, split=True)
 
 
