@@ -44,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="YYYY-MM-DD",
         help="draw a map of control on this day instead of a timeline",
     )
+    p.add_argument(
+        "--timeline",
+        action="store_true",
+        help="draw the site timeline (what the explorer shows) even for palmyra",
+    )
     add_policy_arguments(p)
     add_log_argument(p)
     p.set_defaults(func=run_chart)
@@ -63,6 +68,7 @@ def run_chart(args: argparse.Namespace) -> int:
     sites_for(args.target)  # refuse an unknown target before reading the log
     replayed = replay_log(policy_from_args(args), args.log)
     report_repairs(replayed.repairs)
-    path = save_chart(chart_for(replayed, args.target, on=args.on), args.out)
+    chart = chart_for(replayed, args.target, on=args.on, timeline=args.timeline)
+    path = save_chart(chart, args.out)
     print(f"wrote {path} ({replayed.caption()})", file=sys.stderr)
     return 0

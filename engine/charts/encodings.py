@@ -15,6 +15,20 @@ def _day(value: dt.date) -> alt.DateTime:
     return alt.DateTime(year=value.year, month=value.month, date=value.day)
 
 
+def month_ticks(window: tuple[dt.date, dt.date], most: int = 10) -> tuple[dict, str]:
+    """Ticks on month starts, every 1, 2, 3, 6 or 12 months so at most ``most`` are
+    labelled, and the label format ("%b %Y", or "%Y" for yearly ticks).
+
+    >>> month_ticks((dt.date(2015, 1, 1), dt.date(2017, 12, 31)))
+    ({'interval': 'month', 'step': 6}, '%b %Y')
+    >>> month_ticks((dt.date(2015, 5, 1), dt.date(2015, 8, 1)))
+    ({'interval': 'month', 'step': 1}, '%b %Y')
+    """
+    months = (window[1].year - window[0].year) * 12 + window[1].month - window[0].month + 1
+    step = next((s for s in (1, 2, 3, 6) if months / s <= most), 12)
+    return {"interval": "month", "step": step}, "%Y" if step == 12 else "%b %Y"
+
+
 def date_x(
     field: str, window: tuple[dt.date, dt.date], title: str | None = "date", zoom: str | None = None
 ) -> alt.X:
@@ -24,20 +38,18 @@ def date_x(
     on the overview's ``bar_from``), so an empty brush shows the whole ``window``.
     """
     domain = [_day(window[0]), _day(window[1])]
+    # ticks on month starts: Vega's default ticks hide the years on multi-year spans
+    every, label = month_ticks(window)
+    axis = alt.Axis(format=label, tickCount=every, grid=True, labelOverlap="greedy")
     if not zoom:
-        # one label per year: Vega's default ticks hide the years on multi-year spans
-        return alt.X(
-            f"{field}:T",
-            title=title,
-            scale=alt.Scale(domain=domain),
-            axis=alt.Axis(format="%Y", tickCount="year", grid=True),
-        )
+        return alt.X(f"{field}:T", title=title, scale=alt.Scale(domain=domain), axis=axis)
     raw = alt.ExprRef(expr=f"{zoom} && {zoom}.bar_from ? {zoom}.bar_from : null")
     return alt.X(
         f"{field}:T",
         title=title,
         scale=alt.Scale(domain=domain, domainRaw=raw),
-        axis=alt.Axis(format="%b %Y", tickCount=6, grid=True),
+        # zoomable: Vega's own multi-scale labels (years, months, days as the zoom needs)
+        axis=alt.Axis(tickCount=8, grid=True, labelOverlap="greedy"),
     )
 
 

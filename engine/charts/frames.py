@@ -96,24 +96,42 @@ def window_text(start: str, end: str) -> pl.Expr:
     )
 
 
+def _replay_extras(intervals: pl.DataFrame) -> pl.DataFrame:
+    """The replay's newer columns (``open_start``, ``support``, ``n_dissents``,
+    ``dissent_ids``) with neutral values where an older replay did not give them."""
+    defaults = {
+        "open_start": pl.lit(False),
+        "support": pl.lit(1.0, dtype=pl.Float64),
+        "n_dissents": pl.lit(0, dtype=pl.UInt32),
+        "dissent_ids": pl.lit([], dtype=pl.List(pl.String)),
+    }
+    missing = {name: value for name, value in defaults.items() if name not in intervals.columns}
+    return intervals.with_columns(**missing) if missing else intervals
+
+
 def interval_frame(
     intervals: pl.DataFrame,
     claims: pl.DataFrame,
     sites: pl.DataFrame | None = None,
     window: tuple[dt.date, dt.date] | None = None,
+    known_by: dt.date | None = None,
 ) -> pl.DataFrame:
     """One drawable row per control interval.
 
     ``band_from..band_to`` is the uncertain start window [start_earliest, start_latest];
-    ``bar_from..bar_to`` the span the interval surely covers. Open ends run to the edge
-    of ``window``. ``interval_id`` ("palmyra:2") names the bar for click selections.
+    ``bar_from..bar_to`` the span the interval surely covers. Open ends run to the
+    ``known_by`` day when one is given (nothing later was known), else to the edge of
+    ``window``; an interval with ``open_start`` (held before the site's first evidence)
+    starts at the window's start. ``interval_id`` ("palmyra:2015-05-21:isis") names the
+    bar for click selections, and stays the same bar when the policy changes.
 
     >>> iv = pl.DataFrame({"site_id": ["palmyra"], "controller": ["isis"], "status": ["held"],
     ...     "start_earliest": [dt.date(2015, 5, 20)], "start_latest": [dt.date(2015, 5, 21)],
     ...     "end_earliest": [None], "end_latest": [None], "n_claims": [1], "n_claimants": [1],
     ...     "claim_ids": [["c1"]]}, schema_overrides={"end_earliest": pl.Date, "end_latest": pl.Date})
-    >>> interval_frame(iv, pl.DataFrame({"claim_id": ["c1"], "claimant": ["amaq"]}))["bar_to"].item()
-    datetime.date(2015, 12, 31)
+    >>> drawn = interval_frame(iv, pl.DataFrame({"claim_id": ["c1"], "claimant": ["amaq"]}))
+    >>> drawn["bar_to"].item(), drawn["interval_id"].item()
+    (datetime.date(2015, 12, 31), 'palmyra:2015-05-21:isis')
     """
     start, end = window or view_window(
         intervals["start_earliest"],
@@ -135,8 +153,10 @@ def interval_frame(
         .agg(claimants=pl.col("claimant").drop_nulls().unique().sort().str.join(", "))
     )
     labels = site_labels(sites)
+    open_to = min(known_by, end) if known_by is not None else end
     return (
-        intervals.with_row_index("_row")
+        _replay_extras(intervals)
+        .with_row_index("_row")
         .join(claimants_of, on="_row", how="left")
         .join(labels, on="site_id", how="left")
         .with_columns(
@@ -147,13 +167,19 @@ def interval_frame(
             site_ar=pl.coalesce("site_ar", "site_id"),
             site_rank=pl.coalesce("site_rank", pl.lit(10_000, dtype=pl.Int32)),
             claimants=pl.col("claimants").fill_null(""),
-            since=window_text("start_earliest", "start_latest"),
+            since=pl.when(pl.col("open_start").fill_null(False))
+            .then(pl.lit("before the first evidence"))
+            .otherwise(window_text("start_earliest", "start_latest")),
             until=window_text("end_earliest", "end_latest"),
+            open_start=pl.col("open_start").fill_null(False),
+            support=pl.col("support").fill_null(1.0).cast(pl.Float64),
+            n_dissents=pl.col("n_dissents").fill_null(0).cast(pl.UInt32),
+            dissent_ids=pl.col("dissent_ids").fill_null([]),
         )
         .with_columns(
             bar_from=pl.col("band_to"),
             bar_to=pl.max_horizontal(
-                pl.coalesce("end_earliest", "end_latest", pl.lit(end)), "band_to"
+                pl.coalesce("end_earliest", "end_latest", pl.lit(open_to)), "band_to"
             ),
             controller_ar=pl.col("colour_key").replace_strict(
                 CONTROLLER_AR, default=pl.col("colour_key")
@@ -162,7 +188,10 @@ def interval_frame(
         .sort("site_rank", "bar_from", "band_from")
         .with_columns(
             interval_id=pl.concat_str(
-                "site_id", pl.int_range(pl.len()).over("site_id").cast(pl.String), separator=":"
+                "site_id",
+                pl.coalesce("start_latest", "start_earliest").dt.to_string("%Y-%m-%d").fill_null("open"),
+                "colour_key",
+                separator=":",
             )
         )
         .select(
@@ -183,6 +212,10 @@ def interval_frame(
             "n_claims",
             "n_claimants",
             "claimants",
+            "open_start",
+            "support",
+            "n_dissents",
             "claim_ids",
+            "dissent_ids",
         )
     )

@@ -30,3 +30,9 @@ SIEGE_COLOUR = "#0072B2"
 
 #: One font that covers Latin and Arabic: vl-convert otherwise draws Arabic labels bold.
 FONT = "DejaVu Sans"
+
+#: The uncertain start window, a line under the bar (a channel of its own, not a paler bar).
+UNCERTAIN_COLOUR = "#444444"
+
+#: The credit line under every chart.
+CREDIT = "source: Tadmur claim log (Arabic news reports, claims extracted and reviewed) · sites: OCHA Syria COD-AB, CC BY-IGO"

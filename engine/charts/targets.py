@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import altair as alt
 import polars as pl
 
+from engine.charts.frames import site_labels
 from engine.charts.maps import map_chart
 from engine.charts.swings import swings_chart
-from engine.charts.timeline import timeline_chart
+from engine.charts.timeline import timeline_chart, timeline_window
 from engine.domain.errors import TadmurError
 from engine.reference import load_sites
 
@@ -42,11 +44,65 @@ def sites_for(target: str, sites: pl.DataFrame | None = None) -> list[str]:
     return chosen["site_id"].to_list()
 
 
-def chart_for(replayed, target: str = "palmyra", on: dt.date | None = None) -> alt.TopLevelMixin:
+@dataclass(frozen=True)
+class SiteSet:
+    """What a timeline of ``target`` fixes whatever the policy: its sites with claims,
+    their rows (labels in reference order) and the time domain.
+
+    Derived from every claim of the log (believed or not), so the explorer and
+    ``tadmur chart --timeline`` draw the same rows on the same axis under any policy.
+    """
+
+    target: str
+    site_ids: tuple[str, ...]
+    rows: tuple[str, ...]
+    window: tuple[dt.date, dt.date]
+
+
+def site_set(replayed, target: str) -> SiteSet:
+    """The :class:`SiteSet` of ``target`` in a replayed log (``Replayed``)."""
+    chosen = sites_for(target)
+    events = replayed.claim_events.filter(pl.col("site_id").is_in(chosen))
+    with_claims = set(events["site_id"].drop_nulls().to_list())
+    labels = site_labels().filter(pl.col("site_id").is_in(list(with_claims))).sort("site_rank")
+    intervals = replayed.timelines.intervals.filter(pl.col("site_id").is_in(chosen))
+    return SiteSet(
+        target=target,
+        site_ids=tuple(labels["site_id"].to_list()),
+        rows=tuple(labels["site_label"].to_list()),
+        window=timeline_window(intervals, events),
+    )
+
+
+def timeline_for(replayed, target: str, **options) -> alt.TopLevelMixin:
+    """The timeline of ``target`` under ``replayed``'s policy, on its :class:`SiteSet`'s
+    fixed rows and axis, open intervals drawn to the policy's "known by" day.
+
+    ``options`` go to :func:`timeline_chart` (``interactive``, ``title``, ``width``).
+    """
+    fixed = site_set(replayed, target)
+    timelines = replayed.timelines
+    title = options.pop("title", "Who held each site" + (f" ({target})" if target != "all" else ""))
+    return timeline_chart(
+        timelines.intervals.filter(pl.col("site_id").is_in(list(fixed.site_ids))),
+        timelines.claims,
+        replayed.caption(),
+        window=fixed.window,
+        known_by=replayed.policy.known_by,
+        rows_shown=list(fixed.rows),
+        title=title,
+        **options,
+    )
+
+
+def chart_for(
+    replayed, target: str = "palmyra", on: dt.date | None = None, timeline: bool = False
+) -> alt.TopLevelMixin:
     """The chart ``tadmur chart`` draws for ``target`` from a replay (``Replayed``).
 
     ``on`` given: the map of ``target``'s sites on that day. Otherwise ``palmyra`` is the
-    swings showcase and any other site or region a timeline of its sites.
+    swings showcase (unless ``timeline``) and any other site or region a timeline of its
+    sites (:func:`timeline_for`, what the explorer shows).
 
     Example:
         >>> from engine.project import replay_log
@@ -60,8 +116,6 @@ def chart_for(replayed, target: str = "palmyra", on: dt.date | None = None) -> a
         snap = timelines.snapshot(on).filter(pl.col("site_id").is_in(chosen))
         reference = load_sites().filter(pl.col("site_id").is_in(chosen))
         return map_chart(snap, on, caption, sites=reference)
-    if target == "palmyra":
+    if target == "palmyra" and not timeline:
         return swings_chart(timelines.intervals, timelines.swings, timelines.claims, caption)
-    intervals = timelines.intervals.filter(pl.col("site_id").is_in(chosen))
-    title = "Who held each site" + (f" ({target})" if target != "all" else "")
-    return timeline_chart(intervals, timelines.claims, caption, title=title)
+    return timeline_for(replayed, target)

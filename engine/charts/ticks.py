@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from engine.charts.bidi import isolate
 from engine.charts.frames import site_labels, window_text
 from engine.charts.style import CONTROLLERS
 from engine.reference import load_claimants
@@ -14,9 +15,6 @@ TICK_LIMIT = 2000
 #: Longest evidence quote shown in a tooltip, in characters.
 EVIDENCE_CHARS = 220
 
-# isolate each quote in a tooltip cell and let its first strong letter set its direction,
-# so an Arabic quote reads right to left and the (English) reference chronology left to right
-_FSI, _PDI = "\u2068", "\u2069"
 
 
 def _bucketed(keys: list[str], every: str) -> list[pl.Expr]:
@@ -59,7 +57,10 @@ def claim_ticks(claims: pl.DataFrame, sites: pl.DataFrame | None = None) -> pl.D
         .otherwise(quote)
     )
     keys = ["site_id", "valid_from", "valid_to", "claimant", "kind", "gainer"]
-    quoted = claims.sort("seq").with_columns(evidence=pl.lit(_FSI) + short + pl.lit(_PDI))
+    # each quote isolated in its tooltip cell, its first strong letter setting its
+    # direction (Arabic right to left, the English reference chronology left to right),
+    # and its Latin and numeric runs isolated inside it so a date is never reordered
+    quoted = claims.sort("seq").with_columns(evidence=isolate(short))
     def too_many(frame: pl.DataFrame) -> bool:
         return frame.select(pl.struct(keys).n_unique()).item() > TICK_LIMIT
 

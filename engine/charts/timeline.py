@@ -1,21 +1,109 @@
-"""The site timeline: a row per site, a bar per control interval, claim ticks, and (for
-the explorer) a click selection and a zooming overview.
+"""The site timeline: a row per site, a bar per control interval, claim ticks, dissenting
+claims and the "known by" rule, plus (for the explorer) a click selection and a zooming
+overview.
+
+The chart is split in two so the explorer can answer at once: :func:`timeline_rows`
+computes the rows to draw (pure polars) and :func:`timeline_chart` lays them out over
+named datasets (``DATASETS``). A policy change recomputes the rows and sends them to the
+browser under the same names; the spec, its fixed time domain and its site rows stay.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
 
 import altair as alt
 import polars as pl
 
 from engine.charts.encodings import chart_title, controller_colour, date_x
 from engine.charts.frames import fit_rows, interval_frame, view_window
-from engine.charts.layers import interval_layers, tick_layer
-from engine.charts.style import FONT
+from engine.charts.layers import dissent_layer, interval_layers, tick_layer
+from engine.charts.style import CREDIT, FONT
 from engine.charts.ticks import claim_ticks
 
 _ROW_STEP = 40
 
-_KEY_NOTE = "pale band: uncertain start window · tick: one claim (colour = claimed gainer) · blue strip: siege"
+_KEY_NOTE = (
+    "line under a bar: window in which it changed hands · dashed outline: some believed "
+    "claims disagree (crosses) · tick: one claim (colour = claimed gainer) · blue strip: siege"
+)
+
+#: The named datasets of a timeline, in the order they are sent.
+DATASETS = ("intervals", "ticks", "dissents", "known_by")
+
+
+@dataclass(frozen=True)
+class TimelineRows:
+    """What a timeline draws under one policy, one frame per dataset of ``DATASETS``.
+
+    ``intervals`` keeps ``claim_ids`` and ``dissent_ids`` (the explorer lists the claims
+    behind a clicked bar); list columns never reach the chart.
+    """
+
+    intervals: pl.DataFrame
+    ticks: pl.DataFrame
+    dissents: pl.DataFrame
+    known_by: pl.DataFrame
+
+    def values(self) -> dict[str, list[dict]]:
+        """The rows as JSON-ready records per dataset name; days become
+        ``YYYY-MM-DDT00:00:00`` (local midnight in the browser, no time zone)."""
+        return {name: records(getattr(self, name)) for name in DATASETS}
+
+
+def records(frame: pl.DataFrame) -> list[dict]:
+    """JSON-ready rows: list columns dropped, days as ``YYYY-MM-DDT00:00:00``.
+
+    >>> records(pl.DataFrame({"d": [dt.date(2015, 5, 21)], "ids": [["c1"]], "n": [1]}))
+    [{'d': '2015-05-21T00:00:00', 'n': 1}]
+    """
+    kept = frame.select(
+        pl.col(c).dt.to_string("%Y-%m-%dT00:00:00") if t == pl.Date else pl.col(c)
+        for c, t in frame.schema.items()
+        if not isinstance(t, pl.List)
+    )
+    return kept.rows(named=True)
+
+
+def timeline_window(intervals: pl.DataFrame, claims: pl.DataFrame) -> tuple[dt.date, dt.date]:
+    """The time domain of a set of sites: whole years around every interval and claim.
+
+    Computed once per site set (the explorer passes every claim of the log, believed or
+    not), so changing whom to believe or what was known never rescales the axis.
+    """
+    dated = [intervals[c] for c in ("start_earliest", "start_latest", "end_earliest", "end_latest")]
+    return view_window(*dated, claims["valid_from"], claims["valid_to"])
+
+
+def timeline_rows(
+    intervals: pl.DataFrame,
+    claims: pl.DataFrame,
+    *,
+    window: tuple[dt.date, dt.date],
+    sites: pl.DataFrame | None = None,
+    known_by: dt.date | None = None,
+) -> TimelineRows:
+    """The rows a timeline draws: bars, claim ticks (claims the intervals cite), dissenting
+    claims and the "known by" day (none: every claim)."""
+    cited = intervals.select(pl.col("claim_ids").explode().drop_nulls().unique())["claim_ids"]
+    bars = fit_rows(interval_frame(intervals, claims, sites, window, known_by), "intervals")
+    ticks = claim_ticks(claims.filter(pl.col("claim_id").is_in(cited.implode())), sites)
+    dissenting = bars.select(pl.col("dissent_ids").explode().drop_nulls().unique())
+    dissents = claim_ticks(
+        claims.filter(pl.col("claim_id").is_in(dissenting["dissent_ids"].implode())), sites
+    )
+    known = pl.DataFrame(
+        {"day": [known_by] if known_by else [], "label": [f"known by {known_by}"] if known_by else []},
+        schema={"day": pl.Date, "label": pl.String},
+    )
+    return TimelineRows(bars, fit_rows(ticks, "claim ticks"), fit_rows(dissents, "dissents"), known)
+
+
+def site_order(rows: TimelineRows) -> list[str]:
+    """The site labels of ``rows`` in reference order (the chart's fixed rows)."""
+    return rows.intervals.unique("site_id").sort("site_rank")["site_label"].to_list()
 
 
 def timeline_chart(
@@ -27,14 +115,19 @@ def timeline_chart(
     title: str = "Who held each site",
     width: int = 640,
     interactive: bool = False,
+    window: tuple[dt.date, dt.date] | None = None,
+    known_by: dt.date | None = None,
+    rows_shown: list[str] | None = None,
 ) -> alt.TopLevelMixin:
     """Site timeline: a row per site, a bar per control interval coloured by controller,
-    pale bands over uncertain start windows, a blue strip under sieges, and a tick per
-    supporting claim (tooltip: claimant, date window, Arabic evidence).
+    a line under it over the uncertain start window, a blue strip under sieges, a tick per
+    supporting claim (tooltip: claimant, date window, Arabic evidence), a cross per
+    dissenting claim and, with ``known_by``, a dashed rule on that day.
 
     Only claims cited by ``intervals`` become ticks. With ``interactive=True`` the bars
-    carry a click selection ``pick`` (field ``interval_id``) and an overview strip below
-    carries an x brush ``brush`` that zooms the timeline (used by the explorer).
+    carry a click selection ``pick`` (field ``interval_id``), an overview strip below
+    carries an x brush ``brush`` that zooms the timeline, and the title shows the
+    parameter ``caption`` (used by the explorer, which changes both without a rebuild).
 
     Args:
         intervals: INTERVALS rows of the sites to draw (see engine/domain/schema.py).
@@ -43,7 +136,10 @@ def timeline_chart(
         sites: the site reference (defaults to ``load_sites()``), for labels and order.
         title: the chart title.
         width: plot width in pixels.
-        interactive: add the ``pick`` selection and the ``brush`` overview.
+        interactive: add the ``pick`` selection, the ``brush`` overview and ``caption``.
+        window: the time domain (default: ``timeline_window`` of the inputs).
+        known_by: the day the policy's knowledge stops, if any: open intervals end there.
+        rows_shown: the site labels given a row (default: the sites in ``intervals``).
 
     Example:
         >>> iv = pl.DataFrame({"site_id": ["t4_airbase"], "controller": ["government"],
@@ -54,60 +150,107 @@ def timeline_chart(
         >>> from engine.domain.schema import CLAIMS, polars_schema
         >>> no_claims = pl.DataFrame(schema=polars_schema(CLAIMS))
         >>> spec = timeline_chart(iv, no_claims, "log seq 0 · 00000000 · all claimants").to_dict()
-        >>> spec["config"]["font"]
-        'DejaVu Sans'
+        >>> spec["config"]["font"], sorted(spec["datasets"])
+        ('DejaVu Sans', ['dissents', 'intervals', 'known_by', 'ticks'])
     """
-    cited = intervals.select(pl.col("claim_ids").explode().drop_nulls().unique())["claim_ids"]
-    supporting = claims.filter(pl.col("claim_id").is_in(cited.implode()))
-    dated = [intervals[c] for c in ("start_earliest", "start_latest", "end_earliest", "end_latest")]
-    window = view_window(*dated, supporting["valid_from"], supporting["valid_to"])
-    bars = fit_rows(interval_frame(intervals, claims, sites, window), "intervals")
-    order = bars.unique("site_id").sort("site_rank")["site_label"].to_list()
+    window = window or timeline_window(intervals, claims)
+    rows = timeline_rows(intervals, claims, window=window, sites=sites, known_by=known_by)
+    order = rows_shown if rows_shown is not None else site_order(rows)
+    return timeline_layout(
+        rows, order, window, caption, title=title, width=width, interactive=interactive
+    )
+
+
+def timeline_layout(
+    rows: TimelineRows,
+    order: list[str],
+    window: tuple[dt.date, dt.date],
+    caption: str,
+    *,
+    title: str = "Who held each site",
+    width: int = 640,
+    interactive: bool = False,
+) -> alt.TopLevelMixin:
+    """Lay ``rows`` out over named datasets (see :func:`timeline_chart`)."""
     y = alt.Y(
-        "site_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320, labelFontSize=12)
+        "site_label:N",
+        title=None,
+        sort=order,
+        scale=alt.Scale(domain=order),
+        # long Arabic names are never cut
+        axis=alt.Axis(labelLimit=0, labelFontSize=12),
     )
     zoom = "brush" if interactive else None
-    layers = interval_layers(bars, y, window, pick=interactive, zoom=zoom)
-    if supporting.height:
-        layers.append(tick_layer(claim_ticks(supporting, sites), y, window, zoom=zoom))
-    main = alt.layer(*layers).properties(width=width, height=alt.Step(_ROW_STEP), name="timeline")
+    layers = interval_layers("intervals", y, window, pick=interactive, zoom=zoom)
+    layers.append(tick_layer("ticks", y, window, zoom=zoom))
+    layers.append(dissent_layer("dissents", y, window, zoom=zoom))
+    known = alt.Chart(alt.NamedData(name="known_by")).encode(x=date_x("day", window, zoom=zoom))
+    layers.append(
+        known.mark_rule(strokeDash=[6, 3], color="#333333", strokeWidth=1.5, clip=zoom is not None)
+        .properties(name="known_by_rule")
+    )
+    layers.append(
+        known.mark_text(align="left", baseline="bottom", dx=3, y=0, dy=-2, fontSize=11, color="#333333")
+        .encode(text="label:N")
+        .properties(name="known_by_label")
+    )
+    height = alt.Step(_ROW_STEP) if order else 40
+    main = alt.layer(*layers).properties(width=width, height=height, name="timeline")
+    datasets = rows.values()
     if not interactive:
-        return main.properties(title=chart_title(title, caption, _KEY_NOTE)).configure(font=FONT)
+        heading = chart_title(title, caption, _KEY_NOTE, CREDIT)
+        return main.properties(title=heading, datasets=datasets).configure(font=FONT)
     overview = (
-        alt.Chart(bars.drop("claim_ids"))
+        alt.Chart(alt.NamedData(name="intervals"))
         .mark_bar(height=4)
         .encode(
             x=date_x("bar_from", window, title="drag here to zoom to a valid-time window"),
             x2="bar_to:T",
-            y=alt.Y("site_label:N", sort=order, axis=None),
+            y=alt.Y("site_label:N", sort=order, scale=alt.Scale(domain=order), axis=None),
             color=controller_colour("colour_key"),
         )
         .add_params(alt.selection_interval(name="brush", encodings=["x"]))
         .properties(width=width, height=alt.Step(6), name="overview")
     )
+    heading = alt.Title(
+        text=alt.ExprRef(expr=f"[{json.dumps(title, ensure_ascii=False)}, caption]"),
+        subtitle=[_KEY_NOTE, CREDIT],
+        anchor="start",
+        subtitleColor="#555555",
+    )
     chart = (
         alt.vconcat(main, overview, spacing=8)
-        .properties(title=chart_title(title, caption, _KEY_NOTE))
+        .add_params(alt.param(name="caption", value=caption))
+        .properties(title=heading, datasets=datasets)
         .configure(font=FONT)
     )
-    return _attach_only_to(chart, "pick", "bars")
+    # from here on, every to_dict (JupyterChart, save, to_json) binds `pick` to the bars
+    # (object.__setattr__: Altair's own __setattr__ would store it as a spec property)
+    object.__setattr__(chart, "__class__", _PickOnBars)
+    return chart
 
 
-def _attach_only_to(chart: alt.VConcatChart, param: str, view: str) -> alt.VConcatChart:
-    """Bind ``param`` to the layer named ``view`` only.
+class _PickOnBars(alt.VConcatChart):
+    """A vconcat whose ``pick`` selection is bound to the layer named ``bars`` only.
 
     Altair 6 lifts a selection declared on one layer of a layered chart that sits in a
     concat onto *every* layer ("views": all of them), which Vega rejects ("Duplicate
-    signal name: pick_tuple"). We fix the lifted spec and rebuild the chart from it.
+    signal name: pick_tuple"). The lifted spec is valid Vega-Lite, so we correct it after
+    ``to_dict`` has validated it: no round trip through ``from_dict``, whose schema
+    validation cost seconds per chart.
     """
-    spec = chart.to_dict()
-    names = [
-        layer["name"]
-        for part in spec["vconcat"]
-        for layer in part.get("layer", [])
-        if layer.get("name", "").rsplit("_", 1)[0] == view
-    ]
-    for declared in spec.get("params", []):
-        if declared["name"] == param:
-            declared["views"] = names
-    return alt.VConcatChart.from_dict(spec)
+
+    def to_dict(self, *args, **kwargs) -> dict:
+        spec = super().to_dict(*args, **kwargs)
+        if kwargs.get("format", "vega-lite") != "vega-lite":
+            return spec
+        names = [
+            layer["name"]
+            for part in spec.get("vconcat", [])
+            for layer in part.get("layer", [])
+            if layer.get("name", "").rsplit("_", 1)[0] == "bars"
+        ]
+        for declared in spec.get("params", []):
+            if declared["name"] == "pick":
+                declared["views"] = names
+        return spec

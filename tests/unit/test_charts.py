@@ -197,7 +197,9 @@ def _layers(spec: dict) -> list[dict]:
 
 
 def _layer(spec: dict, name: str) -> dict:
-    return next(u for u in _layers(spec) if u.get("name", "").rsplit("_", 1)[0] == name)
+    return next(
+        u for u in _layers(spec) if name in (u.get("name"), u.get("name", "").rsplit("_", 1)[0])
+    )
 
 
 def test_the_palette_is_fixed_colour_blind_safe_and_covers_every_controller():
@@ -255,10 +257,14 @@ def test_contested_and_unknown_states_take_their_own_colours():
     ]
 
 
-def test_uncertain_start_windows_are_drawn_as_pale_bands(intervals, claims):
+def test_uncertain_start_windows_have_a_channel_of_their_own_not_a_paler_colour(intervals, claims):
     spec = charts.timeline_chart(intervals, claims, CAPTION).to_dict()
     band = _layer(spec, "bands")
-    assert band["mark"]["opacity"] < 0.5
+    # a dark line under the bar: neither a controller colour nor a faded one
+    assert band["mark"]["type"] == "rule" and band["mark"]["yOffset"] > 0
+    assert "color" not in band["encoding"] and "opacity" not in band["mark"]
+    bars = _layer(spec, "bars")
+    assert "opacity" not in bars["mark"] and "opacity" not in bars["encoding"]
     assert (band["encoding"]["x"]["field"], band["encoding"]["x2"]["field"]) == (
         "band_from",
         "band_to",
@@ -282,8 +288,9 @@ def test_sieges_get_an_overlay_of_their_own(intervals, claims):
     spec = charts.timeline_chart(intervals, claims, CAPTION).to_dict()
     siege = _layer(spec, "siege")
     assert siege["mark"]["color"] == charts.SIEGE_COLOUR
+    assert siege["transform"] == [{"filter": "datum.status === 'besieged'"}]
     rows = spec["datasets"][siege["data"]["name"]]
-    assert [(r["site_id"], r["status"]) for r in rows] == [("t4_airbase", "besieged")]
+    assert [r["site_id"] for r in rows if r["status"] == "besieged"] == ["t4_airbase"]
 
 
 def test_each_supporting_claim_is_a_tick_with_claimant_window_and_arabic_evidence(
@@ -318,7 +325,11 @@ def test_every_chart_names_its_input_in_the_subtitle(intervals, claims, swings, 
     ]
     for chart in built:
         spec = chart.to_dict()
-        assert spec["title"]["subtitle"][0] == CAPTION
+        live = [p for p in spec.get("params", []) if p["name"] == "caption"]
+        if live:  # the explorer's chart: the caption is a parameter the title shows
+            assert live[0]["value"] == CAPTION and "caption" in spec["title"]["text"]["expr"]
+        else:
+            assert spec["title"]["subtitle"][0] == CAPTION
         assert spec["config"]["font"] == "DejaVu Sans"
 
 
@@ -437,3 +448,73 @@ def test_claim_ticks_coarsen_until_any_log_fits_under_the_tick_limit():
     ticks = claim_ticks(claims)
     assert ticks.height <= TICK_LIMIT
     assert ticks["n_claims"].sum() == claims.height  # every claim is still counted
+
+
+def _with_replay_extras(intervals: pl.DataFrame) -> pl.DataFrame:
+    """The intervals as the new replay gives them: open_start, support and dissents."""
+    return intervals.with_columns(
+        open_start=pl.Series([False, False, False, True]),
+        support=pl.Series([1.0, 0.6, 1.0, 1.0]),
+        n_dissents=pl.Series([0, 1, 0, 0], dtype=pl.UInt32),
+        dissent_ids=pl.Series([[], ["c2"], [], []], dtype=pl.List(pl.String)),
+    )
+
+
+def test_support_and_dissenting_claims_are_drawn_when_the_replay_gives_them(intervals, claims):
+    spec = charts.timeline_chart(_with_replay_extras(intervals), claims, CAPTION).to_dict()
+    bars = _layer(spec, "bars")
+    assert "support < 1" in json.dumps(bars["encoding"]["strokeDash"])
+    government = next(r for r in spec["datasets"]["intervals"] if r["colour_key"] == "government"
+                      and r["site_id"] == "palmyra")
+    assert (government["support"], government["n_dissents"]) == (0.6, 1)
+    assert [r["claim_ids"] if "claim_ids" in r else r["claimant"] for r in spec["datasets"]["dissents"]] == ["sohr"]
+    assert _layer(spec, "dissents")["mark"]["shape"] == "cross"
+    # without the new columns: full support, no dissent, nothing breaks
+    plain = charts.timeline_chart(intervals, claims, CAPTION).to_dict()
+    assert {r["support"] for r in plain["datasets"]["intervals"]} == {1.0}
+    assert plain["datasets"]["dissents"] == []
+
+
+def test_who_held_a_site_before_its_first_swing_is_drawn_from_the_window_start(intervals, claims):
+    opened = _with_replay_extras(intervals).with_columns(  # the replay leaves its start open
+        start_earliest=pl.when(pl.col("open_start")).then(None).otherwise(pl.col("start_earliest")),
+        start_latest=pl.when(pl.col("open_start")).then(None).otherwise(pl.col("start_latest")),
+    )
+    drawn = charts.interval_frame(opened, claims, window=(D(2015, 1, 1), D(2017, 12, 31)))
+    before = drawn.filter(pl.col("open_start"))
+    assert before["since"].to_list() == ["before the first evidence"]
+    assert before["bar_from"].item() == D(2015, 1, 1) and before["bar_to"].item() == D(2016, 12, 12)
+
+
+def test_the_time_domain_is_fixed_and_open_intervals_end_on_the_known_by_day(intervals, claims):
+    window = (D(2015, 1, 1), D(2017, 12, 31))
+    early = charts.timeline_chart(intervals.head(1), claims, CAPTION, window=window,
+                                  known_by=D(2015, 8, 1)).to_dict()
+    late = charts.timeline_chart(intervals, claims, CAPTION, window=window).to_dict()
+    assert _layer(early, "bars")["encoding"]["x"]["scale"] == _layer(late, "bars")["encoding"]["x"]["scale"]
+    assert early["datasets"]["known_by"] == [{"day": "2015-08-01T00:00:00", "label": "known by 2015-08-01"}]
+    assert _layer(early, "known_by_rule")["mark"]["type"] == "rule"
+    drawn = charts.interval_frame(intervals, claims, window=window, known_by=D(2016, 6, 1))
+    open_ended = drawn.filter((pl.col("site_id") == "palmyra") & (pl.col("colour_key") == "government"))
+    assert open_ended["bar_to"].item() == D(2016, 6, 1)
+
+
+def test_month_ticks_uncut_site_names_and_a_credit_line(intervals, claims):
+    spec = charts.timeline_chart(intervals, claims, CAPTION).to_dict()
+    x = _layer(spec, "bars")["encoding"]["x"]["axis"]
+    assert x["tickCount"]["interval"] == "month" and x["format"] == "%b %Y"
+    assert _layer(spec, "bars")["encoding"]["y"]["axis"]["labelLimit"] == 0
+    assert any("OCHA" in line for line in spec["title"]["subtitle"])
+
+
+def test_interval_ids_name_the_same_bar_whatever_the_policy(intervals, claims):
+    whole = charts.interval_frame(intervals, claims)["interval_id"].to_list()
+    part = charts.interval_frame(intervals.tail(2), claims)["interval_id"].to_list()
+    assert set(part) <= set(whole) and len(set(whole)) == len(whole)
+
+
+def test_tooltips_isolate_latin_and_digit_runs_inside_arabic_quotes(intervals, claims):
+    mixed = claims.with_columns(evidence_text=pl.lit("سيطر التنظيم على تدمر في 2015-05-20"))
+    ticks = charts.claim_ticks(mixed.head(1))
+    assert ticks["evidence"].item() == "\u2068سيطر التنظيم على تدمر في \u20682015-05-20\u2069\u2069"
+    assert mixed["evidence_text"][0].endswith(" 2015-05-20")  # the stored text is untouched
