@@ -220,7 +220,7 @@ class Explorer:
         self.rows = self._rows()
         spec = timeline_layout(
             self.rows, list(self.sites.rows), self.sites.window, self.current.caption(),
-            title=_TITLE, interactive=True,
+            title=_TITLE, interactive=True, width=560,
         )
         self.chart: alt.JupyterChart = live_chart(spec)
         for name in ("pick", "brush"):
