@@ -11,7 +11,7 @@ import html
 
 import polars as pl
 
-from engine.charts.bidi import FSI, PDI, isolate, isolate_runs
+from engine.charts.bidi import FSI, PDI, direction, isolate_runs, isolate_runs_expr
 
 #: The most claims one page of the table lists.
 TABLE_ROWS = 60
@@ -32,7 +32,7 @@ def table_order(claims: pl.DataFrame) -> pl.DataFrame:
 def claims_table_html(claims: pl.DataFrame, limit: int = TABLE_ROWS, page: int = 0) -> str:
     """An HTML table of claims, page ``page`` (from 0) of ``limit`` rows: window, site,
     claimant, what it says, the quote and its source. Quotes take their direction from
-    their first letter (``dir="auto"``), so Arabic reads right to left, and their Latin
+    their first letter (``dir="rtl"`` or ``"ltr"``), so Arabic reads right to left, and their Latin
     and numeric runs are isolated so a date keeps its order. Built column-wise in polars.
 
     >>> import datetime as dt
@@ -41,7 +41,7 @@ def claims_table_html(claims: pl.DataFrame, limit: int = TABLE_ROWS, page: int =
     ...     "valid_from": [dt.date(2015, 5, 20)], "valid_to": [dt.date(2015, 5, 21)],
     ...     "published_date": [dt.date(2015, 5, 21)], "evidence_text": ["سيطر <التنظيم> في 2015-05-20"]})
     >>> page = claims_table_html(c)
-    >>> 'dir="auto"' in page and "&lt;التنظيم&gt;" in page and "\\u20682015-05-20\\u2069" in page
+    >>> 'dir="rtl"' in page and "&lt;التنظيم&gt;" in page and "\\u20682015-05-20\\u2069" in page
     True
     """
     if claims.height == 0:
@@ -53,7 +53,6 @@ def claims_table_html(claims: pl.DataFrame, limit: int = TABLE_ROWS, page: int =
         pl.lit(" – "),
         pl.col("valid_to").dt.to_string("%Y-%m-%d"),
     )
-    cell = '</td><td dir="auto" style="text-align:start">'
     rows = shown.select(
         pl.concat_str(
             pl.lit("<tr><td>"),
@@ -66,8 +65,11 @@ def claims_table_html(claims: pl.DataFrame, limit: int = TABLE_ROWS, page: int =
             _escape(pl.col("kind")),
             pl.lit(" → "),
             _escape(pl.col("gainer")),
-            pl.lit(cell),
-            _escape(isolate(pl.col("evidence_text").fill_null(""))),  # isolate, then escape
+            # the direction of the quote's first letter, taken before its runs are isolated
+            pl.lit('</td><td dir="'),
+            direction(pl.col("evidence_text").fill_null("")),
+            pl.lit('" style="text-align:start">'),
+            _escape(isolate_runs_expr(pl.col("evidence_text").fill_null(""))),  # then escape
             pl.lit("</td><td>"),
             _escape(pl.col("doc_id")),
             pl.lit(" · "),

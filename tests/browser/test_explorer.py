@@ -142,7 +142,7 @@ def test_an_iso_date_after_an_arabic_word_reads_left_to_right_in_the_table(page)
     # where does each part of the date land on screen? left to right: 2015, 05, 20
     xs = page.evaluate(
         """() => {
-          const cell = [...document.querySelectorAll("td[dir='auto']")][0];
+          const cell = [...document.querySelectorAll("td[dir='rtl']")][0];
           const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
           const node = walker.nextNode();
           const at = node.data.indexOf('2015-05-20');

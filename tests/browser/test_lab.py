@@ -262,9 +262,9 @@ def test_notebook_01_runs_and_its_explorer_replays_in_headless_chromium(lab, chr
                 ".some(l => l.innerText.startsWith('claims behind'))",
                 timeout=30_000,
             )
-            page.wait_for_selector(f"{EXPLORER} td[dir='auto']", timeout=15_000)
+            page.wait_for_selector(f"{EXPLORER} td[dir]", timeout=15_000)
             directions = page.eval_on_selector_all(
-                f"{EXPLORER} td[dir='auto']",
+                f"{EXPLORER} td[dir]",
                 "cells => cells.filter(c => /[\u0600-\u06ff]/.test(c.innerText.slice(0, 3)))"
                 ".map(c => getComputedStyle(c).direction)",
             )

@@ -306,8 +306,8 @@ def test_each_supporting_claim_is_a_tick_with_claimant_window_and_arabic_evidenc
     first = next(r for r in rows if r["claimant"] == "amaq")
     assert first["window"] == "2015-05-20 – 2015-05-21"
     assert first["claimant_name"] == "Amaq News Agency"
-    # first-strong isolate: an Arabic quote reads right to left inside the tooltip
-    assert first["evidence"] == "\u2068سيطر مقاتلو الدولة الإسلامية على مدينة تدمر\u2069"
+    # an Arabic quote is isolated right to left inside the tooltip
+    assert first["evidence"] == "\u2067سيطر مقاتلو الدولة الإسلامية على مدينة تدمر\u2069"
 
 
 def test_dates_reach_the_spec_as_plain_days_without_a_time_zone(intervals, claims):
@@ -516,5 +516,7 @@ def test_interval_ids_name_the_same_bar_whatever_the_policy(intervals, claims):
 def test_tooltips_isolate_latin_and_digit_runs_inside_arabic_quotes(intervals, claims):
     mixed = claims.with_columns(evidence_text=pl.lit("سيطر التنظيم على تدمر في 2015-05-20"))
     ticks = charts.claim_ticks(mixed.head(1))
-    assert ticks["evidence"].item() == "\u2068سيطر التنظيم على تدمر في \u20682015-05-20\u2069\u2069"
+    assert ticks["evidence"].item() == "\u2067سيطر التنظيم على تدمر في \u20682015-05-20\u2069\u2069"
+    english = claims.with_columns(evidence_text=pl.lit("Palmyra (تدمر), 2016-03-27: recaptured"))
+    assert charts.claim_ticks(english.head(1))["evidence"].item().startswith("\u2066\u2068Palmyra")
     assert mixed["evidence_text"][0].endswith(" 2015-05-20")  # the stored text is untouched
