@@ -41,7 +41,7 @@ Example:
 """
 
 from engine.charts.frames import MAX_ROWS, controller_key, fit_rows, interval_frame, site_labels
-from engine.charts.maps import map_chart, map_series_chart, region_outline
+from engine.charts.maps import map_chart, map_series_chart, region_outline, spread_piles
 from engine.charts.save import save_chart
 from engine.charts.style import PALETTE, SIEGE_COLOUR
 from engine.charts.swings import swings_chart
@@ -65,6 +65,7 @@ __all__ = [
     "save_chart",
     "site_labels",
     "sites_for",
+    "spread_piles",
     "swings_chart",
     "timeline_chart",
 ]

@@ -1,11 +1,17 @@
-"""Maps of control: sites on their coordinates over the shipped outline of Syria and the
-Euphrates (no tiles, no network), for one day or a series of days.
+"""Maps of control: sites on their coordinates over Syria's governorates (OCHA Syria
+COD-AB, CC BY-IGO, simplified: ``engine/charts/data/``) and the Euphrates (no tiles, no
+network), for one day or a series of days.
+
+Sites that share a spot (hills around a town, an airbase beside its city) are spread on
+a small circle around it, so none hides another; only the first site of a pile is
+labelled, beside the pile.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from functools import cache
 from importlib import resources
 
@@ -18,18 +24,64 @@ from engine.charts.style import CONTROLLER_AR, FONT
 from engine.reference import load_sites
 
 
+#: The attribution every map carries.
+BOUNDARIES_CREDIT = "boundaries: OCHA Syria COD-AB, CC BY-IGO (simplified)"
+
+#: Sites closer than this (degrees) share a spot and are spread around it.
+PILE_DEGREES = 0.06
+
+
 @cache
 def _outline_features() -> tuple[dict, ...]:
+    """The governorates (shipped, from OCHA) and the hand-drawn Euphrates."""
     path = resources.files("engine.reference").joinpath("region_outline.json")
-    return tuple(json.loads(path.read_text(encoding="utf-8"))["features"])
+    rivers = [f for f in json.loads(path.read_text(encoding="utf-8"))["features"]
+              if f["properties"]["role"] == "river"]
+    shipped = resources.files("engine.charts").joinpath("data", "governorates.json")
+    governorates = json.loads(shipped.read_text(encoding="utf-8"))["features"]
+    return tuple(governorates + rivers)
+
+
+def spread_piles(points: pl.DataFrame, radius: float = 0.14) -> pl.DataFrame:
+    """Move sites that share a spot onto a small circle around it (``lat``/``lon`` are
+    replaced; the true ones are kept as ``lat_true``/``lon_true``), add ``pile_size`` and
+    ``pile_rank`` (0: the site drawn at the centre and labelled). A lone site stays put.
+
+    >>> pts = pl.DataFrame({"site_id": ["town", "hill_a", "hill_b", "far"],
+    ...     "lat": [34.2, 34.2, 34.21, 35.0], "lon": [37.2, 37.2, 37.2, 40.0]})
+    >>> out = spread_piles(pts)
+    >>> out["pile_size"].to_list(), out.filter(pl.col("site_id") == "far")["lat"].item()
+    ([3, 3, 3, 1], 35.0)
+    >>> out.select(pl.struct("lat", "lon").n_unique()).item()  # no two drawn on one spot
+    4
+    """
+    cell = [(pl.col(c) / PILE_DEGREES).round(0).alias(f"_{c}") for c in ("lat", "lon")]
+    ordered = points.with_row_index("_order").with_columns(cell)
+    piles = ordered.with_columns(
+        pile_size=pl.len().over("_lat", "_lon").cast(pl.UInt32),
+        pile_rank=pl.int_range(pl.len()).over("_lat", "_lon", order_by="_order").cast(pl.UInt32),
+        _lat0=pl.col("lat").first().over("_lat", "_lon", order_by="_order"),
+        _lon0=pl.col("lon").first().over("_lat", "_lon", order_by="_order"),
+    )
+    # the first site stays at the centre; the others go round it
+    angle = 2 * math.pi * (pl.col("pile_rank") - 1) / (pl.col("pile_size") - 1).clip(1)
+    moved = pl.col("pile_rank") > 0
+    return piles.with_columns(
+        lat_true=pl.col("lat"),
+        lon_true=pl.col("lon"),
+        lat=pl.when(moved).then(pl.col("_lat0") + radius * angle.sin()).otherwise(pl.col("lat")),
+        lon=pl.when(moved)
+        .then(pl.col("_lon0") + radius * angle.cos() / math.cos(math.radians(35)))
+        .otherwise(pl.col("lon")),
+    ).sort("_order").drop("_order", "_lat", "_lon", "_lat0", "_lon0")
 
 
 def region_outline() -> dict:
-    """The shipped outline (Syria's border and the Euphrates, hand-drawn, approximate)
-    as a GeoJSON FeatureCollection.
+    """The shipped outline (the 14 governorates from OCHA, simplified, and the Euphrates,
+    hand-drawn) as a GeoJSON FeatureCollection.
 
-    >>> [f["properties"]["feature_id"] for f in region_outline()["features"]]
-    ['syria_border', 'euphrates']
+    >>> [f["properties"]["role"] for f in region_outline()["features"]].count("governorate")
+    14
     """
     return {"type": "FeatureCollection", "features": list(_outline_features())}
 
@@ -96,9 +148,10 @@ def map_chart(
             ),
         )
         .drop("since_earliest", "since_latest")
-        .sort("site_id")
+        # the town first in its pile: it stays at the centre and carries the label
+        .sort(pl.col("kind").is_in(["city", "town"]).not_(), "site_id")
     )
-    points = fit_rows(points, "sites")
+    points = fit_rows(spread_piles(points).sort("site_id"), "sites")
     outline = alt.Data(values=list(_outline_features()))
     projection = {"type": "mercator"}
     border = (
@@ -108,7 +161,7 @@ def map_chart(
             stroke=alt.Stroke(
                 "properties.role:N",
                 legend=None,
-                scale=alt.Scale(domain=["border", "river"], range=["#AAAAAA", "#9CC7E4"]),
+                scale=alt.Scale(domain=["governorate", "river"], range=["#BBBBBB", "#9CC7E4"]),
             )
         )
         .project(**projection)
@@ -144,10 +197,13 @@ def map_chart(
     names = (
         alt.Chart(
             points.filter(
-                (pl.col("coord_quality") == "confirmed") & pl.col("kind").is_in(["city", "town"])
+                (pl.col("coord_quality") == "confirmed")
+                & pl.col("kind").is_in(["city", "town"])
+                & (pl.col("pile_rank") == 0)
             )
         )
-        .mark_text(align="left", dx=6, dy=-6, fontSize=10, color="#333333")
+        # beside the pile, not on it: past the circle the other sites are spread on
+        .mark_text(align="left", dx=16, dy=-10, fontSize=10, color="#333333")
         .encode(**geo, text="name_en:N")
         .project(**projection)
     )
@@ -160,7 +216,8 @@ def map_chart(
             title=chart_title(
                 f"Control on {on.isoformat()}",
                 caption,
-                "large pale disc: approximate coordinates · hollow: no replayed claim · outline hand-drawn, approximate",
+                "large pale disc: approximate coordinates · hollow: no replayed claim · sites sharing a spot are spread around it",
+                BOUNDARIES_CREDIT,
             ),
         )
         .configure(font=FONT)
@@ -201,9 +258,14 @@ def map_series_chart(
     reference = load_sites() if sites is None else sites
     every_day = pl.Series("day", days, dtype=pl.Date) if days is not None else snapshots["day"]
     days = pl.DataFrame(every_day).unique().sort("day").with_row_index("day_index")
+    placed = spread_piles(
+        reference.sort(pl.col("kind").is_in(["city", "town"]).not_(), "site_id").select(
+            "site_id", "name_en", "lat", "lon", "coord_quality"
+        )
+    ).sort("site_id")
     points = (
         snapshots.join(days, on="day")
-        .join(reference.select("site_id", "name_en", "lat", "lon", "coord_quality"), on="site_id")
+        .join(placed.select("site_id", "name_en", "lat", "lon", "coord_quality"), on="site_id")
         .join(site_labels(reference).select("site_id", "site_ar"), on="site_id", how="left")
         .with_columns(
             controller_key(),
@@ -241,7 +303,7 @@ def map_series_chart(
         .project(**projection)
     )
     every_site = (
-        alt.Chart(reference.select("site_id", "name_en", "lat", "lon").sort("site_id"))
+        alt.Chart(fit_rows(placed.select("site_id", "name_en", "lat", "lon"), "sites"))
         .mark_point(size=30, color="#BBBBBB", filled=False)
         .encode(**geo, tooltip=[alt.Tooltip("name_en:N", title="site")])
         .project(**projection)
@@ -286,6 +348,7 @@ def map_series_chart(
                 "Control over time",
                 caption,
                 "large pale disc: approximate coordinates · hollow: no replayed claim",
+                BOUNDARIES_CREDIT,
             ),
         )
         .configure(font=FONT)

@@ -114,7 +114,11 @@ def chart_for(
     caption = replayed.caption()
     if on is not None:
         snap = timelines.snapshot(on).filter(pl.col("site_id").is_in(chosen))
-        reference = load_sites().filter(pl.col("site_id").is_in(chosen))
+        # only sites the log has claims about: the gazetteer holds thousands of places
+        claimed = replayed.claim_events["site_id"].unique().implode()
+        reference = load_sites().filter(
+            pl.col("site_id").is_in(chosen) & pl.col("site_id").is_in(claimed)
+        )
         return map_chart(snap, on, caption, sites=reference)
     if target == "palmyra" and not timeline:
         return swings_chart(timelines.intervals, timelines.swings, timelines.claims, caption)

@@ -11,6 +11,7 @@ import polars as pl
 from engine import charts
 from engine.explore.live import live_chart
 from engine.project import Replayed
+from engine.reference import load_sites
 
 
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -51,7 +52,10 @@ class MapPlayer:
             [timelines.snapshot(day).with_columns(day=pl.lit(day)) for day in self.days]
         )
         self.chart: alt.JupyterChart = live_chart(
-            charts.map_series_chart(snapshots, replayed.caption(), days=self.days, shown=first_shown)
+            charts.map_series_chart(
+                snapshots, replayed.caption(), sites=self._claimed_sites(replayed),
+                days=self.days, shown=first_shown,
+            )
         )
         options = [(day.isoformat(), index) for index, day in enumerate(self.days)]
         self.slider = widgets.SelectionSlider(
@@ -62,6 +66,13 @@ class MapPlayer:
         )
         widgets.jslink((self.play, "value"), (self.slider, "index"))
         self.slider.observe(self._on_day, names="value")
+
+    @staticmethod
+    def _claimed_sites(replayed: Replayed) -> pl.DataFrame:
+        """The reference rows of the sites the log has claims about (the gazetteer holds
+        thousands of places; only these are drawn)."""
+        claimed = replayed.claim_events["site_id"].unique().implode()
+        return load_sites().filter(pl.col("site_id").is_in(claimed))
 
     def _on_day(self, change: dict) -> None:
         self.chart.params.day = change["new"]

@@ -373,10 +373,9 @@ def test_swings_chart_labels_each_swing_and_gives_each_claimant_a_row(intervals,
 def test_map_draws_the_shipped_outline_and_marks_approximate_coordinates(snapshot):
     spec = charts.map_chart(snapshot, D(2016, 1, 5), CAPTION).to_dict()
     shapes = [u for u in _layers(spec) if u["mark"]["type"] == "geoshape"]
-    assert [f["properties"]["feature_id"] for f in shapes[0]["data"]["values"]] == [
-        "syria_border",
-        "euphrates",
-    ]
+    roles = [f["properties"]["role"] for f in shapes[0]["data"]["values"]]
+    assert roles == ["governorate"] * 14 + ["river"]  # OCHA's governorates, shipped
+    assert any("OCHA Syria COD-AB, CC BY-IGO" in line for line in spec["title"]["subtitle"])
     circles = next(u for u in _layers(spec) if u["mark"]["type"] == "circle")
     assert circles["encoding"]["size"]["field"] == "coord_quality"
     assert circles["encoding"]["size"]["scale"]["domain"] == ["confirmed", "approximate"]
@@ -520,3 +519,12 @@ def test_tooltips_isolate_latin_and_digit_runs_inside_arabic_quotes(intervals, c
     english = claims.with_columns(evidence_text=pl.lit("Palmyra (تدمر), 2016-03-27: recaptured"))
     assert charts.claim_ticks(english.head(1))["evidence"].item().startswith("\u2066\u2068Palmyra")
     assert mixed["evidence_text"][0].endswith(" 2015-05-20")  # the stored text is untouched
+
+
+def test_sites_sharing_a_spot_are_spread_so_none_hides_another():
+    sites = pl.DataFrame({"site_id": ["qaryatayn", "hill_1", "hill_2", "hill_3"], "kind": ["town", "hill", "hill", "hill"],
+                          "lat": [34.23] * 4, "lon": [37.24] * 4})
+    spread = charts.spread_piles(sites)
+    assert spread.filter(pl.col("site_id") == "qaryatayn")[["lat", "lon"]].row(0) == (34.23, 37.24)
+    assert spread.select(pl.struct("lat", "lon").n_unique()).item() == 4
+    assert spread["lat_true"].to_list() == [34.23] * 4
