@@ -2,7 +2,9 @@
 
 Used by ``tadmur demo`` (the main job writes ``build/notebooks/``) and by the tests.
 A notebook that raises, or that leaves an error output, fails the run with its name and
-the cell; the executed copy is still written so the failure can be read.
+the cell; the executed copy is still written so the failure can be read. Each executed
+notebook also gets a reading copy in ``reading/`` beside it (``.ipynb`` and ``.html``),
+its charts drawn as static SVG: readable with no kernel and offline.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class ExecutedNotebook:
     source: Path
     output: Path
     seconds: float
+    reading: Path | None = None
 
 
 def notebooks_in(src_dir: Path | str) -> list[Path]:
@@ -84,7 +87,10 @@ def execute_notebook(
             where=str(output),
             hint="open the executed copy to see the traceback; run the notebook top to bottom",
         )
-    return ExecutedNotebook(source, output, seconds)
+    from engine.reading_copies import write_reading_copy
+
+    _, page = write_reading_copy(output, output.parent / "reading")
+    return ExecutedNotebook(source, output, seconds, page)
 
 
 def execute_notebooks(
