@@ -53,6 +53,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_log_argument(p)
     p.set_defaults(func=run_chart)
 
+    e = subparsers.add_parser(
+        "explore",
+        help="serve the explorer as a local web app (offline, 127.0.0.1)",
+        description="Serve the explorer alone as a web page (Solara): pick sites, whom to "
+        "believe and what was known when. Binds 127.0.0.1 unless --host says otherwise.",
+    )
+    e.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
+    e.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    e.add_argument("--target", default="palmyra", metavar="SITE_OR_REGION",
+                   help="the sites shown first (default palmyra)")
+    add_log_argument(e)
+    e.set_defaults(func=run_explore)
+
 
 def run_chart(args: argparse.Namespace) -> int:
     """Replay the log under the policy the options describe and save the chart."""
@@ -72,3 +85,12 @@ def run_chart(args: argparse.Namespace) -> int:
     path = save_chart(chart, args.out)
     print(f"wrote {path} ({replayed.caption()})", file=sys.stderr)
     return 0
+
+
+def run_explore(args: argparse.Namespace) -> int:
+    """Serve the explorer until interrupted."""
+    from engine.charts import sites_for
+    from engine.explore.serve import serve
+
+    sites_for(args.target)  # refuse an unknown target before starting a server
+    return serve(args.log, args.port, host=args.host, target=args.target)
