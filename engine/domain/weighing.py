@@ -26,11 +26,12 @@ Per site, in valid time:
 5. **Contest.** Neighbouring near-simultaneous runs that survive (comparably strong) are a
    **contest**: the site is contested over their windows, and afterwards held by the
    last run's gainer; later evidence that agrees is a confirmation, not a swing.
-6. **Swings.** A surviving run naming a new holder is a swing. Its window is read from
-   the run's first reports (the claims overlapping its earliest-ending claim): their
-   common days if they share one, else their span. Later claims of the run confirm.
-7. **Partial advances** contest the site from their window until a swing, or
-   :data:`PARTIAL_HOLD_DAYS` after the last of a series of partial claims.
+6. **Swings.** A surviving run naming a new holder is a swing, dated by its strongest
+   burst of near reports (on a tie, the later): the common days of the reports overlapping
+   its most precise one, else their span. A weaker burst before it was premature (a
+   dissent); later reports confirm.
+7. **Partial advances** (dated ones) contest the site from their window until the next
+   word on who holds it: a capture by either side, or a report confirming the holder.
 8. **Sieges.** The besieged side (``loser``) holds a besieged site; the siege lasts from
    its window until ``siege_broken``, or a change of hands, and shows under any holder.
 9. **Open start.** Before the first evidence, the side it shows losing (a swing's loser,
@@ -58,8 +59,6 @@ NEAR_DAYS = 3
 #: a run weighing at most this share of a near neighbour is overruled (two voices
 #: against one: a dissent); more, and the two contest the site
 CONTEST_RATIO = 0.5
-#: a partial advance contests the site this long after its window, unless renewed
-PARTIAL_HOLD_DAYS = 30
 #: the time_precision of a window guessed from the publication day
 FALLBACK = "fallback"
 
@@ -207,12 +206,12 @@ def fold_site(site_id: str, claims: list[Claim]) -> SiteTimeline:
     for c in speaking:
         if not c.dated:
             c.role = c.role or "back-reference where nothing dated speaks: dates the change"
-    runs = _runs(speaking, denials)
+    partials = [c for c in claims if c.kind == "partial" and c.dated and not c.denied]
+    runs = _runs(speaking, denials, partials)
     dissent = _overrule(runs)
     groups = _contests(runs)
-    markers = _transition_markers(groups)
-    markers += _partial_markers([c for c in claims if c.kind == "partial" and not c.denied],
-                                markers)
+    markers = _transition_markers(groups, dissent)
+    markers += _partial_markers(partials)
     markers += _siege_markers(claims)
     intervals, swings = _walk(markers)
     _attach(intervals, swings, claims, dissent, speaking)
@@ -223,12 +222,22 @@ def _overlap(a: Claim, b: Claim) -> bool:
     return a.valid_from <= b.valid_to and b.valid_from <= a.valid_to
 
 
-def _runs(transitions: list[Claim], denials: list[Claim]) -> list[Run]:
+def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim]) -> list[Run]:
     """Rule 3: consecutive transitions naming one gainer, by the day they say the change
-    had happened by. An unknown gainer ("X withdrew") joins a run of anyone but X."""
+    had happened by. An unknown gainer ("X withdrew") joins a run of anyone but X. A
+    partial advance ends a run: what is said after it answers the contest it opened."""
     runs: list[Run] = []
-    for c in sorted(transitions, key=lambda c: (c.valid_to, c.valid_from, c.seq)):
+    separated = False
+    said = sorted(transitions + partials, key=lambda c: (c.valid_to, c.valid_from, c.seq))
+    for c in said:
+        if c.kind == "partial":
+            separated = True
+            continue
         gainer = c.gainer if c.gainer not in (None, UNKNOWN) else None
+        if separated:
+            runs.append(Run(gainer or UNKNOWN, [c]))
+            separated = False
+            continue
         if runs and (gainer == runs[-1].gainer
                      or (gainer is None and runs[-1].gainer not in (c.loser, UNKNOWN))):
             runs[-1].claims.append(c)
@@ -281,7 +290,7 @@ def _contests(runs: list[Run]) -> list[list[Run]]:
 # ---------------------------------------------------------------- markers and the walk
 # A marker changes the state at a window: (start_earliest, start_latest, order, action).
 # On one day, actions apply in this order: a contest opens before the swing that ends it.
-CONTEST_ON, SWING, PARTIAL_OFF, PARTIAL_ON, SIEGE_OFF, SIEGE_ON = range(6)
+CONTEST_ON, SWING, PARTIAL_ON, SIEGE_OFF, SIEGE_ON = range(5)
 
 
 @dataclass
@@ -299,14 +308,21 @@ class Marker:
         return (self.start_latest, self.start_earliest, self.action)
 
 
-def _transition_markers(groups: list[list[Run]]) -> list[Marker]:
+def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[Marker]:
+    """Swings and contests from the runs (rules 5 and 6); a run's premature reports
+    (see :func:`_swing_window`) join the ``dissent``."""
     markers = []
     for group in groups:
         last = group[-1]
         claims = [c for run in group for c in run.claims]
         loser = _loser(group[0].claims, group[0].gainer)
         if len(group) == 1:
-            start, end, first_reports = _swing_window(last)
+            start, end, first_reports, premature = _swing_window(last)
+            for c in premature:
+                c.role = (f"dissent: premature — a weaker report of {last.gainer} taking the site "
+                          f"before the reports that date the change")
+                dissent.append(c)
+                last.claims.remove(c)
             for c in last.claims:
                 if c not in first_reports and not c.role:
                     c.role = "confirms the change (a later report of the same gainer)"
@@ -327,15 +343,36 @@ def _transition_markers(groups: list[list[Run]]) -> list[Marker]:
     return markers
 
 
-def _swing_window(run: Run) -> tuple[dt.date, dt.date, list[Claim]]:
-    """Rule 6: the window of a run's first reports: their common days, else their span."""
-    first = min(run.claims, key=lambda c: (c.valid_to, c.valid_from, c.seq))
-    reports = [c for c in run.claims if _overlap(c, first) and c.dated] or [first]
+def _swing_window(run: Run) -> tuple[dt.date, dt.date, list[Claim], list[Claim]]:
+    """Rule 6: the window of the reports that date a run's change, those reports, and
+    the premature ones.
+
+    A run's reports fall into bursts of near windows. The strongest burst (on a tie, the
+    later) dates the change: a weaker burst before it claimed the change too early (a
+    minister's premature announcement); bursts after it confirm. Its window is the
+    common days of the burst's reports that overlap its most precise report (the
+    earliest-ending dated one, else the narrowest), else their span."""
+    bursts: list[list[Claim]] = []
+    near = dt.timedelta(days=NEAR_DAYS)
+    for c in sorted(run.claims, key=lambda c: (c.valid_to, c.valid_from, c.seq)):
+        if bursts and c.valid_from <= max(b.valid_to for b in bursts[-1]) + near:
+            bursts[-1].append(c)
+        else:
+            bursts.append([c])
+    weights = [sum(c.share for c in burst) for burst in bursts]
+    chosen = max(range(len(bursts)), key=lambda i: (weights[i], i))
+    premature = [c for burst in bursts[:chosen] for c in burst if c.dated]
+    burst = bursts[chosen]
+    dated = [c for c in burst if c.dated]
+    anchor = (min(dated, key=lambda c: (c.valid_to, c.valid_from, c.seq)) if dated else
+              min(burst, key=lambda c: ((c.valid_to - c.valid_from).days, c.valid_to, c.seq)))
+    reports = [c for c in burst if _overlap(c, anchor) and (c.dated or not dated)]
     latest_start = max(c.valid_from for c in reports)
     earliest_end = min(c.valid_to for c in reports)
-    if latest_start <= earliest_end:
-        return latest_start, earliest_end, reports
-    return min(c.valid_from for c in reports), max(c.valid_to for c in reports), reports
+    if latest_start > earliest_end:
+        latest_start, earliest_end = (min(c.valid_from for c in reports),
+                                      max(c.valid_to for c in reports))
+    return latest_start, earliest_end, reports, premature
 
 
 def _loser(claims: list[Claim], gainer: str) -> str | None:
@@ -346,28 +383,16 @@ def _loser(claims: list[Claim], gainer: str) -> str | None:
     return min(weights, key=lambda a: (-weights[a], a)) if weights else None
 
 
-def _partial_markers(partials: list[Claim], transitions: list[Marker]) -> list[Marker]:
-    """Rule 7: a series of partial advances contests the site until a swing, or
-    PARTIAL_HOLD_DAYS after the last of them."""
-    markers: list[Marker] = []
-    hold = dt.timedelta(days=PARTIAL_HOLD_DAYS)
-    swings = sorted(m.start_earliest for m in transitions if m.action == SWING)
-    series: list[list[Claim]] = []
-    for c in sorted(partials, key=lambda c: (c.valid_from, c.seq)):
-        if series and c.valid_from <= max(p.valid_to for p in series[-1]) + hold:
-            series[-1].append(c)
-        else:
-            series.append([c])
-    for claims in series:
-        start = min(c.valid_from for c in claims)
-        end = max(c.valid_to for c in claims) + hold
-        end = min([end] + [s for s in swings if s > start])
-        for c in claims:
-            c.role = c.role or "partial advance: contests the site for a while"
-        markers.append(Marker(start, start, PARTIAL_ON, claims[0].gainer,
-                              _loser(claims, claims[0].gainer or UNKNOWN), claims,
-                              "partial advance"))
-        markers.append(Marker(end, end, PARTIAL_OFF))
+def _partial_markers(partials: list[Claim]) -> list[Marker]:
+    """Rule 7: a dated partial advance contests the site from the first day of its window
+    until what is said next about who holds it (a capture by either side, or a later
+    report confirming the holder: each is a swing marker, see :func:`_runs`)."""
+    markers = []
+    for c in partials:
+        c.role = c.role or "partial advance: contests the site until a capture or confirmation"
+        markers.append(Marker(c.valid_from, c.valid_from, PARTIAL_ON, c.gainer,
+                              _loser([c], c.gainer or UNKNOWN), [c],
+                              f"partial advance by {c.gainer}"))
     return markers
 
 
@@ -413,8 +438,6 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
             if m.actor == holder:
                 continue  # the holder advancing in its own site confirms it
             partial, holder = True, holder or m.loser
-        elif m.action == PARTIAL_OFF:
-            partial = False
         elif m.action == SIEGE_ON:
             siege, holder = m.actor, holder or m.actor
         elif m.action == SIEGE_OFF:
@@ -422,10 +445,7 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
         controller = holder or UNKNOWN
         status = ("contested" if contest or partial else "besieged" if siege
                   else UNKNOWN if controller == UNKNOWN else "held")
-        if m.action == SWING and swings and swings[-1].claims is m.claims:
-            rule = m.rule
-        else:
-            rule = m.rule or ("end of the partial advance" if m.action == PARTIAL_OFF else "")
+        rule = m.rule
         if intervals and (intervals[-1].controller, intervals[-1].status) == (controller, status):
             continue
         intervals.append(Interval(controller, status, m.start_earliest, m.start_latest,
