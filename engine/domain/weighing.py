@@ -120,6 +120,16 @@ class Run:
         gap = dt.timedelta(days=NEAR_DAYS)
         return self.first <= other.last + gap and other.first <= self.last + gap
 
+    def claims_near(self, other: Run) -> list[Claim]:
+        gap = dt.timedelta(days=NEAR_DAYS)
+        return [c for c in self.claims
+                if c.valid_from <= other.last + gap and other.first <= c.valid_to + gap]
+
+    def weight_near(self, other: Run) -> float:
+        """The weight of this run's claims near ``other``'s days: a neighbour is weighed
+        by what it says at the same time, not by its later confirmations."""
+        return max(0.0, sum(c.share for c in self.claims_near(other)) - self.against)
+
 
 @dataclass
 class Interval:
@@ -214,8 +224,28 @@ def fold_site(site_id: str, claims: list[Claim]) -> SiteTimeline:
     markers += _partial_markers(partials)
     markers += _siege_markers(claims)
     intervals, swings = _walk(markers)
+    if not intervals:
+        intervals = _held_by_undated(claims)
     _attach(intervals, swings, claims, dissent, speaking)
     return SiteTimeline(site_id, intervals, swings, claims)
+
+
+def _held_by_undated(claims: list[Claim]) -> list[Interval]:
+    """A site that only fallback-dated claims speak of: held, by their publication, by
+    the gainer they weigh most for; when it began is unknown."""
+    weights: dict[str, float] = defaultdict(float)
+    for c in claims:
+        if c.kind in TRANSITIONS and not c.denied and c.gainer not in (None, UNKNOWN):
+            weights[c.gainer] += c.share
+    if not weights:
+        partial = [c for c in claims if c.kind == "partial" and not c.denied]
+        return [Interval(UNKNOWN, "contested", None, min(c.valid_to for c in partial),
+                         rule="undated reports of a partial advance; no holder named")
+                ] if partial else []
+    gainer = min(weights, key=lambda a: (-weights[a], a))
+    by = min(c.valid_to for c in claims if c.gainer == gainer and c.kind in TRANSITIONS)
+    return [Interval(gainer, "held", None, by,
+                     rule="held by then, as undated reports say; when it began is unknown")]
 
 
 def _overlap(a: Claim, b: Claim) -> bool:
@@ -255,18 +285,17 @@ def _overrule(runs: list[Run]) -> list[Claim]:
     neighbours that then agree merge. Returns the claims overruled (in place: ``runs``)."""
     dissent: list[Claim] = []
     while True:
-        weak = [(run.weight, i) for i, run in enumerate(runs)
-                if any(0 <= j < len(runs) and runs[j].gainer != run.gainer and run.near(runs[j])
-                       and run.weight <= CONTEST_RATIO * runs[j].weight for j in (i - 1, i + 1))]
+        weak = [(run.weight, i, j) for i, run in enumerate(runs) for j in (i - 1, i + 1)
+                if 0 <= j < len(runs) and runs[j].gainer != run.gainer and run.near(runs[j])
+                and run.weight <= CONTEST_RATIO * runs[j].weight_near(run)]
         if not weak:
             return dissent
-        _, i = min(weak)
-        stronger = max((runs[j] for j in (i - 1, i + 1) if 0 <= j < len(runs)),
-                       key=lambda r: r.weight)
+        _, i, j = min(weak)
+        stronger = runs[j].weight_near(runs[i])
         for c in runs[i].claims:
             c.role = (f"dissent: {runs[i].gainer} is outweighed by a near-simultaneous "
-                      f"{stronger.gainer} run ({runs[i].weight:g} <= {CONTEST_RATIO:g} x "
-                      f"{stronger.weight:g})")
+                      f"{runs[j].gainer} run ({runs[i].weight:g} <= {CONTEST_RATIO:g} x "
+                      f"{stronger:g})")
             dissent.append(c)
         del runs[i]
         if 0 < i < len(runs) and runs[i - 1].gainer == runs[i].gainer:
@@ -332,7 +361,10 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
                                   f"swing: {len(last.claims)} claim(s) weighing "
                                   f"{last.weight:g} name {last.gainer}"))
             continue
-        start, end = min(r.first for r in group), max(r.last for r in group)
+        # the contest lasts over what the sides say at the same time
+        said = [c for a, b in zip(group, group[1:], strict=False)
+                for c in a.claims_near(b) + b.claims_near(a)]
+        start, end = min(c.valid_from for c in said), max(c.valid_to for c in said)
         sides = ", ".join(f"{r.gainer} {r.weight:g}" for r in group)
         for c in claims:
             c.role = c.role or f"contest: comparably strong, near-simultaneous claims ({sides})"
