@@ -321,6 +321,7 @@ def _intervals(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEven
 #: the strict rules weigh nothing: every claim behind an interval supports it
 _NO_WEIGHING = {
     "open_start": pl.lit(False),
+    "siege": pl.col("status") == "besieged",
     "support": pl.when(pl.col("n_claims") > 0).then(1.0),
     "n_dissents": pl.lit(0, pl.UInt32),
     "dissent_ids": pl.lit([], pl.List(pl.String)),

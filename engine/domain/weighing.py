@@ -51,6 +51,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: a window at most this wide (days) says when a change happened
 DATED_WIDTH_DAYS = 31
@@ -146,6 +147,7 @@ class Interval:
     start_earliest: dt.date | None
     start_latest: dt.date | None
     open_start: bool = False
+    siege: bool = False  # under siege, whatever the status shows
     support: list[Claim] = field(default_factory=list)
     dissent: list[Claim] = field(default_factory=list)
     rule: str = ""
@@ -189,8 +191,17 @@ def _voice_key(c: Claim) -> tuple:
     said = (c.site_id, c.kind, c.gainer, c.denied)
     if c.claimant != "outlet":  # a named source dating the same change is one voice
         return (*said, "source", c.claimant, c.valid_from, c.valid_to)
-    words = re.sub(r"\W+", " ", c.evidence).strip()
+    words = _words(c.evidence)
     return (*said, "words", words) if words else (*said, "claim", c.claim_id)
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> str:
+    """A quote without punctuation and spacing: reprints differ in little else."""
+    return " ".join(_WORDS.findall(text))
+
+
+_WORDS = re.compile(r"\w+")
 
 
 # ---------------------------------------------------------------- the fold
@@ -530,17 +541,27 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
                 continue  # the holder advancing in its own site confirms it
             partial, holder = True, holder or m.loser
         elif m.action == SIEGE_ON:
-            siege, holder = m.actor, holder or m.actor
+            if holder not in (None, m.actor) and m.actor is not None:
+                continue  # a siege of a side the evidence says does not hold it: a dissent
+            siege, holder = m.actor or holder, holder or m.actor
         elif m.action == SIEGE_OFF:
             siege = None
         controller = holder or UNKNOWN
         status = ("contested" if contest or partial else "besieged" if siege
                   else UNKNOWN if controller == UNKNOWN else "held")
         rule = m.rule
-        if intervals and (intervals[-1].controller, intervals[-1].status) == (controller, status):
+        last = intervals[-1] if intervals else None
+        if last and not last.open_start and (last.start_earliest, last.start_latest) == (
+                m.start_earliest, m.start_latest):
+            # two changes on the same days make one interval, not one of no length
+            intervals.pop()
+            rule = "; ".join(r for r in (last.rule, rule) if r)
+            last = intervals[-1] if intervals else None
+        if last and (last.controller, last.status, last.siege) == (controller, status,
+                                                                    siege is not None):
             continue
         intervals.append(Interval(controller, status, m.start_earliest, m.start_latest,
-                                  rule=rule))
+                                  rule=rule, siege=siege is not None))
     return intervals, swings
 
 
