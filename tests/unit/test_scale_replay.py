@@ -19,7 +19,7 @@ from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.domain.testing import claim_events
 from engine.scale.incremental import IncrementalReplay
 from engine.scale.synth import synth_claim_events
-from tests.reference_fold import believed_claims, fold
+from engine.domain.strict_rules import believed_claims, fold
 from tests.unit.test_replay_agrees_with_reference_fold import claim_logs, policies
 
 #: the compiled (strict) replay against its oracle; the weighed mode is its own
