@@ -11,7 +11,7 @@ from engine.domain import EncodedEvents, Policy, replay, resolve_claims
 from engine.domain.encoding import records_by_site
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.domain.testing import claim_events
-from tests.reference_fold import believed_claims, fold
+from engine.domain.strict_rules import believed_claims, fold
 from tests.unit.test_replay_agrees_with_reference_fold import claim_logs, policies
 
 
@@ -47,8 +47,8 @@ def test_an_event_before_its_record_still_applies_as_in_the_reference():
         {"claim_id": "kept", "site_id": "arak", "gainer": "government", "valid_from": "2016-02-01"},
     ]).rows(named=True)
     frame = pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
-    intervals, swings = fold(believed_claims(rows, Policy()))
-    timelines = replay(frame)
+    intervals, swings = fold(believed_claims(rows, Policy(mode="strict")))
+    timelines = replay(frame, Policy(mode="strict"))
     assert timelines.intervals.rows() == intervals and timelines.swings.rows() == swings
     assert timelines.claims["claim_id"].to_list() == ["kept"]
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from engine.domain import Policy, replay
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
-from tests.reference_fold import believed_claims, fold
+from engine.domain.strict_rules import believed_claims, fold
 
 SITES = ["palmyra", "arak", "t4_airbase"]
 ACTORS = ["isis", "government", "opposition", "unknown"]
@@ -66,6 +66,7 @@ policies = st.builds(
     include_denied=st.booleans(),
     min_confidence=st.sampled_from([0.0, 0.75]),
     include_candidates=st.booleans(),
+    mode=st.just("strict"),
 )
 
 

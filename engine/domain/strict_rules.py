@@ -1,5 +1,13 @@
-"""The oracle: the replay semantics as a plain-Python fold over rows, written for
-clarity, not speed. The polars replay must agree with it on every generated log."""
+"""The strict mode's rules, stated readably: a plain-Python fold over claim rows,
+written for clarity, not speed. It is the specification of ``Policy(mode="strict")``:
+the compiled replay (:mod:`engine.domain.passes` behind :mod:`engine.domain.replay`)
+must agree with it on every log hypothesis generates
+(tests/unit/test_replay_agrees_with_reference_fold.py). The weighed mode's rules are
+:mod:`engine.domain.weighing`.
+
+Rows are dicts with the ``claim_events`` columns (``event`` recorded, corrected,
+retracted or reviewed), as ``claim_events(...).rows(named=True)`` gives them.
+"""
 
 from __future__ import annotations
 
@@ -73,8 +81,10 @@ def fold(claims: list[dict]) -> tuple[list[tuple], list[tuple]]:
             ids = sorted(ids, key=seq_of.get)
             intervals.append((site, controller, status, s_early, s_late,
                               nxt[2] if nxt else None, nxt[3] if nxt else None,
-                              len(ids), len({claimant_of[c] for c in ids}), ids))
-    swings = [(s, f, t, a, b, len(ids), sorted({claimant_of[c] for c in ids}), ids)
+                              len(ids), len({claimant_of[c] for c in ids}), ids,
+                              False, status == "besieged", 1.0 if ids else None, 0, []))
+            # (the strict rules weigh nothing: no open start, no dissent)
+    swings = [(s, f, t, a, b, len(ids), sorted({claimant_of[c] for c in ids}), ids, 1.0, [])
               for s, f, t, a, b, ids in swings]
     return intervals, swings
 
