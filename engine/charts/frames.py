@@ -97,9 +97,10 @@ def window_text(start: str, end: str) -> pl.Expr:
 
 
 def _replay_extras(intervals: pl.DataFrame) -> pl.DataFrame:
-    """The replay's newer columns (``open_start``, ``support``, ``n_dissents``,
+    """The replay's newer columns (``open_start``, ``siege``, ``support``, ``n_dissents``,
     ``dissent_ids``) with neutral values where an older replay did not give them."""
     defaults = {
+        "siege": pl.col("status") == "besieged",
         "open_start": pl.lit(False),
         "support": pl.lit(1.0, dtype=pl.Float64),
         "n_dissents": pl.lit(0, dtype=pl.UInt32),
@@ -172,6 +173,7 @@ def interval_frame(
             .otherwise(window_text("start_earliest", "start_latest")),
             until=window_text("end_earliest", "end_latest"),
             open_start=pl.col("open_start").fill_null(False),
+            siege=pl.col("siege").fill_null(pl.col("status") == "besieged"),
             support=pl.col("support").fill_null(1.0).cast(pl.Float64),
             n_dissents=pl.col("n_dissents").fill_null(0).cast(pl.UInt32),
             dissent_ids=pl.col("dissent_ids").fill_null([]),
@@ -213,6 +215,7 @@ def interval_frame(
             "n_claimants",
             "claimants",
             "open_start",
+            "siege",
             "support",
             "n_dissents",
             "claim_ids",

@@ -92,7 +92,7 @@ def interval_layers(
     siege = (
         base.mark_bar(height=4, yOffset=below + 5, color=SIEGE_COLOUR, clip=clip)
         .encode(x=date_x("bar_from", window, zoom=zoom), x2="bar_to:T")
-        .transform_filter("datum.status === 'besieged'")
+        .transform_filter("datum.siege")
     )
     return [
         band.properties(name="bands"),

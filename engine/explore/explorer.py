@@ -11,6 +11,7 @@ table lists.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shlex
 from pathlib import Path
@@ -67,6 +68,12 @@ def chart_command(target: str, policy: Policy, out: str = "view.html") -> str:
         words.append("--include-denied")
     if policy.include_candidates:
         words.append("--include-candidates")
+    if policy.min_confidence > 0:
+        words += ["--min-confidence", f"{policy.min_confidence:g}"]
+    for claimant, weight in sorted(policy.weights.items()):
+        words += ["--weight", f"{claimant}={weight:g}"]
+    if policy.mode != "weighed":
+        words += ["--mode", policy.mode]
     return shlex.join(words)
 
 
@@ -164,15 +171,8 @@ class Explorer:
         """The policy the controls describe: the baseline, plus the slider and the toggles."""
         base = self.base.policy
         off = frozenset(c for c, toggle in self.toggles.items() if not toggle.value)
-        return Policy(
-            as_of_seq=base.as_of_seq,
-            known_by=None if self.known_by.value == _ALL else self.known_by.value,
-            trust=base.trust,
-            distrust=base.distrust | off,
-            include_denied=base.include_denied,
-            min_confidence=base.min_confidence,
-            include_candidates=base.include_candidates,
-        )
+        known_by = None if self.known_by.value == _ALL else self.known_by.value
+        return dataclasses.replace(base, known_by=known_by, distrust=base.distrust | off)
 
     def _targets(self) -> list[tuple[str, str]]:
         sites = load_sites()

@@ -38,7 +38,8 @@ def test_the_explorer_starts_from_the_replay_it_was_given(explorer, replayed):
     assert replayed.caption() in explorer.status.value
     assert explorer.known_by.value == "all"
     assert all(toggle.value for toggle in explorer.toggles.values())
-    assert _palmyra_bars(explorer) == 4
+    palmyra = replayed.timelines.intervals.filter(pl.col("site_id") == "palmyra")
+    assert _palmyra_bars(explorer) == palmyra.height >= 4
     assert "tadmur-explorer" in explorer.widget._dom_classes
 
 
@@ -55,6 +56,7 @@ def test_sliding_known_by_back_sends_new_rows_to_the_same_chart(explorer):
     assert explorer.policy().known_by == day
     assert "known by" in explorer.status.value and "known by" in explorer.chart.params.caption
     assert _palmyra_bars(explorer) < 4
+    assert "known by" in explorer.chart.params.caption
     # nothing rebuilt: the same widget and spec, new rows sent under the dataset names
     assert explorer.chart is chart and explorer.chart.spec is spec
     sent = _sent(explorer)
@@ -75,12 +77,13 @@ def test_a_policy_change_answers_without_rebuilding_the_chart(explorer):
 
 
 def test_switching_a_claimant_off_distrusts_it(explorer):
+    every = _palmyra_bars(explorer)
     explorer.toggles["reference"].value = False
     assert explorer.policy().distrust == frozenset({"reference"})
     assert "not reference" in explorer.status.value
-    assert _palmyra_bars(explorer) == 3  # no article reports the March 2017 recapture
+    assert _palmyra_bars(explorer) == every - 1  # no article reports the March 2017 recapture
     explorer.toggles["reference"].value = True
-    assert _palmyra_bars(explorer) == 4
+    assert _palmyra_bars(explorer) == every
 
 
 def test_believing_only_one_camp_switches_the_others_off_in_one_replay(explorer):
@@ -118,7 +121,7 @@ def test_picking_another_site_or_a_region_redraws(explorer):
 
 
 def test_clicking_a_bar_lists_the_claims_behind_it(explorer):
-    bar = explorer.bars.filter(pl.col("site_id") == "palmyra").row(0, named=True)
+    bar = explorer.bars.filter((pl.col("site_id") == "palmyra") & (pl.col("n_claims") > 0)).row(0, named=True)
     explorer.choose_interval(bar["interval_id"])
     shown = explorer.shown_claims()
     assert sorted(shown["claim_id"]) == sorted(bar["claim_ids"])

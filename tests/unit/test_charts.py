@@ -288,9 +288,13 @@ def test_sieges_get_an_overlay_of_their_own(intervals, claims):
     spec = charts.timeline_chart(intervals, claims, CAPTION).to_dict()
     siege = _layer(spec, "siege")
     assert siege["mark"]["color"] == charts.SIEGE_COLOUR
-    assert siege["transform"] == [{"filter": "datum.status === 'besieged'"}]
+    assert siege["transform"] == [{"filter": "datum.siege"}]
     rows = spec["datasets"][siege["data"]["name"]]
-    assert [r["site_id"] for r in rows if r["status"] == "besieged"] == ["t4_airbase"]
+    assert [r["site_id"] for r in rows if r["siege"]] == ["t4_airbase"]  # from the status
+    # the replay's own `siege` column wins: a siege under any status
+    held = intervals.with_columns(siege=pl.col("site_id") == "palmyra")
+    rows = charts.timeline_chart(held, claims, CAPTION).to_dict()["datasets"]["intervals"]
+    assert sorted({r["site_id"] for r in rows if r["siege"]}) == ["palmyra"]
 
 
 def test_each_supporting_claim_is_a_tick_with_claimant_window_and_arabic_evidence(
