@@ -97,9 +97,9 @@ def test_the_time_axis_stays_fixed_across_policies_and_a_toggle_keeps_zoom_and_p
     assert axis_labels(page) == before
 
     # click a bar that exists under both policies (the March 2016 recapture: the
-    # reference moves only the first interval's start), then brush a window on the
+    # reference moves only the May 2015 capture's start), then brush a window on the
     # overview: toggling keeps both
-    page.locator(BARS).nth(1).click()
+    page.locator(f"{BARS}[aria-label*='since: 2016-03-27']").first.click()
     note = f"{EXPLORER} .widget-label"
     page.wait_for_function(
         f"() => [...document.querySelectorAll('{note}')].some(l => l.innerText.startsWith('claims behind Palmyra'))"
