@@ -78,12 +78,16 @@ def interval_layers(
         strokeWidth=outline,
     )
     if pick:
+        # bar_from too: the explorer's map moves to the clicked bar's first day
         choose = alt.selection_point(
-            name="pick", fields=["interval_id"], on="click", clear="dblclick"
+            name="pick", fields=["interval_id", "bar_from"], on="click", clear="dblclick"
         )
         picked = (
             alt.when(choose, empty=False)
             .then(alt.value(3))
+            # a site clicked on the explorer's map (selection `place`) outlines its row
+            .when("place && place.site_id && indexof(place.site_id, datum.site_id) >= 0")
+            .then(alt.value(2))
             .when("datum.support < 1")
             .then(alt.value(1.2))
             .otherwise(alt.value(0))

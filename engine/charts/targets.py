@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from engine.charts.frames import site_labels
-from engine.charts.maps import map_chart
+from engine.charts.maps import map_chart, spread_piles
 from engine.charts.swings import swings_chart
 from engine.charts.timeline import timeline_chart, timeline_window
 from engine.domain.errors import TadmurError
@@ -44,7 +44,7 @@ def sites_for(target: str, sites: pl.DataFrame | None = None) -> list[str]:
     return chosen["site_id"].to_list()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SiteSet:
     """What a timeline of ``target`` fixes whatever the policy: its sites with claims,
     their rows (labels in reference order) and the time domain.
@@ -57,6 +57,7 @@ class SiteSet:
     site_ids: tuple[str, ...]
     rows: tuple[str, ...]
     window: tuple[dt.date, dt.date]
+    places: pl.DataFrame  # site_id, lat, lon: where each is drawn, piles spread
 
 
 def site_set(replayed, target: str) -> SiteSet:
@@ -65,12 +66,17 @@ def site_set(replayed, target: str) -> SiteSet:
     events = replayed.claim_events.filter(pl.col("site_id").is_in(chosen))
     with_claims = set(events["site_id"].drop_nulls().to_list())
     labels = site_labels().filter(pl.col("site_id").is_in(list(with_claims))).sort("site_rank")
+    reference = load_sites().filter(pl.col("site_id").is_in(list(with_claims)))
+    places = spread_piles(
+        reference.sort(pl.col("kind").is_in(["city", "town"]).not_(), "site_id").select("site_id", "lat", "lon")
+    ).select("site_id", "lat", "lon")
     intervals = replayed.timelines.intervals.filter(pl.col("site_id").is_in(chosen))
     return SiteSet(
         target=target,
         site_ids=tuple(labels["site_id"].to_list()),
         rows=tuple(labels["site_label"].to_list()),
         window=timeline_window(intervals, events),
+        places=places,
     )
 
 

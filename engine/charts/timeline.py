@@ -19,7 +19,7 @@ import polars as pl
 
 from engine.charts.encodings import chart_title, controller_colour, date_x
 from engine.charts.frames import fit_rows, interval_frame, view_window
-from engine.charts.layers import dissent_layer, interval_layers, tick_layer
+from engine.charts.layers import INTERVAL_TOOLTIP, dissent_layer, interval_layers, tick_layer
 from engine.charts.style import CREDIT, FONT
 from engine.charts.ticks import claim_ticks
 
@@ -84,9 +84,12 @@ def timeline_rows(
     window: tuple[dt.date, dt.date],
     sites: pl.DataFrame | None = None,
     known_by: dt.date | None = None,
+    places: pl.DataFrame | None = None,
 ) -> TimelineRows:
     """The rows a timeline draws: bars, claim ticks (claims the intervals cite), dissenting
-    claims and the "known by" day (none: every claim)."""
+    claims and the "known by" day (none: every claim). With ``places`` (site_id, lat, lon:
+    where each site is drawn on the map) the bars carry their site's ``lat``/``lon``, so
+    the explorer's map draws the same rows."""
     cited = intervals.select(pl.col("claim_ids").explode().drop_nulls().unique())["claim_ids"]
     bars = fit_rows(interval_frame(intervals, claims, sites, window, known_by), "intervals")
     ticks = claim_ticks(claims.filter(pl.col("claim_id").is_in(cited.implode())), sites)
@@ -98,6 +101,8 @@ def timeline_rows(
         {"day": [known_by] if known_by else [], "label": [f"known by {known_by}"] if known_by else []},
         schema={"day": pl.Date, "label": pl.String},
     )
+    if places is not None:
+        bars = bars.join(places.select("site_id", "lat", "lon"), on="site_id", how="left")
     return TimelineRows(bars, fit_rows(ticks, "claim ticks"), fit_rows(dissents, "dissents"), known)
 
 
@@ -212,6 +217,9 @@ def timeline_layout(
         .add_params(alt.selection_interval(name="brush", encodings=["x"]))
         .properties(width=width, height=alt.Step(6), name="overview")
     )
+    parts = [main, overview]
+    if "lat" in rows.intervals.columns:
+        parts.append(_linked_map(window, width))
     heading = alt.Title(
         text=alt.ExprRef(expr=f"[{json.dumps(title, ensure_ascii=False)}, caption]"),
         subtitle=[_KEY_NOTE, CREDIT],
@@ -219,7 +227,7 @@ def timeline_layout(
         subtitleColor="#555555",
     )
     chart = (
-        alt.vconcat(main, overview, spacing=8)
+        alt.vconcat(*parts, spacing=8)
         .add_params(alt.param(name="caption", value=caption))
         .properties(title=heading, datasets=datasets)
         .configure(font=FONT)
@@ -230,8 +238,63 @@ def timeline_layout(
     return chart
 
 
+def _linked_map(window: tuple[dt.date, dt.date], width: int) -> alt.LayerChart:
+    """The sites on a map on one day, drawn from the timeline's own rows.
+
+    The day is the start of the bar clicked on the timeline (``pick``), else the end of
+    the view; a click on a site (``place``) outlines its bars on the timeline.
+    """
+    from engine.charts.maps import BOUNDARIES_CREDIT, _outline_features
+
+    last = f"datetime({window[1].year}, {window[1].month - 1}, {window[1].day})"
+    day = alt.param(
+        name="map_day",
+        expr=f"pick && pick.bar_from ? toDate(pick.bar_from[0]) : {last}",
+    )
+    place = alt.selection_point(name="place", fields=["site_id"], on="click", clear="dblclick")
+    outline = (
+        alt.Chart(alt.Data(values=list(_outline_features())))
+        .mark_geoshape(filled=False, strokeWidth=1, stroke="#BBBBBB")
+        .project("mercator")
+        .properties(name="outline")
+    )
+    on_day = "toDate(datum.bar_from) <= map_day && map_day <= toDate(datum.bar_to)"
+    sites = (
+        alt.Chart(alt.NamedData(name="intervals"))
+        .transform_filter(on_day)
+        .mark_circle(size=90, stroke="#333333")
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=controller_colour("colour_key"),
+            strokeWidth=alt.when(place, empty=False).then(alt.value(2.5)).otherwise(alt.value(0.5)),
+            tooltip=INTERVAL_TOOLTIP,
+        )
+        .add_params(place)
+        .project("mercator")
+        .properties(name="places")
+    )
+    day_text = (
+        alt.Chart(alt.Data(values=[{}]))
+        .mark_text(align="left", baseline="top", x=4, y=4, fontSize=12, fontWeight="bold")
+        .encode(text=alt.Text("day_text:N"))
+        .transform_calculate(day_text="'Control on ' + timeFormat(map_day, '%Y-%m-%d')")
+        .properties(name="map_day_text")
+    )
+    return (
+        alt.layer(outline, sites, day_text)
+        .add_params(day)
+        .properties(
+            width=width, height=360, name="map",
+            title=alt.Title("click a bar: the map shows its first day; click a site: its row is outlined",
+                            subtitle=BOUNDARIES_CREDIT, fontSize=11, anchor="start"),
+        )
+    )
+
+
 class _PickOnBars(alt.VConcatChart):
-    """A vconcat whose ``pick`` selection is bound to the layer named ``bars`` only.
+    """A vconcat whose ``pick`` selection is bound to the layer named ``bars`` only (and
+    ``place`` to the map's ``places``).
 
     Altair 6 lifts a selection declared on one layer of a layered chart that sits in a
     concat onto *every* layer ("views": all of them), which Vega rejects ("Duplicate
@@ -244,13 +307,14 @@ class _PickOnBars(alt.VConcatChart):
         spec = super().to_dict(*args, **kwargs)
         if kwargs.get("format", "vega-lite") != "vega-lite":
             return spec
-        names = [
-            layer["name"]
-            for part in spec.get("vconcat", [])
-            for layer in part.get("layer", [])
-            if layer.get("name", "").rsplit("_", 1)[0] == "bars"
-        ]
-        for declared in spec.get("params", []):
-            if declared["name"] == "pick":
-                declared["views"] = names
+        for param, view in (("pick", "bars"), ("place", "places")):
+            names = [
+                layer["name"]
+                for part in spec.get("vconcat", [])
+                for layer in part.get("layer", [])
+                if layer.get("name", "").rsplit("_", 1)[0] == view
+            ]
+            for declared in spec.get("params", []):
+                if declared["name"] == param:
+                    declared["views"] = names
         return spec

@@ -192,7 +192,8 @@ class Explorer:
     def _rows(self) -> TimelineRows:
         intervals, claims = self._frames()
         return timeline_rows(
-            intervals, claims, window=self.sites.window, known_by=self.current.policy.known_by
+            intervals, claims, window=self.sites.window, known_by=self.current.policy.known_by,
+            places=self.sites.places,
         )
 
     @property
@@ -223,7 +224,7 @@ class Explorer:
             title=_TITLE, interactive=True, width=560,
         )
         self.chart: alt.JupyterChart = live_chart(spec)
-        for name in ("pick", "brush"):
+        for name in ("pick", "brush", "place"):
             self.chart.selections.observe(self._on_selection, names=name)
         self._describe()
 
@@ -281,6 +282,12 @@ class Explorer:
         values = pick.value if pick is not None and pick.value else []
         return [v["interval_id"] for v in values if "interval_id" in v]
 
+    def placed_site_ids(self) -> list[str]:
+        """Site ids clicked on the map (empty when none)."""
+        place = getattr(self.chart.selections, "place", None)
+        values = place.value if place is not None and place.value else []
+        return [v["site_id"] for v in values if "site_id" in v]
+
     def brushed_window(self) -> tuple[dt.date, dt.date] | None:
         """The valid-time window brushed under the chart, if any."""
         brush = getattr(self.chart.selections, "brush", None)
@@ -314,6 +321,11 @@ class Explorer:
                     for row in picked.iter_rows(named=True)
                 )
             )
+        places = self.placed_site_ids()
+        if places:
+            claims = claims.filter(pl.col("site_id").is_in(places))
+            labels = dict(zip(self.bars["site_id"], self.bars["site_label"], strict=True))
+            notes.append("claims about " + ", ".join(labels.get(s, s) for s in places))
         window = self.brushed_window()
         if window:
             claims = claims.filter(

@@ -156,3 +156,27 @@ def test_an_iso_date_after_an_arabic_word_reads_left_to_right_in_the_table(page)
     year, month, day, direction = xs
     assert direction == "rtl"
     assert year < month < day, f"the date is drawn out of order: {xs}"
+
+
+def test_the_map_follows_the_timeline_and_a_site_on_the_map_selects_its_row(explorer_lab, page):
+    base, token, names = explorer_lab
+    show_explorer(page, base, token, names["palmyra"])
+    svg = f"{EXPLORER} .vega-embed svg.marks"
+    text = f"() => document.querySelector('{svg}').textContent"
+    assert "Control on 2017-12-31" in page.evaluate(text)  # the end of the view
+    # a bar clicked on the timeline moves the map to its first day
+    page.locator(f"{BARS}[aria-label*='since: 2016-03-27']").first.click()
+    page.wait_for_function(f"() => ({text})().includes('Control on 2016-03-27')", timeout=15_000)
+    # a site clicked on the map selects its row: outlined bars, and its claims listed
+    site = page.locator(f"{EXPLORER} .vega-embed g.mark-symbol.role-mark.places_2_marks path").first
+    site.scroll_into_view_if_needed()
+    site.click()
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{EXPLORER} .widget-label')].some(l => l.innerText.includes('claims about Palmyra'))",
+        timeout=15_000,
+    )
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{BARS}')].filter(p => +p.getAttribute('stroke-width') === 2).length >= 1",
+        timeout=15_000,
+    )
+    page.screenshot(path=str(SHOTS / "explorer_map_link.png"), full_page=True)

@@ -355,7 +355,7 @@ def test_same_inputs_give_byte_identical_json(intervals, claims, swings, snapsho
 def test_the_click_selection_is_bound_to_the_control_bars_only(intervals, claims):
     spec = charts.timeline_chart(intervals, claims, CAPTION, interactive=True).to_dict()
     params = {p["name"]: p for p in spec["params"]}
-    assert params["pick"]["select"]["fields"] == ["interval_id"]
+    assert params["pick"]["select"]["fields"] == ["interval_id", "bar_from"]  # bar_from: the map's day
     assert params["pick"]["views"] == [_layer(spec, "bars")["name"]]
     assert params["brush"]["select"]["encodings"] == ["x"]
     assert params["brush"]["views"] == ["overview"]
@@ -532,3 +532,16 @@ def test_sites_sharing_a_spot_are_spread_so_none_hides_another():
     assert spread.filter(pl.col("site_id") == "qaryatayn")[["lat", "lon"]].row(0) == (34.23, 37.24)
     assert spread.select(pl.struct("lat", "lon").n_unique()).item() == 4
     assert spread["lat_true"].to_list() == [34.23] * 4
+
+
+def test_the_explorers_map_draws_the_timelines_rows_and_is_linked_to_it(intervals, claims):
+    places = pl.DataFrame({"site_id": ["palmyra", "t4_airbase"], "lat": [34.55, 34.52], "lon": [38.27, 37.62]})
+    window = (D(2015, 1, 1), D(2017, 12, 31))
+    rows = charts.timeline.timeline_rows(intervals, claims, window=window, places=places)
+    spec = charts.timeline.timeline_layout(rows, ["a", "b"], window, CAPTION, interactive=True).to_dict()
+    params = {p["name"]: p for p in spec["params"]}
+    assert "pick" in params["map_day"]["expr"]  # a clicked bar moves the map
+    assert params["place"]["views"] == [_layer(spec, "places")["name"]]
+    assert _layer(spec, "places")["data"] == {"name": "intervals"}  # the same rows
+    assert {"lat", "lon"} <= set(spec["datasets"]["intervals"][0])
+    assert "place" in json.dumps(_layer(spec, "bars")["encoding"]["strokeWidth"])  # site -> row
