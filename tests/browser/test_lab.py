@@ -246,7 +246,7 @@ def test_notebook_01_runs_and_its_explorer_replays_in_headless_chromium(lab, chr
             assert page.locator(bars).count() == with_reference
 
             # hover a control bar -> the tooltip speaks Arabic
-            bar = page.locator(bars).first
+            bar = page.locator(f"{bars}[aria-label*='since: 2016-03-27']").first  # has claims
             bar.scroll_into_view_if_needed()
             bar.hover()
             tooltip = page.wait_for_selector("#vg-tooltip-element.visible", timeout=15_000)

@@ -162,7 +162,7 @@ def test_the_claims_table_escapes_and_sets_the_direction_of_quotes():
         schema_overrides={"published_date": pl.Date},
     )
     html = explore.claims_table_html(claims)
-    assert "<script>" not in html and "&lt;/\u2068script\u2069&gt;" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<td dir="ltr"' in html  # its first letter is Latin
     assert explore.claims_table_html(claims.head(0)).startswith("<p")
 

@@ -521,7 +521,7 @@ def test_tooltips_isolate_latin_and_digit_runs_inside_arabic_quotes(intervals, c
     ticks = charts.claim_ticks(mixed.head(1))
     assert ticks["evidence"].item() == "\u2067سيطر التنظيم على تدمر في \u20682015-05-20\u2069\u2069"
     english = claims.with_columns(evidence_text=pl.lit("Palmyra (تدمر), 2016-03-27: recaptured"))
-    assert charts.claim_ticks(english.head(1))["evidence"].item().startswith("\u2066\u2068Palmyra")
+    assert charts.claim_ticks(english.head(1))["evidence"].item().startswith("\u2066Palmyra (تدمر), \u20682016-03-27\u2069")
     assert mixed["evidence_text"][0].endswith(" 2015-05-20")  # the stored text is untouched
 
 
