@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import altair as alt
 import polars as pl
@@ -31,7 +31,7 @@ _KEY_NOTE = (
 )
 
 #: The named datasets of a timeline, in the order they are sent.
-DATASETS = ("intervals", "ticks", "dissents", "known_by")
+DATASETS = ("intervals", "ticks", "dissents", "known_by", "caption")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class TimelineRows:
     ticks: pl.DataFrame
     dissents: pl.DataFrame
     known_by: pl.DataFrame
+    caption: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"text": pl.String}))
 
     def values(self) -> dict[str, list[dict]]:
         """The rows as JSON-ready records per dataset name; days become
@@ -85,6 +86,7 @@ def timeline_rows(
     sites: pl.DataFrame | None = None,
     known_by: dt.date | None = None,
     places: pl.DataFrame | None = None,
+    caption: str = "",
 ) -> TimelineRows:
     """The rows a timeline draws: bars, claim ticks (claims the intervals cite), dissenting
     claims and the "known by" day (none: every claim). With ``places`` (site_id, lat, lon:
@@ -103,7 +105,10 @@ def timeline_rows(
     )
     if places is not None:
         bars = bars.join(places.select("site_id", "lat", "lon"), on="site_id", how="left")
-    return TimelineRows(bars, fit_rows(ticks, "claim ticks"), fit_rows(dissents, "dissents"), known)
+    return TimelineRows(
+        bars, fit_rows(ticks, "claim ticks"), fit_rows(dissents, "dissents"), known,
+        pl.DataFrame({"text": [caption]}),
+    )
 
 
 def site_order(rows: TimelineRows) -> list[str]:
@@ -131,8 +136,8 @@ def timeline_chart(
 
     Only claims cited by ``intervals`` become ticks. With ``interactive=True`` the bars
     carry a click selection ``pick`` (field ``interval_id``), an overview strip below
-    carries an x brush ``brush`` that zooms the timeline, and the title shows the
-    parameter ``caption`` (used by the explorer, which changes both without a rebuild).
+    carries an x brush ``brush`` that zooms the timeline, and the caption is drawn from
+    the dataset ``caption`` (the explorer replaces its rows without a rebuild).
 
     Args:
         intervals: INTERVALS rows of the sites to draw (see engine/domain/schema.py).
@@ -141,7 +146,7 @@ def timeline_chart(
         sites: the site reference (defaults to ``load_sites()``), for labels and order.
         title: the chart title.
         width: plot width in pixels.
-        interactive: add the ``pick`` selection, the ``brush`` overview and ``caption``.
+        interactive: add the ``pick`` selection, the ``brush`` overview and the caption row.
         window: the time domain (default: ``timeline_window`` of the inputs).
         known_by: the day the policy's knowledge stops, if any: open intervals end there.
         rows_shown: the site labels given a row (default: the sites in ``intervals``).
@@ -156,10 +161,12 @@ def timeline_chart(
         >>> no_claims = pl.DataFrame(schema=polars_schema(CLAIMS))
         >>> spec = timeline_chart(iv, no_claims, "log seq 0 · 00000000 · all claimants").to_dict()
         >>> spec["config"]["font"], sorted(spec["datasets"])
-        ('DejaVu Sans', ['dissents', 'intervals', 'known_by', 'ticks'])
+        ('DejaVu Sans', ['caption', 'dissents', 'intervals', 'known_by', 'ticks'])
     """
     window = window or timeline_window(intervals, claims)
-    rows = timeline_rows(intervals, claims, window=window, sites=sites, known_by=known_by)
+    rows = timeline_rows(
+        intervals, claims, window=window, sites=sites, known_by=known_by, caption=caption
+    )
     order = rows_shown if rows_shown is not None else site_order(rows)
     return timeline_layout(
         rows, order, window, caption, title=title, width=width, interactive=interactive
@@ -220,17 +227,22 @@ def timeline_layout(
     parts = [main, overview]
     if "lat" in rows.intervals.columns:
         parts.append(_linked_map(window, width))
-    heading = alt.Title(
-        text=alt.ExprRef(expr=f"[{json.dumps(title, ensure_ascii=False)}, caption]"),
-        subtitle=[_KEY_NOTE, CREDIT],
-        anchor="start",
-        subtitleColor="#555555",
+    # the caption is a dataset, not a parameter: rows only travel from Python to the
+    # browser, while a parameter's value is echoed back, and a late echo of the previous
+    # caption could overwrite the newer one
+    shown_caption = (
+        alt.Chart(alt.NamedData(name="caption"))
+        .mark_text(align="left", baseline="top", x=0, y=0, fontSize=12, fontWeight="bold")
+        .encode(text="text:N")
+        .properties(width=width, height=16, name="caption")
     )
+    heading = alt.Title(text=title, subtitle=[_KEY_NOTE, CREDIT], anchor="start",
+                        subtitleColor="#555555")
     chart = (
-        alt.vconcat(*parts, spacing=8)
-        .add_params(alt.param(name="caption", value=caption))
+        alt.vconcat(shown_caption, *parts, spacing=8)
         .properties(title=heading, datasets=datasets)
         .configure(font=FONT)
+        .configure_view(strokeWidth=0)
     )
     # from here on, every to_dict (JupyterChart, save, to_json) binds `pick` to the bars
     # (object.__setattr__: Altair's own __setattr__ would store it as a spec property)
@@ -258,7 +270,7 @@ def _linked_map(window: tuple[dt.date, dt.date], width: int) -> alt.LayerChart:
         .project("mercator")
         .properties(name="outline")
     )
-    on_day = "toDate(datum.bar_from) <= map_day && map_day <= toDate(datum.bar_to)"
+    on_day = "toDate(datum.bar_from) <= map_day && map_day < toDate(datum.bar_to)"
     sites = (
         alt.Chart(alt.NamedData(name="intervals"))
         .transform_filter(on_day)

@@ -193,7 +193,7 @@ class Explorer:
         intervals, claims = self._frames()
         return timeline_rows(
             intervals, claims, window=self.sites.window, known_by=self.current.policy.known_by,
-            places=self.sites.places,
+            places=self.sites.places, caption=self.current.caption(),
         )
 
     @property
@@ -251,7 +251,6 @@ class Explorer:
         self.current = self.base.with_policy(self.policy())
         self.rows = self._rows()
         send(self.chart, self.rows.values())
-        self.chart.params.caption = self.current.caption()
         self._describe()
         self.page = 0
         self._show_claims()

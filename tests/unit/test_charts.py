@@ -329,9 +329,9 @@ def test_every_chart_names_its_input_in_the_subtitle(intervals, claims, swings, 
     ]
     for chart in built:
         spec = chart.to_dict()
-        live = [p for p in spec.get("params", []) if p["name"] == "caption"]
-        if live:  # the explorer's chart: the caption is a parameter the title shows
-            assert live[0]["value"] == CAPTION and "caption" in spec["title"]["text"]["expr"]
+        if "vconcat" in spec and spec["vconcat"][0].get("name") == "caption":
+            # the explorer's chart: the caption is a dataset drawn above the timeline
+            assert spec["datasets"]["caption"] == [{"text": CAPTION}]
         else:
             assert spec["title"]["subtitle"][0] == CAPTION
         assert spec["config"]["font"] == "DejaVu Sans"
