@@ -239,7 +239,8 @@ def timeline_layout(
     heading = alt.Title(text=title, subtitle=[_KEY_NOTE, CREDIT], anchor="start",
                         subtitleColor="#555555")
     chart = (
-        alt.vconcat(shown_caption, *parts, spacing=8)
+        # under the timeline: the views keep their names (bars_0, ...) whatever comes after
+        alt.vconcat(parts[0], shown_caption, *parts[1:], spacing=8)
         .properties(title=heading, datasets=datasets)
         .configure(font=FONT)
         .configure_view(strokeWidth=0)

@@ -168,7 +168,7 @@ def test_the_map_follows_the_timeline_and_a_site_on_the_map_selects_its_row(expl
     page.locator(f"{BARS}[aria-label*='since: 2016-03-27']").first.click()
     page.wait_for_function(f"() => ({text})().includes('Control on 2016-03-27')", timeout=15_000)
     # a site clicked on the map selects its row: outlined bars, and its claims listed
-    site = page.locator(f"{EXPLORER} .vega-embed g.mark-symbol.role-mark.places_2_marks path").first
+    site = page.locator(f"{EXPLORER} .vega-embed g.mark-symbol.role-mark[class*='places_'] path").first
     site.scroll_into_view_if_needed()
     site.click()
     page.wait_for_function(

@@ -329,7 +329,7 @@ def test_every_chart_names_its_input_in_the_subtitle(intervals, claims, swings, 
     ]
     for chart in built:
         spec = chart.to_dict()
-        if "vconcat" in spec and spec["vconcat"][0].get("name") == "caption":
+        if "vconcat" in spec and spec["vconcat"][1].get("name") == "caption":
             # the explorer's chart: the caption is a dataset drawn above the timeline
             assert spec["datasets"]["caption"] == [{"text": CAPTION}]
         else:
