@@ -23,12 +23,12 @@ $(BIN)/tadmur: pyproject.toml $(CONSTRAINTS) setup.py
 	@echo "[setup 1/2] creating $(VENV) with $$($(PYTHON) --version)"
 	@$(PYTHON) -m venv $(VENV)
 	@echo "[setup 2/2] installing tadmur and its runtime dependencies$(if $(WHEELHOUSE), from $(WHEELHOUSE) (offline),) ..."
-	@$(PIP) -e . | grep -E '^(Collecting|Installing|Successfully|ERROR)' | sed 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
+	@$(PIP) -e . | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
 $(VENV)/.test-extras: $(BIN)/tadmur
 	@echo "[setup test] adding the test extras (pytest, xdist, hypothesis, playwright, atheris, ray, duckdb, ruff, mypy) ..."
-	@$(PIP) -e '.[test]' | grep -E '^(Collecting|Installing|Successfully|ERROR)' | sed 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
+	@$(PIP) -e '.[test]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
 setup: $(BIN)/tadmur

@@ -36,19 +36,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from engine import chart_commands
+    from engine import __version__, chart_commands, init_command
     from engine.commands import register_core
     from engine.extract import commands as extract_commands
+    from engine.interop import commands as interop_commands
     from engine.scale import commands as scale_commands
 
     parser = argparse.ArgumentParser(
         prog="tadmur",
         description="Arabic war reporting -> an append-only claim log -> control timelines.",
     )
+    parser.add_argument("--version", action="version", version=f"tadmur {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # each area registers its own subcommands; heavy imports stay inside the handlers
     for register in (register_core, extract_commands.register, chart_commands.register,
-                     scale_commands.register):
+                     scale_commands.register, init_command.register, interop_commands.register):
         register(sub)
     return parser
 
