@@ -1,20 +1,22 @@
 # Two commands on a fresh machine (Python 3.11 + pip):
 #   make        set up a lean .venv (runtime only), then run the main job on the embedded log (build/)
 #   make test   add the test extras to .venv and run the whole suite
+#   (make lab   add JupyterLab and open the notebooks)
 # Offline classroom: `make wheelhouse` on a connected machine collects every wheel into
 # wheelhouse/; copy the folder, then `make WHEELHOUSE=wheelhouse` installs from it alone.
 SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# every install takes its versions from constraints.txt: same versions, byte-identical charts
+# every install takes its versions from constraints.txt: same versions, byte-identical charts.
+# --no-compile: Python compiles only the modules it imports (about 30 MB), not all 100 MB.
 CONSTRAINTS := constraints.txt
 WHEELHOUSE ?=
 FROM   := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)),)
-PIP    := $(BIN)/python -m pip install --progress-bar off -c $(CONSTRAINTS) $(FROM)
+PIP    := $(BIN)/python -m pip install --progress-bar off --no-compile -c $(CONSTRAINTS) $(FROM)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all setup setup-test run test test-fast lint browser-deps tool-deps wheelhouse wheel clean
+.PHONY: all setup setup-test run lab test test-fast lint browser-deps tool-deps wheelhouse wheel clean
 
 all: run
 
@@ -38,6 +40,15 @@ setup-test: $(VENV)/.test-extras
 run: setup
 	@echo "[run] tadmur demo --out build"
 	@$(BIN)/tadmur demo --out build
+
+# JupyterLab on the notebooks (the lab extra; `make` executes them without it)
+$(VENV)/.lab: $(BIN)/tadmur
+	@echo "[setup lab] adding JupyterLab ..."
+	@$(PIP) -e '.[lab]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
+	@touch $@
+
+lab: $(VENV)/.lab
+	$(BIN)/jupyter lab notebooks/
 
 # Debian's chromium for the browser tier; needs root (CI runs as root). Without it the
 # browser tests skip with a message, except under CI=true where they fail.
