@@ -32,8 +32,10 @@ class BuildWithBundledData(build_py):
         for folder, pattern in BUNDLED:
             files = sorted(p for p in (ROOT / folder).glob(pattern) if p.is_file())
             if not files:
-                raise SystemExit(f"setup.py: nothing matches {folder}/{pattern}: "
-                                 "build from a full checkout or its sdist")
+                raise SystemExit(
+                    f"setup.py: nothing matches {folder}/{pattern}: "
+                    "build from a full checkout or its sdist"
+                )
             for source in files:
                 destination = target / folder / source.name
                 destination.parent.mkdir(parents=True, exist_ok=True)

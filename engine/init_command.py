@@ -79,9 +79,11 @@ def run_init(args: argparse.Namespace) -> int:
 
     folder = init_working_folder(args.dir)
     checked = verify_log(folder.log_dir)
-    print(f"init     {folder.log_dir}/log.jsonl ({checked.describe()}), "
-          f"{folder.n_sources} source files, {folder.n_notebooks} notebooks in "
-          f"{folder.root / 'notebooks'}")
+    print(
+        f"init     {folder.log_dir}/log.jsonl ({checked.describe()}), "
+        f"{folder.n_sources} source files, {folder.n_notebooks} notebooks in "
+        f"{folder.root / 'notebooks'}"
+    )
     print(f"next     cd {folder.root} && tadmur demo   (or: tadmur timeline --site palmyra)")
     return 0 if checked.ok else 1
 

@@ -33,15 +33,49 @@ from engine.interop.places import Place, nearest_site, site_places
 
 #: The ACLED columns Tadmur writes, in the codebook's order.
 ACLED_COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
-    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
-    "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 #: The columns an ACLED file must have for ``import``.
-REQUIRED_FOR_IMPORT = ("event_id_cnty", "event_date", "time_precision", "sub_event_type",
-                       "actor1", "actor2", "latitude", "longitude")
+REQUIRED_FOR_IMPORT = (
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "latitude",
+    "longitude",
+)
 
 GOVERNMENT_REGAINS = "Government regains territory"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
@@ -55,8 +89,11 @@ EVENT_TYPES = {
     NON_VIOLENT_TRANSFER: ("Strategic developments", "Strategic developments"),
 }
 #: The territory-change sub-event types ``import`` reads, and the claim kind of each.
-TERRITORY_KINDS = {GOVERNMENT_REGAINS: "captured", NON_STATE_OVERTAKES: "captured",
-                   NON_VIOLENT_TRANSFER: "withdrew"}
+TERRITORY_KINDS = {
+    GOVERNMENT_REGAINS: "captured",
+    NON_STATE_OVERTAKES: "captured",
+    NON_VIOLENT_TRANSFER: "withdrew",
+}
 CLAIMANT = "acled"
 
 
@@ -79,34 +116,72 @@ def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
-def _row(*, event_id: str, start: dt.date, end: dt.date, sub_type: str, gainer: str,
-         loser: str | None, place: Place, source: str, notes: str, tags: str) -> dict:
+def _row(
+    *,
+    event_id: str,
+    start: dt.date,
+    end: dt.date,
+    sub_type: str,
+    gainer: str,
+    loser: str | None,
+    place: Place,
+    source: str,
+    notes: str,
+    tags: str,
+) -> dict:
     day, precision = acled_date(start, end)
     event_type, disorder = EVENT_TYPES[sub_type]
     inter1, inter2 = acled_inter(gainer), acled_inter(loser)
     return {
-        "event_id_cnty": event_id, "event_date": day, "year": day.year,
-        "time_precision": precision, "disorder_type": disorder, "event_type": event_type,
-        "sub_event_type": sub_type, "actor1": acled_actor(gainer), "assoc_actor_1": "",
-        "inter1": inter1, "actor2": acled_actor(loser), "assoc_actor_2": "", "inter2": inter2,
+        "event_id_cnty": event_id,
+        "event_date": day,
+        "year": day.year,
+        "time_precision": precision,
+        "disorder_type": disorder,
+        "event_type": event_type,
+        "sub_event_type": sub_type,
+        "actor1": acled_actor(gainer),
+        "assoc_actor_1": "",
+        "inter1": inter1,
+        "actor2": acled_actor(loser),
+        "assoc_actor_2": "",
+        "inter2": inter2,
         "interaction": "-".join(sorted(i for i in (inter1, inter2) if i)),
-        "civilian_targeting": "", "iso": 760, "region": "Middle East", "country": "Syria",
-        "admin1": place.admin1, "admin2": place.admin2, "admin3": place.admin3,
+        "civilian_targeting": "",
+        "iso": 760,
+        "region": "Middle East",
+        "country": "Syria",
+        "admin1": place.admin1,
+        "admin2": place.admin2,
+        "admin3": place.admin3,
         "location": place.location,
         "latitude": None if place.latitude is None else round(place.latitude, 4),
         "longitude": None if place.longitude is None else round(place.longitude, 4),
-        "geo_precision": place.geo_precision, "source": source, "source_scale": "",
-        "notes": notes, "fatalities": None, "tags": tags, "timestamp": None,
+        "geo_precision": place.geo_precision,
+        "source": source,
+        "source_scale": "",
+        "notes": notes,
+        "fatalities": None,
+        "tags": tags,
+        "timestamp": None,
     }
 
 
 def _frame(rows: list[dict]) -> pl.DataFrame:
     schema = {c: pl.String for c in ACLED_COLUMNS} | {
-        "event_date": pl.Date, "year": pl.Int32, "time_precision": pl.Int8, "iso": pl.Int32,
-        "latitude": pl.Float64, "longitude": pl.Float64, "geo_precision": pl.Int8,
-        "fatalities": pl.Int32, "timestamp": pl.Int64,
+        "event_date": pl.Date,
+        "year": pl.Int32,
+        "time_precision": pl.Int8,
+        "iso": pl.Int32,
+        "latitude": pl.Float64,
+        "longitude": pl.Float64,
+        "geo_precision": pl.Int8,
+        "fatalities": pl.Int32,
+        "timestamp": pl.Int64,
     }
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    # an empty field stays empty in the CSV (polars writes "" for an empty string)
+    blank = [{k: (None if v == "" else v) for k, v in row.items()} for row in rows]
+    return pl.DataFrame(blank, schema=schema, orient="row")
 
 
 def claim_source(claimant_name: str, outlet: str) -> str:
@@ -118,8 +193,9 @@ def claim_source(claimant_name: str, outlet: str) -> str:
     return "; ".join(dict.fromkeys(p for p in (claimant_name, outlet) if p))
 
 
-def claims_to_acled(claims: pl.DataFrame, outlets: Mapping[str, str],
-                    claimant_names: Mapping[str, str]) -> pl.DataFrame:
+def claims_to_acled(
+    claims: pl.DataFrame, outlets: Mapping[str, str], claimant_names: Mapping[str, str]
+) -> pl.DataFrame:
     """One ACLED row per believed claim (the ``claims`` table of a replay).
 
     Args:
@@ -131,23 +207,34 @@ def claims_to_acled(claims: pl.DataFrame, outlets: Mapping[str, str],
     rows = []
     for c in claims.sort("site_id", "valid_from", "claim_id").iter_rows(named=True):
         evidence = _one_line(c["evidence_text"])
-        notes = (f"{c['claimant']} says {c['gainer']} {c['kind']} {places[c['site_id']].location}"
-                 f"{' from ' + c['loser'] if c['loser'] else ''}, between {c['valid_from']} and "
-                 f"{c['valid_to']}. Evidence ({c['doc_id']} [{c['evidence_start']}:"
-                 f"{c['evidence_end']}]): \"{evidence}\"")
-        rows.append(_row(
-            event_id=f"SYR-TADMUR-{c['claim_id']}", start=c["valid_from"], end=c["valid_to"],
-            sub_type=sub_event_type(c["kind"], c["gainer"]), gainer=c["gainer"],
-            loser=c["loser"], place=places[c["site_id"]],
-            source=claim_source(claimant_names.get(c["claimant"], c["claimant"]),
-                                outlets.get(c["doc_id"], "")),
-            notes=notes, tags=f"tadmur claim {c['claim_id']}; site {c['site_id']}",
-        ))
+        notes = (
+            f"{c['claimant']} says {c['gainer']} {c['kind']} {places[c['site_id']].location}"
+            f"{' from ' + c['loser'] if c['loser'] else ''}, between {c['valid_from']} and "
+            f"{c['valid_to']}. Evidence ({c['doc_id']} [{c['evidence_start']}:"
+            f'{c["evidence_end"]}]): "{evidence}"'
+        )
+        rows.append(
+            _row(
+                event_id=f"SYR-TADMUR-{c['claim_id']}",
+                start=c["valid_from"],
+                end=c["valid_to"],
+                sub_type=sub_event_type(c["kind"], c["gainer"]),
+                gainer=c["gainer"],
+                loser=c["loser"],
+                place=places[c["site_id"]],
+                source=claim_source(
+                    claimant_names.get(c["claimant"], c["claimant"]), outlets.get(c["doc_id"], "")
+                ),
+                notes=notes,
+                tags=f"tadmur claim {c['claim_id']}; site {c['site_id']}",
+            )
+        )
     return _frame(rows)
 
 
-def swings_to_acled(swings: pl.DataFrame, claims: pl.DataFrame,
-                    claimant_names: Mapping[str, str]) -> pl.DataFrame:
+def swings_to_acled(
+    swings: pl.DataFrame, claims: pl.DataFrame, claimant_names: Mapping[str, str]
+) -> pl.DataFrame:
     """One ACLED row per swing (change of controller) of a replay.
 
     A swing all of whose claims are withdrawals is a non-violent transfer; the notes
@@ -160,20 +247,29 @@ def swings_to_acled(swings: pl.DataFrame, claims: pl.DataFrame,
         behind = [by_id[i] for i in s["claim_ids"] if i in by_id]
         kinds = {c["kind"] for c in behind}
         kind = "withdrew" if kinds == {"withdrew"} else "captured"
-        quotes = "; ".join(f"{c['claimant']}: \"{_one_line(c['evidence_text'])}\" ({c['claim_id']})"
-                           for c in behind)
+        quotes = "; ".join(
+            f'{c["claimant"]}: "{_one_line(c["evidence_text"])}" ({c["claim_id"]})' for c in behind
+        )
         place = places[s["site_id"]]
-        notes = (f"Change of control at {place.location}: {s['from_controller'] or 'unknown holder'}"
-                 f" -> {s['to_controller']}, between {s['window_start']} and {s['window_end']}, "
-                 f"{s['n_claims']} claim(s). Evidence: {quotes}")
-        rows.append(_row(
-            event_id=f"SYR-TADMUR-{s['site_id']}-{s['window_start']}",
-            start=s["window_start"], end=s["window_end"],
-            sub_type=sub_event_type(kind, s["to_controller"]), gainer=s["to_controller"],
-            loser=s["from_controller"], place=place,
-            source="; ".join(claimant_names.get(c, c) for c in s["claimants"]),
-            notes=notes, tags=f"tadmur swing; site {s['site_id']}",
-        ))
+        notes = (
+            f"Change of control at {place.location}: {s['from_controller'] or 'unknown holder'}"
+            f" -> {s['to_controller']}, between {s['window_start']} and {s['window_end']}, "
+            f"{s['n_claims']} claim(s). Evidence: {quotes}"
+        )
+        rows.append(
+            _row(
+                event_id=f"SYR-TADMUR-{s['site_id']}-{s['window_start']}",
+                start=s["window_start"],
+                end=s["window_end"],
+                sub_type=sub_event_type(kind, s["to_controller"]),
+                gainer=s["to_controller"],
+                loser=s["from_controller"],
+                place=place,
+                source="; ".join(claimant_names.get(c, c) for c in s["claimants"]),
+                notes=notes,
+                tags=f"tadmur swing; site {s['site_id']}",
+            )
+        )
     return _frame(rows)
 
 
@@ -217,13 +313,18 @@ def csv_records(text: str, where: str) -> Iterator[Record]:
             continue
         values = next(csv.reader(io.StringIO(record)))
         if len(values) != len(header):
-            raise TadmurError(f"record has {len(values)} fields, the header {len(header)}",
-                              where=f"{where}, line {first_line}",
-                              hint="is this a comma-separated ACLED export?")
+            raise TadmurError(
+                f"record has {len(values)} fields, the header {len(header)}",
+                where=f"{where}, line {first_line}",
+                hint="is this a comma-separated ACLED export?",
+            )
         yield Record(first_line, start, start + len(record), record, dict(zip(header, values)))
     if buffer:
-        raise TadmurError("a quoted field is never closed", where=f"{where}, line {first_line}",
-                          hint="the file was cut short; export it again")
+        raise TadmurError(
+            "a quoted field is never closed",
+            where=f"{where}, line {first_line}",
+            hint="the file was cut short; export it again",
+        )
 
 
 @dataclass
@@ -249,16 +350,22 @@ def _date(value: str, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise TadmurError(f"event_date {value!r} is not a date YYYY-MM-DD", where=where,
-                          hint="export ACLED data with ISO dates") from None
+        raise TadmurError(
+            f"event_date {value!r} is not a date YYYY-MM-DD",
+            where=where,
+            hint="export ACLED data with ISO dates",
+        ) from None
 
 
 def _number(value: str, name: str, where: str) -> float:
     try:
         return float(value)
     except ValueError:
-        raise TadmurError(f"{name} {value!r} is not a number", where=where,
-                          hint="ACLED gives decimal degrees, e.g. 34.5604") from None
+        raise TadmurError(
+            f"{name} {value!r} is not a number",
+            where=where,
+            hint="ACLED gives decimal degrees, e.g. 34.5604",
+        ) from None
 
 
 def _sides(sub_type: str, actor1: str | None, actor2: str | None) -> tuple[str, str | None] | None:
@@ -290,8 +397,11 @@ def plan_import(text: str, doc_id: str, *, where: str, max_km: float = 3.0) -> I
     header = next(csv.reader(text.splitlines()[:1]), [])
     missing = [c for c in REQUIRED_FOR_IMPORT if c not in header]
     if missing:
-        raise TadmurError(f"missing ACLED column(s) {', '.join(missing)}", where=f"{where}, line 1",
-                          hint="export with the codebook's column names (event_id_cnty, ...)")
+        raise TadmurError(
+            f"missing ACLED column(s) {', '.join(missing)}",
+            where=f"{where}, line 1",
+            hint="export with the codebook's column names (event_id_cnty, ...)",
+        )
     places = site_places()
     for record in csv_records(text, where):
         f = record.fields
@@ -302,13 +412,21 @@ def plan_import(text: str, doc_id: str, *, where: str, max_km: float = 3.0) -> I
             continue
         precision = f["time_precision"].strip()
         if precision not in ("1", "2", "3"):
-            raise TadmurError(f"time_precision {precision!r} is not 1, 2 or 3", where=here,
-                              hint="ACLED codes 1 day, 2 week, 3 month")
-        start, end, tadmur_precision = window_from_acled(_date(f["event_date"], here),
-                                                         int(precision))
-        site = nearest_site(_number(f["latitude"], "latitude", here),
-                            _number(f["longitude"], "longitude", here), max_km, places,
-                            location=f.get("location", ""))
+            raise TadmurError(
+                f"time_precision {precision!r} is not 1, 2 or 3",
+                where=here,
+                hint="ACLED codes 1 day, 2 week, 3 month",
+            )
+        start, end, tadmur_precision = window_from_acled(
+            _date(f["event_date"], here), int(precision)
+        )
+        site = nearest_site(
+            _number(f["latitude"], "latitude", here),
+            _number(f["longitude"], "longitude", here),
+            max_km,
+            places,
+            location=f.get("location", ""),
+        )
         if site is None:
             plan.skip(f"no gazetteer site within {max_km:g} km", record.line_no)
             continue
@@ -317,14 +435,24 @@ def plan_import(text: str, doc_id: str, *, where: str, max_km: float = 3.0) -> I
             plan.skip("actors do not say who gained", record.line_no)
             continue
         gainer, loser = sides
-        plan.claims.append(ClaimRecorded.make(
-            doc_id=doc_id, site_id=site, kind=TERRITORY_KINDS[sub_type], gainer=gainer,
-            loser=loser, valid_from=start.isoformat(), valid_to=end.isoformat(),
-            time_precision=tadmur_precision, claimant=CLAIMANT, denied=False,
-            evidence={"start": record.start, "end": record.end, "text": record.text},
-            # coded by ACLED's analysts: believed like hand-curated claims (distrust acled to drop)
-            extractor="manual", confidence=1.0,
-        ))
+        plan.claims.append(
+            ClaimRecorded.make(
+                doc_id=doc_id,
+                site_id=site,
+                kind=TERRITORY_KINDS[sub_type],
+                gainer=gainer,
+                loser=loser,
+                valid_from=start.isoformat(),
+                valid_to=end.isoformat(),
+                time_precision=tadmur_precision,
+                claimant=CLAIMANT,
+                denied=False,
+                evidence={"start": record.start, "end": record.end, "text": record.text},
+                # coded by ACLED's analysts: believed like hand-curated claims (distrust acled to drop)
+                extractor="manual",
+                confidence=1.0,
+            )
+        )
     return plan
 
 
@@ -357,5 +485,7 @@ def published_day(text: str, where: str) -> dt.date:
 def read_acled(path: Path | str) -> pl.DataFrame:
     """An ACLED CSV as a frame of strings (for inspection and tests)."""
     text = Path(path).read_text(encoding="utf-8")
-    return pl.DataFrame([r.fields for r in csv_records(text, str(path))],
-                        schema={c: pl.String for c in next(csv.reader([text.splitlines()[0]]))})
+    return pl.DataFrame(
+        [r.fields for r in csv_records(text, str(path))],
+        schema={c: pl.String for c in next(csv.reader([text.splitlines()[0]]))},
+    )

@@ -35,13 +35,35 @@ UCDP_SIDES: dict[str, str] = {
 
 #: (Tadmur actor, keyword patterns), tried in order on the lower-cased name
 _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("government", (r"military forces of syria", r"police forces of syria", r"government of syria",
-                    r"syrian arab army", r"national defen[cs]e forces", r"\bnds\b")),
+    (
+        "government",
+        (
+            r"military forces of syria",
+            r"police forces of syria",
+            r"government of syria",
+            r"syrian arab army",
+            r"national defen[cs]e forces",
+            r"\bnds\b",
+        ),
+    ),
     ("isis", (r"islamic state", r"\bisis\b", r"\bisil\b", r"\bdaesh\b", r"^is$")),
     ("sdf", (r"syrian democratic forces", r"\bsdf\b", r"\bypg\b")),
-    ("opposition", (r"opposition", r"free syrian army", r"\bfsa\b", r"hayat tahrir", r"\bhts\b",
-                    r"jabhat", r"ahrar al.?sham", r"jaish al.?islam", r"syrian national army",
-                    r"insurgents", r"\brebels?\b")),
+    (
+        "opposition",
+        (
+            r"opposition",
+            r"free syrian army",
+            r"\bfsa\b",
+            r"hayat tahrir",
+            r"\bhts\b",
+            r"jabhat",
+            r"ahrar al.?sham",
+            r"jaish al.?islam",
+            r"syrian national army",
+            r"insurgents",
+            r"\brebels?\b",
+        ),
+    ),
     ("unknown", (r"unidentified", r"unknown armed")),
 )
 

@@ -20,8 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("format", choices=FORMATS, help="acled or ucdp (GED)")
     add_log_argument(p)
     add_policy_arguments(p)
-    p.add_argument("--rows", choices=("swings", "claims"), default="swings",
-                   help="one row per change of controller (default) or per believed claim")
+    p.add_argument(
+        "--rows",
+        choices=("swings", "claims"),
+        default="swings",
+        help="one row per change of controller (default) or per believed claim",
+    )
     p.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="the CSV to write")
     p.set_defaults(func=run_export)
 
@@ -29,10 +33,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("format", choices=("acled",), help="acled (territory-change events)")
     p.add_argument("file", type=Path, metavar="FILE.csv", help="an ACLED CSV export")
     add_log_argument(p)
-    p.add_argument("--max-km", type=float, default=3.0,
-                   help="match a row to the nearest gazetteer site within this distance (3)")
-    p.add_argument("--published", metavar="YYYY-MM-DD",
-                   help="when the file was known (default: its newest timestamp or event_date)")
+    p.add_argument(
+        "--max-km",
+        type=float,
+        default=3.0,
+        help="match a row to the nearest gazetteer site within this distance (3)",
+    )
+    p.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="when the file was known (default: its newest timestamp or event_date)",
+    )
     p.set_defaults(func=run_import)
 
 
@@ -41,8 +52,11 @@ def document_outlets(log_dir: Path | None) -> dict[str, str]:
     from engine.domain.events import DocumentRegistered
     from engine.store import open_log
 
-    return {item.event.doc_id: item.event.outlet for item in open_log(log_dir).events()
-            if isinstance(item.event, DocumentRegistered)}
+    return {
+        item.event.doc_id: item.event.outlet
+        for item in open_log(log_dir).events()
+        if isinstance(item.event, DocumentRegistered)
+    }
 
 
 def claimant_names() -> dict[str, str]:
@@ -74,8 +88,10 @@ def run_export(args: argparse.Namespace) -> int:
     table = export_table(args.format, args.rows, replayed.timelines, document_outlets(args.log))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     table.write_csv(args.out, date_format="%Y-%m-%d")
-    print(f"export   {table.height} {args.rows} as {args.format.upper()} rows -> {args.out} "
-          f"({replayed.caption()})")
+    print(
+        f"export   {table.height} {args.rows} as {args.format.upper()} rows -> {args.out} "
+        f"({replayed.caption()})"
+    )
     return 0
 
 
@@ -91,8 +107,11 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise TadmurError(f"not UTF-8 text (byte {exc.start})", where=str(path),
-                          hint="export ACLED data as UTF-8 CSV") from None
+        raise TadmurError(
+            f"not UTF-8 text (byte {exc.start})",
+            where=str(path),
+            hint="export ACLED data as UTF-8 CSV",
+        ) from None
     doc_id = document_id(data)
     plan = plan_import(text, doc_id, where=str(path), max_km=args.max_km)
     if not plan.claims:
@@ -107,12 +126,24 @@ def run_import(args: argparse.Namespace) -> int:
     log_dir = Path(args.log) if args.log else default_log_dir()
     log = open_log(log_dir)
     document = register_document(
-        log_dir, path, doc_id=doc_id, published=published.isoformat(),
-        published_precision="day", outlet="ACLED", title=f"ACLED export {path.name}",
+        log_dir,
+        path,
+        doc_id=doc_id,
+        published=published.isoformat(),
+        published_precision="day",
+        outlet="ACLED",
+        title=f"ACLED export {path.name}",
         language="en",
     )
-    seqs = log.append([document, *plan.claims])
-    print(f"import   {path} as document {doc_id} (seq {seqs[0]}): {plan.describe()}")
+    before = log.head()
+    log.append([document, *plan.claims])
+    if log.head() == before:
+        print(f"import   {path} is already in the log as document {doc_id}: nothing added")
+    else:
+        print(
+            f"import   {path} as document {doc_id} (seq {before.seq + 1}..{log.head().seq}): "
+            f"{plan.describe()}"
+        )
     replayed = replay_log(log_dir=log_dir)
     found = disagreements(replayed.timelines.claims, replayed.with_policy)
     _print_disagreements(found)
@@ -121,9 +152,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _print_disagreements(found: pl.DataFrame) -> None:
     agree = found.filter(pl.col("verdict") == "agree").height
-    print(f"compare  {found.height} ACLED claims: {agree} agree with the articles, "
-          f"{found.height - agree} do not (verdicts per site below)")
+    print(
+        f"compare  {found.height} ACLED claims: {agree} agree with the articles, "
+        f"{found.height - agree} do not (verdicts per site below)"
+    )
     for row in found.filter(pl.col("verdict") != "agree").iter_rows(named=True):
         day: dt.date = row["valid_to"]
-        print(f"         {row['site_id']:<22} {day}  ACLED: {row['acled_gainer']:<10} "
-              f"articles: {row['articles_controller'] or '-':<10} {row['verdict']}")
+        print(
+            f"         {row['site_id']:<22} {day}  ACLED: {row['acled_gainer']:<10} "
+            f"articles: {row['articles_controller'] or '-':<10} {row['verdict']}"
+        )

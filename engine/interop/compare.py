@@ -20,9 +20,15 @@ NOT_ARTICLES = frozenset({"acled", "reference"})
 #: how far apart an ACLED day and an article swing may be to count as "dated differently"
 NEAR = dt.timedelta(days=31)
 
-SCHEMA = {"site_id": pl.String, "claim_id": pl.String, "valid_from": pl.Date,
-          "valid_to": pl.Date, "acled_gainer": pl.String, "articles_controller": pl.String,
-          "verdict": pl.String}
+SCHEMA = {
+    "site_id": pl.String,
+    "claim_id": pl.String,
+    "valid_from": pl.Date,
+    "valid_to": pl.Date,
+    "acled_gainer": pl.String,
+    "articles_controller": pl.String,
+    "verdict": pl.String,
+}
 
 
 def verdict(gainer: str, held: str | None, swings: pl.DataFrame, day: dt.date) -> str:
@@ -46,7 +52,8 @@ def verdict(gainer: str, held: str | None, swings: pl.DataFrame, day: dt.date) -
         return "no article evidence by then"
     near = swings.filter(
         (pl.col("to_controller") == gainer)
-        & (pl.col("window_start") <= day + NEAR) & (pl.col("window_end") >= day - NEAR)
+        & (pl.col("window_start") <= day + NEAR)
+        & (pl.col("window_end") >= day - NEAR)
     )
     if near.height:
         first = near.row(0, named=True)
@@ -54,8 +61,7 @@ def verdict(gainer: str, held: str | None, swings: pl.DataFrame, day: dt.date) -
     return f"disagree: the articles have {held}"
 
 
-def disagreements(claims: pl.DataFrame,
-                  with_policy: Callable[[Policy], object]) -> pl.DataFrame:
+def disagreements(claims: pl.DataFrame, with_policy: Callable[[Policy], object]) -> pl.DataFrame:
     """Every believed ACLED claim with the articles' holder on its last day and a verdict.
 
     Args:
@@ -72,10 +78,15 @@ def disagreements(claims: pl.DataFrame,
         held = articles.snapshot(day).filter(pl.col("site_id") == claim["site_id"])
         holder = held["controller"].item() if held.height else None
         site_swings = articles.swings.filter(pl.col("site_id") == claim["site_id"])
-        rows.append({
-            "site_id": claim["site_id"], "claim_id": claim["claim_id"],
-            "valid_from": claim["valid_from"], "valid_to": day,
-            "acled_gainer": claim["gainer"], "articles_controller": holder,
-            "verdict": verdict(claim["gainer"], holder, site_swings, day),
-        })
+        rows.append(
+            {
+                "site_id": claim["site_id"],
+                "claim_id": claim["claim_id"],
+                "valid_from": claim["valid_from"],
+                "valid_to": day,
+                "acled_gainer": claim["gainer"],
+                "articles_controller": holder,
+                "verdict": verdict(claim["gainer"], holder, site_swings, day),
+            }
+        )
     return pl.DataFrame(rows, schema=SCHEMA, orient="row")

@@ -124,8 +124,13 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
-def nearest_site(latitude: float, longitude: float, max_km: float,
-                 places: dict[str, Place] | None = None, location: str = "") -> str | None:
+def nearest_site(
+    latitude: float,
+    longitude: float,
+    max_km: float,
+    places: dict[str, Place] | None = None,
+    location: str = "",
+) -> str | None:
     """The site a point stands for: among the sites within ``max_km``, the one named
     ``location`` if any (several sites can share coordinates), else the nearest.
 

@@ -23,16 +23,18 @@ if shutil.which("jq") is None:
 
 
 def verify_sh(log: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(SCRIPT), str(log)], capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        ["bash", str(SCRIPT), str(log)], capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def test_the_embedded_log_verifies_and_the_head_is_the_one_python_computes():
     done = verify_sh(ROOT / "events" / "log.jsonl")
     assert done.returncode == 0, done.stderr
     head = verify_log(ROOT / "events").head
-    assert done.stdout.strip() == (f"ok: {head.seq} lines, seq 1..{head.seq}, hash chain holds "
-                                   f"(head {head.hash})")
+    assert done.stdout.strip() == (
+        f"ok: {head.seq} lines, seq 1..{head.seq}, hash chain holds (head {head.hash})"
+    )
 
 
 def test_an_edited_byte_a_dropped_line_and_swapped_lines_each_fail_naming_the_line(tmp_path):

@@ -22,9 +22,19 @@ from engine import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
 #: what a build needs from the checkout (tracked files only: no caches, no build output)
-PROJECT_FILES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE",
-                 "CITATION.cff", "CHANGELOG.md", "engine", "events/log.jsonl",
-                 "events/sources", "notebooks")
+PROJECT_FILES = (
+    "pyproject.toml",
+    "setup.py",
+    "MANIFEST.in",
+    "README.md",
+    "LICENSE",
+    "CITATION.cff",
+    "CHANGELOG.md",
+    "engine",
+    "events/log.jsonl",
+    "events/sources",
+    "notebooks",
+)
 
 
 def _copy_project(target: Path) -> Path:
@@ -47,8 +57,15 @@ def _clean_env() -> dict[str, str]:
 
 
 def run(*args: str | Path, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(a) for a in args], cwd=cwd, env=_clean_env(), capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    done = subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     return done
 
@@ -58,8 +75,18 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("setuptools", minversion="77", reason="the test extras build the wheel")
     project = _copy_project(tmp_path_factory.mktemp("project"))
     dist = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", dist,
-        project, cwd=project)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-w",
+        dist,
+        project,
+        cwd=project,
+    )
     (built,) = dist.glob("tadmur-*.whl")
     return built
 
@@ -70,12 +97,24 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("venv") / "v"
     run(sys.executable, "-m", "venv", "--without-pip", home, cwd=home.parent)
     python = home / "bin" / "python"
-    site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))",
-                    cwd=home).stdout.strip())
+    site = Path(
+        run(
+            python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=home
+        ).stdout.strip()
+    )
     ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     (site / "test_environment.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", wheel,
-        cwd=home.parent)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        wheel,
+        cwd=home.parent,
+    )
     return home
 
 
@@ -83,12 +122,21 @@ def test_the_wheel_carries_the_log_sources_notebooks_licence_and_types(wheel: Pa
     names = set(zipfile.ZipFile(wheel).namelist())
     log_lines = len((ROOT / "events" / "log.jsonl").read_bytes().splitlines())
     assert "engine/bundled/events/log.jsonl" in names
-    assert {f"engine/bundled/events/sources/{p.name}"
-            for p in (ROOT / "events" / "sources").iterdir() if p.is_file()} <= names
-    assert {f"engine/bundled/notebooks/{p.name}"
-            for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")} <= names
-    assert {"engine/py.typed", "engine/reference/sites.csv", "engine/reference/claimants.csv",
-            f"tadmur-{__version__}.dist-info/licenses/LICENSE"} <= names
+    assert {
+        f"engine/bundled/events/sources/{p.name}"
+        for p in (ROOT / "events" / "sources").iterdir()
+        if p.is_file()
+    } <= names
+    assert {
+        f"engine/bundled/notebooks/{p.name}"
+        for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+    } <= names
+    assert {
+        "engine/py.typed",
+        "engine/reference/sites.csv",
+        "engine/reference/claimants.csv",
+        f"tadmur-{__version__}.dist-info/licenses/LICENSE",
+    } <= names
     assert not any(n.startswith("tests/") for n in names)
     with zipfile.ZipFile(wheel) as archive:
         assert len(archive.read("engine/bundled/events/log.jsonl").splitlines()) == log_lines
@@ -96,23 +144,35 @@ def test_the_wheel_carries_the_log_sources_notebooks_licence_and_types(wheel: Pa
 
 def test_installed_wheel_inits_a_folder_and_runs_the_main_job_from_it(venv: Path, tmp_path):
     tadmur = venv / "bin" / "tadmur"
-    where = run(venv / "bin" / "python", "-c", "import engine; print(engine.__file__)",
-                cwd=tmp_path).stdout
+    where = run(
+        venv / "bin" / "python", "-c", "import engine; print(engine.__file__)", cwd=tmp_path
+    ).stdout
     assert where.startswith(str(venv)), where  # the wheel, not the checkout
     assert run(tadmur, "--version", cwd=tmp_path).stdout.strip() == f"tadmur {__version__}"
     done = run(tadmur, "init", "lesson", cwd=tmp_path)
     assert "hash chain holds" in done.stdout and "cd " in done.stdout
     lesson = tmp_path / "lesson"
-    assert (lesson / "events" / "log.jsonl").read_bytes() == \
-        (ROOT / "events" / "log.jsonl").read_bytes()
+    assert (lesson / "events" / "log.jsonl").read_bytes() == (
+        ROOT / "events" / "log.jsonl"
+    ).read_bytes()
     timeline = run(tadmur, "timeline", "--site", "palmyra", cwd=lesson).stdout.splitlines()
     assert [r.split(",")[1] for r in timeline[1:]] == ["isis", "government", "isis", "government"]
     demo = run(tadmur, "demo", "--out", "out", cwd=lesson, timeout=900)
     assert "notebooks 5 executed" in demo.stdout
-    for name in ("timelines/intervals.csv", "charts/palmyra.svg", "charts/palmyra.html",
-                 "notebooks/01_palmyra_swings.ipynb"):
+    for name in (
+        "timelines/intervals.csv",
+        "charts/palmyra.svg",
+        "charts/palmyra.html",
+        "notebooks/01_palmyra_swings.ipynb",
+    ):
         assert (lesson / "out" / name).stat().st_size > 0, name
     # a second init never overwrites the log
-    again = subprocess.run([str(tadmur), "init", "lesson"], cwd=tmp_path, env=_clean_env(),
-                           capture_output=True, text=True, check=False)
+    again = subprocess.run(
+        [str(tadmur), "init", "lesson"],
+        cwd=tmp_path,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert again.returncode == 2 and "a log already exists here" in again.stderr
