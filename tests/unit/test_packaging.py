@@ -147,3 +147,27 @@ def test_no_engine_module_imports_pandas():
         if "import pandas" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_a_saved_chart_records_the_tadmur_altair_and_vl_convert_versions(tmp_path: Path):
+    import json
+    from importlib import metadata
+
+    import altair as alt
+    import polars as pl
+
+    from engine.charts import save_chart
+
+    chart = alt.Chart(pl.DataFrame({"a": [1]})).mark_point().encode(x="a:Q")
+    html = save_chart(chart.properties(usermeta={"kept": 1}), tmp_path / "c.html")
+    found = re.search(r"const spec = (\{.*\});\n", html.read_text(encoding="utf-8"))
+    assert found, "no spec in the saved HTML"
+    spec = json.loads(found.group(1))
+    assert spec["usermeta"] == {
+        "kept": 1,
+        "software": {
+            "tadmur": __version__,
+            "altair": metadata.version("altair"),
+            "vl-convert": metadata.version("vl-convert-python"),
+        },
+    }
