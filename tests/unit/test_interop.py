@@ -226,8 +226,8 @@ def test_claims_export_in_acled_columns_with_the_evidence_in_the_notes():
             ACLED_ACTORS["isis"][0],
             ACLED_ACTORS["government"][0],
             "Arak",
-            "",
-            "",
+            None,  # the gazetteer names no governorate for Arak: the field stays empty
+            None,
             1,
         ),
         (
