@@ -3,7 +3,7 @@
 #   make test   add the test extras to .venv and run the whole suite
 #   (make lab   add JupyterLab and open the notebooks)
 # Offline classroom: `make wheelhouse` on a connected machine collects every wheel into
-# wheelhouse/; copy the folder, then `make WHEELHOUSE=wheelhouse` installs from it alone.
+# wheelhouse/; copy the clone with it, then `make WHEELHOUSE=wheelhouse` installs from it alone.
 SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
@@ -83,12 +83,15 @@ lint: setup-test
 	$(BIN)/ruff check $(CLEAN_FILES)
 	$(BIN)/mypy --ignore-missing-imports --follow-imports=silent $(CLEAN_FILES)
 
-# every wheel the runtime and the tests need (and the build backend), for offline installs
+# every wheel the runtime and the tests need (and the build backend), for offline installs;
+# written to wheelhouse/ (or WHEELHOUSE_OUT=DIR), then `make WHEELHOUSE=DIR` installs from it
+WHEELHOUSE_OUT ?= wheelhouse
 wheelhouse: $(BIN)/tadmur
-	@echo "[wheelhouse] collecting wheels into $(or $(WHEELHOUSE),wheelhouse)/ ..."
-	@$(BIN)/python -m pip wheel --progress-bar off -c $(CONSTRAINTS) -w $(or $(WHEELHOUSE),wheelhouse) \
-	  '.[test]' 'setuptools>=77' | grep -E '^(Collecting|Saved|ERROR)' | sed 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
-	@echo "[wheelhouse] $$(ls $(or $(WHEELHOUSE),wheelhouse) | wc -l) wheels, $$(du -sh $(or $(WHEELHOUSE),wheelhouse) | cut -f1)"
+	@echo "[wheelhouse] collecting wheels into $(WHEELHOUSE_OUT)/ ..."
+	@$(BIN)/python -m pip wheel --progress-bar off -c $(CONSTRAINTS) -w $(WHEELHOUSE_OUT) \
+	  '.[test]' 'setuptools>=77' | grep --line-buffered -E '^(Collecting|Saved|ERROR)' | sed -u 's/^/    /'; \
+	  test $${PIPESTATUS[0]} -eq 0
+	@echo "[wheelhouse] $$(ls $(WHEELHOUSE_OUT) | wc -l) wheels, $$(du -sh $(WHEELHOUSE_OUT) | cut -f1)"
 
 # the package alone (dist/tadmur-*.whl), with the embedded log and notebooks inside
 wheel: setup-test
