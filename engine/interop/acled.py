@@ -21,7 +21,6 @@ import hashlib
 import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
@@ -296,7 +295,7 @@ def csv_records(text: str, where: str) -> Iterator[Record]:
     lines = text.splitlines(keepends=True)
     if not lines:
         raise TadmurError("the file is empty", where=where, hint="an ACLED export has a header row")
-    header = next(csv.reader([lines[0]]))
+    header = next(csv.reader([lines[0].lstrip("\ufeff")]))  # a spreadsheet may add a BOM
     offset, number = len(lines[0]), 1
     buffer, first_line, start = "", 0, offset
     for line in lines[1:]:
@@ -394,7 +393,7 @@ def plan_import(text: str, doc_id: str, *, where: str, max_km: float = 3.0) -> I
             precision or coordinates (the line is named).
     """
     plan = ImportPlan()
-    header = next(csv.reader(text.splitlines()[:1]), [])
+    header = next(csv.reader([line.lstrip("\ufeff") for line in text.splitlines()[:1]]), [])
     missing = [c for c in REQUIRED_FOR_IMPORT if c not in header]
     if missing:
         raise TadmurError(
@@ -480,12 +479,3 @@ def published_day(text: str, where: str) -> dt.date:
     if days:
         return max(days)
     raise TadmurError("no dated rows", where=where, hint="an ACLED export has event_date")
-
-
-def read_acled(path: Path | str) -> pl.DataFrame:
-    """An ACLED CSV as a frame of strings (for inspection and tests)."""
-    text = Path(path).read_text(encoding="utf-8")
-    return pl.DataFrame(
-        [r.fields for r in csv_records(text, str(path))],
-        schema={c: pl.String for c in next(csv.reader([text.splitlines()[0]]))},
-    )

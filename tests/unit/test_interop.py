@@ -127,6 +127,14 @@ def test_each_claim_quotes_its_own_csv_record_at_exact_offsets():
     assert "a line break" in plan.claims[1].evidence["text"]  # a quoted newline stays in the record
 
 
+def test_a_byte_order_mark_is_read_past_and_the_offsets_still_match_the_file():
+    text = "\ufeff" + ACLED_FILE
+    plan = acled.plan_import(text, "acled_test", where="bom.csv")
+    assert len(plan.claims) == 4
+    for claim in plan.claims:
+        assert text[claim.evidence["start"] : claim.evidence["end"]] == claim.evidence["text"]
+
+
 def test_bad_acled_input_names_the_line_and_a_hint():
     bad_date = ACLED_FILE.replace("2016-12-11,2016", "11/12/2016,2016")
     with pytest.raises(TadmurError, match=r"YYYY-MM-DD \(at composed.csv, line 3\)"):
