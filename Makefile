@@ -23,14 +23,16 @@ all: run
 # one line per step; pip names each package as it goes (no silent minutes)
 $(BIN)/tadmur: pyproject.toml $(CONSTRAINTS) setup.py
 	@echo "[setup 1/2] creating $(VENV) with $$($(PYTHON) --version)"
-	@$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) && echo "    done in $$SECONDS s"
 	@echo "[setup 2/2] installing tadmur and its runtime dependencies$(if $(WHEELHOUSE), from $(WHEELHOUSE) (offline),) ..."
-	@$(PIP) -e . | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
+	@$(PIP) -e . | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; \
+	  test $${PIPESTATUS[0]} -eq 0 && echo "    done in $$SECONDS s"
 	@touch $@
 
 $(VENV)/.test-extras: $(BIN)/tadmur
 	@echo "[setup test] adding the test extras (pytest, xdist, hypothesis, playwright, atheris, ray, duckdb, JupyterLab, ruff, mypy) ..."
-	@$(PIP) -e '.[test]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
+	@$(PIP) -e '.[test]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; \
+	  test $${PIPESTATUS[0]} -eq 0 && echo "    done in $$SECONDS s"
 	@touch $@
 
 setup: $(BIN)/tadmur
@@ -39,12 +41,13 @@ setup-test: $(VENV)/.test-extras
 
 run: setup
 	@echo "[run] tadmur demo --out build"
-	@$(BIN)/tadmur demo --out build
+	@$(BIN)/tadmur demo --out build && echo "[run] done in $$SECONDS s"
 
 # JupyterLab on the notebooks (the lab extra; `make` executes them without it)
 $(VENV)/.lab: $(BIN)/tadmur
 	@echo "[setup lab] adding JupyterLab ..."
-	@$(PIP) -e '.[lab]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; test $${PIPESTATUS[0]} -eq 0
+	@$(PIP) -e '.[lab]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; \
+	  test $${PIPESTATUS[0]} -eq 0 && echo "    done in $$SECONDS s"
 	@touch $@
 
 lab: $(VENV)/.lab
