@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from engine import __version__, chart_commands, init_command, replay_commands
     from engine.commands import register_core
+    from engine.extract import claims_import
     from engine.extract import commands as extract_commands
     from engine.interop import commands as interop_commands
     from engine.scale import commands as scale_commands
@@ -50,8 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # each area registers its own subcommands; heavy imports stay inside the handlers
     for register in (register_core, extract_commands.register, chart_commands.register,
-                     scale_commands.register, replay_commands.register, init_command.register,
-                     interop_commands.register):
+                     scale_commands.register, replay_commands.register, claims_import.register,
+                     init_command.register, interop_commands.register):
         register(sub)
     return parser
 

@@ -14,6 +14,7 @@ import polars as pl
 
 from engine.domain.claims import believed, claims_table
 from engine.domain.encoding import EncodedEvents
+from engine.domain.errors import ClaimWithoutWindow
 from engine.domain.policy import Policy
 from engine.domain.schema import CLAIMS, INTERVALS, SWINGS, enforce_schema, polars_schema
 from engine.domain.weighing import Claim, SiteTimeline, fold, support_of, weight_of
@@ -29,7 +30,13 @@ def weighed_timelines(encoded: EncodedEvents, policy: Policy
     hearing = dataclasses.replace(policy, include_denied=True)
     claims = claims_table(encoded, believed(encoded, hearing)).sort("seq")
     believed_claims = claims if policy.include_denied else claims.filter(~pl.col("denied"))
-    records = [_claim(row, policy) for row in _rows(claims)]
+    placeless = believed_claims.filter(pl.any_horizontal(
+        pl.col("site_id", "valid_from", "valid_to").is_null()))
+    if placeless.height:
+        raise ClaimWithoutWindow(placeless["claim_id"][0])
+    # (a denied claim without a window, not believed, has nothing to weigh against)
+    heard = claims.drop_nulls(["site_id", "valid_from", "valid_to"])
+    records = [_claim(row, policy) for row in _rows(heard)]
     sites = fold(records)
     return (enforce_schema(believed_claims, CLAIMS, "claims"), _intervals(sites),
             _swings(sites), sites)
