@@ -159,9 +159,8 @@ def run_sites(args: argparse.Namespace) -> int:
 def run_repair(args: argparse.Namespace) -> int:
     from engine.store import open_log
 
-    log = open_log(args.log)
-    log.head()
-    for repair in log.repairs:
+    log = open_log(args.log, must_exist=True)
+    for repair in log.repair():
         print(repair.describe())
     if not log.repairs:
         print("nothing to repair: the last line is whole")
