@@ -199,6 +199,22 @@ class EventLog:
         """The registered text of a document, checked against its sha256."""
         return self._load().refs.source_text(self.root, doc_id)
 
+    def document(self, doc_id: str) -> DocumentRegistered | None:
+        """The registration of ``doc_id`` in the log, if any (through the append index:
+        the log is not read)."""
+        if not self.path.exists():
+            return None
+        with self._locked(exclusive=True) as lock:
+            note = PendingAppend.decode(read_slot(lock))
+            if note is not None:
+                self._finish_interrupted_append(note, lock)
+            base = self._base_locked(lock)
+            try:
+                return base.refs.document(doc_id)
+            finally:
+                if base.index is not None:
+                    base.index.close()
+
     def repair(self) -> list[TornTailRepair]:
         """Undo an interrupted append, complete a last line that lacks only its newline,
         and, asked explicitly, move aside a torn-looking last line that no note explains

@@ -98,8 +98,14 @@ class References:
                     where=f"{event.TYPE} of {event.claim_id!r}",
                     hint="record the claim first; `tadmur log` lists claim ids",
                 )
+            if event.supersedes and self.seq_of(event.supersedes) is None:
+                raise InvalidEvent(
+                    f"{event.TYPE} supersedes event {event.supersedes}, which is not in the log",
+                    where=f"{event.TYPE} of {event.claim_id!r}",
+                    hint="an act names the earlier act on the same claim it follows",
+                )
             if isinstance(event, ClaimCorrected):
-                _check_site(event.corrected["site_id"], f"correction of {event.claim_id!r}")
+                check_site(event.corrected["site_id"], f"correction of {event.claim_id!r}")
 
     def source_text(self, root: Path, doc_id: str) -> str:
         if doc_id not in self._texts:
@@ -134,7 +140,7 @@ class References:
                 where=where,
                 hint="to change a recorded claim, append a ClaimCorrected",
             )
-        _check_site(claim.site_id, where)
+        check_site(claim.site_id, where)
         text = self.source_text(root, claim.doc_id)
         ev = claim.evidence
         if text[ev["start"] : ev["end"]] != ev["text"]:
@@ -146,7 +152,7 @@ class References:
             )
 
 
-def _check_site(site_id: str, where: str) -> None:
+def check_site(site_id: str, where: str) -> None:
     if site_id not in site_ids():
         close = sorted(s for s in site_ids() if site_id[:4] in s)[:5]
         raise InvalidEvent(
