@@ -11,6 +11,7 @@ of an articles file is reported (doc_id and why) and skipped, the rest go in.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from dataclasses import dataclass, field
@@ -88,6 +89,14 @@ def run_ingest(args: argparse.Namespace) -> int:
     except TadmurError as exc:
         _progress_done(len(articles))
         raise TadmurError(f"{exc.what}; {_so_far(done)}", where=exc.where, hint=exc.hint) from None
+    except OSError as exc:
+        _progress_done(len(articles))
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        raise TadmurError(
+            f"{exc.strerror or exc} while ingesting {printable(articles[len(done.lines)].doc_id)}; "
+            f"{_so_far(done)}", where=str(exc.filename or log.root),
+            hint="free disk space and retry (appends are idempotent)" if full
+            else "check the path and permissions, then retry (appends are idempotent)") from None
     _progress_done(len(articles))
     if _interactive():
         for line in done.lines:

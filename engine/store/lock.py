@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from engine.domain.errors import TadmurError
+
 LOCK_FILE = "log.lock"
 
 #: The note lives in a fixed slot at the start of log.lock; clearing overwrites it with
@@ -30,6 +32,9 @@ def locked(root: Path, exclusive: bool) -> Iterator[int | None]:
             exclusive lock (the caller turns it into a clear error).
     """
     path = Path(root) / LOCK_FILE
+    if path.is_dir():
+        raise TadmurError(f"cannot lock the log: {path} is a folder", where=str(path),
+                          hint="log.lock must be a plain file; remove the folder of that name")
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:

@@ -452,8 +452,6 @@ class _NeedsRepair(Exception):
 
 
 def _checked_lock(root: Path, exclusive: bool):
-    if (Path(root) / LOCK_FILE).is_dir():
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(Path(root) / LOCK_FILE))
     return locked(root, exclusive)
 
 
