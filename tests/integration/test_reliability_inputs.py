@@ -142,7 +142,7 @@ def test_ingest_articles_registers_each_once_and_reports_bad_dates(log_copy, tmp
     assert "j2 (line 2): publication date must be a real date" in err
     assert "j3 (line 3): published is missing" in err and "line 5: not a JSON object" in err
     assert "j1: 0 candidate claims; 1 new events" in out and "j4:" in out
-    assert EventLog(log_copy).head().seq == head + 1
+    assert EventLog(log_copy).head().seq == head + 2
     code, out, err = _run(capsys, "ingest", "--articles", str(articles), "--log", str(log_copy),
                           "--no-extract")
     assert code == 0 and "already in the log" in out and EventLog(log_copy).head().seq == head + 2
