@@ -7,11 +7,30 @@ replay's sequential passes).
 1
 """
 
-from engine.domain.claims import resolve_claims
-from engine.domain.encoding import EncodedEvents
 from engine.domain.errors import TadmurError
-from engine.domain.policy import Policy
-from engine.domain.replay import Timelines, replay, snapshot
+
+#: name -> module, imported on first use: the store and the CLI import
+#: ``engine.domain.errors`` and ``engine.domain.events`` without paying for polars and
+#: numba (an append to the log needs neither)
+_LAZY = {
+    "resolve_claims": "engine.domain.claims",
+    "EncodedEvents": "engine.domain.encoding",
+    "Policy": "engine.domain.policy",
+    "Timelines": "engine.domain.replay",
+    "replay": "engine.domain.replay",
+    "snapshot": "engine.domain.replay",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["EncodedEvents", "Policy", "TadmurError", "Timelines", "replay", "resolve_claims",
            "snapshot"]
