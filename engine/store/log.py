@@ -385,10 +385,10 @@ class EventLog:
                 # only now look at what follows (doing it per line would make reads quadratic)
                 is_last = end == -1 or not chunk[end + 1 :].strip(b"\x00\n\r\t ")
                 if not is_last:
-                    raise _mid_file_damage(exc, raw, line_no) from None
+                    raise _mid_file_damage(exc, line_no, state.head.seq + 1) from None
                 if looks_whole(raw):
                     # a whole line was written and is wrong: never drop it automatically
-                    raise _last_line_damage(exc, raw, line_no) from None
+                    raise _last_line_damage(exc, line_no, state.head.seq + 1) from None
                 if not (force and end == -1):
                     raise _unexplained_last_line(exc, raw, line_no, end == -1) from None
                 self._move_aside(base_offset + offset, line_no, chunk[offset:],
@@ -669,9 +669,16 @@ def _check_chain(logged: LoggedEvent, head: LogHead, line_no: int) -> None:
         )
 
 
-def _last_line_damage(exc: Exception, raw: bytes, line_no: int) -> LogCorrupted:
-    seq = re.search(rb'"seq":\s*(\d+)', raw)
-    where = f"line {line_no}" + (f", seq {int(seq.group(1))}" if seq else "")
+def _where(exc: Exception, line_no: int, expected_seq: int) -> str:
+    """The place of a bad line: its seq as decoded if the record could be read that far,
+    else the seq expected there (never a number scraped from junk)."""
+    if isinstance(exc, TadmurError) and (exc.where or "").startswith(f"line {line_no}, seq "):
+        return exc.where
+    return f"line {line_no} (seq {expected_seq} expected there)"
+
+
+def _last_line_damage(exc: Exception, line_no: int, expected_seq: int) -> LogCorrupted:
+    where = _where(exc, line_no, expected_seq)
     what = exc.what if isinstance(exc, TadmurError) else str(exc)
     hint = exc.hint if isinstance(exc, TadmurError) and exc.hint else "restore the log from git"
     return LogCorrupted(
@@ -696,9 +703,8 @@ def _unexplained_last_line(exc: Exception, raw: bytes, line_no: int, torn: bool
     )
 
 
-def _mid_file_damage(exc: Exception, raw: bytes, line_no: int) -> LogCorrupted:
-    seq = re.search(rb'"seq":\s*(\d+)', raw)
-    where = f"line {line_no}" + (f", seq {int(seq.group(1))}" if seq else "")
+def _mid_file_damage(exc: Exception, line_no: int, expected_seq: int) -> LogCorrupted:
+    where = _where(exc, line_no, expected_seq)
     what = exc.what if isinstance(exc, TadmurError) else f"line is not valid UTF-8 ({exc})"
     return LogCorrupted(
         f"damaged line in the middle of the log: {what}",
