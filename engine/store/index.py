@@ -99,6 +99,10 @@ class AppendIndex:
                    reset: bool = False) -> None:
         """Index (event_id, seq), :func:`document_row` and (claim_id, seq) tuples and move
         the mark, in one transaction."""
+        if reset:
+            # keys in order: a B-tree filled in order is several times faster to build
+            ids, claims = sorted(ids), sorted(claims)
+            self._db.execute("pragma cache_size = -65536")
         with self._db:
             if reset:
                 for table in ("ids", "docs", "claims", "mark"):

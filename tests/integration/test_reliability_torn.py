@@ -333,3 +333,50 @@ def _tadmur(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "engine.cli", *args], check=False,
                           capture_output=True,
                           text=True, cwd=PROJECT, timeout=120)
+
+
+def test_every_single_byte_damage_of_the_last_line_ends_refused_or_completed(small_log):
+    """Issue 15.1 across the board: each byte of the last line replaced (by an invalid
+    UTF-8 byte, a quote, a letter), deleted, or the line cut there, and the bare loss of
+    the final newline. No read moves anything aside or drops a line; each case ends
+    refused (as verify says) or, for the lost newline, completed."""
+    from tests.fuzz.harness import record_figures
+
+    base = (small_log / "log.jsonl").read_bytes()
+    last = committed_lines()[8]
+    prefix = base[: -len(last)]
+    cases: list[tuple[str, bytes]] = [("newline lost", base[:-1])]
+    stride = int(os.environ.get("TADMUR_LAST_LINE_STRIDE", "5"))  # 1: every byte (~150 s)
+    for i in range(0, len(last) - 1, stride):
+        for kind, damaged in (("byte -> 0xff", last[:i] + b"\xff" + last[i + 1:]),
+                              ("byte -> quote", last[:i] + b'"' + last[i + 1:]),
+                              ("byte -> x", last[:i] + b"x" + last[i + 1:]),
+                              ("byte deleted", last[:i] + last[i + 1:]),
+                              ("cut here", last[:i])):
+            if damaged != last:
+                cases.append((kind, prefix + damaged))
+    ended: dict[str, int] = {}
+    for kind, content in cases:
+        (small_log / "log.jsonl").write_bytes(content)
+        (small_log / "log.lock").write_bytes(b"")
+        verified = verify_log(small_log).ok
+        log = EventLog(small_log)
+        try:
+            events = log.events()
+        except TadmurError:
+            outcome = "refused"
+            assert not verified, kind
+            assert (small_log / "log.jsonl").read_bytes() == content, kind
+        else:
+            assert kind == "newline lost" or content == prefix, kind  # a cut at 0: 8 whole lines
+            outcome = "completed" if log.repairs else "read as is (the cut left whole lines)"
+            assert len(events) == (9 if kind == "newline lost" else 8)
+            assert verify_log(small_log).ok
+        assert not _torn_files(small_log), kind
+        ended[outcome] = ended.get(outcome, 0) + 1
+    assert ended["completed"] == 1 and ended["refused"] == len(cases) - 1 - ended.get(
+        "read as is (the cut left whole lines)", 0)
+    record_figures("damaged_last_line", {"cases": len(cases), "ended": ended,
+                                         "moved_aside": 0, "lines_lost": 0,
+                                         "command": "pytest tests/integration/"
+                                         "test_reliability_torn.py -k single_byte"})
