@@ -7,6 +7,9 @@ replay's sequential passes).
 1
 """
 
+import sys
+import types
+
 from engine.domain.errors import TadmurError
 
 #: name -> module, imported on first use: the store and the CLI import
@@ -20,6 +23,20 @@ _LAZY = {
     "replay": "engine.domain.replay",
     "snapshot": "engine.domain.replay",
 }
+
+
+class _Package(types.ModuleType):
+    """Keeps ``engine.domain.replay`` the function, as the eager imports did: importing
+    the submodule ``engine.domain.replay`` would otherwise set the package's attribute of
+    that name to the module."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "replay" and isinstance(value, types.ModuleType):
+            value = value.replay
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
