@@ -139,13 +139,18 @@ def test_a_stale_note_never_moves_valid_lines_aside(small_log):
     # an ingest killed just after writing its note; then a colleague's longer log arrives,
     # copied over this file (same file, another line at the offset) or by `git pull`
     # (another file)
-    mine, _ = encode_line(10, ClaimReviewed(first_claim_id_of(base), "accepted", "me", ""),
-                          "2026-01-01T00:00:00.000000Z", json.loads(lines[8])["hash"])
+    prev, mine = json.loads(lines[8])["hash"], b""
+    for n in range(10):  # a batch longer than what the colleague added
+        line, prev = encode_line(10 + n, ClaimReviewed(first_claim_id_of(base), "accepted", "me",
+                                                       f"mine {n}"),
+                                 "2026-01-01T00:00:00.000000Z", prev)
+        mine += line.encode()
     colleague = base + b"".join(lines[9:12])
+    assert len(base) < len(colleague) < len(base) + len(mine)
     for how in ("unbound", "in place", "replaced"):
         (small_log / "log.jsonl").write_bytes(base)
         (small_log / "log.lock").write_bytes(
-            unbound if how == "unbound" else _note(small_log, len(base), mine.encode()))
+            unbound if how == "unbound" else _note(small_log, len(base), mine))
         if how == "replaced":
             (small_log / "new.jsonl").write_bytes(colleague)
             os.replace(small_log / "new.jsonl", small_log / "log.jsonl")
