@@ -14,7 +14,8 @@ from engine.domain.errors import TadmurError
 from engine.terminal import printable
 
 TIMELINE_COLUMNS = ["site_id", "controller", "status", "start_earliest", "start_latest",
-                    "end_earliest", "end_latest", "n_claims", "claim_ids"]
+                    "end_earliest", "end_latest", "n_claims", "claim_ids", "open_start",
+                    "siege", "support", "n_dissents", "dissent_ids"]
 
 
 def register_core(sub: argparse._SubParsersAction) -> None:

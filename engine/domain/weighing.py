@@ -51,6 +51,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: a window at most this wide (days) says when a change happened
 DATED_WIDTH_DAYS = 31
@@ -146,6 +147,7 @@ class Interval:
     start_earliest: dt.date | None
     start_latest: dt.date | None
     open_start: bool = False
+    siege: bool = False  # under siege, whatever the status shows
     support: list[Claim] = field(default_factory=list)
     dissent: list[Claim] = field(default_factory=list)
     rule: str = ""
@@ -189,8 +191,17 @@ def _voice_key(c: Claim) -> tuple:
     said = (c.site_id, c.kind, c.gainer, c.denied)
     if c.claimant != "outlet":  # a named source dating the same change is one voice
         return (*said, "source", c.claimant, c.valid_from, c.valid_to)
-    words = re.sub(r"\W+", " ", c.evidence).strip()
+    words = _words(c.evidence)
     return (*said, "words", words) if words else (*said, "claim", c.claim_id)
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> str:
+    """A quote without punctuation and spacing: reprints differ in little else."""
+    return " ".join(_WORDS.findall(text))
+
+
+_WORDS = re.compile(r"\w+")
 
 
 # ---------------------------------------------------------------- the fold
@@ -233,7 +244,7 @@ def fold_site(site_id: str, claims: list[Claim]) -> SiteTimeline:
     intervals, swings = _walk(markers)
     if not intervals:
         intervals = _held_by_undated(claims)
-    _attach(intervals, swings, claims, dissent, speaking)
+    _attach(intervals, swings, markers, claims, dissent, speaking)
     return SiteTimeline(site_id, intervals, swings, claims)
 
 
@@ -387,6 +398,7 @@ class Marker:
     loser: str | None = None  # who the evidence shows losing (open start)
     claims: list[Claim] = field(default_factory=list)
     rule: str = ""
+    at: int = -1  # the interval the walk was in after this marker
 
     @property
     def order(self) -> tuple:
@@ -514,6 +526,7 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
         intervals.append(Interval(holder, "held", None, None, open_start=True,
                                   rule="open start: the first evidence shows this side losing"))
     swings: list[Swing] = []
+    walked: list[Marker] = []
     contest = partial = False
     siege: str | None = None
     for m in markers:
@@ -527,40 +540,58 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
             contest = True
         elif m.action == PARTIAL_ON:
             if m.actor == holder:
+                m.at = len(intervals) - 1
                 continue  # the holder advancing in its own site confirms it
             partial, holder = True, holder or m.loser
         elif m.action == SIEGE_ON:
-            siege, holder = m.actor, holder or m.actor
+            if holder not in (None, m.actor) and m.actor is not None:
+                m.at = len(intervals) - 1
+                continue  # a siege of a side the evidence says does not hold it: a dissent
+            siege, holder = m.actor or holder, holder or m.actor
         elif m.action == SIEGE_OFF:
             siege = None
         controller = holder or UNKNOWN
         status = ("contested" if contest or partial else "besieged" if siege
                   else UNKNOWN if controller == UNKNOWN else "held")
         rule = m.rule
-        if intervals and (intervals[-1].controller, intervals[-1].status) == (controller, status):
-            continue
-        intervals.append(Interval(controller, status, m.start_earliest, m.start_latest,
-                                  rule=rule))
+        last = intervals[-1] if intervals else None
+        moved = [m]
+        if last and not last.open_start and (last.start_earliest, last.start_latest) == (
+                m.start_earliest, m.start_latest):
+            # two changes on the same days make one interval, not one of no length
+            moved += [earlier for earlier in walked if earlier.at == len(intervals) - 1]
+            intervals.pop()
+            rule = "; ".join(r for r in (last.rule, rule) if r)
+            last = intervals[-1] if intervals else None
+        walked.append(m)
+        if not (last and (last.controller, last.status, last.siege) == (
+                controller, status, siege is not None)):
+            intervals.append(Interval(controller, status, m.start_earliest, m.start_latest,
+                                      rule=rule, siege=siege is not None))
+        for each in moved:
+            each.at = len(intervals) - 1
     return intervals, swings
 
 
 # ---------------------------------------------------------------- support and dissent
 
 
-def _attach(intervals: list[Interval], swings: list[Swing], claims: list[Claim],
-            dissent: list[Claim], speaking: list[Claim]) -> None:
-    """Each believed claim supports or dissents from the interval its window ends in
-    (a swing's claims: the interval the swing opens)."""
+def _attach(intervals: list[Interval], swings: list[Swing], markers: list[Marker],
+            claims: list[Claim], dissent: list[Claim], speaking: list[Claim]) -> None:
+    """Each believed claim supports or dissents from an interval: the one its marker
+    opened (a swing's, a contest's, a partial advance's, a siege's claims), else the one
+    its window ends in."""
     if not intervals:
         return
     overruled = {id(c) for c in dissent}
     spoke = {id(c) for c in speaking}
     begun = [dt.date.min if i.start_latest is None else i.start_latest for i in intervals]
     opened: dict[int, int] = {}
-    for s in swings:
-        at = _interval_at(begun, s.window_end)
-        for c in s.claims:
-            opened[id(c)] = at
+    # a contest's claims first: its last run's claims are also its closing swing's
+    for m in sorted(markers, key=lambda m: m.action != CONTEST_ON):
+        if m.at >= 0:
+            for c in m.claims:
+                opened[id(c)] = m.at
     for c in claims:
         at = opened.get(id(c))
         if at is None:
@@ -582,8 +613,10 @@ def _attach(intervals: list[Interval], swings: list[Swing], claims: list[Claim],
             c.role = ("confirms the holder (retrospective)" if not c.dated
                       else "confirms the holder")
         (interval.support if agrees else interval.dissent).append(c)
+    by_claims = {id(m.claims): m.at for m in markers if m.action == SWING}
     for s in swings:
-        s.dissent = list(intervals[_interval_at(begun, s.window_end)].dissent)
+        at = by_claims.get(id(s.claims), _interval_at(begun, s.window_end))
+        s.dissent = list(intervals[at].dissent)
 
 
 def _agrees(c: Claim, interval: Interval) -> bool:
