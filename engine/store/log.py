@@ -671,10 +671,10 @@ def _check_chain(logged: LoggedEvent, head: LogHead, line_no: int) -> None:
 
 def _where(exc: Exception, line_no: int, expected_seq: int) -> str:
     """The place of a bad line: its seq as decoded if the record could be read that far,
-    else the seq expected there (never a number scraped from junk)."""
+    else the seq expected there, as verify says it (never a number scraped from junk)."""
     if isinstance(exc, TadmurError) and (exc.where or "").startswith(f"line {line_no}, seq "):
         return exc.where
-    return f"line {line_no} (seq {expected_seq} expected there)"
+    return f"line {line_no}, seq {expected_seq}"
 
 
 def _last_line_damage(exc: Exception, line_no: int, expected_seq: int) -> LogCorrupted:
