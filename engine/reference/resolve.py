@@ -113,11 +113,14 @@ class PlaceContext:
             governorates are the evidence.
         site_ids: the sites of the article's other claims.
         governorate: an admin1 name or p-code ("Aleppo", "حلب", "SY02").
+        at: offset of the mention in ``text`` (raw): a generic name ("المدينة")
+            stands for the last fitting place named before it.
     """
 
     text: str = ""
     site_ids: tuple[str, ...] = ()
     governorate: str | None = None
+    at: int | None = None
 
 
 def _evidence(gaz: Gazetteer, context) -> Evidence:
@@ -170,11 +173,13 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
         m = max(mentions, key=lambda m: (m.end - m.start, -m.start))
         ev = _evidence(gaz, context)
         if m.generic_kinds:
+            if isinstance(context, PlaceContext) and context.at is not None:
+                ev = _evidence(gaz, PlaceContext(context.text[:context.at], context.site_ids, context.governorate))
             last = [s for s in reversed(ev.sites) if s in frozenset(m.site_ids)]
             if last:
                 return last[0], f"{name_ar!r} stands for the last {'/'.join(m.generic_kinds)} named: {gaz.sites[last[0]].label()}"
             return None, f"{name_ar!r} is a generic name ({'/'.join(m.generic_kinds)}) and the context names no such place"
-        ids, why = choose(gaz, folded[m.start:m.end], m.site_ids, ev)
+        ids, why = choose(gaz, name_ar.strip() if len(mentions) == 1 else folded[m.start:m.end], m.site_ids, ev)
         if m.fuzzy:
             why += " (matched one letter off)"
         if len(ids) == 1:
