@@ -21,6 +21,7 @@ from engine.reference.gazetteer import Gazetteer, PlaceMention, generic_heads
 from engine.reference.resolve import Evidence, choose
 
 _TOWNS = ("city", "town")
+_POPULATED = ("city", "town", "village")
 _LIGHT = frozenset({"الي", "لي", "من", "في", "علي", "عن", "احياء", "اطراف", "قد", "بالكامل", "كامل"})
 _WINDOW = 220
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
@@ -217,10 +218,14 @@ class ObjectFinder:
             kind_override = None
             town = self.gaz.sites[site_ids[0]].kind in _TOWNS
             lead = text[boundary:m.start]
-            if town and _FACILITY_OF.search(lead):
-                self._note(m, trig, "a place inside the town, not in the gazetteer")
+            facility = _FACILITY_OF.search(lead)
+            if facility and self.gaz.sites[site_ids[0]].kind in _POPULATED:
+                self._add_note(f"{self._surface(facility.start() + boundary, m.end)!r} at folded offset "
+                               f"{facility.start() + boundary}: a place named after "
+                               f"{self.gaz.sites[site_ids[0]].label()}, not in the gazetteer; "
+                               "add it to events/places.csv")
                 boundary = m.end
-                continue  # "قلعة تدمر" is the citadel, not the city
+                continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
             if town and _LOCATIVE.search(lead) and (places or len(lead.split()) > 4):
                 boundary = m.end
                 continue  # "… في مدينة دير الزور" locates the objects named before
