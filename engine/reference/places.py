@@ -18,7 +18,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from engine.domain.errors import TadmurError
 
 #: Columns of ``sites.csv``, in order.
 COLUMNS = (
@@ -33,8 +32,22 @@ PLACES_FILE = "places.csv"
 _SLUG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 
 
-class PlacesError(TadmurError):
-    """A user's places file has a row the gazetteer cannot take."""
+@cache
+def _places_error() -> type:
+    # engine.domain imports numba and polars (a second at start-up): `tadmur extract`
+    # reads the places without it, and only an error pays for the import
+    from engine.domain.errors import TadmurError
+
+    class PlacesError(TadmurError):
+        """A user's places file has a row the gazetteer cannot take."""
+
+    return PlacesError
+
+
+def __getattr__(name: str):
+    if name == "PlacesError":
+        return _places_error()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def user_place_files() -> tuple[Path, ...]:
@@ -122,23 +135,23 @@ def read_user_places(path: Path) -> list[dict[str, str]]:
             header = reader.fieldnames or []
             missing = [c for c in REQUIRED if c not in header]
             if missing:
-                raise PlacesError(
+                raise _places_error()(
                     f"the places file lacks the column(s) {', '.join(missing)}", where=f"{path}, line 1",
                     hint=f"the header needs at least {','.join(REQUIRED)}; optional: "
                     + ",".join(c for c in COLUMNS if c not in REQUIRED),
                 )
             unknown = [c for c in header if c not in COLUMNS]
             if unknown:
-                raise PlacesError(f"unknown column(s) {', '.join(unknown)}", where=f"{path}, line 1",
+                raise _places_error()(f"unknown column(s) {', '.join(unknown)}", where=f"{path}, line 1",
                                   hint=f"the columns are those of sites.csv: {','.join(COLUMNS)}")
             rows = [_checked(row, path, line) for line, row in enumerate(reader, start=2)]
     except UnicodeDecodeError as err:
-        raise PlacesError("the places file is not UTF-8 text", where=str(path),
+        raise _places_error()("the places file is not UTF-8 text", where=str(path),
                           hint="save it as UTF-8 (CSV UTF-8 in a spreadsheet)") from err
     seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
         if row["site_id"] in seen:
-            raise PlacesError(f"site_id {row['site_id']!r} is given twice", where=f"{path}, line {line}",
+            raise _places_error()(f"site_id {row['site_id']!r} is given twice", where=f"{path}, line {line}",
                               hint=f"it is already on line {seen[row['site_id']]}; keep one row per place")
         seen[row["site_id"]] = line
     return rows
@@ -147,30 +160,30 @@ def read_user_places(path: Path) -> list[dict[str, str]]:
 def _checked(row: dict, path: Path, line: int) -> dict[str, str]:
     where = f"{path}, line {line}"
     if None in row or any(v is None for v in row.values()):
-        raise PlacesError("the row has a different number of fields than the header", where=where,
+        raise _places_error()("the row has a different number of fields than the header", where=where,
                           hint="quote fields that hold a comma: \"Homs Governorate, east\"")
     out = {c: (row.get(c) or "").strip() for c in COLUMNS}
     for c in REQUIRED:
         if not out[c]:
-            raise PlacesError(f"empty {c}", where=where, hint=f"every place needs {', '.join(REQUIRED)}")
+            raise _places_error()(f"empty {c}", where=where, hint=f"every place needs {', '.join(REQUIRED)}")
     if not _SLUG.match(out["site_id"]):
-        raise PlacesError(f"site_id {out['site_id']!r} is not a lowercase slug", where=where,
+        raise _places_error()(f"site_id {out['site_id']!r} is not a lowercase slug", where=where,
                           hint="use lowercase ASCII letters, digits and single underscores, e.g. tal_sanawbar")
     for c in FLOAT_COLUMNS:
         try:
             value = float(out[c])
         except ValueError:
-            raise PlacesError(f"{c} {out[c]!r} is not a number", where=where,
+            raise _places_error()(f"{c} {out[c]!r} is not a number", where=where,
                               hint="decimal degrees with a dot, e.g. 34.55 and 38.27") from None
         low, high = (32.0, 37.5) if c == "lat" else (35.5, 42.5)
         if not low <= value <= high:
-            raise PlacesError(f"{c} {value} is outside Syria ({low}..{high})", where=where,
+            raise _places_error()(f"{c} {value} is outside Syria ({low}..{high})", where=where,
                               hint="check that lat and lon are not swapped")
     if not any(v.strip() for v in out["names_ar"].split("|")):
-        raise PlacesError("names_ar holds no name", where=where, hint="Arabic variants separated by |")
+        raise _places_error()("names_ar holds no name", where=where, hint="Arabic variants separated by |")
     out["coord_quality"] = out["coord_quality"] or "approximate"
     if out["coord_quality"] not in ("confirmed", "approximate"):
-        raise PlacesError(f"coord_quality {out['coord_quality']!r} is neither confirmed nor approximate",
+        raise _places_error()(f"coord_quality {out['coord_quality']!r} is neither confirmed nor approximate",
                           where=where, hint="leave it empty for approximate")
     out["region_id"] = out["region_id"] or "user_places"
     out["origin"] = "user"
