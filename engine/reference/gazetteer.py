@@ -29,7 +29,7 @@ from engine.reference.places import rows_for, rows_key
 
 _WORD = re.compile(r"\w+")
 #: Bump when the index layout changes: old cache files are then ignored.
-_INDEX_VERSION = "3"
+_INDEX_VERSION = "4"
 
 #: Names that stand for a kind of place, resolved by the article's context:
 #: (kinds it may stand for, head nouns of names it may stand for).
@@ -273,14 +273,21 @@ class Gazetteer:
             ids = [s.site_id for s in sites if s.kind in kinds or heads_of[s.site_id] in bare]
             by_name[name] = ids
             self.generic_kinds[name] = kinds or tuple(sorted({self.sites[i].kind for i in ids})) or ("place",)
-        # first-word core → [(cores of the other words, name)], longest first
-        self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # first-word core → (one-word names, second-word core → [(word cores, name)] longest first):
+        # "تل" starts hundreds of names, so the second word picks the few worth comparing
+        self._index: dict[str, tuple[list[str], dict[str, list[tuple[tuple[str, ...], str]]]]] = {}
         for name in by_name:
-            words = tuple(_WORD.findall(name))
-            if words:
-                self._index.setdefault(_core(words[0]), []).append((_words_key(words), name))
-        for entries in self._index.values():
-            entries.sort(key=lambda e: -len(e[0]))
+            words = _words_key(tuple(_WORD.findall(name)))
+            if not words:
+                continue
+            singles, multi = self._index.setdefault(words[0], ([], {}))
+            if len(words) == 1:
+                singles.append(name)
+            else:
+                multi.setdefault(words[1], []).append((words, name))
+        for _singles, multi in self._index.values():
+            for entries in multi.values():
+                entries.sort(key=lambda e: -len(e[0]))
         self._by_name = {k: tuple(v) for k, v in by_name.items()}
         self._fuzzy: dict[str, list[str]] = {}
         # Typos are forgiven for the curated and the user's places only: among 5,000 village
@@ -354,9 +361,16 @@ class Gazetteer:
             forms = _clitic_forms(word)
             # a dual form ("مطاري" → مطار) only for multi-word or curated names: among village
             # names, "السوري" would be the village "السور"
-            found = (tuple(e for skip, key in forms for e in self._index.get(key, ())
-                           if skip >= 0 or len(e[0]) > 1 or e[1] in self._careful_names),
-                     forms[-1][1])
+            singles: list[str] = []
+            multis: list[dict] = []
+            for skip, key in forms:
+                bucket = self._index.get(key)
+                if bucket is None:
+                    continue
+                singles.extend(n for n in bucket[0] if skip >= 0 or n in self._careful_names)
+                if bucket[1]:
+                    multis.append(bucket[1])
+            found = ((tuple(singles), tuple(multis)) if singles or multis else (), forms[-1][1])
             self._cache[word] = found
         return found
 
@@ -364,17 +378,27 @@ class Gazetteer:
         start, end, word = words[i]
         best: tuple[int, str] | None = None
         entries, core = self._candidates(word)
-        for name_words, name in entries:
-            n = len(name_words)
-            if best and n <= best[0] or i + n > len(words):
-                continue
-            if name in GENERIC_NAMES and not _definite(word):
-                continue  # "مطار" (an airport) is not "المطار" (the airport of this article)
-            if any(_core(words[i + k][2]) != name_words[k] for k in range(1, n)):
-                continue
-            if n > 1 and not _adjacent(text, words, i, n):
-                continue
-            best = (n, name)
+        if entries:
+            singles, multis = entries
+            second = _core(words[i + 1][2]) if i + 1 < len(words) else None
+            for multi in multis:
+                for name_words, name in multi.get(second, ()):
+                    n = len(name_words)
+                    if best and n <= best[0] or i + n > len(words):
+                        continue
+                    if name in GENERIC_NAMES and not _definite(word):
+                        continue  # "مطار" (an airport) is not "المطار" (the airport of this article)
+                    if any(_core(words[i + k][2]) != name_words[k] for k in range(2, n)):
+                        continue
+                    if not _adjacent(text, words, i, n):
+                        continue
+                    best = (n, name)
+            if best is None:
+                for name in singles:
+                    if name in GENERIC_NAMES and not _definite(word):
+                        continue
+                    best = (1, name)
+                    break
         if best:
             n, name = best
             return self._mention(start, words[i + n - 1][1], name), n
