@@ -88,7 +88,14 @@ def community_names(row: dict) -> list[str]:
     admin = {fold(row["admin2_ar"]), fold(row["admin3_ar"]), fold(re.sub(r"^مركز\s+", "", row["admin3_ar"]))}
     parts = [p.strip() for p in re.split(r"[_\-]", row["name_ar"]) if p.strip()]
     names = [p for i, p in enumerate(parts) if i == 0 or fold(p) not in admin]
-    return [n for n in names if len(n.replace(" ", "")) >= 2]
+    for name in list(names):
+        # "كفريا معرتمصرين": the village, then its subdistrict written after it
+        words = name.split()
+        for k in range(1, len(words)):
+            if fold(" ".join(words[k:])) in admin:
+                names.append(" ".join(words[:k]))
+                break
+    return [n for n in dict.fromkeys(names) if len(n.replace(" ", "")) >= 2]
 
 
 def read_csv(path: Path) -> list[dict]:

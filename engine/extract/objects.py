@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from engine.extract import lexicon as lx
 from engine.extract.triggers import Trigger
 from engine.reference.gazetteer import Gazetteer, PlaceMention, generic_heads
-from engine.reference.resolve import Evidence, choose
+from engine.reference.resolve import Evidence, choose, main_place
 
 _TOWNS = ("city", "town")
 _POPULATED = ("city", "town", "village")
@@ -96,12 +96,12 @@ class ObjectFinder:
             if m.generic_kinds:
                 fitting = frozenset(m.site_ids)
                 heads = generic_heads(m.name)
-                before = next((s for s in reversed(recent[-50:]) if s in fitting
-                               or (heads and sites[s].kind in m.generic_kinds)), None)
+                fitting = fitting | {s for s in recent if heads and sites[s].kind in m.generic_kinds}
+                before = main_place(recent, fitting)
                 if before:
                     out[m.start] = (before,)
-                    self.why[m.start] = (f"{surface!r} stands for the last {'/'.join(m.generic_kinds)} "
-                                         f"named before it: {sites[before].label()}")
+                    self.why[m.start] = (f"{surface!r} stands for the {'/'.join(m.generic_kinds)} named "
+                                         f"most before it: {sites[before].label()}")
                     continue
                 ids, why = (), ""
                 if not any(k in _TOWNS or k == "village" for k in m.generic_kinds):

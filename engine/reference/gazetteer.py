@@ -29,7 +29,7 @@ from engine.reference.places import rows_for, rows_key
 
 _WORD = re.compile(r"\w+")
 #: Bump when the index layout changes: old cache files are then ignored.
-_INDEX_VERSION = "4"
+_INDEX_VERSION = "5"
 
 #: Names that stand for a kind of place, resolved by the article's context:
 #: (kinds it may stand for, head nouns of names it may stand for).
@@ -67,6 +67,8 @@ WEAK_NAMES = frozenset(fold_text(w) for w in (
     "السلطانية", "الجميلية", "الغسانية", "الناصرية", "الظاهرية", "الحسينية", "الإسكان",
     "الموظفين", "الجمعيات", "المنصورة", "الرشيد", "الأمين", "المنصور", "النهضة", "الأندلس",
     "الحمراء", "الكرامة", "الصالحين", "المشارقة", "الملاح", "الكاستيلو", "الجزرة",
+    "المعادي", "الأشرفية", "الإذاعة", "المرجة", "المشهد", "الثكنة", "عكرمة", "الإنشاءات", "البياضة",
+    "النزهة", "العرضي", "الرصافة", "الموظفين", "حطين",
 ))
 
 #: Community names that are ordinary words of war reporting: never a place alone.
@@ -119,6 +121,10 @@ COMMON_WORDS = frozenset(fold_text(w) for w in (
     "أبرز", "ابرز", "الأبرز", "إلا", "الا", "دورة", "الدورة", "بنان", "أمين", "امين", "زارة", "بارزة",
     "ارزة", "ضمان", "مصاد", "كريم", "الكريم", "عاجلة", "إسقاط", "اسقاط", "ردة", "مقتلة", "صفا", "الصفا",
 ))
+
+#: Names whose core without the article is an ordinary noun: "باب" (a gate) is not الباب,
+#: "طبقة" (a layer) not الطبقة.
+ARTICLE_ONLY = frozenset(fold_text(w) for w in ("باب", "راعي", "طبقة", "ثورة", "سفيرة", "ميادين", "رقة"))
 
 #: Prepositions and particles: a village whose name folds to one is never found bare.
 FUNCTION_WORDS = frozenset(fold_text(w) for w in (
@@ -300,7 +306,25 @@ class Gazetteer:
                     and any(i in careful for i in by_name[name]) and name not in GENERIC_NAMES:
                 for key in _deletions(core) | {core}:
                     self._fuzzy.setdefault(key, []).append(name)
+        self._fuzzy_all: dict[str, list[str]] = {}
+        for name in by_name:
+            core = _core(name)
+            if " " not in name and len(core) >= 5 and name not in GENERIC_NAMES:
+                for key in _deletions(core) | {core}:
+                    self._fuzzy_all.setdefault(key, []).append(name)
         self._reset_caches()
+
+    def near_spellings(self, word: str) -> list[str]:
+        """Every one-word name one letter off ``word`` (a folded word), villages included.
+
+        The finder forgives typos in curated names only; the resolver uses this when
+        the places a text names confirm the reading.
+        """
+        core = _core(word)
+        found = set(self._fuzzy_all.get(core, ()))
+        for key in _deletions(core):
+            found.update(self._fuzzy_all.get(key, ()))
+        return sorted(n for n in found if _within_one_edit(_core(n), core))
 
     def _reset_caches(self) -> None:
         self._cache: dict[str, tuple] = {}
@@ -395,7 +419,8 @@ class Gazetteer:
                     best = (n, name)
             if best is None:
                 for name in singles:
-                    if name in GENERIC_NAMES and not _definite(word):
+                    if (name in GENERIC_NAMES or _core(name) in ARTICLE_ONLY and name.startswith("ال")) \
+                            and not _definite(word):
                         continue
                     best = (1, name)
                     break

@@ -11,14 +11,17 @@ the candidates. Nothing is guessed silently.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
-from engine.extract.normalise import fold_text
+from engine.extract.normalise import fold_pattern, fold_text
 from engine.reference.gazetteer import Gazetteer, PlaceMention, Site, load_gazetteer
 
 #: A candidate this much nearer than the next one, and within this distance, wins.
 NEAR_KM = 60.0
 _CLEARLY = 2.0
+#: A village name one letter off is accepted this near a place the text names.
+TYPO_KM = 25.0
 #: Places sharing a name and lying this close are one place named twice (twin hills).
 SAME_PLACE_KM = 8.0
 
@@ -79,6 +82,10 @@ def choose(gaz: Gazetteer, name: str, candidates: tuple[str, ...], ev: Evidence)
         return candidates, f"{name!r} is the name of {sites[0].label()}"
     placed = [s for s in sites if s.lat is not None]
     if placed and len(placed) == len(sites) and all(km(placed[0], s) <= SAME_PLACE_KM for s in placed):
+        curated = [s for s in sites if s.origin != "ocha"]
+        if len(curated) == 1:
+            return (curated[0].site_id,), (f"{name!r}: {len(sites)} entries within {SAME_PLACE_KM:.0f} km; "
+                                           f"took the curated one, {curated[0].label()}")
         return candidates, f"{name!r} names {len(sites)} neighbouring places: {', '.join(s.site_id for s in sites)}"
     if ev.governorates:
         inside = [s for s in sites if s.admin1_pcode in ev.governorates]
@@ -170,16 +177,27 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
     folded = fold_text(name_ar).strip()
     mentions = [m for m in gaz.find(folded) if not m.region]
     if mentions:
-        m = max(mentions, key=lambda m: (m.end - m.start, -m.start))
+        m = max(mentions, key=lambda m: (not m.weak, m.end - m.start, -m.start))
+        named_after = _NAMED_AFTER.match(folded)
+        if named_after and m.start >= named_after.end() and all(
+                gaz.sites[s].populated for s in m.site_ids) and not m.generic_kinds:
+            # "حي الأصيلة", "حاجز عين السبيل", "صوامع منبج": a place named after a town or
+            # village, not the town itself
+            return None, (f"{name_ar!r} is a place named after {folded[m.start:m.end]!r}, "
+                          "not in the gazetteer; add it to events/places.csv")
         ev = _evidence(gaz, context)
         if m.generic_kinds:
             if isinstance(context, PlaceContext) and context.at is not None:
                 ev = _evidence(gaz, PlaceContext(context.text[:context.at], context.site_ids, context.governorate))
-            last = [s for s in reversed(ev.sites) if s in frozenset(m.site_ids)]
-            if last:
-                return last[0], f"{name_ar!r} stands for the last {'/'.join(m.generic_kinds)} named: {gaz.sites[last[0]].label()}"
+            topic = main_place(ev.sites, frozenset(m.site_ids))
+            if topic:
+                return topic, (f"{name_ar!r} stands for the {'/'.join(m.generic_kinds)} the text names most "
+                               f"before it: {gaz.sites[topic].label()}")
             return None, f"{name_ar!r} is a generic name ({'/'.join(m.generic_kinds)}) and the context names no such place"
         ids, why = choose(gaz, name_ar.strip() if len(mentions) == 1 else folded[m.start:m.end], m.site_ids, ev)
+        if m.weak and len(ids) == 1 and not _confirmed(gaz, gaz.sites[ids[0]], ev):
+            return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
+                          "and no place near it is named in the text")
         if m.fuzzy:
             why += " (matched one letter off)"
         if len(ids) == 1:
@@ -187,6 +205,11 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
         if ids:
             return None, why + "; give one of them"
         return None, why
+    words = folded.split()
+    if len(words) == 1 or (len(words) == 2 and _NAMED_AFTER.match(folded) is None and _PLACE_NOUN.match(folded)):
+        typo = _near_spelling(gaz, words[-1], _evidence(gaz, context))
+        if typo:
+            return typo
     if name_en:
         key = _en_key(name_en)
         hits = sorted(s.site_id for s in gaz.sites.values() if _en_key(s.name_en) == key)
@@ -196,6 +219,55 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
             return None, f"the English name {name_en!r} fits {len(hits)} places ({', '.join(hits[:6])})"
     return None, (f"{name_ar!r} is not in the gazetteer; add it to events/places.csv "
                   "(columns site_id,name_en,names_ar,kind,lat,lon)")
+
+
+#: Nouns of places named after a town ("حي", "حاجز", "صوامع"...): the town is not the object.
+_NAMED_AFTER = re.compile(fold_pattern(
+    r"(?:حي|أحياء|حاجز|صوامع|معمل|دوار|مفرق|جسر|كتيبة|سرية|مقر|مبنى|مشفى|مستشفى|مدرسة|جامع|مسجد|"
+    r"سوق|ساحة|باب|منطقة|مزرعة|مزارع|مداجن|مقالع|قلعة|سجن|محطة|شركة|سد|مطار|فرع)\s+"))
+_PLACE_NOUN = re.compile(fold_pattern(r"(?:قرية|بلدة|مدينة)\s+"))
+
+
+def _confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
+    """The text names ``site``'s governorate or a place within :data:`NEAR_KM` of it."""
+    if site.admin1_pcode in ev.governorates:
+        return True
+    return site.lat is not None and any(
+        o != site.site_id and gaz.sites[o].lat is not None and km(site, gaz.sites[o]) <= NEAR_KM for o in ev.sites)
+
+
+def main_place(named: list[str], fitting: frozenset[str]) -> str | None:
+    """The fitting place named most often in ``named`` (text order); a tie goes to the later.
+
+    "المدينة" is the town the article is about, not the last one it happened to name
+    ("... قرب مدينة دير الزور"): the most named is the better guess.
+
+    >>> main_place(["a", "b", "a", "c"], frozenset({"a", "c"}))
+    'a'
+    """
+    counts: dict[str, tuple[int, int]] = {}
+    for i, site in enumerate(named):
+        if site in fitting:
+            counts[site] = (counts.get(site, (0, 0))[0] + 1, i)
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | None:
+    """A village one letter off ``word`` (a letter missing, added or swapped, not changed),
+    accepted only within :data:`TYPO_KM` of a place the text names."""
+    core = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    names = [n for n in gaz.near_spellings(word) if len(_bare(n)) != len(core) or sorted(_bare(n)) == sorted(core)]
+    if not names or not ev.sites:
+        return None
+    candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
+    ids, why = choose(gaz, word, candidates, Evidence(sites=ev.sites))
+    if len(ids) == 1 and "km from" in why and float(why.split(" km from")[0].split()[-1]) <= TYPO_KM:
+        return ids[0], f"{word!r} is one letter off {gaz.sites[ids[0]].name_ar!r}: {why}"
+    return None
+
+
+def _bare(name: str) -> str:
+    return name[2:] if name.startswith("ال") and len(name) > 4 else name
 
 
 def _en_key(name: str) -> str:

@@ -52,7 +52,7 @@ def test_unresolvable_ambiguity_is_reported_not_guessed():
 def test_a_generic_name_needs_a_place_of_its_kind_named_before_it():
     text = "وصلت القوات إلى مطار كويرس بعد حصار طويل، ثم دخلت المطار"
     site, why = resolve_site("المطار", context=PlaceContext(text=text, at=text.rindex("المطار")))
-    assert site == "kuweires_airbase" and "last" in why
+    assert site == "kuweires_airbase" and "before it" in why
     assert resolve_site("المطار")[0] is None
 
 
