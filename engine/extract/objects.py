@@ -17,13 +17,21 @@ from dataclasses import dataclass
 
 from engine.extract import lexicon as lx
 from engine.extract.triggers import Trigger
-from engine.reference.gazetteer import Gazetteer, PlaceMention, generic_heads
+from engine.extract.normalise import fold_text, recent_fold
+from engine.reference.gazetteer import COMMON_WORDS, FUNCTION_WORDS, Gazetteer, PlaceMention, generic_heads
 from engine.reference.resolve import Evidence, choose, main_place
 
 _TOWNS = ("city", "town")
 _POPULATED = ("city", "town", "village")
 _LIGHT = frozenset({"الي", "لي", "من", "في", "علي", "عن", "احياء", "اطراف", "قد", "بالكامل", "كامل"})
 _WINDOW = 220
+#: First words after a place noun that describe rather than name ("بلدة كبيرة").
+_NOT_A_NAME = frozenset(fold_text(w) for w in (
+    "كبيرة", "صغيرة", "استراتيجية", "هامة", "مهمة", "واسعة", "جديدة", "قديمة", "عسكرية", "أخرى",
+    "ثانية", "مجاورة", "قريبة", "محاذية", "سورية", "عديدة", "كاملة", "بأكملها", "بالكامل", "واحدة",
+    "تابعة", "التابعة", "المحيطة", "محيطة", "الحدودية", "حدودية", "مهمة", "رئيسية", "الرئيسية",
+    "كان", "كانت", "يسيطر", "تسيطر", "سيطر", "سيطرت", "بعد", "التي", "الذي", "هذه", "هذا", "ذات",
+)) | COMMON_WORDS | FUNCTION_WORDS
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
@@ -74,10 +82,13 @@ class ObjectFinder:
         self.last_reference: tuple[Trigger | None, int] | None = None
         self.unresolved: list[str] = []
         self._noted: set[str] = set()
+        self._scanned: set[int] = set()
         self.actor_spans: list[tuple[int, int]] = []  # set by the reader once actors are found
         #: maps a folded span to the raw text, for notes that quote what the article wrote
         #: (the reader sets it; without it notes quote the folded text)
-        self.raw_of: Callable[[int, int], str] | None = None
+        folded = recent_fold(text)
+        self.raw_of: Callable[[int, int], str] | None = (
+            (lambda a, b: folded.raw.__getitem__(slice(*folded.raw_span(a, b)))) if folded else None)
 
     def _resolve_all(self) -> dict[int, tuple[str, ...]]:
         """Each mention's site(s): by name, by context for shared names, by recency for
@@ -124,6 +135,7 @@ class ObjectFinder:
     def objects_of(self, trig: Trigger, later: list[Trigger], s0: int, s1: int) -> list[Place]:
         """The places ``trig`` acts on, in text order (empty when it names none)."""
         text = self.text
+        self.note_unknown_places(s0, s1)
         after = text[trig.end:min(s1, trig.end + 30)]
         if trig.kind == "withdrew":
             towards = lx.TOWARDS.search(after)
@@ -237,8 +249,6 @@ class ObjectFinder:
             places.extend(Place(m.start, m.end, s, kind_override, False, m.fuzzy, bool(m.generic_kinds),
                                 self.why.get(m.start, "")) for s in site_ids)
             boundary = m.end
-        if trig.kind != "attacked":
-            self._note_unknown(trig, min(end, trig.end + trig.rule.reach))
         return places
 
     def _follows_at_once(self, start: int, end: int) -> bool:
@@ -285,14 +295,26 @@ class ObjectFinder:
             self._noted.add(note)
             self.unresolved.append(note)
 
-    def _note_unknown(self, trig: Trigger, end: int) -> None:
-        for hit in lx.PLACE_NOUN.finditer(self.text, trig.end, end):
+    def note_unknown_places(self, s0: int, s1: int) -> None:
+        """Report every "بلدة/قرية/تلة/حي… NAME" of a sentence whose NAME the gazetteer lacks.
+
+        Called for each sentence with a trigger (once): an unknown place is never dropped
+        silently, whether or not it is a trigger's object.
+        """
+        if s0 in self._scanned:
+            return
+        self._scanned.add(s0)
+        for hit in lx.PLACE_NOUN.finditer(self.text, s0, s1):
             if any(m.end > hit.start() for m in self._between(hit.start() - 60, hit.end())):
                 continue
-            note = (f"{self._surface(hit.start(), hit.end())!r} at folded offset {hit.start()}: not in the "
-                    f"gazetteer (object of {self._surface(trig.start, trig.end)!r}); "
-                    "add it to events/places.csv")
-            self._add_note(note)
+            words = hit.group("name").split()
+            if words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME:
+                continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
+            end = hit.end()
+            if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")):
+                end = hit.start("name") + len(words[0])  # "قرية زمزموطة أمس", "تلة X وقصف"
+            self._add_note(f"{self._surface(hit.start(), end)!r} at folded offset {hit.start()}: "
+                           "not in the gazetteer; add it to events/places.csv")
 
 
 def _keep_weak_in_lists(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:

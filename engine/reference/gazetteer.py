@@ -29,7 +29,7 @@ from engine.reference.places import rows_for, rows_key
 
 _WORD = re.compile(r"\w+")
 #: Bump when the index layout changes: old cache files are then ignored.
-_INDEX_VERSION = "5"
+_INDEX_VERSION = "6"
 
 #: Names that stand for a kind of place, resolved by the article's context:
 #: (kinds it may stand for, head nouns of names it may stand for).
@@ -211,8 +211,8 @@ def _clitic_forms(word: str) -> list[tuple[int, str]]:
     if len(word) > 2 and word[0] in "وف":
         forms.append((1, word[1:]))
     for skip, rest in list(forms):
-        if len(rest) > 2 and rest[0] in "بك":
-            forms.append((skip + 1, rest[1:]))
+        if len(rest) > 2 and rest[0] == "ب" or len(rest) > 4 and rest.startswith("كال"):
+            forms.append((skip + 1, rest[1:]))  # "كالباب" in a list; "كبيرة" is not ك + بيرة
         if len(rest) > 3 and rest.startswith("لل"):
             forms.append((skip + 1, "ا" + rest[1:]))  # ل + ال → لل
         elif len(rest) > 2 and rest[0] == "ل":
