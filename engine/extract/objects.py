@@ -19,7 +19,7 @@ from engine.extract import lexicon as lx
 from engine.extract.triggers import Trigger
 from engine.extract.normalise import fold_text, recent_fold
 from engine.reference.gazetteer import COMMON_WORDS, FUNCTION_WORDS, Gazetteer, PlaceMention, generic_heads
-from engine.reference.resolve import Evidence, choose, main_place
+from engine.reference.resolve import Evidence, choose, confirmed, main_place
 
 _TOWNS = ("city", "town")
 _POPULATED = ("city", "town", "village")
@@ -42,7 +42,8 @@ _CONNECTOR_AHEAD = re.compile(rf"[\s،,]*{LIST_CONNECTOR}")
 #: More anchors than the lexicon's: the place only locates the event ("حول", "على مقربة من").
 _MORE_ANCHORS = re.compile(
     r"(?:(?<!\w)(?:[وف]?(?:حول|محيط|بمحيط|مداخل|بمحاذاه|علي\s+مقربه\s+من|المتاخمه\s+ل|المجاوره\s+ل|"
-    r"القريبه\s+من|القريب\s+من|الواقعه\s+(?:في|علي|قرب|شرق|غرب|شمال|جنوب)\w*|الواقع\s+(?:في|علي)))\s+)$")
+    r"القريبه\s+من|القريب\s+من|الواقعه\s+(?:في|علي|قرب|شرق|غرب|شمال|جنوب)\w*|الواقع\s+(?:في|علي)))\s+|"
+    r"(?<!\w)(?:التابع|التابعه|المجاور|المجاوره|المحاذي|المحاذيه|المتاخم|المتاخمه)\s+(?=ل))$")
 _FACILITY_OF = re.compile(lx.FACILITY_OF)
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+$)")
 _STOP = lx.WINDOW_STOP
@@ -126,6 +127,9 @@ class ObjectFinder:
                     self.why[m.start] = f"{surface!r}: no {'/'.join(m.generic_kinds)} named before it"
                 continue
             ids, why = choose(gaz, surface, m.site_ids, evidence)
+            if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence):
+                ids, why = (), (f"{surface!r} is a common word as well as the name of {sites[ids[0]].label()}, "
+                                "and no place near it is named")
             out[m.start] = ids
             self.why[m.start] = why
             if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)):

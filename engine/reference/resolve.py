@@ -195,7 +195,7 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
                                f"before it: {gaz.sites[topic].label()}")
             return None, f"{name_ar!r} is a generic name ({'/'.join(m.generic_kinds)}) and the context names no such place"
         ids, why = choose(gaz, name_ar.strip() if len(mentions) == 1 else folded[m.start:m.end], m.site_ids, ev)
-        if m.weak and len(ids) == 1 and not _confirmed(gaz, gaz.sites[ids[0]], ev):
+        if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev):
             return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
                           "and no place near it is named in the text")
         if m.fuzzy:
@@ -228,7 +228,7 @@ _NAMED_AFTER = re.compile(fold_pattern(
 _PLACE_NOUN = re.compile(fold_pattern(r"(?:قرية|بلدة|مدينة)\s+"))
 
 
-def _confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
+def confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
     """The text names ``site``'s governorate or a place within :data:`NEAR_KM` of it."""
     if site.admin1_pcode in ev.governorates:
         return True
