@@ -203,7 +203,11 @@ def map_series_chart(
         >>> [p["value"] for p in spec["params"] if p["name"] == "day"]
         [1]
     """
-    reference = load_sites() if sites is None else sites
+    if sites is None:
+        # the gazetteer holds every community of Syria: draw the sites the replay names
+        reference = load_sites().filter(pl.col("site_id").is_in(snapshots["site_id"].implode()))
+    else:
+        reference = sites
     every_day = pl.Series("day", days, dtype=pl.Date) if days is not None else snapshots["day"]
     days = pl.DataFrame(every_day).unique().sort("day").with_row_index("day_index")
     points = (
