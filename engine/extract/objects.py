@@ -43,7 +43,7 @@ _CONNECTOR_AHEAD = re.compile(rf"[\s،,]*{LIST_CONNECTOR}")
 _MORE_ANCHORS = re.compile(
     r"(?:(?<!\w)(?:[وف]?(?:حول|محيط|بمحيط|مداخل|بمحاذاه|علي\s+مقربه\s+من|المتاخمه\s+ل|المجاوره\s+ل|"
     r"القريبه\s+من|القريب\s+من|الواقعه\s+(?:في|علي|قرب|شرق|غرب|شمال|جنوب)\w*|الواقع\s+(?:في|علي)))\s+|"
-    r"(?<!\w)(?:التابع|التابعه|المجاور|المجاوره|المحاذي|المحاذيه|المتاخم|المتاخمه)\s+(?=ل))$")
+    r"(?<!\w)(?:ال)?(?:تابع|تابعه|مجاور|مجاوره|محاذي|محاذيه|متاخم|متاخمه)\s+)$")
 _FACILITY_OF = re.compile(lx.FACILITY_OF)
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+$)")
 _STOP = lx.WINDOW_STOP
@@ -207,6 +207,7 @@ class ObjectFinder:
                 end = nxt.start
                 break
         places: list[Place] = []
+        unplaced = False  # an object was named but could not be placed: "في مدينة X" after it locates it
         boundary = trig.end
         anchored_before: str | None = None
         for m in self._between(trig.end, end):
@@ -229,7 +230,7 @@ class ObjectFinder:
             site_ids = self.resolved.get(m.start, ())
             if not site_ids:
                 self._note(m, trig, self.why.get(m.start, "not resolved by the article's context"))
-                boundary = m.end
+                boundary, unplaced = m.end, True
                 continue
             kind_override = None
             town = self.gaz.sites[site_ids[0]].kind in _TOWNS
@@ -242,7 +243,7 @@ class ObjectFinder:
                                "add it to events/places.csv")
                 boundary = m.end
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
-            if town and _LOCATIVE.search(lead) and (places or len(lead.split()) > 4):
+            if town and _LOCATIVE.search(lead) and (places or unplaced or len(lead.split()) > 4):
                 boundary = m.end
                 continue  # "… في مدينة دير الزور" locates the objects named before
             if town and lx.PARTS_OF.search(lead):

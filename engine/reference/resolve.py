@@ -79,7 +79,13 @@ def choose(gaz: Gazetteer, name: str, candidates: tuple[str, ...], ev: Evidence)
     """
     sites = [gaz.sites[s] for s in candidates]
     if len(sites) == 1:
-        return candidates, f"{name!r} is the name of {sites[0].label()}"
+        site = sites[0]
+        if site.parent_id and site.lat is not None and any(o != site.site_id for o in ev.sites) \
+                and not confirmed(gaz, site, ev):
+            # "صوامع الحبوب", "شركة الكهرباء": every city has one; ours is in another city
+            return (), (f"{name!r} is the name of {site.label()} in {site.parent_id}, but the text names "
+                        f"no place within {NEAR_KM:.0f} km of it")
+        return candidates, f"{name!r} is the name of {site.label()}"
     placed = [s for s in sites if s.lat is not None]
     if placed and len(placed) == len(sites) and all(km(placed[0], s) <= SAME_PLACE_KM for s in placed):
         curated = [s for s in sites if s.origin != "ocha"]

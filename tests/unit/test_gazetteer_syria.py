@@ -112,3 +112,28 @@ def test_a_users_place_is_found_and_accepted_as_a_site_id(tmp_path, monkeypatch)
         monkeypatch.delenv("TADMUR_PLACES")
         forget_places()
     assert "tal_zamzamuta" not in site_ids()
+
+
+def test_villages_belonging_to_a_town_do_not_make_the_town_an_object():
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على القرى التابعة لمنبج منها الحالولة أمس.")
+    assert [c[0] for c in got] == ["halula"]
+
+
+def test_a_list_goes_on_after_idafatan_li():
+    got, _ = claims("سيطرت الفصائل على قرية قباسين إضافة لـ تادف أمس.")
+    assert {c[0] for c in got} == {"qabasin", "tadaf"}
+
+
+def test_a_city_facility_named_far_from_its_city_is_reported_not_taken():
+    got, unresolved = claims("استعادت قوات النظام صوامع الحبوب في مدينة حلب أمس.")
+    assert got == []  # Deir ez-Zor's silos are not Aleppo's, and Aleppo itself only locates them
+    assert any("صوامع الحبوب" in u and "60 km" in u for u in unresolved)
+    got, _ = claims("استعادت قوات النظام صوامع الحبوب في دير الزور أمس.")
+    assert [c[0] for c in got] == ["grain_silos"]
+
+
+def test_a_generic_city_is_the_city_the_article_is_about():
+    text = ("دخلت قوات النظام مدينة الميادين من جهة مدينة دير الزور. وتقدمت القوات في الميادين "
+            "قرب البوكمال، ثم سيطرت على المدينة بالكامل أمس.")
+    site, why = resolve_site("المدينة", context=PlaceContext(text=text, at=text.rindex("المدينة")))
+    assert site == "al_mayadin" and "most" in why
