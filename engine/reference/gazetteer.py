@@ -30,6 +30,8 @@ from engine.reference.places import rows_for, rows_key
 _WORD = re.compile(r"\w+")
 #: Bump when the index layout changes: old cache files are then ignored.
 _INDEX_VERSION = "6"
+#: Index files kept in the cache folder.
+_KEEP = 4
 
 #: Names that stand for a kind of place, resolved by the article's context:
 #: (kinds it may stand for, head nouns of names it may stand for).
@@ -534,6 +536,10 @@ def _load(key: tuple) -> Gazetteer:
         with tmp.open("wb") as fh:
             pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # atomic: a reader never sees half a file
+        # keep a few recent indexes (several checkouts may share the folder), drop the rest
+        old = sorted(path.parent.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime)[:-_KEEP]
+        for stale in old:
+            stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: build every time, still correct
     return gazetteer
