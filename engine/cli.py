@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from engine import chart_commands, replay_commands
     from engine.commands import register_core
+    from engine.extract import claims_import
     from engine.extract import commands as extract_commands
     from engine.scale import commands as scale_commands
 
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # each area registers its own subcommands; heavy imports stay inside the handlers
     for register in (register_core, extract_commands.register, chart_commands.register,
-                     scale_commands.register, replay_commands.register):
+                     scale_commands.register, replay_commands.register, claims_import.register):
         register(sub)
     return parser
 
