@@ -134,7 +134,7 @@ def nearest_site(
     """The site a point stands for: among the sites within ``max_km``, the one named
     ``location`` if any (several sites can share coordinates), else the nearest.
 
-    >>> nearest_site(34.5604, 38.2700, 3.0), nearest_site(33.5, 36.3, 3.0) is None
+    >>> nearest_site(34.5604, 38.2700, 3.0), nearest_site(34.9, 35.3, 3.0) is None  # at sea
     ('palmyra', True)
     >>> nearest_site(34.56, 38.2672, 3.0, location="Palmyra Citadel")
     'palmyra_citadel'

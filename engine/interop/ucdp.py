@@ -19,7 +19,7 @@ import polars as pl
 from engine.domain.errors import TadmurError
 from engine.interop.actors import tadmur_actor, ucdp_side
 from engine.interop.dates import ucdp_date_prec
-from engine.interop.places import nearest_site, site_places
+from engine.interop.places import Place, nearest_site, site_places
 
 #: GED's 49 columns (the 23.1 header), in order.
 UCDP_COLUMNS = (
@@ -80,14 +80,13 @@ def _row(
     gainer: str,
     loser: str | None,
     kind: str,
-    site_id: str,
+    place: Place,
     start,
     end,
     sources: list[str],
     outlet: str,
     quote: str,
 ) -> dict:
-    place = site_places()[site_id]
     state = "government" in (gainer, loser)
     side_a, side_b = (
         (("government", loser if gainer == "government" else gainer)) if state else (gainer, loser)
@@ -189,13 +188,14 @@ def claims_to_ucdp(
     claims: pl.DataFrame, outlets: Mapping[str, str], claimant_names: Mapping[str, str]
 ) -> pl.DataFrame:
     """One GED row per believed claim, its window as ``date_start``..``date_end``."""
+    places = site_places()
     rows = [
         _row(
             relid=f"TADMUR-{c['claim_id']}",
             gainer=c["gainer"],
             loser=c["loser"],
             kind=c["kind"],
-            site_id=c["site_id"],
+            place=places[c["site_id"]],
             start=c["valid_from"],
             end=c["valid_to"],
             sources=[claimant_names.get(c["claimant"], c["claimant"])],
@@ -209,13 +209,14 @@ def claims_to_ucdp(
 
 def swings_to_ucdp(swings: pl.DataFrame, claimant_names: Mapping[str, str]) -> pl.DataFrame:
     """One GED row per swing, its window as ``date_start``..``date_end``."""
+    places = site_places()
     rows = [
         _row(
             relid=f"TADMUR-{s['site_id']}-{s['window_start']}",
             gainer=s["to_controller"],
             loser=s["from_controller"],
             kind="took",
-            site_id=s["site_id"],
+            place=places[s["site_id"]],
             start=s["window_start"],
             end=s["window_end"],
             sources=[claimant_names.get(c, c) for c in s["claimants"]],

@@ -67,7 +67,7 @@ ACLED_FILE = (
             row(
                 "SYR4", "2016-03-24", 1, "Battles,Armed clash", GOV, IS, "Tadmor", 34.5604, 38.2672
             ),
-            row("SYR5", "2016-05-01", 1, TERRITORY, GOV, IS, "Damascus", 33.5102, 36.2913),
+            row("SYR5", "2016-05-01", 1, TERRITORY, GOV, IS, "Off the coast", 34.9, 35.3),
             row(
                 "SYR6",
                 "2015-08-15",
@@ -234,8 +234,8 @@ def test_claims_export_in_acled_columns_with_the_evidence_in_the_notes():
             ACLED_ACTORS["isis"][0],
             ACLED_ACTORS["government"][0],
             "Arak",
-            None,  # the gazetteer names no governorate for Arak: the field stays empty
-            None,
+            "Homs",  # the gazetteer's OCHA COD-AB names
+            "Tadmor",
             1,
         ),
         (
@@ -246,7 +246,7 @@ def test_claims_export_in_acled_columns_with_the_evidence_in_the_notes():
             GOV,
             "Palmyra",
             "Homs",
-            "Tadmur",
+            "Tadmor",
             1,
         ),
         (
@@ -257,7 +257,7 @@ def test_claims_export_in_acled_columns_with_the_evidence_in_the_notes():
             IS,
             "Palmyra",
             "Homs",
-            "Tadmur",
+            "Tadmor",
             1,
         ),
     ]
