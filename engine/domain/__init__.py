@@ -7,11 +7,26 @@ replay's sequential passes).
 1
 """
 
-from engine.domain.claims import resolve_claims
-from engine.domain.encoding import EncodedEvents
-from engine.domain.errors import TadmurError
-from engine.domain.policy import Policy
-from engine.domain.replay import Timelines, replay, snapshot
+from __future__ import annotations
+
+from importlib import import_module
 
 __all__ = ["EncodedEvents", "Policy", "TadmurError", "Timelines", "replay", "resolve_claims",
            "snapshot"]
+
+# Lazy (PEP 562): ``engine.domain.errors`` is imported by light commands such as
+# ``tadmur extract``, which must not pay for polars and numba just to reach the package.
+_HOME = {"resolve_claims": "claims", "EncodedEvents": "encoding", "TadmurError": "errors",
+         "Policy": "policy", "Timelines": "replay", "replay": "replay", "snapshot": "replay"}
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        value = getattr(import_module(f"engine.domain.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'engine.domain' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

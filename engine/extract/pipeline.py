@@ -289,8 +289,9 @@ class _Reader:
                 "claimant": claimant, "denied": denied,
                 "evidence": self.raw[ev_start:ev_end], "evidence_start": ev_start, "evidence_end": ev_end,
                 "confidence": round(max(0.1, confidence), 2),
-                "time_precision": date.precision if date else (
-                    "year" if (date_to - date_from).days > 60 else "week"),
+                # no date words bound to it: a window guessed from the publication date, which
+                # the replay takes as confirmation only, never as the time of a change
+                "time_precision": date.precision if date else "fallback",
             })
 
     def _first_in_sentence(self, site_id: str, trig: Trigger, actor, denied: bool) -> bool:
