@@ -71,23 +71,36 @@ def find_actors(text: str, blocked: list[tuple[int, int]], words: Words | None =
     mask = bytearray(len(text) + 1)
     for a, b in blocked:
         mask[a:b] = b"\x01" * (b - a)
-    for m in _GATE.finditer(_ACTOR, text, words):
+    plain = unquote(text)
+    for m in _GATE.finditer(_ACTOR, plain, words):
         if mask[m.start()] or mask[m.end() - 1]:
             continue  # "مشفى الأسد" is a place, not the regime
         index = next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("a") and v)
         prefix = m.group("prefix")
-        before = text[max(0, m.start() - 30):m.start()]
+        before = plain[max(0, m.start() - 30):m.start()]
         passive = bool(_PASSIVE.search(before) or _FELL_TO.search(before))
         prepositional = any(c in prefix for c in "لبك")
         subject = passive or not (prepositional or _GENITIVE_HEAD.search(before))
         owner = "ل" in prefix
-        if out and prefix.startswith("و") and not text[out[-1].end:m.start()].strip():
+        if out and prefix.startswith("و") and not plain[out[-1].end:m.start()].strip():
             # "لقوات النظام والميليشيات": the preposition governs both names
             subject, owner = subject and out[-1].subject, owner or out[-1].owner
         head = m.group()[len(prefix):].split(maxsplit=1)[0]
         out.append(ActorMention(m.start(), m.end(), lx.ACTORS[index].actor, subject, owner, passive,
                                 prepositional, head in _FEMININE_HEADS))
     return out
+
+
+_QUOTES = str.maketrans({c: " " for c in '"“”«»()\'‘’[]'})
+
+
+def unquote(text: str) -> str:
+    """``text`` with quotes and brackets as spaces (same offsets): names are often quoted.
+
+    >>> unquote('فصائل “الجيش الحر”')
+    'فصائل  الجيش الحر '
+    """
+    return text.translate(_QUOTES)
 
 
 def agent_after(actors: list[ActorMention], start: int, limit: int) -> ActorMention | None:

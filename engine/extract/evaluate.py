@@ -107,7 +107,7 @@ def _claimant(value: str) -> tuple[str, ...]:
     """Every claimant id a gold ``claimed_by`` names, the main one first.
 
     >>> _claimant("Syrian army (SANA)")
-    ('syrian_military', 'sana')
+    ('syrian_military', 'sana', 'other_outlet')
     >>> _claimant("outlet (Baladi correspondent)")
     ('outlet',)
     """
