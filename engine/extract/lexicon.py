@@ -58,7 +58,7 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     TriggerRule("lost_control", "captured", "loser", "verb",
                 r"فقد(?:ت|وا)?\s+(?:ال)?سيطر(?:ه|ت(?=ه))", possessive=True),
     TriggerRule("siege_broken", "siege_broken", "gainer", "verb",
-                r"(?:فك|كسر|رفع)(?:ت|وا)?\s+(?:ال)?(?:حصار|طوق)"),
+                r"(?:فك|كسر|رفع)(?:ت|وا)?\s+(?:طوق\s+)?(?:ال)?(?:حصار|طوق)|[يت](?:فك|كسر)(?:ون|وا)?\s+(?:ال)?(?:حصار|طوق)"),
     TriggerRule("siege_broken_noun", "siege_broken", "gainer", "noun",
                 r"(?:فك|كسر)\s+(?:ال)?(?:حصار|طوق)"),
     TriggerRule("regain_control", "captured", "gainer", "noun",
@@ -86,15 +86,18 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     TriggerRule("expel", "captured", "forced", "verb",
                 r"(?:طرد(?:ت|وا)?|(?P<pres>[يت])طرد(?:ون)?)(?P<mid>\s[^.،؟!\n]{0,50}?)(?=\s+من(?!\w))"),
     TriggerRule("fall", "captured", "fall", "verb",
-                r"(?:سقط(?:ت)?|(?P<pres>[يت])سقط|سقوط)", reach=25, tight=True),
+                r"(?:سقط(?:ت)?|(?P<pres>[يت])سقط|سقوط)(?!\s+(?:\d+\s+)?(?:ال)?(?:قذائف|قذيفه|قذيفتين|صواريخ|صاروخ|"
+                r"صاروخين|برميل|براميل|قتلي|جرحي|ضحايا|طائره|مروحيه|عدد|العديد|عشرات))", reach=25, tight=True),
     # "باتت المدينة تحت سيطرة التنظيم": the place comes first, the new holder after
     TriggerRule("became_held", "captured", "became", "verb",
                 r"(?:بات|باتت|اصبح|اصبحت|صار|صارت)(?=[^.،؟!\n]{0,50}?\s(?:تحت\s+سيطره|في\s+قبضه|بيد|بايدي))",
                 reach=30, tight=True),
-    TriggerRule("enter_verb", "captured", "gainer", "verb",
-                r"(?:دخل(?:ت|وا)?|(?P<pres>[يت])دخل(?:ون)?|اقتحم(?:ت|وا)?|(?P<pres2>[يت])قتحم(?:ون)?)",
+    # entering or storming a place is partial control until the text says it was taken
+    TriggerRule("enter_verb", "partial", "gainer", "verb",
+                r"(?:دخل(?:ت|وا)?|(?P<pres>[يت])دخل(?:ون)?|اقتحم(?:ت|وا)?|(?P<pres2>[يت])قتحم(?:ون)?|"
+                r"تسلل(?:ت|وا)?|(?P<pres3>[يت])تسلل(?:ون)?)",
                 reach=40, tight=True),
-    TriggerRule("enter_noun", "captured", "gainer", "noun", r"(?:دخول|اقتحام)", reach=40, tight=True),
+    TriggerRule("enter_noun", "partial", "gainer", "noun", r"(?:دخول|اقتحام|تسلل)", reach=40, tight=True),
     TriggerRule("return_to", "captured", "gainer", "verb", r"(?:[يت]عود|عاد(?:ت|وا)?)\s+(?:الي|لي)",
                 reach=30, tight=True),
     TriggerRule("loss_verb", "captured", "loser", "verb", r"(?:خسر(?:ت|وا)?|(?P<pres>[يت])خسر(?:ون)?)"),
@@ -111,6 +114,11 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     TriggerRule("siege_verb", "besieged", "gainer", "verb",
                 r"(?:حاصر(?:ت|وا)?|(?P<pres>[يت])حاصر(?:ون)?|طوق(?:ت|وا)|(?P<pres2>[يت])طوق)"),
     TriggerRule("siege_noun", "besieged", "gainer", "noun", r"(?:حصارا?|طوق(?:ا)?(?:\s+ناري)?|تطويق)"),
+    # "البلدتين المحاصرتين", "حوصرت المدينة": the place is the besieged side
+    TriggerRule("siege_adjective", "besieged", "besieged", "noun",
+                r"(?:محاصر(?:ه|ين|تين|ان|تان|ا|ون)?|محاصرت(?=ه|ها|هم)|مطوق(?:ه|ين|تين|ا)?)", reach=40),
+    TriggerRule("siege_passive", "besieged", "besieged", "verb", r"(?:حوصر(?:ت|وا)?|طوق(?:ت)?\s+(?=المدينه|البلده))",
+                reach=60),
     TriggerRule("attack", "attacked", "gainer", "verb",
                 r"(?:شن(?:ت|وا)?|[يت]شن|هاجم(?:ت|وا)?|[يت]هاجم|استهدف(?:ت|وا)?|[يت]ستهدف"
                 r"|قصف(?:ت|وا)?|[يت]قصف)"),
@@ -121,7 +129,7 @@ TRIGGERS: tuple[TriggerRule, ...] = (
 #: First words of the multi-word triggers above: with the one-word triggers, they tell
 #: which words are worth trying (the extractor skips every other word).
 MULTIWORD_LEADS = fold_pattern(
-    r"[وف]?ل?(?:اجبر|ارغم|اضطر|فقد|فك|كسر|رفع|استعاد|استعاده|استعادت|استعادوا|اعاده|احكام|بسط|فرض|"
+    r"[وف]?ل?(?:اجبر|ارغم|اضطر|فقد|فك|كسر|رفع|[يت]فك|[يت]كسر|طوق|طوقت|استعاد|استعاده|استعادت|استعادوا|اعاده|احكام|بسط|فرض|"
     r"احراز|اعاد|[يت]عيد|[يت]عيدون|عاد|[يت]عود|طرد|[يت]طرد|[يت]طردون|احكم|[يت]حكم|بسطت|[يت]بسط|"
     r"فرضت|[يت]فرض|بات|اصبح|صار)(?:ت|وا)?(?:ه|ها|هم)?"
 )
@@ -132,13 +140,13 @@ STATE_BEFORE = fold_pattern(
     r"الخاضع|خاضع|بقيت|بقي|ظلت|لا\s+تزال|ما\s+زالت|لازالت|مازالت)\s*$"
 )
 #: Words after a control noun that make it something else ("سيطرة نارية" is fire control).
-STATE_AFTER = fold_pattern(r"^\s*(?:ناريه|بالنار|الناريه)")
+STATE_AFTER = fold_pattern(r"^\s*(?:ناريه|بالنار|الناريه|ناريا|بالنيران)")
 
 #: Intent, attempt, purpose, future: the event did not (yet) happen.
 MODALITY = re.compile(fold_pattern(
     r"(?<!\w)(?:من\s+اجل|لاجل|بهدف|بغيه|سعيا|محاول(?:ه|ات|ته|تهم|تها)|[يت]حاول(?:ون)?|حاول(?:ت|وا)?|"
     r"[يت]سعي|يسعون|يسعيان|تسعيان|سعي|[يت]ريد(?:ون)?|[يت]نوي|[يت]ستعد(?:ون)?|استعدادا|تمهيدا|"
-    r"[يت]هدف|خطه|خطط|[يت]عتزم|عزم|سوف|من\s+المتوقع|المرتقب|المحتمل|امكانيه|[يت]ستطيع|يتمكن|"
+    r"[يت]هدف|خطه|خطط|لمنع|منع|[يت]منع|[يت]عتزم|عزم|سوف|من\s+المتوقع|المرتقب|المحتمل|امكانيه|[يت]ستطيع|يتمكن|"
     r"تتمكن|يمكن|بامكان|بمقدور|[يت]هدد|هدد(?:ت)?|[يت]امل|امل|[يت]حشد|حشد(?:ت)?|[يت]ستعيد\s+قريبا)(?!\w)"
 ))
 #: Plain negation right before the trigger: a non-event, not a claim.
@@ -185,6 +193,14 @@ WINDOW_STOP = re.compile(fold_pattern(
     r"[وف]?(?:قال|قالت|اكد|اكدت|افاد|افادت|ذكر|ذكرت|اعلن|اعلنت|اشار|اشارت|اضاف|اضافت|قطع|قطعت|قطعوا|"
     r"تزامن|تزامنت|سمح|سمحت))(?!\w)"
 ))
+
+#: Between a control verb and its place: only part of it was taken ("سيطرت على أجزاء من الحي").
+PARTLY = fold_pattern(
+    r"(?<!\w)(?:اجزاء|جزء|معظم|اغلب|غالبيه|نصف|ثلث|ثلثي|ربع|القسم|قسم|الشطر|شطر|مساحات|اجزاءا|"
+    r"شبه\s+(?:ال)?كامل|قلب|بعض|عده\s+(?:مواقع|نقاط|احياء)|احياء\s+(?:في|من)|نحو\s+\d+|\d+\s*(?:%|في\s+المائه|في\s+المئه|بالمئه|بالمائه))(?!\w)|%"
+)
+#: Right after the place: "على المدينة بشكل شبه كامل", "على 80% من مساحة الحي".
+PARTLY_AFTER = fold_pattern(r"\s*[،,]?\s*(?:بشكل\s+)?شبه\s+(?:ال)?كامل|\s+(?:بشكل\s+)?جزئي")
 
 #: Generic objects that stand for places named just before ("تلك المواقع").
 DEMONSTRATIVE_OBJECT = re.compile(fold_pattern(

@@ -134,11 +134,16 @@ class _Reader:
         for i, trig in enumerate(trigs):
             # attribution after a later *control* event belongs to that event; attacks don't count
             next_start = next((t.start for t in trigs[i + 1:] if t.kind != "attacked"), s1)
-            places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
+            if trig.rule.name == "siege_adjective":
+                places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
+            else:
+                places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
             object_start = places[0].start if places and places[0].start > trig.end else next_start
             actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
+            # a siege is annotated while it lasts: "تحاصر الفصائل المعسكرين" is a claim, not a mere state
+            state = trig.kind != "besieged" and is_state(self.text, trig, s0)
             event = trig.kind in self.kinds and not (
-                is_state(self.text, trig, s0)
+                state
                 or is_modal(self.text, trig, s0)
                 or is_negated(self.text, trig, s0)
             )
@@ -197,6 +202,10 @@ class _Reader:
         agent: ActorMention | None = None
         loser = None
         limit = max(object_start, trig.end)
+        if trig.rule.role == "besieged":
+            # "المحاصرة من قبل التنظيم", "حوصرت المدينة": the besieger only when named as agent
+            agent = passive_agent(acts, trig.end, min(trig.end + 60, s1))
+            return (agent.actor if agent else "unknown"), None, agent is not None
         if trig.rule.role == "forced" and trig.mid:
             inner = agent_after(acts, trig.mid[0], trig.mid[1])
             loser = inner.actor if inner else None
@@ -232,6 +241,21 @@ class _Reader:
             actor = OPPOSITE.get(loser)
         return actor, loser, explicit
 
+    def _described(self, trig: Trigger, s0: int) -> list[Place]:
+        """Places right before an adjective ("بلدتي كفريا والفوعة المحاصرتين"), a list included."""
+        found: list[Place] = []
+        edge = trig.start
+        for m in reversed(self.objects.mentions):
+            if m.end > edge:
+                continue
+            gap = self.text[m.end:edge]
+            if m.start < s0 or not _LIST_GAP.fullmatch(gap):
+                break
+            found[:0] = [Place(m.start, m.end, sid, None, False, m.fuzzy, bool(m.generic_kinds))
+                         for sid in self.objects.resolved.get(m.start, ())]
+            edge = m.start
+        return found
+
     def _topic(self, trig: Trigger, s0: int) -> str | None:
         """Pro-drop: the agent of an earlier event of this sentence, else the nearest subject
         named earlier in the sentence, else the agent of the last event before it. The verb's
@@ -265,7 +289,13 @@ class _Reader:
         elif not date:
             date_from, date_to = pub - dt.timedelta(days=_DEFAULT_DAYS), pub
         role = trig.rule.role
-        if role == "loser":
+        if role == "besieged":
+            gainer, lost = actor or "unknown", None
+            if gainer == "unknown":
+                holder = self._named_holder(trig)
+                lost = holder
+                gainer = OPPOSITE.get(holder, "unknown") if holder else "unknown"
+        elif role == "loser":
             gainer, lost = (OPPOSITE.get(actor, "unknown") if actor else "unknown"), actor
         elif role == "forced":
             gainer, lost = actor or "unknown", loser or (OPPOSITE.get(actor) if actor else None)
@@ -274,6 +304,8 @@ class _Reader:
             lost = loser if loser and loser != gainer else OPPOSITE.get(gainer)
         for place in places:
             kind = place.kind_override or trig.kind
+            if kind == "captured" and self._partly(trig, place):
+                kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
             start = trig.start if evidence_end else min(trig.start, place.start)
             end = evidence_end or max(trig.end, place.end)
             ev_start, ev_end = self.folded.raw_span(start, end)
@@ -293,6 +325,21 @@ class _Reader:
                 # the replay takes as confirmation only, never as the time of a change
                 "time_precision": date.precision if date else "fallback",
             })
+
+    def _partly(self, trig: Trigger, place: Place) -> bool:
+        """Words of partial control between the trigger and its place, or right after the place."""
+        if place.start > trig.end:
+            between = self.text[trig.end:place.start]
+            marks = list(_PARTLY.finditer(between)) if len(between) < 80 else []
+            # "أجزاء من السلسلة ... في محاور ثنية رائد": the named place is another object
+            if marks and not _OTHER_OBJECT.search(between, marks[-1].end()):
+                return True
+        return bool(_PARTLY_AFTER.match(self.text, place.end))
+
+    def _named_holder(self, trig: Trigger) -> str | None:
+        """The side inside a siege when the text names it: "تطويق مسلحي التنظيم في المدينة"."""
+        acts = [a for a in self.sentence_actors if trig.end <= a.start <= trig.end + 40]
+        return acts[0].actor if acts else None
 
     def _first_in_sentence(self, site_id: str, trig: Trigger, actor, denied: bool) -> bool:
         """One control change per site, gainer and sentence: "سيطرت على الحقل بعد انسحاب التنظيم منه"."""
@@ -315,6 +362,10 @@ class _Reader:
 
 
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
+_LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
+_PARTLY = re.compile(lx.PARTLY)
+_OTHER_OBJECT = re.compile(r"(?<!\w)(?:في|علي|محاور|محور)(?!\w)")
+_PARTLY_AFTER = re.compile(lx.PARTLY_AFTER)
 _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)
