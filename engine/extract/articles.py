@@ -34,6 +34,7 @@ class Article:
     published: dt.date | None
     text: str
     path: str = ""
+    outlet: str = ""
 
 
 def parse_published(value: str | None, where: str) -> dt.date:
@@ -138,7 +139,7 @@ def load_articles(source: Path, allow_undated: bool = False) -> list[Article]:
                 row = json.loads(line)
                 published = None if allow_undated and not row.get("published") else \
                     parse_published(row["published"], where)
-                out.append(Article(row["doc_id"], published, row["text"]))
+                out.append(Article(row["doc_id"], published, row["text"], outlet=row.get("outlet") or ""))
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise ArticleError(f"bad article line ({exc.__class__.__name__}: {exc})", where=where,
                                    hint="each line is {\"doc_id\", \"published\", \"text\"}") from None

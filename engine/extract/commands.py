@@ -124,6 +124,7 @@ def run_eval(args: argparse.Namespace) -> int:
 def extract_all(articles) -> tuple[list[dict], list[str]]:
     """Claims of every article, and the ids of those that had no publication date."""
     from engine.extract.dates import provisional_published
+    from engine.extract.evaluate import OUTLET_CLAIMANTS
     from engine.extract.normalise import fold_text
 
     predicted, undated = [], []
@@ -132,7 +133,9 @@ def extract_all(articles) -> tuple[list[dict], list[str]]:
         if published is None:
             undated.append(article.doc_id)
             published = provisional_published(fold_text(article.text))
-        predicted.extend(extract_claims(article.text, published, article.doc_id).claims)
+        own = OUTLET_CLAIMANTS.get(article.outlet)
+        for claim in extract_claims(article.text, published, article.doc_id).claims:
+            predicted.append({**claim, "outlet_claimant": own} if own else claim)
     return predicted, undated
 
 

@@ -103,6 +103,7 @@ class _Reader:
         self.last_agent_at = -1
         self.bound_dates: dict[int, DateMention] = {}
         self.last_claimant = "outlet"
+        self.previous_speaker: str | None = None  # who spoke in the sentence before
 
     def _within(self, name: str, lo: int, hi: int) -> list:
         starts = self._at[name]
@@ -157,6 +158,8 @@ class _Reader:
                 claimant = marker.claimant
             elif own_claimant or re.match(lx.CONTINUES_CLAIMANT, self.text[s0:s1]):
                 claimant = own_claimant or self.last_claimant
+            elif self.previous_speaker and _CONTINUES.match(self.text, s0):
+                claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
             else:
                 claimant = "outlet"
             own_claimant = claimant
@@ -173,6 +176,9 @@ class _Reader:
                 self._emit(trig, places, named, actor, loser, date, claimant, bool(denial), evidence_end)
         if own_claimant:
             self.last_claimant = own_claimant
+        speakers = [m for m in markers if m.attributes]
+        self.previous_speaker = speakers[-1].claimant if speakers else (
+            own_claimant if own_claimant not in (None, "outlet") else None)
         self.out.unresolved = self.objects.unresolved
 
     def _date_of(self, trig: Trigger, date: DateMention | None, earlier):
@@ -362,6 +368,7 @@ class _Reader:
 
 
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
+_CONTINUES = re.compile(r"[\s\"“”«»]*(?:و|ف|كما(?!\w)|ثم(?!\w))")
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
 _OTHER_OBJECT = re.compile(r"(?<!\w)(?:في|علي|محاور|محور)(?!\w)")
