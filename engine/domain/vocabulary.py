@@ -15,8 +15,9 @@ TRANSITION_KINDS = ("captured", "withdrew")
 #: Who can hold a site.
 ACTORS = ("isis", "government", "opposition", "sdf", "unknown")
 
-#: How precisely a claim's date window is known.
-TIME_PRECISIONS = ("day", "days", "week", "month", "season", "year")
+#: How precisely a claim's date window is known; ``fallback`` is a window guessed from the
+#: publication date (no date words in the text): it confirms a holder, never dates a change.
+TIME_PRECISIONS = ("day", "days", "week", "month", "season", "year", "fallback")
 
 #: How precisely a document's publication date is known.
 PUBLISHED_PRECISIONS = ("day", "week", "month", "inferred")

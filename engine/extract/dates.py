@@ -246,8 +246,9 @@ def _absolute(g: dict[str, str], pub: dt.date):
     if len(numbers) != 1:
         return None  # "آذار نيسان" names two months: not one date
     month = numbers.pop()
-    if len(names) == 1 and names[0] in ("ماي", "اب", "اوت") and not (g.get("day") or g.get("year")):
-        return None  # "ماي", "آب" alone are also ordinary words
+    if len(names) == 1 and names[0] in ("ماي", "اب", "اوت") and not (
+            g.get("day") or g.get("year") or g.get("qual") or g.get("rel")):
+        return None  # "ماي", "آب" alone are also ordinary words ("أواخر آب" is not)
     if g.get("dayword"):
         g = {**g, "day": str(_day_number(g["dayword"]))}
     year = _year(g, pub, month)

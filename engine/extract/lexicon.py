@@ -34,6 +34,8 @@ class TriggerRule:
         form: ``verb`` or ``noun`` (a masdar: its genitive is the agent, a ل before it is purpose).
         pattern: regex source over folded text (without clitics).
         reach: how far (characters) after the trigger its object may start.
+        partial: entering or storming: the claim is ``partial`` unless the text says the
+            whole place was taken ("دخلت أحياء المدينة", "اقتحمت البلدة").
         possessive: a glued pronoun belongs to the noun at the end ("بسطت سيطرتها"), not
             to the verb as an object.
         tight: the object must follow at once (besides actors and prepositions):
@@ -48,6 +50,7 @@ class TriggerRule:
     reach: int = 150
     tight: bool = False
     possessive: bool = False
+    partial: bool = False
 
 
 # Present-tense forms carry the named group ``pres`` so relative-clause states
@@ -93,11 +96,12 @@ TRIGGERS: tuple[TriggerRule, ...] = (
                 r"(?:بات|باتت|اصبح|اصبحت|صار|صارت)(?=[^.،؟!\n]{0,50}?\s(?:تحت\s+سيطره|في\s+قبضه|بيد|بايدي))",
                 reach=30, tight=True),
     # entering or storming a place is partial control until the text says it was taken
-    TriggerRule("enter_verb", "partial", "gainer", "verb",
+    TriggerRule("enter_verb", "captured", "gainer", "verb",
                 r"(?:دخل(?:ت|وا)?|(?P<pres>[يت])دخل(?:ون)?|اقتحم(?:ت|وا)?|(?P<pres2>[يت])قتحم(?:ون)?|"
                 r"تسلل(?:ت|وا)?|(?P<pres3>[يت])تسلل(?:ون)?)",
-                reach=40, tight=True),
-    TriggerRule("enter_noun", "partial", "gainer", "noun", r"(?:دخول|اقتحام|تسلل)", reach=40, tight=True),
+                reach=40, tight=True, partial=True),
+    TriggerRule("enter_noun", "captured", "gainer", "noun", r"(?:دخول|اقتحام|تسلل)", reach=40, tight=True,
+                partial=True),
     TriggerRule("return_to", "captured", "gainer", "verb", r"(?:[يت]عود|عاد(?:ت|وا)?)\s+(?:الي|لي)",
                 reach=30, tight=True),
     TriggerRule("loss_verb", "captured", "loser", "verb", r"(?:خسر(?:ت|وا)?|(?P<pres>[يت])خسر(?:ون)?)"),
@@ -200,6 +204,8 @@ PARTLY = fold_pattern(
     r"شبه\s+(?:ال)?كامل|قلب|بعض|عده\s+(?:مواقع|نقاط|احياء)|احياء\s+(?:في|من)|نحو\s+\d+|\d+\s*(?:%|في\s+المائه|في\s+المئه|بالمئه|بالمائه))(?!\w)|%"
 )
 #: Right after the place: "على المدينة بشكل شبه كامل", "على 80% من مساحة الحي".
+#: The whole place: an entry that says so is a capture ("دخلت المدينة بالكامل").
+WHOLLY = fold_pattern(r"(?<!\w)(?:بالكامل|كامل|كامله|بشكل\s+كامل|برمتها|كليا)(?!\w)")
 PARTLY_AFTER = fold_pattern(r"\s*[،,]?\s*(?:بشكل\s+)?شبه\s+(?:ال)?كامل|\s+(?:بشكل\s+)?جزئي")
 
 #: Generic objects that stand for places named just before ("تلك المواقع").

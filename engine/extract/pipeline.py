@@ -104,6 +104,7 @@ class _Reader:
         self.bound_dates: dict[int, DateMention] = {}
         self.last_claimant = "outlet"
         self.previous_speaker: str | None = None  # who spoke in the sentence before
+        self._sides: list[str] | None = None
 
     def _within(self, name: str, lo: int, hi: int) -> list:
         starts = self._at[name]
@@ -242,10 +243,23 @@ class _Reader:
         if actor is None and trig.rule.role != "forced":
             actor = self._topic(trig, s0)
             if trig.rule.role == "gainer" and loser and actor in (loser, None):
-                actor = OPPOSITE.get(loser)  # "سيطر على حواجز لقوات النظام": not the regime
+                actor = self._other_side(loser)  # "سيطر على حواجز لقوات النظام": not the regime
         elif actor is None and loser:
-            actor = OPPOSITE.get(loser)
+            actor = self._other_side(loser)
         return actor, loser, explicit
+
+    def _other_side(self, side: str | None, default=None):
+        """The side fighting ``side`` in this article: the one it names most often besides
+        ``side`` (an SDF campaign against ISIS is not the regime's), else the usual opponent."""
+        if side in (None, "unknown"):
+            return default
+        if self._sides is None:
+            counts: dict[str, int] = {}
+            for a in self.actors:
+                counts[a.actor] = counts.get(a.actor, 0) + 1
+            self._sides = sorted(counts, key=lambda k: -counts[k])
+        other = next((a for a in self._sides if a != side), None)
+        return other or OPPOSITE.get(side, default)
 
     def _described(self, trig: Trigger, s0: int) -> list[Place]:
         """Places right before an adjective ("بلدتي كفريا والفوعة المحاصرتين"), a list included."""
@@ -300,17 +314,20 @@ class _Reader:
             if gainer == "unknown":
                 holder = self._named_holder(trig)
                 lost = holder
-                gainer = OPPOSITE.get(holder, "unknown") if holder else "unknown"
+                gainer = self._other_side(holder, "unknown") if holder else "unknown"
         elif role == "loser":
-            gainer, lost = (OPPOSITE.get(actor, "unknown") if actor else "unknown"), actor
+            gainer, lost = (self._other_side(actor, "unknown") if actor else "unknown"), actor
         elif role == "forced":
-            gainer, lost = actor or "unknown", loser or (OPPOSITE.get(actor) if actor else None)
+            gainer, lost = actor or "unknown", loser or (self._other_side(actor) if actor else None)
         else:
             gainer = actor or "unknown"
-            lost = loser if loser and loser != gainer else OPPOSITE.get(gainer)
+            lost = loser if loser and loser != gainer else self._other_side(gainer)
         for place in places:
             kind = place.kind_override or trig.kind
-            if kind == "captured" and self._partly(trig, place):
+            if kind == "captured" and trig.rule.partial and not _WHOLLY.search(
+                    self.text, trig.start, min(len(self.text), place.end + 25)):
+                kind = "partial"  # entering, storming, infiltrating
+            elif kind == "captured" and self._partly(trig, place):
                 kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
             start = trig.start if evidence_end else min(trig.start, place.start)
             end = evidence_end or max(trig.end, place.end)
@@ -351,7 +368,7 @@ class _Reader:
         """One control change per site, gainer and sentence: "سيطرت على الحقل بعد انسحاب التنظيم منه"."""
         if trig.kind not in ("captured", "withdrew"):
             return True
-        gainer = OPPOSITE.get(actor, "unknown") if trig.rule.role == "loser" else (actor or "unknown")
+        gainer = self._other_side(actor, "unknown") if trig.rule.role == "loser" else (actor or "unknown")
         key = (site_id, gainer, denied)
         if key in self.sentence_changes:
             return False
@@ -371,6 +388,7 @@ _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 _CONTINUES = re.compile(r"[\s\"“”«»]*(?:و|ف|كما(?!\w)|ثم(?!\w))")
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
+_WHOLLY = re.compile(lx.WHOLLY)
 _OTHER_OBJECT = re.compile(r"(?<!\w)(?:في|علي|محاور|محور)(?!\w)")
 _PARTLY_AFTER = re.compile(lx.PARTLY_AFTER)
 _CONNECTOR = re.compile(lx.LATER_CONNECTOR)

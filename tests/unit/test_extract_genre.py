@@ -1,0 +1,137 @@
+"""Rules of the genre beyond the seeds: partial control, sieges, non-events, agents, claimants,
+dates. Every sentence here is composed for the test (none is copied from an article)."""
+
+import datetime as dt
+
+from engine.extract.dates import find_dates
+from engine.extract.normalise import fold_text
+from engine.extract.pipeline import extract_claims
+
+PUBLISHED = dt.date(2016, 12, 12)  # a Monday
+
+
+def claims(text, published=PUBLISHED):
+    return extract_claims(text, published).claims
+
+
+def facts(text, published=PUBLISHED):
+    return [(c["site_id"], c["kind"], c["gainer"], c["loser"]) for c in claims(text, published)]
+
+
+def window(phrase, published=PUBLISHED):
+    found = find_dates(fold_text(phrase), published)
+    assert found, phrase
+    return found[0].date_from.isoformat(), found[0].date_to.isoformat()
+
+
+# kinds
+def test_parts_of_a_town_are_partial_control():
+    assert facts("سيطرت قوات النظام أمس على أجزاء من مدينة تدمر بعد معارك عنيفة مع التنظيم.") == [
+        ("palmyra", "partial", "government", "isis")]
+
+
+def test_a_share_of_a_town_is_partial_control():
+    assert facts("وقال ناشطون إن التنظيم سيطر على أكثر من نصف مدينة تدمر بعد هجوم واسع.")[0][:2] == (
+        "palmyra", "partial")
+
+
+def test_storming_a_town_is_partial_and_storming_it_wholly_is_a_capture():
+    assert facts("اقتحمت قوات النظام مدينة تدمر فجر اليوم من الجهة الغربية.")[0][:2] == ("palmyra", "partial")
+    assert facts("اقتحمت قوات النظام مدينة تدمر بالكامل فجر اليوم بعد فرار عناصر التنظيم.")[0][:2] == (
+        "palmyra", "captured")
+
+
+def test_places_before_besieged_adjective_are_the_besieged_side():
+    found = facts("وتدور المعارك قرب مدينتي تدمر والقريتين المحاصرتين منذ أسابيع من قبل تنظيم داعش.")
+    assert {(f[0], f[1], f[2]) for f in found} == {("palmyra", "besieged", "isis"),
+                                                   ("al_qaryatayn", "besieged", "isis")}
+
+
+def test_a_present_tense_siege_in_the_main_clause_is_a_claim():
+    assert facts("وتحاصر قوات النظام مطار التيفور من ثلاث جهات منذ يومين وفق ناشطين محليين.")[0][:3] == (
+        "t4_airbase", "besieged", "government")
+
+
+def test_breaking_a_siege_is_not_a_siege():
+    found = facts("وتمكنت قوات النظام أمس من فك الحصار عن مطار دير الزور العسكري بعد معارك مع التنظيم.")
+    assert [f[1] for f in found] == ["siege_broken"] and found[0][2] == "government"
+
+
+def test_fire_control_shells_and_prevention_are_not_events():
+    assert facts("وأعلنت قوات النظام سيطرتها ناريا على طريق تدمر بعد قصف مكثف على مواقع التنظيم.") == []
+    assert facts("وأفاد ناشطون بسقوط قذائف على مدينة تدمر مساء أمس دون وقوع إصابات بين المدنيين.") == []
+    assert facts("وشنت قوات النظام هجوما واسعا لمنع التنظيم من دخول مدينة تدمر مرة أخرى هذا الشهر.") == []
+
+
+def test_a_holding_statement_is_not_a_capture():
+    assert facts("ويسيطر التنظيم على مدينة تدمر منذ أشهر عدة بحسب المرصد السوري لحقوق الإنسان.") == []
+
+
+# agents
+def test_the_regular_army_adjective_is_the_government():
+    assert facts("سيطر الجيش النظامي على بلدة القريتين يوم الخميس الماضي بعد معارك مع التنظيم.")[0][2] == (
+        "government")
+
+
+def test_quoted_faction_names_are_actors():
+    found = facts("ودخلت فصائل “الجيش الحر” إلى مدينة تدمر صباح اليوم وسط اشتباكات متقطعة.")
+    assert found and found[0][2] == "opposition"
+
+
+def test_a_withdrawal_loses_the_place_and_the_other_side_named_gains_it():
+    found = facts("وانسحب عناصر تنظيم داعش من بلدة القريتين أمس أمام تقدم قوات سوريا الديمقراطية.")
+    assert found[0][:4] == ("al_qaryatayn", "withdrew", "sdf", "isis")
+
+
+# claimants
+def test_the_claimant_of_the_sentence_before_carries_over():
+    text = ("وقال المرصد السوري لحقوق الإنسان إن المعارك مستمرة منذ ثلاثة أيام في محيط المدينة. "
+            "وتمكنت قوات النظام من السيطرة على مدينة تدمر صباح اليوم بعد انسحاب عناصر التنظيم.")
+    assert claims(text)[0]["claimant"] == "sohr"
+
+
+def test_an_sdf_statement_names_the_sdf_as_claimant():
+    text = "وأعلنت قوات سوريا الديمقراطية في بيان اليوم السيطرة على بلدة القريتين بعد معارك مع التنظيم."
+    assert claims(text)[0]["claimant"] == "sdf"
+
+
+def test_the_outlet_speaks_only_when_nobody_else_does():
+    text = "سيطرت قوات النظام على مدينة تدمر صباح اليوم بعد معارك عنيفة مع تنظيم داعش استمرت أياما."
+    assert claims(text)[0]["claimant"] == "outlet"
+
+
+# dates
+def test_the_current_month_is_the_month_of_publication():
+    assert window("مطلع آذار الجاري", dt.date(2016, 3, 20)) == ("2016-03-01", "2016-03-10")
+
+
+def test_last_december_is_the_december_before_publication():
+    assert window("ديسمبر الماضي", dt.date(2017, 3, 2)) == ("2016-12-01", "2016-12-31")
+
+
+def test_late_august_is_the_last_third_of_the_month():
+    assert window("أواخر آب", dt.date(2016, 10, 1)) == ("2016-08-20", "2016-08-31")
+
+
+def test_about_two_years_ago_is_a_window_of_six_months():
+    assert window("منذ نحو عامين", dt.date(2016, 12, 12)) == ("2014-09-12", "2015-03-12")
+
+
+def test_last_week_covers_any_week_start_convention():
+    assert window("الأسبوع الماضي") == ("2016-11-29", "2016-12-11")
+
+
+def test_the_same_weekday_without_past_is_the_publication_day():
+    assert window("يوم الاثنين") == ("2016-12-12", "2016-12-12")
+    assert window("الاثنين الماضي") == ("2016-12-05", "2016-12-05")
+
+
+def test_a_claim_without_date_words_has_a_fallback_window():
+    found = claims("سيطرت قوات النظام على مدينة تدمر بعد معارك عنيفة مع تنظيم داعش استمرت أياما.")
+    assert found[0]["time_precision"] == "fallback"
+    assert (found[0]["date_from"], found[0]["date_to"]) == ("2016-12-05", "2016-12-12")
+
+
+def test_a_dated_claim_is_not_a_fallback():
+    found = claims("سيطرت قوات النظام أمس على مدينة تدمر بعد معارك عنيفة مع تنظيم داعش استمرت أياما.")
+    assert found[0]["time_precision"] == "day" and found[0]["date_from"] == "2016-12-11"
