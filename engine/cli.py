@@ -48,13 +48,13 @@ def build_parser(only_extract: bool = False) -> argparse.ArgumentParser:
     if only_extract:  # no polars, numba or altair on this path
         extract_commands.register_extract(sub)
         return parser
-    from engine import chart_commands
+    from engine import chart_commands, replay_commands
     from engine.commands import register_core
     from engine.scale import commands as scale_commands
 
     # each area registers its own subcommands; heavy imports stay inside the handlers
     for register in (register_core, extract_commands.register, chart_commands.register,
-                     scale_commands.register):
+                     scale_commands.register, replay_commands.register):
         register(sub)
     return parser
 

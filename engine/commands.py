@@ -67,6 +67,13 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-denied", action="store_true", help="believe denied claims too")
     parser.add_argument("--include-candidates", action="store_true",
                         help="believe unreviewed machine-extracted claims too")
+    parser.add_argument("--min-confidence", type=float, default=0.0, metavar="X",
+                        help="drop claims below this extractor confidence (0-1)")
+    parser.add_argument("--weight", action="append", default=[], metavar="CLAIMANT=W",
+                        help="weigh a claimant's word (default 1; repeatable), e.g. amaq=0.5")
+    parser.add_argument("--mode", choices=["weighed", "strict"], default="weighed",
+                        help="weighed (default): claims weighed as an analyst would; "
+                             "strict: the first version's rules, for teaching")
 
 
 def policy_from_args(args: argparse.Namespace) -> Policy:
@@ -80,7 +87,22 @@ def policy_from_args(args: argparse.Namespace) -> Policy:
         distrust=names(args.distrust) or frozenset(),
         include_denied=args.include_denied,
         include_candidates=args.include_candidates,
+        min_confidence=args.min_confidence,
+        weights=_weights(args.weight),
+        mode=args.mode,
     )
+
+
+def _weights(pairs: list[str]) -> dict[str, float]:
+    weights = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise TadmurError(f"expected CLAIMANT=WEIGHT, found {pair!r}", where="--weight",
+                              hint="e.g. --weight amaq=0.5 --weight sana=0.5") from None
+    return weights
 
 
 def run_timeline(args: argparse.Namespace) -> int:

@@ -1,5 +1,7 @@
-"""The oracle: the replay semantics as a plain-Python fold over rows, written for
-clarity, not speed. The polars replay must agree with it on every generated log."""
+"""The oracle of the strict mode: its semantics as a plain-Python fold over rows,
+written for clarity, not speed. The compiled strict replay (``Policy(mode="strict")``)
+must agree with it on every generated log. (The weighed mode's rules are their own
+plain-Python specification: engine.domain.weighing.)"""
 
 from __future__ import annotations
 
@@ -73,8 +75,9 @@ def fold(claims: list[dict]) -> tuple[list[tuple], list[tuple]]:
             ids = sorted(ids, key=seq_of.get)
             intervals.append((site, controller, status, s_early, s_late,
                               nxt[2] if nxt else None, nxt[3] if nxt else None,
-                              len(ids), len({claimant_of[c] for c in ids}), ids))
-    swings = [(s, f, t, a, b, len(ids), sorted({claimant_of[c] for c in ids}), ids)
+                              len(ids), len({claimant_of[c] for c in ids}), ids,
+                              False, 1.0 if ids else None, 0, []))  # the strict rules weigh nothing
+    swings = [(s, f, t, a, b, len(ids), sorted({claimant_of[c] for c in ids}), ids, 1.0, [])
               for s, f, t, a, b, ids in swings]
     return intervals, swings
 

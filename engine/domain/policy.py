@@ -9,12 +9,13 @@ claims are about, and is only ever sorted on in the replay.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from engine.domain.errors import PolicyError
+from engine.domain.vocabulary import REPLAY_MODES
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Policy:
         min_confidence: drop claims below this extractor confidence.
         include_candidates: also believe machine-extracted claims nobody reviewed yet
             (rejected ones are never believed).
+        weights: how much each claimant's word weighs (default 1 each) in the weighed
+            mode; 0 hears a claimant without believing it.
+        mode: ``"weighed"`` (default: claims weighed as an analyst would, see
+            :mod:`engine.domain.weighing`) or ``"strict"`` (the first version's rules:
+            any disagreement is a contest until the next swing; for teaching).
 
     Example:
         >>> Policy(distrust=frozenset({"amaq"}), known_by=dt.date(2016, 12, 12)).describe()
@@ -43,8 +49,20 @@ class Policy:
     include_denied: bool = False
     min_confidence: float = 0.0
     include_candidates: bool = False
+    weights: Mapping[str, float] = field(default_factory=dict)
+    mode: str = "weighed"
 
     def __post_init__(self) -> None:
+        if self.mode not in REPLAY_MODES:
+            raise PolicyError(f"mode must be one of {', '.join(REPLAY_MODES)}, found {self.mode!r}",
+                              hint="'strict' is the first version's rules, kept for teaching")
+        bad = {name: w for name, w in dict(self.weights).items()
+               if not isinstance(w, int | float) or not 0 <= w <= 100}
+        if bad:
+            raise PolicyError(f"claimant weights must be numbers from 0 to 100, found {bad}",
+                              hint="1 is an ordinary voice, 0 hears a claimant without believing it")
+        # frozen and hashable: the weights as a sorted tuple of pairs behind a mapping
+        object.__setattr__(self, "weights", _Weights(dict(self.weights)))
         if self.as_of_seq is not None and self.as_of_seq < 0:
             raise PolicyError(f"as_of_seq must be >= 0, found {self.as_of_seq}",
                               hint="seq 0 is the empty log")
@@ -72,6 +90,10 @@ class Policy:
             parts.append(f"confidence ≥ {self.min_confidence:g}")
         if self.include_candidates:
             parts.append("with unreviewed candidates")
+        if self.weights:
+            parts.append("weights " + ",".join(f"{k}={v:g}" for k, v in self.weights.items()))
+        if self.mode != "weighed":
+            parts.append(self.mode)
         text = " · ".join(p for p in parts if p)
         return text or "all claimants"
 
@@ -96,3 +118,18 @@ class Policy:
         if self.min_confidence > 0:
             keep &= pl.col("confidence") >= self.min_confidence
         return keep
+
+
+class _Weights(dict):
+    """Claimant weights, sorted by name; hashable and read-only (a policy is a value)."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        super().__init__(sorted(weights.items()))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a policy's weights are read-only: make a new Policy")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]

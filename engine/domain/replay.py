@@ -43,6 +43,7 @@ from engine.domain import passes
 from engine.domain.claims import believed, claims_table
 from engine.domain.encoding import EncodedEvents
 from engine.domain.errors import TadmurError
+from engine.domain.explain import Explanation
 from engine.domain.ordering import SMALL, sort_ints
 from engine.domain.passes import NONE
 from engine.domain.policy import Policy
@@ -62,14 +63,16 @@ class Timelines:
     Timelines(sites=1, intervals=1, swings=1, policy='all claimants')
     """
 
-    __slots__ = ("_claims", "_intervals", "_policy", "_swings")
+    __slots__ = ("_claims", "_folds", "_intervals", "_policy", "_swings")
 
     def __init__(self, claims: pl.DataFrame | Callable[[], pl.DataFrame],
-                 intervals: pl.DataFrame, swings: pl.DataFrame, policy: Policy) -> None:
+                 intervals: pl.DataFrame, swings: pl.DataFrame, policy: Policy,
+                 folds: list | None = None) -> None:
         self._claims = claims
         self._intervals = intervals
         self._swings = swings
         self._policy = policy
+        self._folds = {fold.site_id: fold for fold in folds or []}
 
     # read-only: a replay's tables are its answer to (log, policy), not a scratch space
     @property
@@ -94,6 +97,20 @@ class Timelines:
         """Controller of every site with evidence on ``day`` (see :func:`snapshot`)."""
         return snapshot(self.intervals, day)
 
+    def explain(self, site_id: str, day: dt.date) -> Explanation:
+        """The state of ``site_id`` on ``day`` and why: the rule that decided, and the
+        claims for and against with their weights (see :mod:`engine.domain.explain`).
+
+        >>> from engine.domain.testing import claim_events
+        >>> t = replay(claim_events([dict(claim_id="a", site_id="arak", gainer="isis",
+        ...     loser="government", valid_from="2015-05-20")]))
+        >>> t.explain("arak", dt.date(2015, 6, 1)).controller
+        'isis'
+        """
+        from engine.domain.explain import explain
+
+        return explain(self, site_id, day)
+
     def __repr__(self) -> str:
         sites = self.intervals["site_id"].n_unique()
         return (f"Timelines(sites={sites}, intervals={self.intervals.height}, "
@@ -114,13 +131,18 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
         ...          valid_from="2015-05-20", valid_to="2015-05-21"),
         ...     dict(claim_id="b", site_id="palmyra", gainer="government", valid_from="2016-03-27"),
         ... ]))
-        >>> t.intervals.select("controller", "start_latest", "end_latest").rows()
-        [('isis', datetime.date(2015, 5, 21), datetime.date(2016, 3, 27)), ('government', datetime.date(2016, 3, 27), None)]
+        >>> t.intervals.select("controller", "start_latest", "end_latest", "open_start").rows()
+        [('government', None, datetime.date(2015, 5, 21), True), ('isis', datetime.date(2015, 5, 21), datetime.date(2016, 3, 27), False), ('government', datetime.date(2016, 3, 27), None, False)]
         >>> t.swings.select("from_controller", "to_controller").rows()
         [('government', 'isis'), ('isis', 'government')]
     """
     policy = policy or Policy()
     encoded = EncodedEvents.of(claim_events)
+    if policy.mode == "weighed":
+        from engine.domain.replay_weighed import weighed_timelines
+
+        claims_, intervals, swings, folds = weighed_timelines(encoded, policy)
+        return Timelines(claims_, intervals, swings, policy, folds)
     claims = believed(encoded, policy)
     unknown = encoded.actors.index_of("unknown")
     walks, claim_marker, markers = _markers(claims, encoded, unknown)
@@ -293,7 +315,16 @@ def _intervals(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEven
         end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)).cast(pl.Date),
         end_latest=pl.when(same_site_next).then(pl.col("start_latest").shift(-1)).cast(pl.Date),
     ).hstack(lists.get_columns()[1:])  # (lists: run first)
-    return enforce_schema(intervals, INTERVALS, "intervals")
+    return enforce_schema(intervals.with_columns(**_NO_WEIGHING), INTERVALS, "intervals")
+
+
+#: the strict rules weigh nothing: every claim behind an interval supports it
+_NO_WEIGHING = {
+    "open_start": pl.lit(False),
+    "support": pl.when(pl.col("n_claims") > 0).then(1.0),
+    "n_dissents": pl.lit(0, pl.UInt32),
+    "dissent_ids": pl.lit([], pl.List(pl.String)),
+}
 
 
 def _swings(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents) -> pl.DataFrame:
@@ -308,7 +339,8 @@ def _swings(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents)
         window_start=pl.col("start_earliest").cast(pl.Date),
         window_end=pl.col("start_latest").cast(pl.Date),
     ).hstack(lists.get_columns()[1:])  # (lists: run first)
-    return enforce_schema(swings, SWINGS, "swings")
+    return enforce_schema(swings.with_columns(support=pl.lit(1.0), dissent_ids=pl.lit(
+        [], pl.List(pl.String))), SWINGS, "swings")
 
 
 def _claimant_lists(support: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
@@ -364,7 +396,8 @@ def snapshot(intervals: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     """
     frame = (
         enforce_schema(intervals, INTERVALS, "intervals")
-        .filter(pl.col("start_latest") <= pl.lit(day))
+        # an open start (held since before any evidence) has begun on any day
+        .filter(pl.col("start_latest").is_null() | (pl.col("start_latest") <= pl.lit(day)))
         .group_by("site_id", maintain_order=True)
         .last()
         .select(

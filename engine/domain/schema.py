@@ -25,7 +25,7 @@ CLAIM_EVENTS: Columns = {
     "loser": (pl.String(), "actor losing the site, if stated"),
     "valid_from": (pl.Date(), "earliest day the change can have happened"),
     "valid_to": (pl.Date(), "latest day the change can have happened"),
-    "time_precision": (pl.String(), "day | days | week | month | season | year"),
+    "time_precision": (pl.String(), "day | days | week | month | season | year | fallback"),
     "claimant": (pl.String(), "who asserts it: amaq, sana, sohr, outlet, reference..."),
     "denied": (pl.Boolean(), "the text reports the claim as denied"),
     "confidence": (pl.Float64(), "extractor confidence, 1.0 for hand-curated claims"),
@@ -62,6 +62,10 @@ INTERVALS: Columns = {
     "n_claims": (pl.UInt32(), "number of supporting claims"),
     "n_claimants": (pl.UInt32(), "number of distinct claimants among them"),
     "claim_ids": (pl.List(pl.String()), "supporting claims, in log order"),
+    "open_start": (pl.Boolean(), "held since before the first evidence (the first change's loser)"),
+    "support": (pl.Float64(), "agreeing weight / (agreeing + dissenting weight); null: no evidence"),
+    "n_dissents": (pl.UInt32(), "number of believed claims that disagree"),
+    "dissent_ids": (pl.List(pl.String()), "believed claims that disagree, in log order"),
 }
 
 #: Changes of controller: one row per merged swing.
@@ -74,6 +78,8 @@ SWINGS: Columns = {
     "n_claims": (pl.UInt32(), "number of supporting claims"),
     "claimants": (pl.List(pl.String()), "distinct claimants, sorted"),
     "claim_ids": (pl.List(pl.String()), "supporting claims, in log order"),
+    "support": (pl.Float64(), "agreeing weight / (agreeing + dissenting weight) after the swing"),
+    "dissent_ids": (pl.List(pl.String()), "believed claims that disagree with the new holder"),
 }
 
 #: Controller of every site on one day (for maps).
@@ -100,7 +106,7 @@ def describe(columns: Columns) -> pl.DataFrame:
     """A documentation table: column, dtype, description.
 
     >>> describe(SWINGS).shape
-    (8, 3)
+    (10, 3)
     """
     return pl.DataFrame(
         {

@@ -15,9 +15,14 @@ TRANSITION_KINDS = ("captured", "withdrew")
 #: Who can hold a site.
 ACTORS = ("isis", "government", "opposition", "sdf", "unknown")
 
-#: How precisely a claim's date window is known; ``fallback`` is a window guessed from the
-#: publication date (no date words in the text): it confirms a holder, never dates a change.
+#: How precisely a claim's date window is known.
+#: ``fallback``: no date words; the window was guessed from the publication day, so the
+#: claim confirms a holder and never dates a change (engine.domain.weighing, rule 2).
 TIME_PRECISIONS = ("day", "days", "week", "month", "season", "year", "fallback")
+
+#: Replay modes: ``weighed`` reads noisy reporting as an analyst would
+#: (engine.domain.weighing); ``strict`` is the first version's rules, kept for teaching.
+REPLAY_MODES = ("weighed", "strict")
 
 #: How precisely a document's publication date is known.
 PUBLISHED_PRECISIONS = ("day", "week", "month", "inferred")

@@ -47,8 +47,8 @@ def test_an_event_before_its_record_still_applies_as_in_the_reference():
         {"claim_id": "kept", "site_id": "arak", "gainer": "government", "valid_from": "2016-02-01"},
     ]).rows(named=True)
     frame = pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
-    intervals, swings = fold(believed_claims(rows, Policy()))
-    timelines = replay(frame)
+    intervals, swings = fold(believed_claims(rows, Policy(mode="strict")))
+    timelines = replay(frame, Policy(mode="strict"))
     assert timelines.intervals.rows() == intervals and timelines.swings.rows() == swings
     assert timelines.claims["claim_id"].to_list() == ["kept"]
 

@@ -66,6 +66,7 @@ policies = st.builds(
     include_denied=st.booleans(),
     min_confidence=st.sampled_from([0.0, 0.75]),
     include_candidates=st.booleans(),
+    mode=st.just("strict"),
 )
 
 

@@ -1,0 +1,261 @@
+"""How well the replay recovers known-true timelines from the dev corpus's gold claims.
+
+    python bench/devcorpus_replay.py [--corpus ../shared/devcorpus] [--mode weighed|strict]
+        [--via-cli DIR] [--out bench/results/devcorpus_replay.json]
+
+The dev corpus (real excerpts on other episodes than the project's own: Manbij, al-Bab,
+Aleppo, Raqqa, Idlib, Abu Kamal, north Hama, 2014-2018) has 351 gold claims and, in
+``known_timelines.csv``, 118 known-true control periods of 51 sites. The gold claims are
+converted to the CLI contract's claim fields (``tadmur claims import``) and replayed; then:
+
+- **periods**: each known period's holder on its middle day (an open start: the day before
+  it ends; an open end: 15 days after it begins). A ``held``/``besieged`` period is right
+  when the replay names its holder (a besieged one also needs the siege shown); a
+  ``contested`` period when the replay says contested; a ``partial`` period (the holder had
+  most of the site, another side part) when it names the holder or says contested.
+- **swings**: each known change (a period with a dated start, not approximate, whose
+  holder differs from the one before) is found when a replayed swing to that holder has a
+  window containing the true day, ±1 (after a contest: when the holder's interval begins
+  in such a window).
+- **false swings**: replayed swings to a holder that no known period of that holder (or a
+  contested/partial one) overlaps within 7 days.
+Periods of sites none of whose gold claims survive (or with no claim before the period) are
+counted apart as "no evidence".
+
+With ``--via-cli DIR`` the claims go through the contract: the documents are registered
+(``tadmur ingest --articles --no-extract``), the claims imported (``tadmur claims import``)
+and the timeline read back (``tadmur timeline --format jsonl``), in a fresh log folder DIR.
+Without it, the same claims are replayed in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+
+from engine.domain import Policy, replay
+from engine.domain.schema import CLAIM_EVENTS, enforce_schema, polars_schema
+
+HERE = Path(__file__).resolve().parent
+ACTORS = {"SAA": "government", "ISIS": "isis", "SDF": "sdf", "opposition": "opposition",
+          "unknown": "unknown"}
+KINDS = {"captured": "captured", "recaptured": "captured", "withdrew": "withdrew",
+         "entered_partial": "partial", "besieged": "besieged", "attacked_repelled": "attacked"}
+BROKEN = re.compile(r"(فك|فكّ|كسر|كسّر)\S*\s+(ال)?حصار")
+#: gold claimant descriptions -> claimant ids, first match wins
+CLAIMANTS = [("amaq", "amaq"), ("sohr", "sohr"), ("russian", "russian_mod"),
+             ("sana", "sana"), ("syrian tv", "syrian_tv"), ("state tv", "syrian_tv"),
+             ("state media", "sana"), ("syrian army", "syrian_military"),
+             ("military", "syrian_military"), ("sdf", "sdf_media"),
+             ("turkish", "turkish_mod"), ("outlet", "outlet"), ("activist", "activists"),
+             ("field source", "local_sources"), ("local source", "local_sources")]
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def claimant_of(described: str) -> str:
+    low = described.lower()
+    return next((cid for key, cid in CLAIMANTS if key in low), "other_outlet")
+
+
+def precision_of(start: dt.date, end: dt.date) -> str:
+    days = (end - start).days + 1
+    return "day" if days == 1 else "days" if days <= 7 else "month" if days <= 31 else "year"
+
+
+def contract_claims(corpus: Path) -> tuple[list[dict], dict[str, dict]]:
+    """The gold claims in the fields of ``tadmur claims import`` (one gold line may give
+    two: a broken siege is its siege and its break), and the articles by doc_id."""
+    articles = {a["doc_id"]: a for a in map(json.loads, open(corpus / "articles.jsonl"))}
+    claims = []
+    for row in map(json.loads, open(corpus / "gold.jsonl")):
+        start, end = dt.date.fromisoformat(row["date_from"]), dt.date.fromisoformat(row["date_to"])
+        base = {"doc_id": row["doc_id"], "site_id": slug(row["site"]), "mention": row["site_ar"],
+                "gainer": ACTORS[row["actor"]], "loser": ACTORS[row["counter_actor"]],
+                "claimant": claimant_of(row["claimed_by"]), "denied": row["negated_or_denied"],
+                "evidence": row["evidence"]}
+        kind = KINDS[row["kind"]]
+        if kind == "besieged" and BROKEN.search(row["evidence"]):
+            # the gold marks a broken siege as a siege line ending on the break day
+            claims.append(base | {"kind": "siege_broken", "date_from": str(end),
+                                  "date_to": str(end), "time_precision": "day"})
+            end = start
+        elif kind == "besieged":
+            end = start  # our siege claim dates its beginning; the gold, its span
+        claims.append(base | {"kind": kind, "date_from": str(start), "date_to": str(end),
+                              "time_precision": precision_of(start, end)})
+    return claims, articles
+
+
+def claim_events(claims: list[dict], articles: dict[str, dict]) -> pl.DataFrame:
+    rows = []
+    for seq, c in enumerate(claims, start=1):
+        published = articles[c["doc_id"]]["published"] or c["date_to"]
+        rows.append({
+            "seq": seq, "event": "recorded", "claim_id": f"g{seq:04d}", "doc_id": c["doc_id"],
+            "published_date": dt.date.fromisoformat(published), "site_id": c["site_id"],
+            "kind": c["kind"], "gainer": c["gainer"], "loser": c["loser"],
+            "valid_from": dt.date.fromisoformat(c["date_from"]),
+            "valid_to": dt.date.fromisoformat(c["date_to"]),
+            "time_precision": c["time_precision"], "claimant": c["claimant"],
+            "denied": c["denied"], "confidence": 1.0, "extractor": "import",
+            "evidence_text": c["evidence"], "evidence_start": 0, "evidence_end": 0,
+            "verdict": None})
+    frame = pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
+    # imported claims count as accepted: here, as a review would make them
+    reviews = frame.select(
+        pl.col("seq") + len(rows), event=pl.lit("reviewed"), claim_id="claim_id",
+        verdict=pl.lit("accepted"))
+    return enforce_schema(pl.concat([frame, reviews], how="diagonal"), CLAIM_EVENTS, "claim_events")
+
+
+def known_periods(corpus: Path) -> list[dict]:
+    with open(corpus / "known_timelines.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        row["site_id"] = slug(row["site"])
+        for key in ("period_start", "period_end"):
+            row[key] = dt.date.fromisoformat(row[key]) if row[key] else None
+        row["holder"] = ACTORS.get(row["holder"], row["holder"])
+        row["approx"] = row["approx"] == "true"
+    return rows
+
+
+def probe_day(period: dict) -> dt.date:
+    start, end = period["period_start"], period["period_end"]
+    if start and end:
+        return start + (end - start) // 2
+    if end:
+        return end - dt.timedelta(days=1)
+    return start + dt.timedelta(days=15)
+
+
+def state_on(intervals: pl.DataFrame, site: str, day: dt.date) -> dict | None:
+    rows = intervals.filter((pl.col("site_id") == site) & (
+        pl.col("start_latest").is_null() | (pl.col("start_latest") <= day)))
+    return rows.row(-1, named=True) if rows.height else None
+
+
+def measure(intervals: pl.DataFrame, swings: pl.DataFrame, periods: list[dict]) -> dict:
+    results: dict = {"periods": Counter(), "swings": Counter(), "wrong": [], "missed": [],
+                     "false": []}
+    for p in periods:
+        state = state_on(intervals, p["site_id"], probe_day(p))
+        day = probe_day(p)
+        if state is None:
+            results["periods"]["no evidence"] += 1
+            results["wrong"].append(f"{p['site']} {day}: no evidence (truth {p['holder']} {p['status']})")
+            continue
+        holder, status = state["controller"], state["status"]
+        truth = p["status"]
+        right = {
+            "held": holder == p["holder"],
+            "besieged": holder == p["holder"] and status == "besieged",
+            "contested": status == "contested",
+            "partial": holder == p["holder"] or status == "contested",
+        }[truth]
+        results["periods"]["right" if right else "wrong"] += 1
+        if not right:
+            results["wrong"].append(f"{p['site']} {day}: {holder} {status} "
+                                    f"(truth {p['holder']} {truth})")
+    by_site: dict[str, list[dict]] = {}
+    for p in periods:
+        by_site.setdefault(p["site_id"], []).append(p)
+    for site, rows in by_site.items():
+        for before, p in zip(rows, rows[1:], strict=False):
+            if p["approx"] or p["period_start"] is None or p["holder"] == before["holder"] \
+                    or p["holder"] == "contested":
+                continue
+            day = p["period_start"]
+            found = swings.filter(
+                (pl.col("site_id") == site) & (pl.col("to_controller") == p["holder"])
+                & (pl.col("window_start") <= day + dt.timedelta(days=1))
+                & (pl.col("window_end") >= day - dt.timedelta(days=1)))
+            if before["holder"] == "contested" or before["status"] == "partial":
+                # a contest resolved: the holder's interval begins then (its swing may
+                # have come earlier, when it first took part of the site)
+                found = found.vstack(found.clear()) if found.height else intervals.filter(
+                    (pl.col("site_id") == site) & (pl.col("controller") == p["holder"])
+                    & (pl.col("status") == "held")
+                    & (pl.col("start_earliest") <= day + dt.timedelta(days=1))
+                    & (pl.col("start_latest") >= day - dt.timedelta(days=1)))
+            results["swings"]["found" if found.height else "missed"] += 1
+            if not found.height:
+                results["missed"].append(f"{p['site']} -> {p['holder']} on {day}")
+    known = set(by_site)
+    for s in swings.filter(pl.col("site_id").is_in(known)).iter_rows(named=True):
+        week = dt.timedelta(days=7)
+        explained = any(
+            (p["holder"] == s["to_controller"] or p["status"] in ("contested", "partial"))
+            and (p["period_start"] is None or p["period_start"] <= s["window_end"] + week)
+            and (p["period_end"] is None or p["period_end"] >= s["window_start"] - week)
+            for p in by_site[s["site_id"]])
+        if not explained:
+            results["false"].append(f"{s['site_id']} {s['from_controller']} -> "
+                                    f"{s['to_controller']} {s['window_start']}..{s['window_end']}")
+    return results
+
+
+def via_cli(claims: list[dict], articles: dict[str, dict], folder: Path) -> pl.DataFrame:
+    """The claims through the contract, into a new log folder; the timeline read back."""
+    folder.mkdir(parents=True, exist_ok=False)
+    docs = sorted({c["doc_id"] for c in claims})
+    with open(folder / "articles.jsonl", "w", encoding="utf-8") as f:
+        for doc in docs:
+            a = articles[doc]
+            published = a["published"] or max(c["date_to"] for c in claims if c["doc_id"] == doc)
+            f.write(json.dumps({"doc_id": doc, "text": a["text"], "published": published,
+                                "outlet": a["outlet"], "url": a["url"]}, ensure_ascii=False) + "\n")
+    with open(folder / "claims.jsonl", "w", encoding="utf-8") as f:
+        for c in claims:
+            f.write(json.dumps(c, ensure_ascii=False) + "\n")
+    log = folder / "events"
+    tadmur = [sys.executable, "-m", "engine.cli"]
+    for command in (["ingest", "--articles", str(folder / "articles.jsonl"), "--no-extract",
+                     "--new-log"],
+                    ["claims", "import", str(folder / "claims.jsonl")],
+                    ["timeline", "--format", "jsonl", "--out", str(folder / "timeline.jsonl")]):
+        subprocess.run([*tadmur, *command, "--log", str(log)], check=True)
+    return pl.read_ndjson(folder / "timeline.jsonl")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=HERE.parent.parent / "shared" / "devcorpus")
+    parser.add_argument("--mode", choices=["weighed", "strict"], default="weighed")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--verbose", action="store_true", help="list every miss")
+    args = parser.parse_args()
+    claims, articles = contract_claims(args.corpus)
+    timelines = replay(claim_events(claims, articles), Policy(mode=args.mode))
+    periods = known_periods(args.corpus)
+    results = measure(timelines.intervals, timelines.swings, periods)
+    summary = {
+        "mode": args.mode, "gold_claims": len(claims), "periods": dict(results["periods"]),
+        "swings": dict(results["swings"]), "false_swings": len(results["false"]),
+        "wrong": results["wrong"], "missed": results["missed"], "false": results["false"],
+    }
+    print(f"mode {args.mode}: periods {dict(results['periods'])} · known swings "
+          f"{dict(results['swings'])} · false swings {len(results['false'])}")
+    if args.verbose:
+        for key in ("wrong", "missed", "false"):
+            for line in results[key]:
+                print(f"  {key}: {line}")
+    if args.out:
+        args.out.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

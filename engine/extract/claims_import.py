@@ -1,0 +1,193 @@
+"""``tadmur claims import FILE.jsonl``: claims typed or extracted elsewhere, into the log.
+
+One claim per line, in the fields ``tadmur extract`` prints: ``doc_id``, ``site_id`` (or a
+``mention`` the gazetteer resolves), ``kind``, ``gainer``, ``loser``, ``date_from``,
+``date_to``, ``claimant``, ``denied``, ``evidence`` (an exact substring of the registered
+document's text; ``evidence_start``/``evidence_end`` optional), and optionally
+``time_precision`` (else read from the window's width) and ``confidence`` (default 1).
+
+Each claim is appended as recorded by extractor ``import`` and accepted (a
+``ClaimReviewed``), so a replay believes it. A bad line is refused with what, where and
+a hint, and nothing of it is appended; the good lines go in; re-running adds nothing
+(event ids are content hashes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from engine.domain.errors import InvalidEvent, TadmurError
+from engine.domain.events import ClaimRecorded, ClaimReviewed, parse_date
+
+EXTRACTOR = "import"
+REQUIRED = ("doc_id", "kind", "gainer", "date_from", "date_to", "claimant", "evidence")
+
+
+class ImportError_(TadmurError):  # noqa: N801 - "ImportError" is a builtin
+    """A claim line that cannot be imported."""
+
+
+def register(subparsers, guarded) -> None:
+    """``tadmur claims import`` (``guarded`` turns Tadmur errors into exit code 2)."""
+    claims = subparsers.add_parser("claims", help="claims from elsewhere: `tadmur claims import`")
+    sub = claims.add_subparsers(dest="claims_command", metavar="ACTION", required=True)
+    p = sub.add_parser("import", help="append claims from a JSON lines file as accepted claims")
+    p.add_argument("file", type=Path, metavar="FILE.jsonl")
+    p.add_argument("--log", default=None, help="log directory (default: events/ or $TADMUR_LOG)")
+    p.set_defaults(func=guarded(run_import))
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from engine.store import open_log
+
+    log = open_log(args.log)
+    if not log.path.exists():
+        raise ImportError_(f"no log in {log.root}", where="--log",
+                           hint="register the documents first: tadmur ingest --articles FILE "
+                                "--no-extract --log DIR")
+    texts: dict[str, str | None] = {}
+    events, refused, lines = [], 0, 0
+    for number, raw in enumerate(_lines(args.file), start=1):
+        if not raw.strip():
+            continue
+        lines += 1
+        where = f"{args.file}:{number}"
+        try:
+            claim = claim_of(_json(raw, where), where, lambda doc: _text(log, doc, texts))
+        except TadmurError as exc:
+            print(f"tadmur claims import: refused: {exc}", file=sys.stderr)
+            refused += 1
+            continue
+        events += [claim, ClaimReviewed(claim.claim_id, "accepted", "import",
+                                        f"imported from {args.file.name}")]
+    before = log.head().seq
+    seqs = log.append(events) if events else []
+    added = sum(1 for s in seqs if s > before)
+    print(f"{len(events) // 2} of {lines} claims read; {added} new events appended "
+          f"(log seq {log.head().seq}); {refused} lines refused")
+    return 2 if refused else 0
+
+
+def claim_of(row: dict, where: str, text_of) -> ClaimRecorded:
+    """The ``ClaimRecorded`` of one line, or an :class:`ImportError_` saying what is wrong."""
+    missing = [k for k in REQUIRED if row.get(k) in (None, "")]
+    if missing or not (row.get("site_id") or row.get("mention")):
+        missing += [] if row.get("site_id") or row.get("mention") else ["site_id or mention"]
+        raise ImportError_(f"missing {', '.join(missing)}", where=where,
+                           hint="each line needs " + ", ".join(REQUIRED) + " and a site")
+    text = text_of(row["doc_id"])
+    if text is None:
+        raise ImportError_(f"document {row['doc_id']!r} is not registered in this log",
+                           where=where, hint="register it first: tadmur ingest --articles "
+                                             "FILE --no-extract (or tadmur ingest FILE)")
+    start, end = _evidence_span(row, text, where)
+    site_id = row.get("site_id") or _resolve(row["mention"], text, where)
+    start_day = parse_date(row["date_from"], "date_from", where)
+    end_day = parse_date(row["date_to"], "date_to", where)
+    claim = ClaimRecorded.make(
+        doc_id=row["doc_id"], site_id=site_id, kind=row["kind"], gainer=row["gainer"],
+        loser=row.get("loser"), valid_from=row["date_from"], valid_to=row["date_to"],
+        time_precision=row.get("time_precision") or _precision(start_day, end_day),
+        claimant=row["claimant"], denied=_boolean(row.get("denied", False), where),
+        evidence={"start": start, "end": end, "text": row["evidence"]},
+        extractor=EXTRACTOR, confidence=float(row.get("confidence", 1.0)))
+    try:
+        claim.validate()
+    except InvalidEvent as exc:
+        raise ImportError_(exc.args[0] if exc.args else str(exc), where=where,
+                           hint="see `tadmur extract --help` for the fields and their values"
+                           ) from None
+    _check_claimant(row["claimant"], where)
+    return claim
+
+
+def _evidence_span(row: dict, text: str, where: str) -> tuple[int, int]:
+    evidence = row["evidence"]
+    start = row.get("evidence_start")
+    if start is not None:
+        if not isinstance(start, int) or text[start:start + len(evidence)] != evidence:
+            raise ImportError_(f"evidence is not the text at offset {start}", where=where,
+                               hint="give the exact quote, or leave the offsets out")
+        return start, start + len(evidence)
+    found = text.find(evidence)
+    if found < 0:
+        raise ImportError_("evidence is not an exact substring of the document's text",
+                           where=where, hint="quote the text exactly (same letters, "
+                                             "diacritics and spaces)")
+    return found, found + len(evidence)
+
+
+def _resolve(mention: str, text: str, where: str) -> str:
+    """The site a mention names, by the gazetteer (in the document's context)."""
+    from engine import reference
+
+    resolve = getattr(reference, "resolve_site", None)
+    if resolve is not None:
+        site_id, why = resolve(mention, context=text)
+        if site_id:
+            return site_id
+        raise ImportError_(f"the gazetteer cannot resolve {mention!r}: {why}", where=where,
+                           hint="give site_id, or add the place to your places file")
+    from engine.extract.normalise import fold_text
+    from engine.reference.gazetteer import load_gazetteer
+
+    found = {site for m in load_gazetteer().find(fold_text(mention)) for site in m.site_ids}
+    if len(found) == 1:
+        return found.pop()
+    raise ImportError_(f"the gazetteer does not know {mention!r}", where=where,
+                       hint="give site_id (`tadmur sites` lists them)")
+
+
+def _check_claimant(claimant: str, where: str) -> None:
+    from engine.reference import claimant_ids
+
+    if claimant not in claimant_ids():
+        raise ImportError_(f"unknown claimant {claimant!r}", where=where,
+                           hint="the claimant ids are in engine/reference/claimants.csv")
+
+
+def _precision(start: dt.date, end: dt.date) -> str:
+    days = (end - start).days + 1
+    return ("day" if days == 1 else "days" if days <= 6 else "week" if days <= 14
+            else "month" if days <= 31 else "season" if days <= 92 else "year")
+
+
+def _boolean(value, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ImportError_(f"denied must be true or false, found {value!r}", where=where,
+                       hint="JSON booleans: true / false")
+
+
+def _json(raw: str, where: str) -> dict:
+    try:
+        row = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"not JSON: {exc.msg} at column {exc.colno}", where=where,
+                           hint="one JSON object per line") from None
+    if not isinstance(row, dict):
+        raise ImportError_(f"expected a JSON object, found {type(row).__name__}", where=where,
+                           hint="one JSON object per line")
+    return row
+
+
+def _lines(path: Path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            yield from handle
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                           where=str(path), hint="save the file as UTF-8") from None
+
+
+def _text(log, doc_id: str, cache: dict[str, str | None]) -> str | None:
+    if doc_id not in cache:
+        try:
+            cache[doc_id] = log.source_text(doc_id)
+        except TadmurError:
+            cache[doc_id] = None
+    return cache[doc_id]
