@@ -9,6 +9,8 @@ replay's sequential passes).
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 
 __all__ = ["EncodedEvents", "Policy", "TadmurError", "Timelines", "replay", "resolve_claims",
@@ -30,3 +32,16 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(list(globals()) + __all__)
+
+
+class _Package(types.ModuleType):
+    """Keeps ``engine.domain.replay`` the function, as the eager package had it: importing the
+    submodule of the same name sets the package attribute to the module otherwise."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "replay" and isinstance(value, types.ModuleType) and hasattr(value, "replay"):
+            value = value.replay
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
