@@ -8,8 +8,11 @@ next event word; otherwise the outlet speaks in its own voice.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from engine.extract import lexicon as lx
 from engine.extract.normalise import fold_pattern
@@ -102,3 +105,24 @@ def claimant_for(
         if best is None or distance < best[0]:
             best = (distance, m)
     return best[1] if best else None
+
+
+_SIDES = frozenset({"isis", "government", "opposition", "sdf"})
+
+
+@cache
+def side_of(claimant: str | None) -> str | None:
+    """The side a claimant speaks for (``claimants.csv``), or None for independent voices.
+
+    "قواتنا" in a statement of the army is the government; "حرّرنا" in Amaq's is ISIS.
+
+    >>> side_of("amaq"), side_of("sohr"), side_of(None)
+    ('isis', None, None)
+    """
+    if not claimant:
+        return None
+    with resources.files("engine.reference").joinpath("claimants.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["claimant_id"] == claimant:
+                return row["affiliation"] if row["affiliation"] in _SIDES else None
+    return None

@@ -136,6 +136,7 @@ def find_dates(text: str, published: dt.date, words: Words | None = None) -> lis
     return found
 
 
+_MONTH_NAMED = re.compile("|".join(sorted(MONTH_NUMBER, key=len, reverse=True)))
 _UNITS = {"عام": 12, "سنه": 12, "عامين": 24, "سنتين": 24, "شهر": 1, "شهرين": 2}
 _COUNT_WORDS = {"ثلاث": 3, "اربع": 4, "خمس": 5, "ست": 6, "سبع": 7, "ثمانيه": 8, "تسعه": 9, **_NUMBER_WORDS}
 
@@ -230,14 +231,25 @@ _PENDULUM_DAY = {0: pendulum.MONDAY, 1: pendulum.TUESDAY, 2: pendulum.WEDNESDAY,
 
 
 def provisional_published(text: str) -> dt.date:
-    """For an undated article: the latest full date (day, month and year) it writes, else today.
+    """For an undated article: the latest full date it writes, else the latest day and month
+    it names in the latest year it names, else the end of that year, else today.
 
     >>> provisional_published("سيطر التنظيم على المدينه في 3 اذار 2016 ثم في 5 نيسان 2016")
     datetime.date(2016, 4, 5)
+    >>> provisional_published("بعد معارك عام 2015 سيطر الجيش يوم الثلاثاء 10 نوفمبر علي البلده")
+    datetime.date(2015, 11, 10)
     """
     today = dt.date.today()
     written = [m.date_to for m in find_dates(text, today) if m.precision == "day" and m.absolute]
-    return max(written, default=today)
+    if written:
+        return max(written)
+    years = [int(y) for y in re.findall(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)", text) if int(y) <= today.year]
+    if not years:
+        return today
+    end_of_year = dt.date(max(years), 12, 31)
+    days = [m.date_to for m in find_dates(text, end_of_year) if m.precision == "day"
+            and m.date_to.year == end_of_year.year and _MONTH_NAMED.search(text, m.start, m.end)]
+    return max(days, default=end_of_year)
 
 
 def _absolute(g: dict[str, str], pub: dt.date):

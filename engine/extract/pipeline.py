@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.extract import lexicon as lx
 from engine.extract.actors import (
@@ -27,7 +27,7 @@ from engine.extract.actors import (
     subject_before,
     verb_gender,
 )
-from engine.extract.claimants import claimant_for, find_claimants
+from engine.extract.claimants import claimant_for, find_claimants, side_of
 from engine.extract.clean import body_lines, sentences
 from engine.extract.dates import DateMention, find_dates
 from engine.extract.normalise import Folded, fold
@@ -105,6 +105,7 @@ class _Reader:
         self.last_claimant = "outlet"
         self.previous_speaker: str | None = None  # who spoke in the sentence before
         self._sides: list[str] | None = None
+        self.speaker_side: str | None = None
 
     def _within(self, name: str, lo: int, hi: int) -> list:
         starts = self._at[name]
@@ -125,8 +126,12 @@ class _Reader:
     def _read_sentence(self, sentence: tuple[int, int]) -> None:
         s0, s1 = sentence
         trigs = self._within("triggers", s0, s1)
-        self.sentence_actors = self._within("actors", s0, s1)
         markers = self._within("markers", s0, s1)
+        speaking = next((m.claimant for m in markers if m.attributes), None) or (
+            self.previous_speaker if self.previous_speaker and _CONTINUES.match(self.text, s0) else None)
+        self.speaker_side = side_of(speaking)
+        self.sentence_actors = [a if a.actor != "self" else replace(a, actor=self.speaker_side or "unknown")
+                                for a in self._within("actors", s0, s1)]
         dates = _bind_dates(self.text, self._within("dates", s0, s1), trigs)
         self.bound_dates.update(dates)
         denial = lx.DENIAL.search(self.text, s0, s1)
@@ -239,6 +244,8 @@ class _Reader:
             if owner and trig.rule.role == "gainer":
                 loser = owner.actor
         actor = agent.actor if agent else None
+        if actor is None and trig.rule.name in _SPEAKERS_IDIOMS and self.speaker_side:
+            actor = self.speaker_side  # "حرّرت وحداتنا", "أعادت الأمن والاستقرار": said by the victor
         explicit = actor is not None
         if actor is None and trig.rule.role != "forced":
             actor = self._topic(trig, s0)
@@ -248,18 +255,28 @@ class _Reader:
             actor = self._other_side(loser)
         return actor, loser, explicit
 
+    def _ranked_sides(self) -> list[str]:
+        """Sides named in the article, most often named first."""
+        if self._sides is None:
+            counts: dict[str, int] = {}
+            for a in self.actors:
+                if a.actor != "self":
+                    counts[a.actor] = counts.get(a.actor, 0) + 1
+            self._sides = sorted(counts, key=lambda k: -counts[k])
+        return self._sides
+
     def _other_side(self, side: str | None, default=None):
         """The side fighting ``side`` in this article: the one it names most often besides
         ``side`` (an SDF campaign against ISIS is not the regime's), else the usual opponent."""
         if side in (None, "unknown"):
             return default
-        if self._sides is None:
-            counts: dict[str, int] = {}
-            for a in self.actors:
-                counts[a.actor] = counts.get(a.actor, 0) + 1
-            self._sides = sorted(counts, key=lambda k: -counts[k])
-        other = next((a for a in self._sides if a != side), None)
+        other = next((a for a in self._ranked_sides() if a != side), None)
         return other or OPPOSITE.get(side, default)
+
+    def _main_side(self) -> str:
+        """The side the article names most (a besieger nobody names is usually the one reported on)."""
+        sides = self._ranked_sides()
+        return sides[0] if sides else "unknown"
 
     def _described(self, trig: Trigger, s0: int) -> list[Place]:
         """Places right before an adjective ("بلدتي كفريا والفوعة المحاصرتين"), a list included."""
@@ -314,7 +331,7 @@ class _Reader:
             if gainer == "unknown":
                 holder = self._named_holder(trig)
                 lost = holder
-                gainer = self._other_side(holder, "unknown") if holder else "unknown"
+                gainer = self._other_side(holder, "unknown") if holder else self._main_side()
         elif role == "loser":
             gainer, lost = (self._other_side(actor, "unknown") if actor else "unknown"), actor
         elif role == "forced":
@@ -324,8 +341,9 @@ class _Reader:
             lost = loser if loser and loser != gainer else self._other_side(gainer)
         for place in places:
             kind = place.kind_override or trig.kind
-            if kind == "captured" and trig.rule.partial and not _WHOLLY.search(
-                    self.text, trig.start, min(len(self.text), place.end + 25)):
+            entry = kind == "captured" and trig.rule.partial and not _WHOLLY.search(
+                self.text, trig.start, min(len(self.text), place.end + 25))
+            if entry:
                 kind = "partial"  # entering, storming, infiltrating
             elif kind == "captured" and self._partly(trig, place):
                 kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
@@ -362,7 +380,12 @@ class _Reader:
     def _named_holder(self, trig: Trigger) -> str | None:
         """The side inside a siege when the text names it: "تطويق مسلحي التنظيم في المدينة"."""
         acts = [a for a in self.sentence_actors if trig.end <= a.start <= trig.end + 40]
-        return acts[0].actor if acts else None
+        if acts:
+            return acts[0].actor
+        # "البلدتين المواليتين للنظام والمحاصرتين": the side they are loyal to is inside
+        loyal = [a for a in self.sentence_actors if trig.start - 50 <= a.start < trig.start
+                 and _LOYAL.search(self.text, max(0, a.start - 14), a.start)]
+        return loyal[-1].actor if loyal else None
 
     def _first_in_sentence(self, site_id: str, trig: Trigger, actor, denied: bool) -> bool:
         """One control change per site, gainer and sentence: "سيطرت على الحقل بعد انسحاب التنظيم منه"."""
@@ -385,11 +408,14 @@ class _Reader:
 
 
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
+_LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
+#: Idioms of the victor: with no agent named, the gainer is the side of who says it.
+_SPEAKERS_IDIOMS = frozenset({"liberate", "liberate_noun", "restore_security"})
 _CONTINUES = re.compile(r"[\s\"“”«»]*(?:و|ف|كما(?!\w)|ثم(?!\w))")
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
 _WHOLLY = re.compile(lx.WHOLLY)
-_OTHER_OBJECT = re.compile(r"(?<!\w)(?:في|علي|محاور|محور)(?!\w)")
+_OTHER_OBJECT = re.compile(r"(?<!\w)(?:علي|محاور|محور|محوري)(?!\w)")
 _PARTLY_AFTER = re.compile(lx.PARTLY_AFTER)
 _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
