@@ -130,8 +130,7 @@ class _Reader:
         speaking = next((m.claimant for m in markers if m.attributes), None) or (
             self.previous_speaker if self.previous_speaker and _CONTINUES.match(self.text, s0) else None)
         self.speaker_side = side_of(speaking)
-        self.sentence_actors = [a if a.actor != "self" else replace(a, actor=self.speaker_side or "unknown")
-                                for a in self._within("actors", s0, s1)]
+        self.sentence_actors = [self._resolved(a) for a in self._within("actors", s0, s1)]
         dates = _bind_dates(self.text, self._within("dates", s0, s1), trigs)
         self.bound_dates.update(dates)
         denial = lx.DENIAL.search(self.text, s0, s1)
@@ -145,6 +144,9 @@ class _Reader:
                 places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
             else:
                 places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
+                if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
+                        self.text, max(s0, trig.start - 12), trig.start):
+                    places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
             object_start = places[0].start if places and places[0].start > trig.end else next_start
             actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
             # a siege is annotated while it lasts: "تحاصر الفصائل المعسكرين" is a claim, not a mere state
@@ -226,6 +228,9 @@ class _Reader:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
             if trig.rule.role == "fall":
                 return (agent.actor if agent else "unknown"), None, agent is not None
+            if trig.rule.name == "out_of_control":  # "خرجت عن سيطرة النظام": the regime loses it
+                owner = next((a for a in acts if trig.end <= a.start <= trig.end + 12), None)
+                return "unknown", (owner.actor if owner else None), False
             if trig.rule.role == "became":
                 held = _HELD_BY.search(self.text, trig.end, s1)
                 agent = next((a for a in acts if held and held.end() <= a.start <= held.end() + 12), None)
@@ -244,8 +249,10 @@ class _Reader:
             if owner and trig.rule.role == "gainer":
                 loser = owner.actor
         actor = agent.actor if agent else None
-        if actor is None and trig.rule.name in _SPEAKERS_IDIOMS and self.speaker_side:
-            actor = self.speaker_side  # "حرّرت وحداتنا", "أعادت الأمن والاستقرار": said by the victor
+        if actor is None and self.speaker_side and (
+                trig.rule.name in _SPEAKERS_IDIOMS or (trig.rule.role == "gainer" and trig.kind != "attacked")):
+            # "حرّرت وحداتنا", "قالت مصادر في القوات إنه تمت السيطرة": a side claims its own gains
+            actor = self.speaker_side
         explicit = actor is not None
         if actor is None and trig.rule.role != "forced":
             actor = self._topic(trig, s0)
@@ -255,12 +262,22 @@ class _Reader:
             actor = self._other_side(loser)
         return actor, loser, explicit
 
+    def _resolved(self, a: ActorMention) -> ActorMention:
+        """"قواتنا" is the speaker's side; a bare "القوات" the forces last named before it."""
+        if a.actor == "self":
+            return replace(a, actor=self.speaker_side or "unknown")
+        if a.actor == "forces":
+            named = next((b.actor for b in reversed(self.actors) if b.end <= a.start
+                          and b.actor not in ("self", "forces") and b.feminine), None)
+            return replace(a, actor=named or "unknown")
+        return a
+
     def _ranked_sides(self) -> list[str]:
         """Sides named in the article, most often named first."""
         if self._sides is None:
             counts: dict[str, int] = {}
             for a in self.actors:
-                if a.actor != "self":
+                if a.actor not in ("self", "forces"):
                     counts[a.actor] = counts.get(a.actor, 0) + 1
             self._sides = sorted(counts, key=lambda k: -counts[k])
         return self._sides
@@ -278,10 +295,16 @@ class _Reader:
         sides = self._ranked_sides()
         return sides[0] if sides else "unknown"
 
-    def _described(self, trig: Trigger, s0: int) -> list[Place]:
-        """Places right before an adjective ("بلدتي كفريا والفوعة المحاصرتين"), a list included."""
+    def _described(self, trig: Trigger, s0: int, relative: bool = False) -> list[Place]:
+        """Places right before an adjective ("بلدتي كفريا والفوعة المحاصرتين"), a list included;
+        with ``relative``, the place before "التي" ("الرقة، التي سقطت")."""
         found: list[Place] = []
         edge = trig.start
+        if relative:
+            rel = list(_RELATIVE.finditer(self.text, max(s0, trig.start - 12), trig.start))
+            edge = rel[-1].start() if rel else edge
+            while edge > s0 and self.text[edge - 1] in " ،,":
+                edge -= 1
         for m in reversed(self.objects.mentions):
             if m.end > edge:
                 continue
@@ -408,6 +431,7 @@ class _Reader:
 
 
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
+_RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\s+(?:\w+\s+)?$")
 _LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
 #: Idioms of the victor: with no agent named, the gainer is the side of who says it.
 _SPEAKERS_IDIOMS = frozenset({"liberate", "liberate_noun", "restore_security"})
