@@ -27,6 +27,9 @@ _CUE = re.compile(
 _SPEECH = re.compile(lx.SPEECH_VERB)
 _GATE = WordGate(lx.CLAIMANT_FIRST_WORDS)
 _ATTRIBUTION = re.compile(lx.ATTRIBUTION_BEFORE)
+# "وقال أبو اليزيد رئيس المكتب الإعلامي لـ…": a speech verb, a name and a title before the cue
+_SPEAKER_NAMED = re.compile(lx.SPEECH_VERB + r"[^.،؟!\n]{0,30}?(?:رئيس|مدير|قائد|المتحدث|الناطق|عضو|مسؤول|"
+                            r"القيادي|قيادي|مسؤول)\s+(?:\w+\s+){0,2}$")
 _AGENCIES = ("amaq", "sana", "russian_mod", "syrian_tv", "other_outlet", "sohr")
 
 
@@ -67,6 +70,7 @@ def find_claimants(text: str, words: Words | None = None) -> list[ClaimantMarker
         attributes = bool(
             _ATTRIBUTION.search(before)
             or _SPEECH.search(before[-15:])
+            or _SPEAKER_NAMED.search(text, max(0, m.start() - 45), m.start())
             or _SPEECH.match(after.lstrip(" ،,"))
             or "حسب" in m.group()
             or "بحسب" in m.group()
@@ -125,4 +129,22 @@ def side_of(claimant: str | None) -> str | None:
         for row in csv.DictReader(fh):
             if row["claimant_id"] == claimant:
                 return row["affiliation"] if row["affiliation"] in _SIDES else None
+    return None
+
+
+#: The voice of each side when a side itself speaks ("أعلنت كتائب الثوار سيطرتها على…").
+SIDE_VOICE = {"government": "syrian_military", "opposition": "opposition_factions", "sdf": "sdf",
+              "isis": "isis_media"}
+_SPEECH_BEFORE = re.compile(lx.SPEECH_VERB + r"\s*(?:\w+\s+){0,3}?[\"“«(]?\s*$")
+
+
+def speaking_side(text: str, actor_starts: list[tuple[int, str]], limit: int) -> str | None:
+    """The claimant of a side named right after a verb of saying, before ``limit``.
+
+    >>> speaking_side("اعلنت كتائب الثوار سيطرتها", [(6, "opposition")], 20)
+    'opposition_factions'
+    """
+    for start, side in reversed(actor_starts):
+        if start < limit and side in SIDE_VOICE and _SPEECH_BEFORE.search(text, max(0, start - 30), start):
+            return SIDE_VOICE[side]
     return None

@@ -27,7 +27,7 @@ from engine.extract.actors import (
     subject_before,
     verb_gender,
 )
-from engine.extract.claimants import claimant_for, find_claimants, side_of
+from engine.extract.claimants import claimant_for, find_claimants, side_of, speaking_side
 from engine.extract.clean import body_lines, sentences
 from engine.extract.dates import DateMention, find_dates
 from engine.extract.normalise import Folded, fold
@@ -164,8 +164,11 @@ class _Reader:
             marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start)
             if marker:
                 claimant = marker.claimant
+            elif (voice := speaking_side(self.text, [(a.start, a.actor) for a in self.sentence_actors],
+                                         trig.start)):
+                claimant = voice  # "أعلنت كتائب الثوار سيطرتها على…"
             elif own_claimant or re.match(lx.CONTINUES_CLAIMANT, self.text[s0:s1]):
-                claimant = own_claimant or self.last_claimant
+                claimant = own_claimant or self.previous_speaker or self.last_claimant
             elif self.previous_speaker and _CONTINUES.match(self.text, s0):
                 claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
             else:
