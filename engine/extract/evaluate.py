@@ -138,9 +138,14 @@ _BROKEN = re.compile(r"(?<!\w)[وفل]?[يت]?(?:فك|كسر)(?:ت|وا|ون)?\s
 
 
 def site_id_of_gold(name_en: str, name_ar: str) -> str:
-    """The one place where a gold site name becomes a site id (the gazetteer's resolver, when
-    it has one, replaces the body of this function)."""
-    return gold_site_id(name_en, name_ar)
+    """The one place where a gold site name becomes a site id: the gazetteer's resolver
+    (``engine.reference.resolve_site``) when the package has it, else ``gold_site_id``."""
+    try:
+        from engine.reference import resolve_site
+    except ImportError:
+        return gold_site_id(name_en, name_ar)
+    site_id, _why = resolve_site(name_ar, name_en=name_en)
+    return site_id or gold_site_id(name_en, name_ar)
 
 
 def gold_site_id(name_en: str, name_ar: str) -> str:
