@@ -147,6 +147,10 @@ class _Reader:
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
                         self.text, max(s0, trig.start - 12), trig.start):
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
+            if trig.rule.name in _ADVANCES:
+                places = [p for p in places if not self._towards(trig, p)]
+            if trig.mid and _EVACUATED.search(self.text, trig.mid[0], trig.mid[1]):
+                places = []  # "إخراج المدنيين والمقاتلين من المدينة": an evacuation, not a capture
             object_start = places[0].start if places and places[0].start > trig.end else next_start
             actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
             # a siege is annotated while it lasts: "تحاصر الفصائل المعسكرين" is a claim, not a mere state
@@ -393,6 +397,13 @@ class _Reader:
                 "time_precision": date.precision if date else "fallback",
             })
 
+    def _towards(self, trig: Trigger, place: Place) -> bool:
+        """An advance towards, near or between places is not a foothold in them."""
+        if place.start < trig.end:
+            return False
+        between = self.text[trig.end:place.start]
+        return bool(_TOWARDS_WORDS.search(between) or _COMPASS_BEFORE.search(between))
+
     def _partly(self, trig: Trigger, place: Place) -> bool:
         """Words of partial control between the trigger and its place, or right after the place."""
         if place.start > trig.end:
@@ -435,6 +446,10 @@ class _Reader:
 
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 _RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\s+(?:\w+\s+)?$")
+_ADVANCES = frozenset({"advance_verb", "advance_noun"})
+_TOWARDS_WORDS = re.compile(r"(?<!\w)(?:باتجاه|اتجاه|نحو|صوب|تجاه|الي|حتي|مشارف|اطراف|محيط|بين|قرب|بالقرب)(?!\w)")
+_COMPASS_BEFORE = re.compile(r"(?<!\w)(?:شمال|جنوب|شرق|غرب)\w*\s+(?:(?:قريه|بلده|مدينه|حي|منطقه|بلدتي|قريتي)\s+)?$")
+_EVACUATED = re.compile(r"(?<!\w)(?:ال)?(?:مدنيين|اهالي|سكان|جرحي|عائلات|المحاصرين)(?!\w)")
 _LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
 #: Idioms of the victor: with no agent named, the gainer is the side of who says it.
 _SPEAKERS_IDIOMS = frozenset({"liberate", "liberate_noun", "restore_security"})
