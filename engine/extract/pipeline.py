@@ -127,9 +127,10 @@ class _Reader:
         s0, s1 = sentence
         trigs = self._within("triggers", s0, s1)
         markers = self._within("markers", s0, s1)
-        speaking = next((m.claimant for m in markers if m.attributes), None) or (
-            self.previous_speaker if self.previous_speaker and _CONTINUES.match(self.text, s0) else None)
-        self.speaker_side = side_of(speaking)
+        # "مصادر في قوات سوريا الديمقراطية": the partisan voice among the sentence's speakers
+        sided = [side_of(m.claimant) for m in markers if m.attributes and side_of(m.claimant)]
+        continuing = self.previous_speaker if self.previous_speaker and _CONTINUES.match(self.text, s0) else None
+        self.speaker_side = sided[0] if sided else side_of(continuing)
         self.sentence_actors = [self._resolved(a) for a in self._within("actors", s0, s1)]
         dates = _bind_dates(self.text, self._within("dates", s0, s1), trigs)
         self.bound_dates.update(dates)
