@@ -132,8 +132,38 @@ def find_dates(text: str, published: dt.date, words: Words | None = None) -> lis
                   if k.startswith(kind + "_") and v is not None}
         resolved = _resolve(kind, groups, published)
         if resolved:
-            found.append(DateMention(start, end, *resolved, absolute=bool(groups.get("year"))))
+            mention = DateMention(start, end, *resolved, absolute=bool(groups.get("year")))
+            found.append(_after(text, mention, published) or mention)
     return found
+
+
+_AFTER = re.compile(fold_pattern(
+    r"(?<!\w)بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>يومين|اسبوع|اسبوعين|شهر|شهرين|عام|سنه|عامين|"
+    r"\d{1,2}\s+(?:ايام|يوما|اسابيع|اشهر|شهرا)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+(?:ايام|اسابيع|اشهر))"
+    r"\s+(?:من|علي)\s+(?:\w+\s+){0,2}$"
+))
+_AFTER_DAYS = {"يومين": 2, "اسبوع": 7, "اسبوعين": 14}
+
+
+def _after(text: str, mention: DateMention, published: dt.date) -> DateMention | None:
+    """ "بعد شهر من 27 آذار": the window of the date named, moved on by the duration."""
+    m = _AFTER.search(text, max(0, mention.start - 40), mention.start)
+    if not m:
+        return None
+    n = m.group("n")
+    start = pendulum.Date(mention.date_from.year, mention.date_from.month, mention.date_from.day)
+    end = pendulum.Date(mention.date_to.year, mention.date_to.month, mention.date_to.day)
+    head, unit = n.split()[0], n.split()[-1]
+    if n in _AFTER_DAYS or unit in ("ايام", "يوما", "اسابيع"):
+        days = _AFTER_DAYS.get(n) or (int(head) if head.isdigit() else _NUMBER_WORDS[head]) * (
+            7 if unit == "اسابيع" else 1)
+        start, end = start.add(days=days - 1), end.add(days=days + 1)
+    else:
+        months = _months_back(n) if n in _UNITS or unit not in ("اشهر", "شهرا") else (
+            int(head) if head.isdigit() else _COUNT_WORDS[head])
+        start, end = start.add(months=months, days=-7), end.add(months=months, days=7)
+    return DateMention(m.start(), mention.end, _day(start), min(_day(end), published), "days",
+                       mention.warnings, mention.absolute)
 
 
 _MONTH_NAMED = re.compile("|".join(sorted(MONTH_NUMBER, key=len, reverse=True)))

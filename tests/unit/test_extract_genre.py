@@ -135,3 +135,8 @@ def test_a_claim_without_date_words_has_a_fallback_window():
 def test_a_dated_claim_is_not_a_fallback():
     found = claims("سيطرت قوات النظام أمس على مدينة تدمر بعد معارك عنيفة مع تنظيم داعش استمرت أياما.")
     assert found[0]["time_precision"] == "day" and found[0]["date_from"] == "2016-12-11"
+
+
+def test_a_month_after_a_named_date_moves_the_window_on():
+    assert window("بعد شهر من 3 آذار", dt.date(2016, 12, 12)) == ("2016-03-27", "2016-04-10")
+    assert window("بعد يومين من السابع من نيسان", dt.date(2016, 12, 12)) == ("2016-04-08", "2016-04-10")
