@@ -155,7 +155,7 @@ class _Reader:
             object_start = places[0].start if places and places[0].start > trig.end else next_start
             actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
             # a siege is annotated while it lasts: "تحاصر الفصائل المعسكرين" is a claim, not a mere state
-            state = trig.kind != "besieged" and is_state(self.text, trig, s0)
+            state = is_state(self.text, trig, s0) if trig.kind != "besieged" else self._standing_siege(trig)
             event = trig.kind in self.kinds and not (
                 state
                 or is_modal(self.text, trig, s0)
@@ -398,6 +398,12 @@ class _Reader:
                 "time_precision": date.precision if date else "fallback",
             })
 
+    def _standing_siege(self, trig: Trigger) -> bool:
+        """"المنطقة التي يحاصرها التنظيم منذ عام": a relative clause saying how long a siege has
+        lasted describes the place, like "يسيطر عليها منذ"; a clause reporting the siege does not."""
+        return trig.present and bool(_RELATIVE.search(self.text, max(0, trig.start - 12), trig.start)) \
+            and bool(_SINCE_AFTER.match(self.text, trig.end))
+
     def _towards(self, trig: Trigger, place: Place) -> bool:
         """An advance towards, near or between places is not a foothold in them."""
         if place.start < trig.end:
@@ -447,6 +453,7 @@ class _Reader:
 
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 _RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\s+(?:\w+\s+)?$")
+_SINCE_AFTER = re.compile(r"(?:\s+\w+){0,4}?\s+منذ(?!\w)")
 _ADVANCES = frozenset({"advance_verb", "advance_noun"})
 _TOWARDS_WORDS = re.compile(r"(?<!\w)(?:باتجاه|اتجاه|نحو|صوب|تجاه|الي|حتي|مشارف|اطراف|محيط|بين|قرب|بالقرب)(?!\w)")
 _COMPASS_BEFORE = re.compile(r"(?<!\w)(?:شمال|جنوب|شرق|غرب)\w*\s+(?:(?:قريه|بلده|مدينه|حي|منطقه|بلدتي|قريتي)\s+)?$")

@@ -140,3 +140,9 @@ def test_a_dated_claim_is_not_a_fallback():
 def test_a_month_after_a_named_date_moves_the_window_on():
     assert window("بعد شهر من 3 آذار", dt.date(2016, 12, 12)) == ("2016-03-27", "2016-04-10")
     assert window("بعد يومين من السابع من نيسان", dt.date(2016, 12, 12)) == ("2016-04-08", "2016-04-10")
+
+
+def test_how_long_a_siege_has_lasted_in_a_relative_clause_describes_the_place():
+    assert facts("وصلت التعزيزات إلى مطار التيفور الذي يحاصره التنظيم منذ نحو عام من ثلاث جهات.") == []
+    assert facts("ويحاصر التنظيم مطار التيفور منذ نحو عام من ثلاث جهات بحسب ناشطين.")[0][:3] == (
+        "t4_airbase", "besieged", "isis")
