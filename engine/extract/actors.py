@@ -91,7 +91,7 @@ def find_actors(text: str, blocked: list[tuple[int, int]], words: Words | None =
     return out
 
 
-_QUOTES = str.maketrans({c: " " for c in '"“”«»()\'‘’[]'})
+_QUOTES = re.compile(r"[\"“”«»()'‘’\[\]]")
 
 
 def unquote(text: str) -> str:
@@ -100,7 +100,7 @@ def unquote(text: str) -> str:
     >>> unquote('فصائل “الجيش الحر”')
     'فصائل  الجيش الحر '
     """
-    return text.translate(_QUOTES)
+    return _QUOTES.sub(" ", text)  # re.sub is much faster than str.translate on long texts
 
 
 def agent_after(actors: list[ActorMention], start: int, limit: int) -> ActorMention | None:

@@ -283,7 +283,7 @@ def provisional_published(text: str) -> dt.date:
 
 
 def _absolute(g: dict[str, str], pub: dt.date):
-    names = re.findall("|".join(sorted(MONTH_NUMBER, key=len, reverse=True)), g["months"])
+    names = _MONTH_NAMED.findall(g["months"])
     numbers = {MONTH_NUMBER[n] for n in names}
     if len(numbers) != 1:
         return None  # "آذار نيسان" names two months: not one date
