@@ -461,7 +461,7 @@ _EVACUATED = re.compile(r"(?<!\w)(?:ال)?(?:مدنيين|اهالي|سكان|ج
 _LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
 #: Idioms of the victor: with no agent named, the gainer is the side of who says it.
 _SPEAKERS_IDIOMS = frozenset({"liberate", "liberate_noun", "restore_security"})
-_CONTINUES = re.compile(r"[\s\"“”«»]*(?:و|ف|كما(?!\w)|ثم(?!\w))")
+_CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
 _WHOLLY = re.compile(lx.WHOLLY)

@@ -84,10 +84,18 @@ def test_a_withdrawal_loses_the_place_and_the_other_side_named_gains_it():
 
 
 # claimants
-def test_the_claimant_of_the_sentence_before_carries_over():
+def test_the_claimant_of_the_sentence_before_carries_over_a_continuation():
+    said = "وقال المرصد السوري لحقوق الإنسان إن المعارك مستمرة منذ ثلاثة أيام في محيط المدينة. "
+    text = said + "كما تمكنت قوات النظام من السيطرة على مدينة تدمر صباح اليوم بعد انسحاب عناصر التنظيم."
+    assert claims(text)[0]["claimant"] == "sohr"
+    text = said + "وأضاف أن قوات النظام سيطرت على مدينة تدمر صباح اليوم بعد انسحاب عناصر التنظيم."
+    assert claims(text)[0]["claimant"] == "sohr"
+
+
+def test_a_new_sentence_in_the_outlets_voice_is_the_outlets():
     text = ("وقال المرصد السوري لحقوق الإنسان إن المعارك مستمرة منذ ثلاثة أيام في محيط المدينة. "
             "وتمكنت قوات النظام من السيطرة على مدينة تدمر صباح اليوم بعد انسحاب عناصر التنظيم.")
-    assert claims(text)[0]["claimant"] == "sohr"
+    assert claims(text)[0]["claimant"] == "outlet"
 
 
 def test_an_sdf_statement_names_the_sdf_as_claimant():
