@@ -135,7 +135,9 @@ def side_of(claimant: str | None) -> str | None:
 #: The voice of each side when a side itself speaks ("أعلنت كتائب الثوار سيطرتها على…").
 SIDE_VOICE = {"government": "syrian_military", "opposition": "opposition_factions", "sdf": "sdf",
               "isis": "isis_media"}
-_SPEECH_BEFORE = re.compile(lx.SPEECH_VERB + r"\s*(?:\w+\s+){0,3}?[\"“«(]?\s*$")
+# a verb of saying, then at most three words that are not a complementizer ("قال إن X": X is
+# the subject of what was said, not who said it)
+_SPEECH_BEFORE = re.compile(lx.SPEECH_VERB + r"\s*(?:(?![بلف]?ان(?:ه|ها)?\s)\w+\s+){0,3}?[\"“«(]?\s*$")
 
 
 def speaking_side(text: str, actor_starts: list[tuple[int, str]], limit: int) -> str | None:
