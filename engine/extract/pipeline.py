@@ -234,6 +234,8 @@ class _Reader:
             agent = subject_before(self.text, acts, trig.start)
         else:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
+            if agent and trig.kind == "siege_broken" and _IMPOSED.search(self.text, trig.end, agent.start):
+                loser, agent = agent.actor, None  # "فك الحصار المفروض على المطار من قبل التنظيم"
             if trig.rule.role == "fall":
                 return (agent.actor if agent else "unknown"), None, agent is not None
             if trig.rule.name == "out_of_control":  # "خرجت عن سيطرة النظام": the regime loses it
@@ -249,12 +251,14 @@ class _Reader:
                 agent = last_before(acts, trig.start, s0)
             if agent is None and trig.rule.form == "noun":
                 agent = genitive_after(acts, trig.end)
+                if agent and trig.kind == "besieged" and _INSIDE.match(self.text, agent.end):
+                    loser, agent = agent.actor, None  # "تطويق مسلحي التنظيم في المدينة": the besieged
             elif agent is None:
                 agent = agent_after(acts, trig.end, min(trig.end + 45, limit + 1))
             if agent is None and not trig.possessive_pronoun:
                 agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
             owner = owner_after(acts, trig.end, trig.end + 160)
-            if owner and trig.rule.role == "gainer":
+            if owner and trig.rule.role == "gainer" and loser is None:
                 loser = owner.actor
         actor = agent.actor if agent else None
         if actor is None and self.speaker_side and (
@@ -362,7 +366,8 @@ class _Reader:
             if gainer == "unknown":
                 holder = self._named_holder(trig)
                 lost = holder
-                gainer = self._other_side(holder, "unknown") if holder else self._main_side()
+                gainer = self._other_side(holder, "unknown") if holder else (
+                    self._topic(trig, trig.start) or self._main_side())  # "وحوصرت بذلك المدينة": by the last agent
         elif role == "loser":
             gainer, lost = (self._other_side(actor, "unknown") if actor else "unknown"), actor
         elif role == "forced":
@@ -454,6 +459,8 @@ class _Reader:
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 _RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\s+(?:\w+\s+)?$")
 _SINCE_AFTER = re.compile(r"(?:\s+\w+){0,4}?\s+منذ(?!\w)")
+_IMPOSED = re.compile(r"(?<!\w)(?:ال)?مفروض(?:ه)?(?!\w)|(?<!\w)فرض(?:ه|ها|ته)(?!\w)")
+_INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s")
 _ADVANCES = frozenset({"advance_verb", "advance_noun"})
 _TOWARDS_WORDS = re.compile(r"(?<!\w)(?:باتجاه|اتجاه|نحو|صوب|تجاه|الي|حتي|مشارف|اطراف|محيط|بين|قرب|بالقرب)(?!\w)")
 _COMPASS_BEFORE = re.compile(r"(?<!\w)(?:شمال|جنوب|شرق|غرب)\w*\s+(?:(?:قريه|بلده|مدينه|حي|منطقه|بلدتي|قريتي)\s+)?$")

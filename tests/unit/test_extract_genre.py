@@ -154,3 +154,13 @@ def test_how_long_a_siege_has_lasted_in_a_relative_clause_describes_the_place():
     assert facts("وصلت التعزيزات إلى مطار التيفور الذي يحاصره التنظيم منذ نحو عام من ثلاث جهات.") == []
     assert facts("ويحاصر التنظيم مطار التيفور منذ نحو عام من ثلاث جهات بحسب ناشطين.")[0][:3] == (
         "t4_airbase", "besieged", "isis")
+
+
+def test_encircling_fighters_inside_a_town_makes_them_the_besieged_side():
+    found = facts("وأعلن الجيش أن قواته تمكنت من تطويق عناصر التنظيم في مدينة تدمر بعد معارك عنيفة.")
+    assert found[0][:4] == ("palmyra", "besieged", "government", "isis")
+
+
+def test_the_side_that_imposed_a_broken_siege_loses_it():
+    found = facts("وتمكنت قوات النظام أمس من فك الحصار المفروض على مطار دير الزور العسكري من قبل تنظيم داعش.")
+    assert found[0][1:4] == ("siege_broken", "government", "isis")
