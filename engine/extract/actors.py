@@ -91,6 +91,7 @@ def find_actors(text: str, blocked: list[tuple[int, int]], words: Words | None =
     return out
 
 
+_ON_AFTER = re.compile(r"[\s\"“”«»()]+(?:\w+\s+){0,2}?علي(?!\w)")
 _QUOTES = re.compile(r"[\"“”«»()'‘’\[\]]")
 
 
@@ -113,10 +114,13 @@ def agent_after(actors: list[ActorMention], start: int, limit: int) -> ActorMent
     return None
 
 
-def genitive_after(actors: list[ActorMention], start: int) -> ActorMention | None:
-    """The actor right after a masdar is its agent ("سيطرة التنظيم على", "استعادة النظام لـ")."""
+def genitive_after(actors: list[ActorMention], start: int, text: str = "") -> ActorMention | None:
+    """The actor right after a masdar is its agent ("سيطرة التنظيم على", "استعادة النظام لـ",
+    "سيطرة لمسلحي التنظيم على")."""
     for a in actors:
         if start <= a.start <= start + 2:
+            if a.owner and _ON_AFTER.match(text, a.end):
+                return a  # "سيطرة لمسلحي التنظيم على البلدة": ل names the agent of the masdar
             return None if a.prepositional else a
         if a.start > start + 2:
             break

@@ -359,7 +359,8 @@ CLAIMANT_ANAPHORA = fold_pattern(
 
 #: Attribution words before a claimant ("بحسب", "وفق") or speech verbs.
 ATTRIBUTION_BEFORE = fold_pattern(
-    r"(?:بحسب|حسب|وفق|وفقا\s+ل|نقلا\s+عن|نقل(?:ت)?\s+عن|عن)\s+(?:ما\s+\w+(?:\s+\w+)?\s+)?$"
+    r"(?:بحسب|حسب|وفق|وفقا\s+ل|نقلا\s+عن|نقل(?:ت)?\s+عن|عن)\s+"
+    r"(?:(?:ما\s+\w+(?:\s+\w+)?|بيان|تصريح|تصريحات|اعلان|روايه|ما\s+اعلنته|ما\s+اوردته)\s+)?$"
 )
 #: A complementizer after a claimant: the sentence is its reported speech.
 REPORTED_SPEECH = fold_pattern(r"(?<!\w)(?:ان|انه|انها|بان|بانه|عن|:)(?!\w)")

@@ -250,7 +250,7 @@ class _Reader:
             if agent is None and trig.possessive_pronoun:
                 agent = last_before(acts, trig.start, s0)
             if agent is None and trig.rule.form == "noun":
-                agent = genitive_after(acts, trig.end)
+                agent = genitive_after(acts, trig.end, self.text)
                 if agent and trig.kind == "besieged" and _INSIDE.match(self.text, agent.end):
                     loser, agent = agent.actor, None  # "تطويق مسلحي التنظيم في المدينة": the besieged
             elif agent is None:

@@ -164,3 +164,18 @@ def test_encircling_fighters_inside_a_town_makes_them_the_besieged_side():
 def test_the_side_that_imposed_a_broken_siege_loses_it():
     found = facts("وتمكنت قوات النظام أمس من فك الحصار المفروض على مطار دير الزور العسكري من قبل تنظيم داعش.")
     assert found[0][1:4] == ("siege_broken", "government", "isis")
+
+
+def test_control_with_la_before_the_actor_names_the_agent():
+    found = facts("وأفادت مصادر محلية بسيطرة لمسلحي التنظيم على بلدة القريتين بعد معارك مع قوات النظام.")
+    assert found[0][:3] == ("al_qaryatayn", "captured", "isis")
+
+
+def test_we_liberated_is_the_side_of_the_statement():
+    found = claims("وحررت وحداتنا الباسلة بلدة القريتين من رجس الإرهاب بحسب بيان القيادة العامة للجيش.")
+    assert (found[0]["gainer"], found[0]["claimant"]) == ("government", "syrian_military")
+
+
+def test_a_passive_agent_after_min_qibal_gains_the_place():
+    assert facts("وتمت السيطرة على بلدة القريتين من قبل القوات التابعة للنظام بعد معارك عنيفة.")[0][2] == (
+        "government")
