@@ -27,9 +27,10 @@ _CUE = re.compile(
 _SPEECH = re.compile(lx.SPEECH_VERB)
 _GATE = WordGate(lx.CLAIMANT_FIRST_WORDS)
 _ATTRIBUTION = re.compile(lx.ATTRIBUTION_BEFORE)
+_SPOKE_TO = re.compile(lx.SPEECH_VERB)
 # "وقال أبو اليزيد رئيس المكتب الإعلامي لـ…": a speech verb, a name and a title before the cue
 _SPEAKER_NAMED = re.compile(lx.SPEECH_VERB + r"[^.،؟!\n]{0,30}?(?:رئيس|مدير|قائد|المتحدث|الناطق|عضو|مسؤول|"
-                            r"القيادي|قيادي|مسؤول)\s+(?:\w+\s+){0,2}$")
+                            r"القيادي|قيادي|مسؤول|احد\s+(?:مقاتلي|عناصر|قاده|قياديي))\s+(?:\w+\s+){0,2}$")
 _AGENCIES = ("amaq", "sana", "russian_mod", "syrian_tv", "other_outlet", "sohr")
 
 
@@ -75,6 +76,9 @@ def find_claimants(text: str, words: Words | None = None) -> list[ClaimantMarker
             or "حسب" in m.group()
             or "بحسب" in m.group()
         )
+        if attributes and m.group().lstrip("وف").startswith("ل") and _SPOKE_TO.search(before) \
+                and not _ATTRIBUTION.search(before):
+            attributes = False  # "قال أحد المقاتلين لوكالة رويترز": the agency was told, it did not say
         ahead = re.split(r"[.!?؟\n]", text[m.end():m.end() + 40], maxsplit=1)[0]
         forward = bool(re.search(r"(?<!\w)[وف]?(?:ان|انه|انها|بان|بانه|فان|فانه|عن)(?!\w)|:", ahead))
         out.append(ClaimantMarker(m.start(), m.end(), claimant, attributes, anaphoric, forward))

@@ -262,6 +262,11 @@ class _Reader:
                 loser = owner.actor
         actor = agent.actor if agent else None
         if actor is None and self.speaker_side and (
+                trig.rule.form == "verb" and self.text[trig.start:trig.end].endswith("نا")
+                or _THEY_SAID.search(self.text, max(s0, trig.start - 8), trig.start)):
+            # "دخلنا البلدة", "قال بيان للمقاتلين إنهم انسحبوا": the speakers' own side
+            return self.speaker_side, None, True
+        if actor is None and self.speaker_side and (
                 trig.rule.name in _SPEAKERS_IDIOMS or (trig.rule.role == "gainer" and trig.kind != "attacked")):
             # "حرّرت وحداتنا", "قالت مصادر في القوات إنه تمت السيطرة": a side claims its own gains
             actor = self.speaker_side
@@ -461,6 +466,7 @@ _RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\
 _SINCE_AFTER = re.compile(r"(?:\s+\w+){0,4}?\s+منذ(?!\w)")
 _IMPOSED = re.compile(r"(?<!\w)(?:ال)?مفروض(?:ه)?(?!\w)|(?<!\w)فرض(?:ه|ها|ته)(?!\w)")
 _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s")
+_THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")
 _ADVANCES = frozenset({"advance_verb", "advance_noun"})
 _TOWARDS_WORDS = re.compile(r"(?<!\w)(?:باتجاه|اتجاه|نحو|صوب|تجاه|الي|حتي|مشارف|اطراف|محيط|بين|قرب|بالقرب)(?!\w)")
 _COMPASS_BEFORE = re.compile(r"(?<!\w)(?:شمال|جنوب|شرق|غرب)\w*\s+(?:(?:قريه|بلده|مدينه|حي|منطقه|بلدتي|قريتي)\s+)?$")

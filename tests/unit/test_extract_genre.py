@@ -179,3 +179,29 @@ def test_we_liberated_is_the_side_of_the_statement():
 def test_a_passive_agent_after_min_qibal_gains_the_place():
     assert facts("وتمت السيطرة على بلدة القريتين من قبل القوات التابعة للنظام بعد معارك عنيفة.")[0][2] == (
         "government")
+
+
+def test_turkish_forces_fight_on_the_opposition_side():
+    found = facts("وسيطرت القوات التركية وفصائل المعارضة اليوم على مدينة تدمر بعد انسحاب التنظيم منها.")
+    assert found[0][:3] == ("palmyra", "captured", "opposition")
+
+
+def test_we_entered_is_the_speakers_side():
+    text = "وقال أحد مقاتلي حزب الله لوكالة رويترز إننا دخلنا بلدة القريتين فجر اليوم من ثلاثة محاور."
+    found = claims(text)
+    assert (found[0]["kind"], found[0]["gainer"], found[0]["claimant"]) == ("partial", "government",
+                                                                            "hezbollah_media")
+
+
+def test_they_withdrew_in_a_statement_of_the_fighters_is_their_loss():
+    text = "وقال بيان لمقاتلي المعارضة يوم الأربعاء إنهم انسحبوا ليلا من بلدة القريتين بعد قصف عنيف."
+    found = claims(text)
+    assert (found[0]["kind"], found[0]["loser"], found[0]["claimant"]) == ("withdrew", "opposition",
+                                                                           "opposition_factions")
+
+
+def test_state_media_variants_are_named_claimants():
+    assert claims("قال التلفزيون الحكومي السوري إن الجيش استعاد السيطرة على مدينة تدمر اليوم.")[0][
+        "claimant"] == "syrian_tv"
+    assert claims("وذكرت وكالة الأنباء السورية أن الجيش أعاد الأمن إلى مدينة تدمر بعد معارك.")[0][
+        "claimant"] == "sana"
