@@ -251,6 +251,10 @@ class _Reader:
                 agent = last_before(acts, trig.start, s0)
             if agent is None and trig.rule.form == "noun":
                 agent = genitive_after(acts, trig.end, self.text)
+                before = last_before(acts, trig.start, s0)
+                if agent is None and before and before.owner and _ENABLED.fullmatch(
+                        self.text, before.end, trig.start):
+                    agent = before  # "سمح للمعارضة بالسيطرة على": ل names who took it
                 if agent and trig.kind == "besieged" and _INSIDE.match(self.text, agent.end):
                     loser, agent = agent.actor, None  # "تطويق مسلحي التنظيم في المدينة": the besieged
             elif agent is None:
@@ -467,6 +471,7 @@ _SINCE_AFTER = re.compile(r"(?:\s+\w+){0,4}?\s+منذ(?!\w)")
 _IMPOSED = re.compile(r"(?<!\w)(?:ال)?مفروض(?:ه)?(?!\w)|(?<!\w)فرض(?:ه|ها|ته)(?!\w)")
 _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")
+_ENABLED = re.compile(r"[\s\"“”«»()،,]*(?:ايضا[\s،,]*)?[وف]?(?:ب|ل|من\s+)?")
 _ADVANCES = frozenset({"advance_verb", "advance_noun"})
 _TOWARDS_WORDS = re.compile(r"(?<!\w)(?:باتجاه|اتجاه|نحو|صوب|تجاه|الي|حتي|مشارف|اطراف|محيط|بين|قرب|بالقرب)(?!\w)")
 _COMPASS_BEFORE = re.compile(r"(?<!\w)(?:شمال|جنوب|شرق|غرب)\w*\s+(?:(?:قريه|بلده|مدينه|حي|منطقه|بلدتي|قريتي)\s+)?$")

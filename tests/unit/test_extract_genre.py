@@ -205,3 +205,13 @@ def test_state_media_variants_are_named_claimants():
         "claimant"] == "syrian_tv"
     assert claims("وذكرت وكالة الأنباء السورية أن الجيش أعاد الأمن إلى مدينة تدمر بعد معارك.")[0][
         "claimant"] == "sana"
+
+
+def test_the_side_allowed_to_take_a_place_takes_it():
+    found = facts("وسمح الانهيار السريع لدفاعات النظام للمعارضة بالسيطرة على بلدة القريتين بعد ساعات.")
+    assert found[0][:4] == ("al_qaryatayn", "captured", "opposition", "government")
+
+
+def test_positions_inside_a_town_are_partial_control():
+    assert facts("وقال ناشطون إن التنظيم سيطر على مواقع داخل مدينة تدمر بعد هجوم واسع.")[0][:3] == (
+        "palmyra", "partial", "isis")
