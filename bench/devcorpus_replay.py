@@ -19,8 +19,9 @@ converted to the CLI contract's claim fields (``tadmur claims import``) and repl
   in such a window).
 - **false swings**: replayed swings to a holder that no known period of that holder (or a
   contested/partial one) overlaps within 7 days.
-Periods of sites none of whose gold claims survive (or with no claim before the period) are
-counted apart as "no evidence".
+A period the replay shows nothing for is counted as "nothing shown"; a wrong period that
+``known_timelines.csv`` cites no document for (its ``basis`` is empty: before the excerpts,
+after them, or from background knowledge) is counted apart from the other wrong ones.
 
 With ``--via-cli DIR`` the claims go through the contract: the documents are registered
 (``tadmur ingest --articles --no-extract``), the claims imported (``tadmur claims import``)
@@ -154,7 +155,7 @@ def measure(intervals: pl.DataFrame, swings: pl.DataFrame, periods: list[dict]) 
         state = state_on(intervals, p["site_id"], probe_day(p))
         day = probe_day(p)
         if state is None:
-            results["periods"]["no evidence"] += 1
+            results["periods"]["nothing shown"] += 1
             results["wrong"].append(f"{p['site']} {day}: no evidence (truth {p['holder']} {p['status']})")
             continue
         holder, status = state["controller"], state["status"]
@@ -165,7 +166,10 @@ def measure(intervals: pl.DataFrame, swings: pl.DataFrame, periods: list[dict]) 
             "contested": status == "contested",
             "partial": holder == p["holder"] or status == "contested",
         }[truth]
-        results["periods"]["right" if right else "wrong"] += 1
+        # a period no claim of the corpus is cited for, the replay can only infer
+        unsupported = not p["basis"].strip()
+        results["periods"]["right" if right else
+                           "wrong, no claim cited for it" if unsupported else "wrong"] += 1
         if not right:
             results["wrong"].append(f"{p['site']} {day}: {holder} {status} "
                                     f"(truth {p['holder']} {truth})")

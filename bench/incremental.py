@@ -22,11 +22,14 @@ import polars as pl
 from common import DATA, Measure, measure, write_results
 from polars.testing import assert_frame_equal
 
-from engine.domain import EncodedEvents, replay
+from engine.domain import EncodedEvents, Policy, replay
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.scale.incremental import IncrementalReplay
 from engine.scale.load import load_claim_events
 from engine.scale.synth import synth_claim_events, write_synth_log
+
+#: the compiled path (the weighed default is the plain-Python fold: bench/replay.py)
+STRICT = Policy(mode="strict")
 
 _numbers = itertools.count()
 
@@ -46,10 +49,10 @@ def one_claim(site: str, seq: int) -> pl.DataFrame:
 def bench(label: str, events: pl.DataFrame, repeats: int) -> list[Measure]:
     print(f"{label}: {events.height:,} claim events", file=sys.stderr)
     measures = []
-    m, _ = measure(f"full replay [{label}]", events.height, lambda: replay(events), 3)
+    m, _ = measure(f"full replay [{label}]", events.height, lambda: replay(events, STRICT), 3)
     measures.append(m)
     started = time.perf_counter()
-    live = IncrementalReplay(events)
+    live = IncrementalReplay(events, STRICT)
     build = time.perf_counter() - started
     per_site = (events.filter(pl.col("event") == "recorded")["site_id"]
                 .value_counts(sort=True))
@@ -75,10 +78,10 @@ def bench(label: str, events: pl.DataFrame, repeats: int) -> list[Measure]:
         ids = events.filter(pl.col("site_id") == site)["claim_id"].unique().implode()
         alone = EncodedEvents.of(events.filter(pl.col("claim_id").is_in(ids)))
         m, _ = measure(f"replay {name} alone, encoded [{label}]", alone.height,
-                       lambda e=alone: replay(e), repeats)
+                       lambda e=alone: replay(e, STRICT), repeats)
         m.note = f"{site}: {alone.height:,} events"
         measures.append(m)
-    full = replay(pl.concat([events, *appended]))
+    full = replay(pl.concat([events, *appended]), STRICT)
     whole = live.timelines()
     for table_name in ("claims", "intervals", "swings"):
         assert_frame_equal(getattr(whole, table_name), getattr(full, table_name))

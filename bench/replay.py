@@ -41,7 +41,9 @@ from engine.domain import EncodedEvents, Policy, replay
 from engine.scale.synth import synth_claim_events
 from tests.reference_fold import believed_claims, fold
 
-POLICY = Policy()
+#: the compiled path and its baselines implement the strict rules; the weighed mode (the
+#: default, plain Python: engine.domain.weighing) is measured beside them up to --weighed-up-to
+POLICY = Policy(mode="strict")
 
 
 def reference(rows: list[dict]) -> tuple[list, list]:
@@ -139,6 +141,10 @@ def one_size(n: int, args: argparse.Namespace, measures: list, checks: list) -> 
         assert_frame_equal(getattr(fast, name), getattr(v1, name))
     checks.append(f"{n}: polars == polars_v1")
     del v1
+    if n <= args.weighed_up_to:
+        m, _ = measure("weighed", n, lambda: replay(encoded, Policy()), max(1, args.repeats // 2))
+        m.note = "the default mode: the readable per-site fold, uncompiled"
+        measures.append(m)
     if n <= args.python_up_to:
         rows = events.rows(named=True)
         gc.freeze()  # the input is long-lived: keep the collector off it
@@ -167,12 +173,15 @@ def main() -> int:
     parser.add_argument("--python-up-to", type=int, default=1_000_000,
                         help="run the pure-Python baselines up to this size (memory: ~10 GB per 1M)")
     parser.add_argument("--eventsourcing-repeats", type=int, default=1)
+    parser.add_argument("--weighed-up-to", type=int, default=100_000,
+                        help="measure the weighed mode up to this size (~0.1 ms a claim)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     measures, checks = [], []
     for n in [int(size) for size in args.sizes.split(",")]:
         one_size(n, args, measures, checks)
-    text = table(measures, ["polars_strings", "polars_v1", "reference_fold", "eventsourcing"],
+    text = table(measures, ["polars_strings", "polars_v1", "weighed", "reference_fold",
+                           "eventsourcing"],
                  "polars")
     print(text)
     path = write_results("replay", measures, {"checks": checks, "table": text})

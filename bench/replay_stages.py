@@ -31,7 +31,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     encoded = EncodedEvents.of(synth_claim_events(args.claims, seed=0))
-    policy, n, repeats = Policy(), args.claims, args.repeats
+    policy, n, repeats = Policy(mode="strict"), args.claims, args.repeats  # the compiled path
     unknown = encoded.actors.index_of("unknown")
     measures = []
 

@@ -50,11 +50,12 @@ def build_parser(only_extract: bool = False) -> argparse.ArgumentParser:
         return parser
     from engine import chart_commands, replay_commands
     from engine.commands import register_core
+    from engine.extract import claims_import
     from engine.scale import commands as scale_commands
 
     # each area registers its own subcommands; heavy imports stay inside the handlers
     for register in (register_core, extract_commands.register, chart_commands.register,
-                     scale_commands.register, replay_commands.register):
+                     scale_commands.register, replay_commands.register, claims_import.register):
         register(sub)
     return parser
 

@@ -12,7 +12,8 @@ from engine.domain import Policy
 from engine.domain.errors import TadmurError
 
 TIMELINE_COLUMNS = ["site_id", "controller", "status", "start_earliest", "start_latest",
-                    "end_earliest", "end_latest", "n_claims", "claim_ids"]
+                    "end_earliest", "end_latest", "n_claims", "claim_ids", "open_start",
+                    "siege", "support", "n_dissents", "dissent_ids"]
 
 
 def register_core(sub: argparse._SubParsersAction) -> None:

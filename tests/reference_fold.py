@@ -76,7 +76,8 @@ def fold(claims: list[dict]) -> tuple[list[tuple], list[tuple]]:
             intervals.append((site, controller, status, s_early, s_late,
                               nxt[2] if nxt else None, nxt[3] if nxt else None,
                               len(ids), len({claimant_of[c] for c in ids}), ids,
-                              False, 1.0 if ids else None, 0, []))  # the strict rules weigh nothing
+                              False, status == "besieged", 1.0 if ids else None, 0, []))
+            # (the strict rules weigh nothing: no open start, no dissent)
     swings = [(s, f, t, a, b, len(ids), sorted({claimant_of[c] for c in ids}), ids, 1.0, [])
               for s, f, t, a, b, ids in swings]
     return intervals, swings

@@ -41,3 +41,13 @@ class SourceMismatch(TadmurError):
 
 class PolicyError(TadmurError):
     """A replay policy names something impossible (negative seq, unknown claimant...)."""
+
+
+class ClaimWithoutWindow(TadmurError):
+    """A believed claim has no site or no date window: it has no place in a timeline."""
+
+    def __init__(self, claim_id: str):
+        super().__init__(
+            "a believed claim has no site or no date window", where=f"claim {claim_id}",
+            hint="every claim names a site_id and a valid_from..valid_to window; "
+                 "correct it with engine.store.correct_claim")

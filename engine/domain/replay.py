@@ -42,7 +42,7 @@ import polars as pl
 from engine.domain import passes
 from engine.domain.claims import believed, claims_table
 from engine.domain.encoding import EncodedEvents
-from engine.domain.errors import TadmurError
+from engine.domain.errors import ClaimWithoutWindow
 from engine.domain.explain import Explanation
 from engine.domain.ordering import SMALL, sort_ints
 from engine.domain.passes import NONE
@@ -238,11 +238,7 @@ def _require_windows(claims: pl.DataFrame, encoded: EncodedEvents) -> None:
     if not (claims["site_start"].has_nulls() or claims["end"].has_nulls()):
         return
     record = claims.filter(pl.col("site_start").is_null() | pl.col("end").is_null())["record"][0]
-    claim_id = encoded.source["claim_id"][record]
-    raise TadmurError(
-        "a believed claim has no site or no date window", where=f"claim {claim_id}",
-        hint="every claim names a site_id and a valid_from..valid_to window; "
-             "correct it with engine.store.correct_claim")
+    raise ClaimWithoutWindow(encoded.source["claim_id"][record])
 
 
 def _states(markers: pl.DataFrame, unknown: int) -> pl.DataFrame:
@@ -321,6 +317,7 @@ def _intervals(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEven
 #: the strict rules weigh nothing: every claim behind an interval supports it
 _NO_WEIGHING = {
     "open_start": pl.lit(False),
+    "siege": pl.col("status") == "besieged",
     "support": pl.when(pl.col("n_claims") > 0).then(1.0),
     "n_dissents": pl.lit(0, pl.UInt32),
     "dissent_ids": pl.lit([], pl.List(pl.String)),

@@ -14,6 +14,7 @@ import polars as pl
 
 from engine.domain.claims import believed, claims_table
 from engine.domain.encoding import EncodedEvents
+from engine.domain.errors import ClaimWithoutWindow
 from engine.domain.policy import Policy
 from engine.domain.schema import CLAIMS, INTERVALS, SWINGS, enforce_schema, polars_schema
 from engine.domain.weighing import Claim, SiteTimeline, fold, support_of, weight_of
@@ -29,10 +30,23 @@ def weighed_timelines(encoded: EncodedEvents, policy: Policy
     hearing = dataclasses.replace(policy, include_denied=True)
     claims = claims_table(encoded, believed(encoded, hearing)).sort("seq")
     believed_claims = claims if policy.include_denied else claims.filter(~pl.col("denied"))
-    records = [_claim(row, policy) for row in claims.iter_rows(named=True)]
+    placeless = believed_claims.filter(pl.any_horizontal(
+        pl.col("site_id", "valid_from", "valid_to").is_null()))
+    if placeless.height:
+        raise ClaimWithoutWindow(placeless["claim_id"][0])
+    # (a denied claim without a window, not believed, has nothing to weigh against)
+    heard = claims.drop_nulls(["site_id", "valid_from", "valid_to"])
+    records = [_claim(row, policy) for row in _rows(heard)]
     sites = fold(records)
     return (enforce_schema(believed_claims, CLAIMS, "claims"), _intervals(sites),
             _swings(sites), sites)
+
+
+def _rows(frame: pl.DataFrame):
+    """The rows of ``frame`` as dicts (column lists zipped: cheaper than iter_rows)."""
+    names = frame.columns
+    for values in zip(*(frame[name].to_list() for name in names), strict=True):
+        yield dict(zip(names, values, strict=True))
 
 
 def _claim(row: dict, policy: Policy) -> Claim:
@@ -65,11 +79,11 @@ def _intervals(sites: list[SiteTimeline]) -> pl.DataFrame:
                 "n_claims": len(interval.support),
                 "n_claimants": len({c.claimant for c in interval.support}),
                 "claim_ids": _ids(interval.support), "open_start": interval.open_start,
+                "siege": interval.siege,
                 "support": support_of(interval), "n_dissents": len(interval.dissent),
                 "dissent_ids": _ids(interval.dissent),
             })
-    frame = pl.DataFrame(rows, schema=polars_schema(INTERVALS), orient="row")
-    return enforce_schema(frame, INTERVALS, "intervals")
+    return _frame(rows, INTERVALS, "intervals")
 
 
 def _swings(sites: list[SiteTimeline]) -> pl.DataFrame:
@@ -87,5 +101,11 @@ def _swings(sites: list[SiteTimeline]) -> pl.DataFrame:
                 "support": round(agree / (agree + against), 6) if agree + against else None,
                 "dissent_ids": _ids(swing.dissent),
             })
-    frame = pl.DataFrame(rows, schema=polars_schema(SWINGS), orient="row")
-    return enforce_schema(frame, SWINGS, "swings")
+    return _frame(rows, SWINGS, "swings")
+
+
+def _frame(rows: list[dict], columns, name: str) -> pl.DataFrame:
+    """Rows as a frame of the schema, built column by column."""
+    schema = polars_schema(columns)
+    data = {c: pl.Series(c, [row[c] for row in rows], dtype=schema[c]) for c in schema}
+    return enforce_schema(pl.DataFrame(data), columns, name)

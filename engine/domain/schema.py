@@ -63,6 +63,7 @@ INTERVALS: Columns = {
     "n_claimants": (pl.UInt32(), "number of distinct claimants among them"),
     "claim_ids": (pl.List(pl.String()), "supporting claims, in log order"),
     "open_start": (pl.Boolean(), "held since before the first evidence (the first change's loser)"),
+    "siege": (pl.Boolean(), "under siege during the interval, whatever its status shows"),
     "support": (pl.Float64(), "agreeing weight / (agreeing + dissenting weight); null: no evidence"),
     "n_dissents": (pl.UInt32(), "number of believed claims that disagree"),
     "dissent_ids": (pl.List(pl.String()), "believed claims that disagree, in log order"),

@@ -44,11 +44,14 @@ it over the weight that agrees or dissents.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: a window at most this wide (days) says when a change happened
 DATED_WIDTH_DAYS = 31
@@ -104,21 +107,35 @@ class Run:
     claims: list[Claim] = field(default_factory=list)
     against: float = 0.0  # weight of denials of this change overlapping it
 
+    def __post_init__(self) -> None:
+        self.first = min(c.valid_from for c in self.claims)
+        self.last = max(c.valid_to for c in self.claims)
+        self.said = sum(c.share for c in self.claims)
+
+    def add(self, claims: list[Claim], against: float = 0.0) -> None:
+        self.claims += claims
+        self.first = min([self.first] + [c.valid_from for c in claims])
+        self.last = max([self.last] + [c.valid_to for c in claims])
+        self.said += sum(c.share for c in claims)
+        self.against += against
+
     @property
     def weight(self) -> float:
-        return max(0.0, sum(c.share for c in self.claims) - self.against)
-
-    @property
-    def first(self) -> dt.date:
-        return min(c.valid_from for c in self.claims)
-
-    @property
-    def last(self) -> dt.date:
-        return max(c.valid_to for c in self.claims)
+        return max(0.0, self.said - self.against)
 
     def near(self, other: Run) -> bool:
         gap = dt.timedelta(days=NEAR_DAYS)
         return self.first <= other.last + gap and other.first <= self.last + gap
+
+    def claims_near(self, other: Run) -> list[Claim]:
+        gap = dt.timedelta(days=NEAR_DAYS)
+        return [c for c in self.claims
+                if c.valid_from <= other.last + gap and other.first <= c.valid_to + gap]
+
+    def weight_near(self, other: Run) -> float:
+        """The weight of this run's claims near ``other``'s days: a neighbour is weighed
+        by what it says at the same time, not by its later confirmations."""
+        return max(0.0, sum(c.share for c in self.claims_near(other)) - self.against)
 
 
 @dataclass
@@ -130,6 +147,7 @@ class Interval:
     start_earliest: dt.date | None
     start_latest: dt.date | None
     open_start: bool = False
+    siege: bool = False  # under siege, whatever the status shows
     support: list[Claim] = field(default_factory=list)
     dissent: list[Claim] = field(default_factory=list)
     rule: str = ""
@@ -173,8 +191,17 @@ def _voice_key(c: Claim) -> tuple:
     said = (c.site_id, c.kind, c.gainer, c.denied)
     if c.claimant != "outlet":  # a named source dating the same change is one voice
         return (*said, "source", c.claimant, c.valid_from, c.valid_to)
-    words = re.sub(r"\W+", " ", c.evidence).strip()
+    words = _words(c.evidence)
     return (*said, "words", words) if words else (*said, "claim", c.claim_id)
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> str:
+    """A quote without punctuation and spacing: reprints differ in little else."""
+    return " ".join(_WORDS.findall(text))
+
+
+_WORDS = re.compile(r"\w+")
 
 
 # ---------------------------------------------------------------- the fold
@@ -201,8 +228,9 @@ def fold_site(site_id: str, claims: list[Claim]) -> SiteTimeline:
     denials = [c for c in claims if c.kind in TRANSITIONS and c.denied]
     backward = [c for c in claims if c.kind in TRANSITIONS and not c.dated and not c.denied]
     # rule 2: a back-reference speaks of when only where nothing dated does
+    overlaps_dated = _overlap_finder(dated)
     speaking = dated + [c for c in backward if c.time_precision != FALLBACK
-                        and not any(_overlap(c, d) for d in dated)]
+                        and not overlaps_dated(c)]
     for c in speaking:
         if not c.dated:
             c.role = c.role or "back-reference where nothing dated speaks: dates the change"
@@ -214,8 +242,44 @@ def fold_site(site_id: str, claims: list[Claim]) -> SiteTimeline:
     markers += _partial_markers(partials)
     markers += _siege_markers(claims)
     intervals, swings = _walk(markers)
-    _attach(intervals, swings, claims, dissent, speaking)
+    if not intervals:
+        intervals = _held_by_undated(claims)
+    _attach(intervals, swings, markers, claims, dissent, speaking)
     return SiteTimeline(site_id, intervals, swings, claims)
+
+
+def _held_by_undated(claims: list[Claim]) -> list[Interval]:
+    """A site that only fallback-dated claims speak of: held, by their publication, by
+    the gainer they weigh most for; when it began is unknown."""
+    weights: dict[str, float] = defaultdict(float)
+    for c in claims:
+        if c.kind in TRANSITIONS and not c.denied and c.gainer not in (None, UNKNOWN):
+            weights[c.gainer] += c.share
+    if not weights:
+        partial = [c for c in claims if c.kind == "partial" and not c.denied]
+        return [Interval(UNKNOWN, "contested", None, min(c.valid_to for c in partial),
+                         rule="undated reports of a partial advance; no holder named")
+                ] if partial else []
+    gainer = min(weights, key=lambda a: (-weights[a], a))
+    by = min(c.valid_to for c in claims if c.gainer == gainer and c.kind in TRANSITIONS)
+    return [Interval(gainer, "held", None, by,
+                     rule="held by then, as undated reports say; when it began is unknown")]
+
+
+def _overlap_finder(windows: list[Claim]):
+    """A test: does a claim's window overlap any of ``windows``? (sorted starts and the
+    running latest end: a binary search, not a scan)"""
+    ordered = sorted(windows, key=lambda c: c.valid_from)
+    starts = [c.valid_from for c in ordered]
+    reach, latest = [], None
+    for c in ordered:
+        latest = c.valid_to if latest is None else max(latest, c.valid_to)
+        reach.append(latest)
+
+    def overlaps(c: Claim) -> bool:
+        k = bisect.bisect_right(starts, c.valid_to)  # windows starting by c's end
+        return k > 0 and reach[k - 1] >= c.valid_from
+    return overlaps
 
 
 def _overlap(a: Claim, b: Claim) -> bool:
@@ -234,45 +298,77 @@ def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim])
             separated = True
             continue
         gainer = c.gainer if c.gainer not in (None, UNKNOWN) else None
-        if separated:
-            runs.append(Run(gainer or UNKNOWN, [c]))
-            separated = False
-            continue
-        if runs and (gainer == runs[-1].gainer
-                     or (gainer is None and runs[-1].gainer not in (c.loser, UNKNOWN))):
-            runs[-1].claims.append(c)
+        if not separated and runs and (
+                gainer == runs[-1].gainer
+                or (gainer is None and runs[-1].gainer not in (c.loser, UNKNOWN))):
+            runs[-1].add([c])
         else:
             runs.append(Run(gainer or UNKNOWN, [c]))
-    for run in runs:
-        for d in denials:
-            if d.gainer == run.gainer and any(_overlap(d, c) for c in run.claims):
-                run.against += d.share
+        separated = False
+    by_gainer: dict[str, list[Claim]] = defaultdict(list)
+    for d in denials:
+        by_gainer[d.gainer or UNKNOWN].append(d)
+    for gainer, denied in by_gainer.items():
+        for run in runs:
+            if run.gainer == gainer:
+                overlapping = _overlap_finder(run.claims)
+                run.against += sum(d.share for d in denied if overlapping(d))
     return runs
 
 
 def _overrule(runs: list[Run]) -> list[Claim]:
     """Rule 4: overrule the weakest run that a near neighbour outweighs, until none is;
-    neighbours that then agree merge. Returns the claims overruled (in place: ``runs``)."""
+    neighbours that then agree merge. Returns the claims overruled (``runs`` keeps the
+    others, in order).
+
+    Weakest first, ties by position (a heap of candidates; a candidate whose runs have
+    changed since it was pushed is dropped when it comes up)."""
+    n = len(runs)
+    left, right = list(range(-1, n - 1)), list(range(1, n + 1))
+    alive, version = [True] * n, [0] * n
+    heap: list[tuple] = []
+
+    def consider(k: int) -> None:
+        for j in (left[k], right[k]):
+            if 0 <= j < n and runs[j].gainer != runs[k].gainer and runs[k].near(runs[j]) \
+                    and runs[k].weight <= CONTEST_RATIO * runs[j].weight_near(runs[k]):
+                heapq.heappush(heap, (runs[k].weight, k, j, version[k], version[j]))
+
+    for k in range(n):
+        consider(k)
     dissent: list[Claim] = []
-    while True:
-        weak = [(run.weight, i) for i, run in enumerate(runs)
-                if any(0 <= j < len(runs) and runs[j].gainer != run.gainer and run.near(runs[j])
-                       and run.weight <= CONTEST_RATIO * runs[j].weight for j in (i - 1, i + 1))]
-        if not weak:
-            return dissent
-        _, i = min(weak)
-        stronger = max((runs[j] for j in (i - 1, i + 1) if 0 <= j < len(runs)),
-                       key=lambda r: r.weight)
-        for c in runs[i].claims:
-            c.role = (f"dissent: {runs[i].gainer} is outweighed by a near-simultaneous "
-                      f"{stronger.gainer} run ({runs[i].weight:g} <= {CONTEST_RATIO:g} x "
-                      f"{stronger.weight:g})")
+    while heap:
+        _, k, j, vk, vj = heapq.heappop(heap)
+        if not (alive[k] and alive[j] and version[k] == vk and version[j] == vj
+                and j in (left[k], right[k])):
+            continue
+        stronger = runs[j].weight_near(runs[k])
+        for c in runs[k].claims:
+            c.role = (f"dissent: {runs[k].gainer} is outweighed by a near-simultaneous "
+                      f"{runs[j].gainer} run ({runs[k].weight:g} <= {CONTEST_RATIO:g} x "
+                      f"{stronger:g})")
             dissent.append(c)
-        del runs[i]
-        if 0 < i < len(runs) and runs[i - 1].gainer == runs[i].gainer:
-            runs[i - 1].claims += runs[i].claims
-            runs[i - 1].against += runs[i].against
-            del runs[i]
+        alive[k] = False
+        a, b = left[k], right[k]
+        if 0 <= a:
+            right[a] = b
+        if b < n:
+            left[b] = a
+        if 0 <= a and b < n and runs[a].gainer == runs[b].gainer:
+            runs[a].add(runs[b].claims, runs[b].against)
+            alive[b] = False
+            right[a] = right[b]
+            if right[b] < n:
+                left[right[b]] = a
+            b = right[b]
+        for m in (a, b):
+            if 0 <= m < n:
+                version[m] += 1
+        for m in (a, b, left[a] if 0 <= a else -1, right[b] if b < n else n):
+            if 0 <= m < n and alive[m]:
+                consider(m)
+    runs[:] = [run for run, kept in zip(runs, alive, strict=True) if kept]
+    return dissent
 
 
 def _contests(runs: list[Run]) -> list[list[Run]]:
@@ -302,6 +398,7 @@ class Marker:
     loser: str | None = None  # who the evidence shows losing (open start)
     claims: list[Claim] = field(default_factory=list)
     rule: str = ""
+    at: int = -1  # the interval the walk was in after this marker
 
     @property
     def order(self) -> tuple:
@@ -322,7 +419,9 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
                 c.role = (f"dissent: premature — a weaker report of {last.gainer} taking the site "
                           f"before the reports that date the change")
                 dissent.append(c)
-                last.claims.remove(c)
+            if premature:
+                early = {id(c) for c in premature}
+                last.claims = [c for c in last.claims if id(c) not in early]
             for c in last.claims:
                 if c not in first_reports and not c.role:
                     c.role = "confirms the change (a later report of the same gainer)"
@@ -332,7 +431,10 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
                                   f"swing: {len(last.claims)} claim(s) weighing "
                                   f"{last.weight:g} name {last.gainer}"))
             continue
-        start, end = min(r.first for r in group), max(r.last for r in group)
+        # the contest lasts over what the sides say at the same time
+        said = [c for a, b in zip(group, group[1:], strict=False)
+                for c in a.claims_near(b) + b.claims_near(a)]
+        start, end = min(c.valid_from for c in said), max(c.valid_to for c in said)
         sides = ", ".join(f"{r.gainer} {r.weight:g}" for r in group)
         for c in claims:
             c.role = c.role or f"contest: comparably strong, near-simultaneous claims ({sides})"
@@ -353,12 +455,13 @@ def _swing_window(run: Run) -> tuple[dt.date, dt.date, list[Claim], list[Claim]]
     common days of the burst's reports that overlap its most precise report (the
     earliest-ending dated one, else the narrowest), else their span."""
     bursts: list[list[Claim]] = []
-    near = dt.timedelta(days=NEAR_DAYS)
+    near, reach = dt.timedelta(days=NEAR_DAYS), dt.date.min
     for c in sorted(run.claims, key=lambda c: (c.valid_to, c.valid_from, c.seq)):
-        if bursts and c.valid_from <= max(b.valid_to for b in bursts[-1]) + near:
+        if bursts and c.valid_from <= reach + near:
             bursts[-1].append(c)
         else:
             bursts.append([c])
+        reach = max(reach, c.valid_to) if len(bursts[-1]) > 1 else c.valid_to
     weights = [sum(c.share for c in burst) for burst in bursts]
     chosen = max(range(len(bursts)), key=lambda i: (weights[i], i))
     premature = [c for burst in bursts[:chosen] for c in burst if c.dated]
@@ -423,6 +526,7 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
         intervals.append(Interval(holder, "held", None, None, open_start=True,
                                   rule="open start: the first evidence shows this side losing"))
     swings: list[Swing] = []
+    walked: list[Marker] = []
     contest = partial = False
     siege: str | None = None
     for m in markers:
@@ -436,40 +540,62 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
             contest = True
         elif m.action == PARTIAL_ON:
             if m.actor == holder:
+                m.at = len(intervals) - 1
                 continue  # the holder advancing in its own site confirms it
             partial, holder = True, holder or m.loser
         elif m.action == SIEGE_ON:
-            siege, holder = m.actor, holder or m.actor
+            if holder not in (None, m.actor) and m.actor is not None:
+                m.at = len(intervals) - 1
+                continue  # a siege of a side the evidence says does not hold it: a dissent
+            siege, holder = m.actor or holder, holder or m.actor
         elif m.action == SIEGE_OFF:
             siege = None
         controller = holder or UNKNOWN
         status = ("contested" if contest or partial else "besieged" if siege
                   else UNKNOWN if controller == UNKNOWN else "held")
         rule = m.rule
-        if intervals and (intervals[-1].controller, intervals[-1].status) == (controller, status):
-            continue
-        intervals.append(Interval(controller, status, m.start_earliest, m.start_latest,
-                                  rule=rule))
+        last = intervals[-1] if intervals else None
+        moved = [m]
+        if last and not last.open_start and (last.start_earliest, last.start_latest) == (
+                m.start_earliest, m.start_latest):
+            # two changes on the same days make one interval, not one of no length
+            moved += [earlier for earlier in walked if earlier.at == len(intervals) - 1]
+            intervals.pop()
+            rule = "; ".join(r for r in (last.rule, rule) if r)
+            last = intervals[-1] if intervals else None
+        walked.append(m)
+        if not (last and (last.controller, last.status, last.siege) == (
+                controller, status, siege is not None)):
+            intervals.append(Interval(controller, status, m.start_earliest, m.start_latest,
+                                      rule=rule, siege=siege is not None))
+        for each in moved:
+            each.at = len(intervals) - 1
     return intervals, swings
 
 
 # ---------------------------------------------------------------- support and dissent
 
 
-def _attach(intervals: list[Interval], swings: list[Swing], claims: list[Claim],
-            dissent: list[Claim], speaking: list[Claim]) -> None:
-    """Each believed claim supports or dissents from the interval its window ends in
-    (a swing's claims: the interval the swing opens)."""
+def _attach(intervals: list[Interval], swings: list[Swing], markers: list[Marker],
+            claims: list[Claim], dissent: list[Claim], speaking: list[Claim]) -> None:
+    """Each believed claim supports or dissents from an interval: the one its marker
+    opened (a swing's, a contest's, a partial advance's, a siege's claims), else the one
+    its window ends in."""
+    if not intervals:
+        return
     overruled = {id(c) for c in dissent}
+    spoke = {id(c) for c in speaking}
+    begun = [dt.date.min if i.start_latest is None else i.start_latest for i in intervals]
     opened: dict[int, int] = {}
-    for s in swings:
-        at = _interval_at(intervals, s.window_end)
-        for c in s.claims:
-            opened[id(c)] = at
+    # a contest's claims first: its last run's claims are also its closing swing's
+    for m in sorted(markers, key=lambda m: m.action != CONTEST_ON):
+        if m.at >= 0:
+            for c in m.claims:
+                opened[id(c)] = m.at
     for c in claims:
-        if not intervals:
-            return
-        at = opened.get(id(c), _interval_at(intervals, c.valid_to))
+        at = opened.get(id(c))
+        if at is None:
+            at = _interval_at(begun, c.valid_to)
         interval = intervals[at]
         if id(c) in overruled:
             interval.dissent.append(c)
@@ -480,15 +606,16 @@ def _attach(intervals: list[Interval], swings: list[Swing], claims: list[Claim],
         agrees = _agrees(c, interval)
         if not agrees and not c.role.startswith("dissent"):
             c.role = ("dissent: a back-reference that disagrees with dated evidence"
-                      if c.kind in TRANSITIONS and not c.dated and c not in speaking
+                      if c.kind in TRANSITIONS and not c.dated and id(c) not in spoke
                       else f"dissent: says {c.gainer if c.kind != 'besieged' else c.loser}"
                       f", the evidence says {interval.controller}")
         elif agrees and not c.role:
             c.role = ("confirms the holder (retrospective)" if not c.dated
                       else "confirms the holder")
         (interval.support if agrees else interval.dissent).append(c)
+    by_claims = {id(m.claims): m.at for m in markers if m.action == SWING}
     for s in swings:
-        at = _interval_at(intervals, s.window_end)
+        at = by_claims.get(id(s.claims), _interval_at(begun, s.window_end))
         s.dissent = list(intervals[at].dissent)
 
 
@@ -508,13 +635,10 @@ def _agrees(c: Claim, interval: Interval) -> bool:
     return True  # siege broken: no holder named
 
 
-def _interval_at(intervals: list[Interval], day: dt.date) -> int:
-    """The last interval begun (at the latest) by ``day``; the first if none."""
-    at = 0
-    for i, interval in enumerate(intervals):
-        if interval.start_latest is None or interval.start_latest <= day:
-            at = i
-    return at
+def _interval_at(begun: list[dt.date], day: dt.date) -> int:
+    """The last interval begun (at the latest) by ``day``; the first if none
+    (``begun``: the intervals' ``start_latest``, an open start as the earliest day)."""
+    return max(0, bisect.bisect_right(begun, day) - 1)
 
 
 def support_of(interval: Interval) -> float | None:

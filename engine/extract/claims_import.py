@@ -31,14 +31,14 @@ class ImportError_(TadmurError):  # noqa: N801 - "ImportError" is a builtin
     """A claim line that cannot be imported."""
 
 
-def register(subparsers, guarded) -> None:
-    """``tadmur claims import`` (``guarded`` turns Tadmur errors into exit code 2)."""
+def register(subparsers) -> None:
+    """``tadmur claims import``."""
     claims = subparsers.add_parser("claims", help="claims from elsewhere: `tadmur claims import`")
     sub = claims.add_subparsers(dest="claims_command", metavar="ACTION", required=True)
     p = sub.add_parser("import", help="append claims from a JSON lines file as accepted claims")
     p.add_argument("file", type=Path, metavar="FILE.jsonl")
     p.add_argument("--log", default=None, help="log directory (default: events/ or $TADMUR_LOG)")
-    p.set_defaults(func=guarded(run_import))
+    p.set_defaults(func=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:
