@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Self
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # `engine`, `tests.reference_fold`, `bench.baselines`
+sys.path.insert(0, str(ROOT))  # `engine`, `engine.domain.strict_rules`, `bench.baselines`
 
 RESULTS = ROOT / "bench" / "results"
 DATA = ROOT / "bench" / "data"

@@ -5,7 +5,7 @@
     polars_strings  the same replay from the string claim_events frame, encoding included
     encode          EncodedEvents.of alone (what a read pays once, beside the replay)
     polars_v1       the first vectorised replay (bench/baselines/polars_v1.py)
-    reference_fold  tests/reference_fold.py: the pure-Python oracle of the property tests
+    reference_fold  engine/domain/strict_rules.py: the pure-Python oracle of the property tests
     eventsourcing   the `eventsourcing` library: one Aggregate per site (POPO recorder);
                     the timed replay re-reads every aggregate with repository.get and runs
                     the reference fold on its events (ingest is timed once, apart)
@@ -39,7 +39,7 @@ from polars.testing import assert_frame_equal
 from bench.baselines import polars_v1
 from engine.domain import EncodedEvents, Policy, replay
 from engine.scale.synth import synth_claim_events
-from tests.reference_fold import believed_claims, fold
+from engine.domain.strict_rules import believed_claims, fold
 
 #: the compiled path and its baselines implement the strict rules; the weighed mode (the
 #: default, plain Python: engine.domain.weighing) is measured beside them up to --weighed-up-to

@@ -422,8 +422,10 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
             if premature:
                 early = {id(c) for c in premature}
                 last.claims = [c for c in last.claims if id(c) not in early]
+                last.said -= sum(c.share for c in premature)
+            dating = {id(c) for c in first_reports}
             for c in last.claims:
-                if c not in first_reports and not c.role:
+                if id(c) not in dating and not c.role:
                     c.role = "confirms the change (a later report of the same gainer)"
             for c in first_reports:
                 c.role = c.role or "dates the change"

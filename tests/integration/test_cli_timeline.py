@@ -6,10 +6,10 @@ import json
 
 import polars as pl
 
+from engine.commands import TIMELINE_COLUMNS
 from tests.integration.conftest import tadmur
 
-COLUMNS = ("site_id,controller,status,start_earliest,start_latest,end_earliest,end_latest,"
-           "n_claims,claim_ids")
+COLUMNS = ",".join(TIMELINE_COLUMNS)
 
 
 def timeline(*args: str) -> list[list[str]]:
@@ -20,21 +20,24 @@ def timeline(*args: str) -> list[list[str]]:
     return [line.split(",") for line in lines[1:]]
 
 
-def test_palmyra_shows_the_four_swings_each_with_supporting_claims():
+def test_palmyra_shows_who_held_it_first_then_the_four_swings_each_with_supporting_claims():
     rows = timeline("--site", "palmyra")
     assert [(r[1], r[3], r[4]) for r in rows] == [
+        ("government", "", ""),  # before the first evidence: the side it shows losing
         ("isis", "2015-05-20", "2015-05-21"),
         ("government", "2016-03-27", "2016-03-27"),
-        ("isis", "2016-12-11", "2016-12-11"),
+        ("isis", "2016-12-08", "2016-12-11"),
         ("government", "2017-03-02", "2017-03-02"),
     ]
-    assert all(int(r[7]) >= 1 and r[8] for r in rows)
+    assert rows[0][9] == "true" and all(r[9] == "false" for r in rows[1:])
+    assert all(int(r[7]) >= 1 and r[8] for r in rows[1:])
     assert rows[-1][5:7] == ["", ""]  # still open
 
 
-def test_without_the_reference_chronology_the_articles_alone_give_three_intervals():
+def test_without_the_reference_chronology_the_articles_alone_give_three_swings():
     rows = timeline("--site", "palmyra", "--distrust", "reference")
     assert [(r[1], r[3], r[4]) for r in rows] == [
+        ("government", "", ""),
         ("isis", "2015-05-20", "2015-05-31"),
         ("government", "2016-03-27", "2016-03-27"),
         ("isis", "2016-12-08", "2016-12-11"),
@@ -43,11 +46,17 @@ def test_without_the_reference_chronology_the_articles_alone_give_three_interval
 
 def test_knowing_only_what_was_published_by_21_march_2016_palmyra_is_still_isis():
     rows = timeline("--site", "palmyra", "--known-by", "2016-03-21")
-    assert [r[1] for r in rows] == ["isis"]
+    assert [r[1] for r in rows] == ["government", "isis"]
 
 
 def test_as_of_seq_zero_is_the_empty_log():
     assert timeline("--as-of-seq", "0") == []
+
+
+def test_the_strict_mode_keeps_the_first_versions_rules():
+    rows = timeline("--site", "palmyra", "--mode", "strict")
+    assert [(r[1], r[3], r[4]) for r in rows][2] == ("isis", "2016-12-11", "2016-12-11")
+    assert len(rows) == 4
 
 
 def test_jsonl_and_parquet_carry_the_same_rows(tmp_path):

@@ -11,7 +11,7 @@ from engine.domain import EncodedEvents, Policy, replay, resolve_claims
 from engine.domain.encoding import records_by_site
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.domain.testing import claim_events
-from tests.reference_fold import believed_claims, fold
+from engine.domain.strict_rules import believed_claims, fold
 from tests.unit.test_replay_agrees_with_reference_fold import claim_logs, policies
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from engine.domain import Policy, replay
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
-from tests.reference_fold import believed_claims, fold
+from engine.domain.strict_rules import believed_claims, fold
 
 SITES = ["palmyra", "arak", "t4_airbase"]
 ACTORS = ["isis", "government", "opposition", "unknown"]

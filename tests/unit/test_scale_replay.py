@@ -19,14 +19,16 @@ from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.domain.testing import claim_events
 from engine.scale.incremental import IncrementalReplay
 from engine.scale.synth import synth_claim_events
-from tests.reference_fold import believed_claims, fold
+from engine.domain.strict_rules import believed_claims, fold
 from tests.unit.test_replay_agrees_with_reference_fold import claim_logs, policies
 
+#: the compiled (strict) replay against its oracle; the weighed mode is its own
+#: specification (tests/unit/test_weighing_rules.py)
 POLICIES = [
-    Policy(),
-    Policy(distrust=frozenset({"amaq", "sana"})),
-    Policy(include_candidates=True, include_denied=True, min_confidence=0.6),
-    Policy(as_of_seq=1500),
+    Policy(mode="strict"),
+    Policy(distrust=frozenset({"amaq", "sana"}), mode="strict"),
+    Policy(include_candidates=True, include_denied=True, min_confidence=0.6, mode="strict"),
+    Policy(as_of_seq=1500, mode="strict"),
 ]
 
 
@@ -54,10 +56,10 @@ def test_a_replay_large_enough_for_every_fast_path_equals_the_reference_fold(wal
     monkeypatch.setattr(replay_module, "_split_between_sites",
                         lambda *args: made.append(split(*args)) or made[-1])
     events = synth_claim_events(40_000, n_sites=2000, seed=3)
-    timelines = replay(events)
+    timelines = replay(events, Policy(mode="strict"))
     assert [len(pieces) for pieces in made] == [walks]
     assert timelines.swings["n_claims"].sum() >= SMALL  # the claimant masks are in play
-    expected = believed_claims(events.rows(named=True), Policy())
+    expected = believed_claims(events.rows(named=True), Policy(mode="strict"))
     assert timelines.claims["claim_id"].to_list() == [c["claim_id"] for c in expected]
     intervals, swings = fold(expected)
     assert timelines.intervals.rows() == intervals

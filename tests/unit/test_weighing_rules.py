@@ -218,3 +218,19 @@ def test_every_believed_claim_is_listed_once_and_intervals_follow_one_another(ro
     # same log, same policy: the same tables
     again = timeline(*rows)
     assert again.intervals.equals(t.intervals) and again.swings.equals(t.swings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=small_logs(), cut=st.integers(0, 12))
+def test_as_of_seq_replays_the_log_as_it_stood(rows, cut):
+    """Knowledge time: a replay as of seq N is the replay of the first N events."""
+    events = claim_events(rows)
+    assert timeline(*rows, policy=Policy(as_of_seq=cut)).intervals.equals(
+        replay(events.filter(events["seq"] <= cut)).intervals)
+
+
+def test_known_by_leaves_out_what_was_published_later():
+    rows = [site("a", "isis", "2015-05-21", loser="government"),
+            site("b", "government", "2016-03-27", published="2016-03-28")]
+    early = timeline(*rows, policy=Policy(known_by=D("2016-01-01")))
+    assert states(early) == [("government", "held"), ("isis", "held")]

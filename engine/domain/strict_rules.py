@@ -1,7 +1,13 @@
-"""The oracle of the strict mode: its semantics as a plain-Python fold over rows,
-written for clarity, not speed. The compiled strict replay (``Policy(mode="strict")``)
-must agree with it on every generated log. (The weighed mode's rules are their own
-plain-Python specification: engine.domain.weighing.)"""
+"""The strict mode's rules, stated readably: a plain-Python fold over claim rows,
+written for clarity, not speed. It is the specification of ``Policy(mode="strict")``:
+the compiled replay (:mod:`engine.domain.passes` behind :mod:`engine.domain.replay`)
+must agree with it on every log hypothesis generates
+(tests/unit/test_replay_agrees_with_reference_fold.py). The weighed mode's rules are
+:mod:`engine.domain.weighing`.
+
+Rows are dicts with the ``claim_events`` columns (``event`` recorded, corrected,
+retracted or reviewed), as ``claim_events(...).rows(named=True)`` gives them.
+"""
 
 from __future__ import annotations
 
