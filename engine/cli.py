@@ -32,7 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(f"tadmur {args.command}: error: {exc.strerror or exc} ({exc.filename or ''}). "
+        place = f" ({exc.filename})" if exc.filename else ""
+        print(f"tadmur {args.command}: error: {exc.strerror or exc}{place}. "
               "Hint: check the path and permissions", file=sys.stderr)
         return 2
 

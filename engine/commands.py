@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import polars as pl
 
 from engine.domain import Policy
 from engine.domain.errors import TadmurError
+from engine.terminal import printable
 
 TIMELINE_COLUMNS = ["site_id", "controller", "status", "start_earliest", "start_latest",
                     "end_earliest", "end_latest", "n_claims", "claim_ids", "open_start",
@@ -78,14 +80,26 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def policy_from_args(args: argparse.Namespace) -> Policy:
-    def names(text: str | None) -> frozenset[str] | None:
-        return None if text is None else frozenset(n.strip() for n in text.split(",") if n.strip())
+    from engine.reference import claimant_ids
+
+    def names(text: str | None, option: str) -> frozenset[str] | None:
+        if text is None:
+            return None
+        given = frozenset(n.strip() for n in text.split(",") if n.strip())
+        for name in sorted(given - claimant_ids()):
+            close = difflib.get_close_matches(name, sorted(claimant_ids()), n=3)
+            raise TadmurError(f"unknown claimant {printable(name)!r}", where=option,
+                              hint=(f"did you mean {' or '.join(close)}? " if close else "")
+                              + "claimants are listed in engine/reference/claimants.csv")
+        return given
+
+    trust, distrust = names(args.trust, "--trust"), names(args.distrust, "--distrust")
 
     return Policy(
         as_of_seq=args.as_of_seq,
         known_by=args.known_by,
-        trust=names(args.trust),
-        distrust=names(args.distrust) or frozenset(),
+        trust=trust,
+        distrust=distrust or frozenset(),
         include_denied=args.include_denied,
         include_candidates=args.include_candidates,
         min_confidence=args.min_confidence,
@@ -159,14 +173,16 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_log(args: argparse.Namespace) -> int:
     from engine.store import open_log
 
-    log = open_log(args.log)
+    log = open_log(args.log, must_exist=True)
     for item in log.events():
         data = item.event.data()
         subject = data.get("claim_id") or data.get("doc_id")
         detail = " ".join(f"{k}={data[k]}" for k in ("site_id", "kind", "gainer", "claimant",
-                                                     "valid_from", "valid_to", "verdict", "reason")
+                                                     "valid_from", "valid_to", "verdict", "reason",
+                                                     "note")
                           if data.get(k) not in (None, ""))
-        print(f"{item.seq:>6} {item.recorded_at[:19]} {item.type:<18} {subject} {detail}")
+        print(printable(f"{item.seq:>6} {item.recorded_at[:19]} {item.type:<18} {subject} "
+                        f"{detail}"))
     report_repairs(log.repairs)
     return 0
 
@@ -182,9 +198,8 @@ def run_sites(args: argparse.Namespace) -> int:
 def run_repair(args: argparse.Namespace) -> int:
     from engine.store import open_log
 
-    log = open_log(args.log)
-    log.head()
-    for repair in log.repairs:
+    log = open_log(args.log, must_exist=True)
+    for repair in log.repair():
         print(repair.describe())
     if not log.repairs:
         print("nothing to repair: the last line is whole")

@@ -122,7 +122,8 @@ def test_a_missing_publication_date_is_a_usage_error(seeds):
 def test_ingest_is_idempotent_and_review_works_without_a_terminal(seeds, tmp_path):
     log = tmp_path / "events"
     article = seeds / "004_40f3d804fea89556.txt"
-    first = tadmur("ingest", article, "--published", "2016-03-21", "--doc-id", "seed004", "--log", log)
+    first = tadmur("ingest", article, "--published", "2016-03-21", "--doc-id", "seed004", "--log", log,
+                   "--new-log")
     assert first.returncode == 0, first.stderr
     lines_after_first = (log / "log.jsonl").read_text(encoding="utf-8").count("\n")
     again = tadmur("ingest", article, "--published", "2016-03-21", "--doc-id", "seed004", "--log", log)
@@ -141,8 +142,8 @@ def test_ingest_is_idempotent_and_review_works_without_a_terminal(seeds, tmp_pat
     assert tadmur("verify", "--log", log).returncode == 0
 
 
-def test_review_refuses_an_unknown_claim_id(tmp_path):
-    out = tadmur("review", "--log", tmp_path / "events", "--accept", "c0000000000000000")
+def test_review_refuses_an_unknown_claim_id(log_copy):
+    out = tadmur("review", "--log", log_copy, "--accept", "c0000000000000000")
     assert out.returncode == 2 and "no claim" in out.stderr
 
 
