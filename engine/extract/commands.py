@@ -15,7 +15,6 @@ from pathlib import Path
 
 from engine.domain.errors import TadmurError
 from engine.extract.articles import load_articles, parse_published, read_text, why_empty
-from engine.extract.pipeline import extract_claims
 
 #: The fields of one ``tadmur extract`` output line, in order (a stable contract).
 CLAIM_FIELDS = (
@@ -88,6 +87,8 @@ def run_extract(args: argparse.Namespace) -> int:
         from engine.extract.pipeline import DEFAULT_KINDS
 
         kinds = DEFAULT_KINDS | {"attacked"}
+    from engine.extract.pipeline import extract_claims  # (not needed by `tadmur --help`)
+
     result = extract_claims(text, published, doc_id, **({"kinds": kinds} if kinds else {}))
     out = sys.stdout
     for claim in result.claims:
@@ -134,7 +135,7 @@ def extract_all(articles) -> tuple[list[dict], list[str]]:
             undated.append(article.doc_id)
             published = provisional_published(fold_text(article.text))
         own = OUTLET_CLAIMANTS.get(article.outlet)
-        for claim in extract_claims(article.text, published, article.doc_id).claims:
+        for claim in _extract(article.text, published, article.doc_id).claims:
             predicted.append({**claim, "outlet_claimant": own} if own else claim)
     return predicted, undated
 
@@ -157,3 +158,9 @@ def _read_gold(path: Path) -> list[dict]:
                                hint="each line needs doc_id, site (or site_id), kind, actor (or gainer), "
                                     "date_from, date_to") from None
     return rows
+
+
+def _extract(text: str, published, doc_id: str):
+    from engine.extract.pipeline import extract_claims
+
+    return extract_claims(text, published, doc_id)
