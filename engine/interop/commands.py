@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from engine.domain.errors import TadmurError
+
+if TYPE_CHECKING:  # `tadmur --help` imports no polars: the handlers import it when they run
+    import polars as pl
 
 FORMATS = ("acled", "ucdp")
 
@@ -151,6 +153,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _print_disagreements(found: pl.DataFrame) -> None:
+    import polars as pl
+
     agree = found.filter(pl.col("verdict") == "agree").height
     print(
         f"compare  {found.height} ACLED claims: {agree} agree with the articles, "

@@ -3,19 +3,29 @@
 ``sites.csv`` is derived by ``curation/build_gazetteer.py`` from the OCHA Syria COD-AB
 communities and the curated places; a user's own places (``events/places.csv``,
 ``$TADMUR_PLACES``) are merged over it. ``load_sites`` and ``load_claimants`` return
-polars frames; ``site_ids`` and ``resolve_site`` answer without building one.
+polars frames; ``site_ids``, ``claimant_ids`` and ``resolve_site`` answer without
+polars (the extract path and ``tadmur --help`` never import it).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from functools import cache
 from importlib import resources
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from engine.reference.places import COLUMNS, FLOAT_COLUMNS, rows_for, rows_key
 
-SITE_COLUMNS = {c: (pl.Float64 if c in FLOAT_COLUMNS else pl.String) for c in COLUMNS}
+if TYPE_CHECKING:
+    import polars as pl
+
+
+def site_columns() -> dict:
+    """The polars schema of the sites table."""
+    import polars as pl
+
+    return {c: (pl.Float64 if c in FLOAT_COLUMNS else pl.String) for c in COLUMNS}
 
 
 def load_sites() -> pl.DataFrame:
@@ -24,6 +34,7 @@ def load_sites() -> pl.DataFrame:
     Shipped sites first (the curated places, then the OCHA communities), then the
     user's own places.
 
+    >>> import polars as pl
     >>> load_sites().filter(pl.col("site_id") == "palmyra")["pcode"].item()
     'C2889'
     """
@@ -32,6 +43,9 @@ def load_sites() -> pl.DataFrame:
 
 @cache
 def _frame(key: tuple) -> pl.DataFrame:
+    import polars as pl
+
+    SITE_COLUMNS = site_columns()  # noqa: N806 - the schema, as a constant would be
     with resources.files(__package__).joinpath("sites.csv").open("rb") as handle:
         shipped = pl.read_csv(handle, schema=SITE_COLUMNS)
     if not key:
@@ -56,7 +70,13 @@ def site_ids() -> frozenset[str]:
 
 @cache
 def _ids(key: tuple) -> frozenset[str]:
-    return frozenset(_frame(key)["site_id"].to_list())
+    shipped = {row["site_id"] for row in _csv_rows("sites.csv")}
+    return frozenset(shipped | {r["site_id"] for r in rows_for(key)} if key else shipped)
+
+
+def _csv_rows(name: str) -> list[dict]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> tuple[str | None, str]:
@@ -77,6 +97,8 @@ def load_claimants() -> pl.DataFrame:
     >>> "amaq" in load_claimants()["claimant_id"].to_list()
     True
     """
+    import polars as pl
+
     with resources.files(__package__).joinpath("claimants.csv").open("rb") as handle:
         return pl.read_csv(handle, infer_schema=False)
 
@@ -84,4 +106,4 @@ def load_claimants() -> pl.DataFrame:
 @cache
 def claimant_ids() -> frozenset[str]:
     """The set of known claimant ids."""
-    return frozenset(load_claimants()["claimant_id"].to_list())
+    return frozenset(row["claimant_id"] for row in _csv_rows("claimants.csv"))
