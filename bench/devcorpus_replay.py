@@ -56,9 +56,16 @@ BROKEN = re.compile(r"(فك|فكّ|كسر|كسّر)\S*\s+(ال)?حصار")
 CLAIMANTS = [("amaq", "amaq"), ("sohr", "sohr"), ("russian", "russian_mod"),
              ("sana", "sana"), ("syrian tv", "syrian_tv"), ("state tv", "syrian_tv"),
              ("state media", "sana"), ("syrian army", "syrian_military"),
-             ("military", "syrian_military"), ("sdf", "sdf_media"),
-             ("turkish", "turkish_mod"), ("outlet", "outlet"), ("activist", "activists"),
-             ("field source", "local_sources"), ("local source", "local_sources")]
+             ("military", "syrian_military"), ("pro-assad", "hezbollah_media"),
+             ("hezbollah", "hezbollah_media"), ("sdf", "sdf"), ("turkish", "turkish_military"),
+             ("kurdistan24", "kurdish_media"), ("outlet", "outlet"), ("activist", "activists"),
+             ("field source", "local_sources"), ("local source", "local_sources"),
+             ("jaish", "opposition_factions"), ("ahrar", "opposition_factions"),
+             ("nusra", "opposition_factions"), ("fateh", "opposition_factions"),
+             ("rebel", "opposition_factions"), ("opposition", "opposition_factions"),
+             ("fsa", "opposition_factions"), ("brigade", "opposition_factions"),
+             ("division", "opposition_factions"), ("islamic front", "opposition_factions"),
+             ("zenki", "opposition_factions")]
 
 
 def slug(name: str) -> str:

@@ -16,7 +16,9 @@ from engine.domain.errors import TadmurError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `tadmur extract FILE` answers in well under a second: it builds only its own parser
+    parser = build_parser(only_extract=argv[:1] == ["extract"])
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()
@@ -36,18 +38,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from engine import chart_commands, replay_commands
-    from engine.commands import register_core
-    from engine.extract import claims_import
+def build_parser(only_extract: bool = False) -> argparse.ArgumentParser:
     from engine.extract import commands as extract_commands
-    from engine.scale import commands as scale_commands
 
     parser = argparse.ArgumentParser(
         prog="tadmur",
         description="Arabic war reporting -> an append-only claim log -> control timelines.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only_extract:  # no polars, numba or altair on this path
+        extract_commands.register_extract(sub)
+        return parser
+    from engine import chart_commands, replay_commands
+    from engine.commands import register_core
+    from engine.extract import claims_import
+    from engine.scale import commands as scale_commands
+
     # each area registers its own subcommands; heavy imports stay inside the handlers
     for register in (register_core, extract_commands.register, chart_commands.register,
                      scale_commands.register, replay_commands.register, claims_import.register):

@@ -1,4 +1,8 @@
-"""The core subcommands: timeline, verify, log, sites, repair, demo."""
+"""The core subcommands: timeline, verify, log, sites, repair, demo.
+
+Only what ``tadmur --help`` needs is imported here: polars and the domain come in with
+the command that uses them.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,15 @@ import argparse
 import difflib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
-
-from engine.domain import Policy
 from engine.domain.errors import TadmurError
 from engine.terminal import printable
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from engine.domain import Policy
 
 TIMELINE_COLUMNS = ["site_id", "controller", "status", "start_earliest", "start_latest",
                     "end_earliest", "end_latest", "n_claims", "claim_ids", "open_start",
@@ -80,6 +87,7 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def policy_from_args(args: argparse.Namespace) -> Policy:
+    from engine.domain import Policy
     from engine.reference import claimant_ids
 
     def names(text: str | None, option: str) -> frozenset[str] | None:
@@ -121,6 +129,8 @@ def _weights(pairs: list[str]) -> dict[str, float]:
 
 
 def run_timeline(args: argparse.Namespace) -> int:
+    import polars as pl
+
     from engine.project import replay_log
     from engine.reference import site_ids
 
@@ -139,6 +149,8 @@ def run_timeline(args: argparse.Namespace) -> int:
 
 def write_table(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
     """CSV (lists joined by ';', open ends empty), JSONL or Parquet, to a file or stdout."""
+    import polars as pl
+
     if fmt == "parquet":
         if out is None:
             raise TadmurError("parquet is binary and needs a file", where="--format parquet",

@@ -58,7 +58,9 @@ def chart_for(replayed, target: str = "palmyra", on: dt.date | None = None) -> a
     caption = replayed.caption()
     if on is not None:
         snap = timelines.snapshot(on).filter(pl.col("site_id").is_in(chosen))
-        reference = load_sites().filter(pl.col("site_id").is_in(chosen))
+        # sites with claims only: a governorate holds hundreds of villages
+        named = timelines.claims["site_id"].unique().implode()
+        reference = load_sites().filter(pl.col("site_id").is_in(chosen) & pl.col("site_id").is_in(named))
         return map_chart(snap, on, caption, sites=reference)
     if target == "palmyra":
         return swings_chart(timelines.intervals, timelines.swings, timelines.claims, caption)

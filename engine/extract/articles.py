@@ -31,9 +31,10 @@ class Article:
     """One article to extract from."""
 
     doc_id: str
-    published: dt.date
+    published: dt.date | None
     text: str
     path: str = ""
+    outlet: str = ""
 
 
 def parse_published(value: str | None, where: str) -> dt.date:
@@ -103,8 +104,12 @@ def why_empty(text: str) -> str | None:
     return None
 
 
-def load_articles(source: Path) -> list[Article]:
-    """Articles with dates from a directory (with ``metadata.csv``) or a JSONL file."""
+def load_articles(source: Path, allow_undated: bool = False) -> list[Article]:
+    """Articles with dates from a directory (with ``metadata.csv``) or a JSONL file.
+
+    With ``allow_undated`` an empty or null publication date gives ``published=None``
+    (``tadmur eval`` reports such documents) instead of an error.
+    """
     if source.is_dir():
         meta = source / "metadata.csv"
         if not meta.is_file():
@@ -119,8 +124,10 @@ def load_articles(source: Path) -> list[Article]:
             if missing:
                 raise ArticleError(f"metadata.csv lacks columns {sorted(missing)}", where=where,
                                    hint="columns: file,doc_id,published")
-            out.append(Article(row["doc_id"], parse_published(row["published"], where),
-                               read_text(source / row["file"]), str(source / row["file"])))
+            published = None if allow_undated and not (row["published"] or "").strip() else \
+                parse_published(row["published"], where)
+            out.append(Article(row["doc_id"], published, read_text(source / row["file"]),
+                               str(source / row["file"])))
         return out
     if source.is_file():
         out = []
@@ -130,7 +137,9 @@ def load_articles(source: Path) -> list[Article]:
             where = f"{source}, line {n}"
             try:
                 row = json.loads(line)
-                out.append(Article(row["doc_id"], parse_published(row["published"], where), row["text"]))
+                published = None if allow_undated and not row.get("published") else \
+                    parse_published(row["published"], where)
+                out.append(Article(row["doc_id"], published, row["text"], outlet=row.get("outlet") or ""))
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise ArticleError(f"bad article line ({exc.__class__.__name__}: {exc})", where=where,
                                    hint="each line is {\"doc_id\", \"published\", \"text\"}") from None

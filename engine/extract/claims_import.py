@@ -85,7 +85,8 @@ def claim_of(row: dict, where: str, text_of) -> ClaimRecorded:
                            where=where, hint="register it first: tadmur ingest --articles "
                                              "FILE --no-extract (or tadmur ingest FILE)")
     start, end = _evidence_span(row, text, where)
-    site_id = row.get("site_id") or _resolve(row["mention"], text, where)
+    at = row["mention_start"] if isinstance(row.get("mention_start"), int) else start
+    site_id = row.get("site_id") or _resolve(row["mention"], text, at, where)
     start_day = parse_date(row["date_from"], "date_from", where)
     end_day = parse_date(row["date_to"], "date_to", where)
     claim = ClaimRecorded.make(
@@ -121,25 +122,18 @@ def _evidence_span(row: dict, text: str, where: str) -> tuple[int, int]:
     return found, found + len(evidence)
 
 
-def _resolve(mention: str, text: str, where: str) -> str:
-    """The site a mention names, by the gazetteer (in the document's context)."""
-    from engine import reference
+def _resolve(mention: str, text: str, at: int, where: str) -> str:
+    """The site a mention names, by the gazetteer, in the document's context (a generic
+    name such as "المدينة" stands for a fitting place named before ``at``)."""
+    from engine.reference import resolve_site
+    from engine.reference.resolve import PlaceContext
 
-    resolve = getattr(reference, "resolve_site", None)
-    if resolve is not None:
-        site_id, why = resolve(mention, context=text)
-        if site_id:
-            return site_id
-        raise ImportError_(f"the gazetteer cannot resolve {mention!r}: {why}", where=where,
-                           hint="give site_id, or add the place to your places file")
-    from engine.extract.normalise import fold_text
-    from engine.reference.gazetteer import load_gazetteer
-
-    found = {site for m in load_gazetteer().find(fold_text(mention)) for site in m.site_ids}
-    if len(found) == 1:
-        return found.pop()
-    raise ImportError_(f"the gazetteer does not know {mention!r}", where=where,
-                       hint="give site_id (`tadmur sites` lists them)")
+    site_id, why = resolve_site(mention, context=PlaceContext(text=text, at=at))
+    if site_id:
+        return site_id
+    raise ImportError_(f"the gazetteer cannot resolve {mention!r}: {why}", where=where,
+                       hint="give site_id (`tadmur sites` lists them), or add the place to "
+                            "your places file (events/places.csv)")
 
 
 def _check_claimant(claimant: str, where: str) -> None:

@@ -28,9 +28,6 @@ from engine.domain.vocabulary import ACTORS, CLAIM_KINDS, MANUAL_EXTRACTOR, TIME
 from engine.store.references import check_site
 from engine.terminal import printable
 from engine.extract.articles import ArticleError
-from engine.extract.pipeline import VERSION, extract_claims
-
-EXTRACTOR = f"rules@{VERSION}"
 
 
 def register(subparsers, guarded) -> None:
@@ -56,13 +53,16 @@ def register(subparsers, guarded) -> None:
 def claim_events(doc_id: str, text: str, published, accept: bool) -> list:
     """ClaimRecorded candidates of one article (plus accepted reviews with ``accept``)."""
     events: list = []
+    # the rules come in with the first article, not with `tadmur --help`
+    from engine.extract.pipeline import VERSION, extract_claims
+
     for c in extract_claims(text, published, doc_id).claims:
         claim = ClaimRecorded.make(
             doc_id=doc_id, site_id=c["site_id"], kind=c["kind"], gainer=c["gainer"], loser=c["loser"],
             valid_from=c["date_from"], valid_to=c["date_to"], time_precision=c["time_precision"],
             claimant=c["claimant"], denied=c["denied"],
             evidence={"start": c["evidence_start"], "end": c["evidence_end"], "text": c["evidence"]},
-            extractor=EXTRACTOR, confidence=c["confidence"],
+            extractor=f"rules@{VERSION}", confidence=c["confidence"],
         )
         events.append(claim)
         if accept:

@@ -104,8 +104,8 @@ def site_names(n_sites: int) -> list[str]:
 
     >>> site_names(2)
     ['palmyra', 'palmyra_airport']
-    >>> site_names(1000)[-1]
-    'synth_site_000999'
+    >>> site_names(6000)[-1]
+    'synth_site_005999'
     """
     known = load_sites()["site_id"].to_list()
     return known[:n_sites] + [f"synth_site_{i:06d}" for i in range(len(known), n_sites)]

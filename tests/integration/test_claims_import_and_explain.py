@@ -91,3 +91,17 @@ def test_explain_refuses_a_site_nobody_speaks_of_and_a_day_before_any_evidence(l
     assert out.returncode == 2 and "no believed claim speaks of site 'no_such_place'" in out.stderr
     early = tadmur("explain", "palmyra", "--on", "1990-01-01", "--log", str(log_copy))
     assert early.returncode == 0 and "since before the first evidence" in early.stdout
+
+
+def test_a_mention_is_resolved_by_the_gazetteer_and_an_unknown_one_is_refused(log_copy, tmp_path):
+    register(log_copy, tmp_path)
+    no_site = {k: v for k, v in claim().items() if k != "site_id"}
+    claims = write_lines(tmp_path / "claims.jsonl", [
+        no_site | {"mention": "مدينة تدمر"},
+        no_site | {"mention": "قرية لا وجود لها"},
+    ])
+    out = tadmur("claims", "import", str(claims), "--log", str(log_copy))
+    assert f"{claims}:2" in out.stderr and "cannot resolve" in out.stderr
+    assert "1 of 2 claims read" in out.stdout
+    recorded = [e.event for e in open_log(log_copy).events() if e.type == "ClaimRecorded"]
+    assert recorded[-1].site_id == "palmyra"

@@ -159,7 +159,7 @@ def test_synth_command_writes_a_log_and_refuses_a_used_folder(tmp_path, capsys):
     assert verify_log(tmp_path / "log").ok
     with pytest.raises(TadmurError, match="already holds events"):
         args.func(args)
-    too_many = parser.parse_args(["synth", "--claims", "10", "--sites", "5000", "--log",
+    too_many = parser.parse_args(["synth", "--claims", "10", "--sites", "50000", "--log",
                                   str(tmp_path / "other")])
     with pytest.raises(TadmurError, match="gazetteer sites"):
         too_many.func(too_many)
