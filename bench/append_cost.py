@@ -71,7 +71,8 @@ def main() -> None:
               + " |")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "append_cost.json").write_text(json.dumps({
-        "command": " ".join(sys.argv), "machine": platform.platform(),
+        # the data folder is machine-specific: recorded as a placeholder
+        "command": " ".join(sys.argv).replace(str(args.data_dir), "DATA_DIR"), "machine": platform.platform(),
         "cpus": os.cpu_count(), "load_average_at_start": load, "rows": rows}, indent=1) + "\n")
 
 

@@ -44,11 +44,7 @@ def register(subparsers) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from engine.store import open_log
 
-    log = open_log(args.log)
-    if not log.path.exists():
-        raise ImportError_(f"no log in {log.root}", where="--log",
-                           hint="register the documents first: tadmur ingest --articles FILE "
-                                "--no-extract --log DIR")
+    log = open_log(args.log, must_exist=True)
     texts: dict[str, str | None] = {}
     events, refused, lines = [], 0, 0
     for number, raw in enumerate(_lines(args.file), start=1):
@@ -64,9 +60,9 @@ def run_import(args: argparse.Namespace) -> int:
             continue
         events += [claim, ClaimReviewed(claim.claim_id, "accepted", "import",
                                         f"imported from {args.file.name}")]
-    before = log.head().seq
-    seqs = log.append(events) if events else []
-    added = sum(1 for s in seqs if s > before)
+    if events:
+        log.append(events)
+    added = len(log.appended) if events else 0
     print(f"{len(events) // 2} of {lines} claims read; {added} new events appended "
           f"(log seq {log.head().seq}); {refused} lines refused")
     return 2 if refused else 0
