@@ -44,7 +44,8 @@ from pathlib import Path
 
 import polars as pl
 
-from engine.domain import Policy, replay
+from engine.domain.policy import Policy
+from engine.domain.replay import replay
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema, polars_schema
 
 HERE = Path(__file__).resolve().parent
