@@ -38,8 +38,11 @@ def run_main_job(log_dir: Path | None, out: Path, *, notebooks: bool = True) -> 
     checked = verify_log(log_dir)
     _say(f"verify   {checked.describe()}")
     if not checked.ok:
-        raise LogCorrupted(checked.problem or "", where=str(log_dir),
-                           hint="restore events/ from git, then rerun")
+        # the verdict carries its own hint when it has one (a missing log: --log); a damaged
+        # committed log is restored from git
+        problem = checked.problem or ""
+        raise LogCorrupted(problem, where=str(log_dir),
+                           hint=None if "hint:" in problem else "restore events/ from git, then rerun")
     replayed = replay_log(log_dir=log_dir)
     report_repairs(replayed.repairs)
     t = replayed.timelines

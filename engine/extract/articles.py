@@ -64,6 +64,12 @@ def parse_published(value: str | None, where: str) -> dt.date:
 def read_text(path: Path) -> str:
     """The UTF-8 text of an article file, or a clear ArticleError."""
     where = str(path)
+    if path.is_dir():
+        raise ArticleError("this is a folder, not an article file", where=where,
+                           hint="pass one UTF-8 text file per article")
+    if path.exists() and not path.is_file():
+        raise ArticleError("this is not a regular file (a pipe, socket or device)", where=where,
+                           hint="save the article to a file first, then pass its path")
     if not path.is_file():
         raise ArticleError("article file not found", where=where, hint="check the path")
     size = path.stat().st_size
@@ -104,6 +110,19 @@ def why_empty(text: str) -> str | None:
     return None
 
 
+def _check_types(row, where: str) -> None:
+    """A JSON article line is an object whose doc_id, text and published are strings."""
+    if not isinstance(row, dict):
+        raise ArticleError(f"an article line is a JSON object, found {type(row).__name__}",
+                           where=where, hint='each line is {"doc_id", "published", "text"}')
+    for key in ("doc_id", "text", "published", "outlet", "url"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            raise ArticleError(f"{key} must be a string, found {type(row[key]).__name__} "
+                               f"{row[key]!r}", where=where,
+                               hint='each line is {"doc_id": "...", "published": "YYYY-MM-DD", '
+                                    '"text": "..."}, every value a string')
+
+
 def load_articles(source: Path, allow_undated: bool = False) -> list[Article]:
     """Articles with dates from a directory (with ``metadata.csv``) or a JSONL file.
 
@@ -137,10 +156,11 @@ def load_articles(source: Path, allow_undated: bool = False) -> list[Article]:
             where = f"{source}, line {n}"
             try:
                 row = json.loads(line)
+                _check_types(row, where)
                 published = None if allow_undated and not row.get("published") else \
                     parse_published(row["published"], where)
                 out.append(Article(row["doc_id"], published, row["text"], outlet=row.get("outlet") or ""))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
                 raise ArticleError(f"bad article line ({exc.__class__.__name__}: {exc})", where=where,
                                    hint="each line is {\"doc_id\", \"published\", \"text\"}") from None
         return out

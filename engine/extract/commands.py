@@ -151,8 +151,11 @@ def _read_gold(path: Path) -> list[dict]:
         if not line.strip():
             continue
         try:
-            rows.append(normalise_gold(json.loads(line)))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise TypeError(f"a gold line is a JSON object, found {type(row).__name__}")
+            rows.append(normalise_gold(row))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ArticleError(f"bad gold line ({exc.__class__.__name__}: {exc})",
                                where=f"{path}, line {n}",
                                hint="each line needs doc_id, site (or site_id), kind, actor (or gainer), "
