@@ -1,38 +1,107 @@
 # Two commands on a fresh machine (Python 3.11 + pip):
-#   make        set up .venv, then run the main job on the embedded log (build/)
-#   make test   the whole test suite (unit, integration, data, notebooks, browser)
+#   make        set up a lean .venv (runtime only), then run the main job on the embedded log (build/)
+#   make test   add the test extras to .venv and run the whole suite
+#   (make lab   add JupyterLab and open the notebooks)
+# Offline classroom: `make wheelhouse` on a connected machine collects every wheel into
+# wheelhouse/; copy the clone with it, then `make WHEELHOUSE=wheelhouse` installs from it alone.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# every install takes its versions from constraints.txt: same versions, byte-identical charts.
+# --no-compile: Python compiles only the modules it imports (about 30 MB), not all 100 MB.
+CONSTRAINTS := constraints.txt
+WHEELHOUSE ?=
+FROM   := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)),)
+PIP    := $(BIN)/python -m pip install --progress-bar off --no-compile -c $(CONSTRAINTS) $(FROM)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all setup run test test-fast browser-deps clean
+.PHONY: all setup setup-test run lab test test-fast lint browser-deps tool-deps wheelhouse wheel clean
 
 all: run
 
-$(BIN)/tadmur: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
-	touch $@
+# one line per step; pip names each package as it goes (no silent minutes)
+$(BIN)/tadmur: pyproject.toml $(CONSTRAINTS) setup.py
+	@echo "[setup 1/2] creating $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -m venv $(VENV) && echo "    done in $$SECONDS s"
+	@echo "[setup 2/2] installing tadmur and its runtime dependencies$(if $(WHEELHOUSE), from $(WHEELHOUSE) (offline),) ..."
+	@$(PIP) -e . | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; \
+	  test $${PIPESTATUS[0]} -eq 0 && echo "    done in $$SECONDS s"
+	@touch $@
+
+$(VENV)/.test-extras: $(BIN)/tadmur
+	@echo "[setup test] adding the test extras (pytest, xdist, hypothesis, playwright, atheris, ray, duckdb, JupyterLab, ruff, mypy) ..."
+	@$(PIP) -e '.[test]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; \
+	  test $${PIPESTATUS[0]} -eq 0 && echo "    done in $$SECONDS s"
+	@touch $@
 
 setup: $(BIN)/tadmur
 
+setup-test: $(VENV)/.test-extras
+
 run: setup
-	$(BIN)/tadmur demo --out build
+	@echo "[run] tadmur demo --out build"
+	@$(BIN)/tadmur demo --out build && echo "[run] done in $$SECONDS s"
+
+# JupyterLab on the notebooks (the lab extra; `make` executes them without it)
+$(VENV)/.lab: $(BIN)/tadmur
+	@echo "[setup lab] adding JupyterLab ..."
+	@$(PIP) -e '.[lab]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; \
+	  test $${PIPESTATUS[0]} -eq 0 && echo "    done in $$SECONDS s"
+	@touch $@
+
+lab: $(VENV)/.lab
+	$(BIN)/jupyter lab notebooks/
 
 # Debian's chromium for the browser tier; needs root (CI runs as root). Without it the
 # browser tests skip with a message, except under CI=true where they fail.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "[deps] apt-get install chromium"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
 	  || echo "could not install chromium: the browser tier will report it"; fi
 
-test: setup browser-deps
+# jq for tools/verify_chain.sh (the hash chain checked without Python)
+tool-deps:
+	@if ! command -v jq >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "[deps] apt-get install jq"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null) \
+	  || echo "could not install jq: tests/integration/test_verify_chain_sh.py will report it"; fi
+
+test: setup-test browser-deps tool-deps
+	@echo "[test] pytest -n 2 --dist loadgroup"
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-test-fast: setup
+test-fast: setup-test
 	$(BIN)/python -m pytest -n 2 tests/unit engine
 
+# format and type checks, on the modules that are already clean (the list grows as files are cleaned)
+CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/init_command.py \
+               engine/packaged_data.py engine/provenance.py tests/unit/test_packaging.py \
+               tests/unit/test_interop.py tests/integration/test_wheel.py \
+               tests/integration/test_verify_chain_sh.py tests/integration/test_interop_cli.py \
+               engine/domain/weighing.py engine/domain/replay_weighed.py engine/domain/explain.py \
+               engine/extract/claims_import.py engine/replay_commands.py bench/devcorpus_replay.py \
+               tests/unit/test_weighing_rules.py tests/integration/test_claims_import_and_explain.py
+lint: setup-test
+	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
+	$(BIN)/ruff format --check $(CLEAN_FILES)
+	$(BIN)/ruff check $(CLEAN_FILES)
+	$(BIN)/mypy --ignore-missing-imports --follow-imports=silent $(CLEAN_FILES)
+
+# every wheel the runtime and the tests need (and the build backend), for offline installs;
+# written to wheelhouse/ (or WHEELHOUSE_OUT=DIR), then `make WHEELHOUSE=DIR` installs from it
+WHEELHOUSE_OUT ?= wheelhouse
+wheelhouse: $(BIN)/tadmur
+	@echo "[wheelhouse] collecting wheels into $(WHEELHOUSE_OUT)/ ..."
+	@$(BIN)/python -m pip wheel --progress-bar off -c $(CONSTRAINTS) -w $(WHEELHOUSE_OUT) \
+	  '.[test]' 'setuptools>=77' | grep --line-buffered -E '^(Collecting|Saved|ERROR)' | sed -u 's/^/    /'; \
+	  test $${PIPESTATUS[0]} -eq 0
+	@echo "[wheelhouse] $$(ls $(WHEELHOUSE_OUT) | wc -l) wheels, $$(du -sh $(WHEELHOUSE_OUT) | cut -f1)"
+
+# the package alone (dist/tadmur-*.whl), with the embedded log and notebooks inside
+wheel: setup-test
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -w dist .
+
 clean:
-	rm -rf build
+	rm -rf build dist

@@ -6,7 +6,9 @@ files), runs ``extract_claims`` on one core, prints a small table and writes
 CPU time of this process (per core); the headline is the best round, like ``timeit``,
 with the median beside it.
 
-    python bench/extract_bench.py [--n 400] [--articles DIR]
+    python bench/extract_bench.py [--n 400] [--articles DIR | --articles ../shared/devcorpus/articles.jsonl]
+
+With a JSONL the articles are used as they are (the dev corpus excerpts, ~1 KB each).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ TARGET_PER_S = 200
 
 def corpus(directory: Path | None, size: int = 5000) -> list[str]:
     """Articles of about ``size`` bytes (UTF-8), made of real article paragraphs."""
+    if directory and directory.is_file():  # a JSONL of articles, e.g. the dev corpus
+        return [json.loads(line)["text"] for line in directory.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
     dirs = [directory] if directory else [d for d in SEEDS if d.is_dir()]
     texts = [p.read_text(encoding="utf-8") for d in dirs[:1] for p in sorted(d.glob("*.txt"))]
     if not texts:
@@ -84,7 +89,7 @@ def main() -> None:
                 "load_average_1min",
                 "article_kb", "claims_per_article", "ratio_to_target"):
         print(f"{key:32} {result[key]}")
-    out = HERE / "results" / "extract.json"
+    out = HERE / "results" / ("extract_jsonl.json" if args.articles and args.articles.is_file() else "extract.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")

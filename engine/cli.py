@@ -16,7 +16,9 @@ from engine.domain.errors import TadmurError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `tadmur extract FILE` answers in well under a second: it builds only its own parser
+    parser = build_parser(only_extract=argv[:1] == ["extract"])
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()
@@ -30,26 +32,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(f"tadmur {args.command}: error: {exc.strerror or exc} ({exc.filename or ''}). "
+        place = f" ({exc.filename})" if exc.filename else ""
+        print(f"tadmur {args.command}: error: {exc.strerror or exc}{place}. "
               "Hint: check the path and permissions", file=sys.stderr)
         return 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from engine import chart_commands, replay_commands
-    from engine.commands import register_core
-    from engine.extract import claims_import
+def build_parser(only_extract: bool = False) -> argparse.ArgumentParser:
+    from engine import __version__
     from engine.extract import commands as extract_commands
-    from engine.scale import commands as scale_commands
 
     parser = argparse.ArgumentParser(
         prog="tadmur",
         description="Arabic war reporting -> an append-only claim log -> control timelines.",
     )
+    parser.add_argument("--version", action="version", version=f"tadmur {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only_extract:  # no polars, numba or altair on this path
+        extract_commands.register_extract(sub)
+        return parser
+    from engine import chart_commands, init_command, replay_commands
+    from engine.commands import register_core
+    from engine.extract import claims_import
+    from engine.interop import commands as interop_commands
+    from engine.scale import commands as scale_commands
+
     # each area registers its own subcommands; heavy imports stay inside the handlers
     for register in (register_core, extract_commands.register, chart_commands.register,
-                     scale_commands.register, replay_commands.register, claims_import.register):
+                     scale_commands.register, replay_commands.register, claims_import.register,
+                     init_command.register, interop_commands.register):
         register(sub)
     return parser
 

@@ -1,15 +1,24 @@
-"""The core subcommands: timeline, verify, log, sites, repair, demo."""
+"""The core subcommands: timeline, verify, log, sites, repair, demo.
+
+Only what ``tadmur --help`` needs is imported here: polars and the domain come in with
+the command that uses them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
-
-from engine.domain import Policy
 from engine.domain.errors import TadmurError
+from engine.terminal import printable
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from engine.domain import Policy
 
 TIMELINE_COLUMNS = ["site_id", "controller", "status", "start_earliest", "start_latest",
                     "end_earliest", "end_latest", "n_claims", "claim_ids", "open_start",
@@ -78,14 +87,27 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def policy_from_args(args: argparse.Namespace) -> Policy:
-    def names(text: str | None) -> frozenset[str] | None:
-        return None if text is None else frozenset(n.strip() for n in text.split(",") if n.strip())
+    from engine.domain import Policy
+    from engine.reference import claimant_ids
+
+    def names(text: str | None, option: str) -> frozenset[str] | None:
+        if text is None:
+            return None
+        given = frozenset(n.strip() for n in text.split(",") if n.strip())
+        for name in sorted(given - claimant_ids()):
+            close = difflib.get_close_matches(name, sorted(claimant_ids()), n=3)
+            raise TadmurError(f"unknown claimant {printable(name)!r}", where=option,
+                              hint=(f"did you mean {' or '.join(close)}? " if close else "")
+                              + "claimants are listed in engine/reference/claimants.csv")
+        return given
+
+    trust, distrust = names(args.trust, "--trust"), names(args.distrust, "--distrust")
 
     return Policy(
         as_of_seq=args.as_of_seq,
         known_by=args.known_by,
-        trust=names(args.trust),
-        distrust=names(args.distrust) or frozenset(),
+        trust=trust,
+        distrust=distrust or frozenset(),
         include_denied=args.include_denied,
         include_candidates=args.include_candidates,
         min_confidence=args.min_confidence,
@@ -107,6 +129,8 @@ def _weights(pairs: list[str]) -> dict[str, float]:
 
 
 def run_timeline(args: argparse.Namespace) -> int:
+    import polars as pl
+
     from engine.project import replay_log
     from engine.reference import site_ids
 
@@ -125,6 +149,8 @@ def run_timeline(args: argparse.Namespace) -> int:
 
 def write_table(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
     """CSV (lists joined by ';', open ends empty), JSONL or Parquet, to a file or stdout."""
+    import polars as pl
+
     if fmt == "parquet":
         if out is None:
             raise TadmurError("parquet is binary and needs a file", where="--format parquet",
@@ -159,14 +185,16 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_log(args: argparse.Namespace) -> int:
     from engine.store import open_log
 
-    log = open_log(args.log)
+    log = open_log(args.log, must_exist=True)
     for item in log.events():
         data = item.event.data()
         subject = data.get("claim_id") or data.get("doc_id")
         detail = " ".join(f"{k}={data[k]}" for k in ("site_id", "kind", "gainer", "claimant",
-                                                     "valid_from", "valid_to", "verdict", "reason")
+                                                     "valid_from", "valid_to", "verdict", "reason",
+                                                     "note")
                           if data.get(k) not in (None, ""))
-        print(f"{item.seq:>6} {item.recorded_at[:19]} {item.type:<18} {subject} {detail}")
+        print(printable(f"{item.seq:>6} {item.recorded_at[:19]} {item.type:<18} {subject} "
+                        f"{detail}"))
     report_repairs(log.repairs)
     return 0
 
@@ -182,9 +210,8 @@ def run_sites(args: argparse.Namespace) -> int:
 def run_repair(args: argparse.Namespace) -> int:
     from engine.store import open_log
 
-    log = open_log(args.log)
-    log.head()
-    for repair in log.repairs:
+    log = open_log(args.log, must_exist=True)
+    for repair in log.repair():
         print(repair.describe())
     if not log.repairs:
         print("nothing to repair: the last line is whole")

@@ -10,7 +10,10 @@ Everything lands under one output folder (``build/`` by default)::
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from engine.domain.errors import LogCorrupted
@@ -35,8 +38,11 @@ def run_main_job(log_dir: Path | None, out: Path, *, notebooks: bool = True) -> 
     checked = verify_log(log_dir)
     _say(f"verify   {checked.describe()}")
     if not checked.ok:
-        raise LogCorrupted(checked.problem or "", where=str(log_dir),
-                           hint="restore events/ from git, then rerun")
+        # the verdict carries its own hint when it has one (a missing log: --log); a damaged
+        # committed log is restored from git
+        problem = checked.problem or ""
+        raise LogCorrupted(problem, where=str(log_dir),
+                           hint=None if "hint:" in problem else "restore events/ from git, then rerun")
     replayed = replay_log(log_dir=log_dir)
     report_repairs(replayed.repairs)
     t = replayed.timelines
@@ -56,11 +62,35 @@ def run_main_job(log_dir: Path | None, out: Path, *, notebooks: bool = True) -> 
     if notebooks:
         from engine.notebook_runner import execute_notebooks
 
-        project = Path(__file__).resolve().parents[1]
-        done = execute_notebooks(project / "notebooks", out / "notebooks")
+        with log_for_kernels(log_dir):
+            done = execute_notebooks(notebooks_beside(log_dir), out / "notebooks")
         _say(f"notebooks {len(done)} executed into {out / 'notebooks'} "
              f"({sum(n.seconds for n in done):.0f} s)")
     return 0
+
+
+def notebooks_beside(log_dir: Path) -> Path:
+    """The notebooks of the working folder holding ``log_dir`` (a checkout, or one made
+    by ``tadmur init``), else the ones shipped with Tadmur."""
+    from engine.packaged_data import bundled_root
+
+    beside = Path(log_dir).resolve().parent / "notebooks"
+    return beside if beside.is_dir() else bundled_root() / "notebooks"
+
+
+@contextmanager
+def log_for_kernels(log_dir: Path) -> Iterator[None]:
+    """Point the notebooks' kernels at ``log_dir``: they inherit ``$TADMUR_LOG`` and run
+    with their own folder as cwd, where ``events/`` is not."""
+    before = os.environ.get("TADMUR_LOG")
+    os.environ["TADMUR_LOG"] = str(Path(log_dir).resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TADMUR_LOG"]
+        else:
+            os.environ["TADMUR_LOG"] = before
 
 
 def _say(line: str) -> None:

@@ -15,7 +15,7 @@ import polars as pl
 from engine.domain import EncodedEvents, Policy, Timelines, replay
 from engine.scale.encoded_snapshot import load_encoded
 from engine.scale.load import load_claim_events
-from engine.store import LogHead, TornTailRepair, default_log_dir
+from engine.store import LogHead, TornTailRepair, default_log_dir, require_log
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ def replay_log(policy: Policy | None = None, log_dir: Path | str | None = None) 
     """
     policy = policy or Policy()
     root = log_dir if log_dir is not None else default_log_dir()
+    require_log(root)  # a mistyped folder is an error, never an empty timeline
     loaded = load_claim_events(root, check="full")
     encoded = load_encoded(root, loaded)  # kept in the snapshot: an unchanged log is not re-encoded
     # the head comes from the same read, so the caption matches the events replayed

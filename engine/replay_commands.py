@@ -10,11 +10,14 @@ from engine.commands import add_log_argument, add_policy_arguments, policy_from_
 def register(sub: argparse._SubParsersAction) -> None:
     from engine.cli import parse_day
 
-    p = sub.add_parser("explain", help="a site's state on a day: the rule and the claims for "
-                                       "and against, with their weights")
+    p = sub.add_parser(
+        "explain",
+        help="a site's state on a day: the rule and the claims for and against, with their weights",
+    )
     p.add_argument("site", metavar="SITE", help="site id (see `tadmur sites`)")
-    p.add_argument("--on", type=parse_day, required=True, metavar="YYYY-MM-DD",
-                   help="the day to explain")
+    p.add_argument(
+        "--on", type=parse_day, required=True, metavar="YYYY-MM-DD", help="the day to explain"
+    )
     add_log_argument(p)
     add_policy_arguments(p)
     p.set_defaults(func=run_explain)

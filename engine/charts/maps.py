@@ -115,7 +115,8 @@ def map_chart(
     outline of Syria and the Euphrates (no tiles, no network).
 
     Approximate coordinates are drawn as large pale discs ("somewhere around here"),
-    confirmed ones as small solid dots; sites the replay says nothing about are hollow.
+    confirmed ones as small solid dots; sites of ``sites`` the replay says nothing about
+    are hollow. By default only the sites in ``snapshot`` are drawn (not every village).
 
     Args:
         snapshot: SNAPSHOT rows for ``on`` (``Timelines.snapshot(on)``).
@@ -131,7 +132,11 @@ def map_chart(
         >>> spec["title"]["text"]
         'Control on 2016-01-01'
     """
-    reference = load_sites() if sites is None else sites
+    if sites is None:
+        # the gazetteer holds every community of Syria: draw the sites the replay names
+        reference = load_sites().filter(pl.col("site_id").is_in(snapshot["site_id"].implode()))
+    else:
+        reference = sites
     points = (
         reference.select("site_id", "name_en", "kind", "lat", "lon", "coord_quality")
         .join(site_labels(reference).select("site_id", "site_ar"), on="site_id", how="left")
@@ -255,7 +260,11 @@ def map_series_chart(
         >>> [p["value"] for p in spec["params"] if p["name"] == "day"]
         [1]
     """
-    reference = load_sites() if sites is None else sites
+    if sites is None:
+        # the gazetteer holds every community of Syria: draw the sites the replay names
+        reference = load_sites().filter(pl.col("site_id").is_in(snapshots["site_id"].implode()))
+    else:
+        reference = sites
     every_day = pl.Series("day", days, dtype=pl.Date) if days is not None else snapshots["day"]
     days = pl.DataFrame(every_day).unique().sort("day").with_row_index("day_index")
     placed = spread_piles(

@@ -11,6 +11,7 @@ from typing import ClassVar
 import altair as alt
 
 from engine.domain.errors import TadmurError
+from engine.provenance import with_software_versions
 
 
 class HtmlSafeJSONEncoder(json.JSONEncoder):
@@ -49,6 +50,7 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0
             hint="use a file name ending in .html, .svg or .png",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
+    chart = with_software_versions(chart)  # tadmur, altair and vl-convert versions in usermeta
     if suffix == ".html":
         chart.save(path, format="html", inline=True, embed_options={"actions": False},
                    json_kwds={"cls": HtmlSafeJSONEncoder})

@@ -101,11 +101,18 @@ class Event:
     """Base of all events; ``data()`` is the payload stored in the log."""
 
     TYPE: ClassVar[str] = ""
+    #: Payload fields added after lines were written without them: left out of the
+    #: payload while empty, so those lines keep their bytes and their event ids.
+    OPTIONAL: ClassVar[tuple[str, ...]] = ()
 
     def data(self) -> dict[str, Any]:
         # What ``dataclasses.asdict`` gives (a fresh copy), without its generic recursion
         # and deepcopy: it was over half the cost of reading a log line.
-        return {name: _copied(getattr(self, name)) for name in _field_names(type(self))}
+        data = {name: _copied(getattr(self, name)) for name in _field_names(type(self))}
+        for name in self.OPTIONAL:
+            if data[name] == "":
+                del data[name]
+        return data
 
     @property
     def event_id(self) -> str:
@@ -249,12 +256,17 @@ class ClaimRetracted(Event):
     """An analyst withdrew an earlier claim from the record (it was never said, or misread)."""
 
     TYPE: ClassVar[str] = "ClaimRetracted"
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("supersedes",)
     claim_id: str
     reason: str
+    #: the event_id of the act on this claim this one follows ("" for the first act):
+    #: it makes each act unique, so retracting again after a correction is a new event
+    supersedes: str = ""
 
     def validate(self) -> None:
         check_slug(self.claim_id, "claim_id", "retraction")
         _require_reason(self.reason, f"retraction of {self.claim_id!r}")
+        _check_supersedes(self.supersedes, f"retraction of {self.claim_id!r}")
 
 
 @dataclass(frozen=True)
@@ -262,9 +274,12 @@ class ClaimCorrected(Event):
     """An analyst replaced what an earlier claim asserts; the latest correction wins."""
 
     TYPE: ClassVar[str] = "ClaimCorrected"
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("supersedes",)
     claim_id: str
     corrected: dict[str, Any]
     reason: str
+    #: the event_id of the act on this claim this one follows ("" for the first act)
+    supersedes: str = ""
 
     def validate(self) -> None:
         where = f"correction of {self.claim_id!r}"
@@ -278,6 +293,7 @@ class ClaimCorrected(Event):
             )
         validate_claim_fields(self.corrected, where)
         _require_reason(self.reason, where)
+        _check_supersedes(self.supersedes, where)
 
 
 @dataclass(frozen=True)
@@ -285,15 +301,27 @@ class ClaimReviewed(Event):
     """An analyst accepted or rejected a machine-extracted candidate claim."""
 
     TYPE: ClassVar[str] = "ClaimReviewed"
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("supersedes",)
     claim_id: str
     verdict: str
     reviewer: str
     note: str
+    #: the event_id of the review of this claim this one follows ("" for the first):
+    #: accept, reject, accept again is three events, while a retried batch is one
+    supersedes: str = ""
 
     def validate(self) -> None:
         where = f"review of {self.claim_id!r}"
         check_slug(self.claim_id, "claim_id", where)
         _one_of(self.verdict, VERDICTS, "verdict", where)
+        _check_supersedes(self.supersedes, where)
+
+
+def _check_supersedes(value: Any, where: str) -> None:
+    if value != "" and not (isinstance(value, str) and re.fullmatch(r"[0-9a-f]{32}", value)):
+        raise InvalidEvent(f"supersedes must be an event id (32 hex digits) or empty, found "
+                           f"{value!r}", where=where,
+                           hint="it names the earlier act on the same claim")
 
 
 def _require_reason(reason: str, where: str) -> None:
@@ -317,7 +345,7 @@ def event_from_data(type_name: str, data: dict[str, Any], where: str) -> Event:
             hint=f"known types: {', '.join(EVENT_TYPES)}",
         )
     names = {f.name for f in dataclasses.fields(cls)}
-    if not isinstance(data, dict) or set(data) != names:
+    if not isinstance(data, dict) or not names - set(cls.OPTIONAL) <= set(data) <= names:
         found = sorted(data) if isinstance(data, dict) else type(data).__name__
         raise InvalidEvent(
             f"{type_name} needs fields {sorted(names)}, found {found}",
@@ -328,5 +356,8 @@ def event_from_data(type_name: str, data: dict[str, Any], where: str) -> Event:
         event = cls(**data)
     except TypeError as exc:  # pragma: no cover - guarded by the field check above
         raise InvalidEvent(str(exc), where=where, hint="check the payload") from None
+    if any(data.get(name) == "" for name in cls.OPTIONAL):
+        raise InvalidEvent(f"{type_name} carries an empty optional field (never written)",
+                           where=where, hint="the line was edited by hand; restore it from git")
     event.validate()
     return event

@@ -20,8 +20,9 @@ from engine.domain.schema import CLAIMS, INTERVALS, SWINGS, enforce_schema, pola
 from engine.domain.weighing import Claim, SiteTimeline, fold, support_of, weight_of
 
 
-def weighed_timelines(encoded: EncodedEvents, policy: Policy
-                      ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[SiteTimeline]]:
+def weighed_timelines(
+    encoded: EncodedEvents, policy: Policy
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[SiteTimeline]]:
     """(claims, intervals, swings, per-site folds) of a weighed replay.
 
     Denied claims are read too: unless the policy believes them (``include_denied``),
@@ -30,16 +31,21 @@ def weighed_timelines(encoded: EncodedEvents, policy: Policy
     hearing = dataclasses.replace(policy, include_denied=True)
     claims = claims_table(encoded, believed(encoded, hearing)).sort("seq")
     believed_claims = claims if policy.include_denied else claims.filter(~pl.col("denied"))
-    placeless = believed_claims.filter(pl.any_horizontal(
-        pl.col("site_id", "valid_from", "valid_to").is_null()))
+    placeless = believed_claims.filter(
+        pl.any_horizontal(pl.col("site_id", "valid_from", "valid_to").is_null())
+    )
     if placeless.height:
         raise ClaimWithoutWindow(placeless["claim_id"][0])
     # (a denied claim without a window, not believed, has nothing to weigh against)
     heard = claims.drop_nulls(["site_id", "valid_from", "valid_to"])
     records = [_claim(row, policy) for row in _rows(heard)]
     sites = fold(records)
-    return (enforce_schema(believed_claims, CLAIMS, "claims"), _intervals(sites),
-            _swings(sites), sites)
+    return (
+        enforce_schema(believed_claims, CLAIMS, "claims"),
+        _intervals(sites),
+        _swings(sites),
+        sites,
+    )
 
 
 def _rows(frame: pl.DataFrame):
@@ -51,13 +57,21 @@ def _rows(frame: pl.DataFrame):
 
 def _claim(row: dict, policy: Policy) -> Claim:
     return Claim(
-        claim_id=row["claim_id"], seq=row["seq"], site_id=row["site_id"], kind=row["kind"],
-        gainer=row["gainer"], loser=row["loser"], valid_from=row["valid_from"],
-        valid_to=row["valid_to"], time_precision=row["time_precision"],
-        published=row["published_date"], claimant=row["claimant"],
+        claim_id=row["claim_id"],
+        seq=row["seq"],
+        site_id=row["site_id"],
+        kind=row["kind"],
+        gainer=row["gainer"],
+        loser=row["loser"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        time_precision=row["time_precision"],
+        published=row["published_date"],
+        claimant=row["claimant"],
         denied=bool(row["denied"]) and not policy.include_denied,
         weight=weight_of(row["claimant"], row["confidence"], policy.weights),
-        evidence=row["evidence_text"] or "")
+        evidence=row["evidence_text"] or "",
+    )
 
 
 def _ids(claims: list[Claim]) -> list[str]:
@@ -70,19 +84,25 @@ def _intervals(sites: list[SiteTimeline]) -> pl.DataFrame:
         spans = site.intervals
         for i, interval in enumerate(spans):
             after = spans[i + 1] if i + 1 < len(spans) else None
-            rows.append({
-                "site_id": site.site_id, "controller": interval.controller,
-                "status": interval.status, "start_earliest": interval.start_earliest,
-                "start_latest": interval.start_latest,
-                "end_earliest": after.start_earliest if after else None,
-                "end_latest": after.start_latest if after else None,
-                "n_claims": len(interval.support),
-                "n_claimants": len({c.claimant for c in interval.support}),
-                "claim_ids": _ids(interval.support), "open_start": interval.open_start,
-                "siege": interval.siege,
-                "support": support_of(interval), "n_dissents": len(interval.dissent),
-                "dissent_ids": _ids(interval.dissent),
-            })
+            rows.append(
+                {
+                    "site_id": site.site_id,
+                    "controller": interval.controller,
+                    "status": interval.status,
+                    "start_earliest": interval.start_earliest,
+                    "start_latest": interval.start_latest,
+                    "end_earliest": after.start_earliest if after else None,
+                    "end_latest": after.start_latest if after else None,
+                    "n_claims": len(interval.support),
+                    "n_claimants": len({c.claimant for c in interval.support}),
+                    "claim_ids": _ids(interval.support),
+                    "open_start": interval.open_start,
+                    "siege": interval.siege,
+                    "support": support_of(interval),
+                    "n_dissents": len(interval.dissent),
+                    "dissent_ids": _ids(interval.dissent),
+                }
+            )
     return _frame(rows, INTERVALS, "intervals")
 
 
@@ -92,15 +112,20 @@ def _swings(sites: list[SiteTimeline]) -> pl.DataFrame:
         for swing in site.swings:
             agree = sum(c.share for c in swing.claims)
             against = sum(c.share for c in swing.dissent)
-            rows.append({
-                "site_id": site.site_id, "from_controller": swing.from_controller,
-                "to_controller": swing.to_controller, "window_start": swing.window_start,
-                "window_end": swing.window_end, "n_claims": len(swing.claims),
-                "claimants": sorted({c.claimant for c in swing.claims}),
-                "claim_ids": _ids(swing.claims),
-                "support": round(agree / (agree + against), 6) if agree + against else None,
-                "dissent_ids": _ids(swing.dissent),
-            })
+            rows.append(
+                {
+                    "site_id": site.site_id,
+                    "from_controller": swing.from_controller,
+                    "to_controller": swing.to_controller,
+                    "window_start": swing.window_start,
+                    "window_end": swing.window_end,
+                    "n_claims": len(swing.claims),
+                    "claimants": sorted({c.claimant for c in swing.claims}),
+                    "claim_ids": _ids(swing.claims),
+                    "support": round(agree / (agree + against), 6) if agree + against else None,
+                    "dissent_ids": _ids(swing.dissent),
+                }
+            )
     return _frame(rows, SWINGS, "swings")
 
 

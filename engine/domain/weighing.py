@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -95,8 +96,9 @@ class Claim:
     def dated(self) -> bool:
         width = (self.valid_to - self.valid_from).days + 1
         lag = (self.published - self.valid_to).days if self.published else 0
-        return (self.time_precision != FALLBACK and width <= DATED_WIDTH_DAYS
-                and lag <= DATED_LAG_DAYS)
+        return (
+            self.time_precision != FALLBACK and width <= DATED_WIDTH_DAYS and lag <= DATED_LAG_DAYS
+        )
 
 
 @dataclass
@@ -129,8 +131,11 @@ class Run:
 
     def claims_near(self, other: Run) -> list[Claim]:
         gap = dt.timedelta(days=NEAR_DAYS)
-        return [c for c in self.claims
-                if c.valid_from <= other.last + gap and other.first <= c.valid_to + gap]
+        return [
+            c
+            for c in self.claims
+            if c.valid_from <= other.last + gap and other.first <= c.valid_to + gap
+        ]
 
     def weight_near(self, other: Run) -> float:
         """The weight of this run's claims near ``other``'s days: a neighbour is weighed
@@ -229,8 +234,9 @@ def fold_site(site_id: str, claims: list[Claim]) -> SiteTimeline:
     backward = [c for c in claims if c.kind in TRANSITIONS and not c.dated and not c.denied]
     # rule 2: a back-reference speaks of when only where nothing dated does
     overlaps_dated = _overlap_finder(dated)
-    speaking = dated + [c for c in backward if c.time_precision != FALLBACK
-                        and not overlaps_dated(c)]
+    speaking = dated + [
+        c for c in backward if c.time_precision != FALLBACK and not overlaps_dated(c)
+    ]
     for c in speaking:
         if not c.dated:
             c.role = c.role or "back-reference where nothing dated speaks: dates the change"
@@ -257,13 +263,30 @@ def _held_by_undated(claims: list[Claim]) -> list[Interval]:
             weights[c.gainer] += c.share
     if not weights:
         partial = [c for c in claims if c.kind == "partial" and not c.denied]
-        return [Interval(UNKNOWN, "contested", None, min(c.valid_to for c in partial),
-                         rule="undated reports of a partial advance; no holder named")
-                ] if partial else []
+        return (
+            [
+                Interval(
+                    UNKNOWN,
+                    "contested",
+                    None,
+                    min(c.valid_to for c in partial),
+                    rule="undated reports of a partial advance; no holder named",
+                )
+            ]
+            if partial
+            else []
+        )
     gainer = min(weights, key=lambda a: (-weights[a], a))
     by = min(c.valid_to for c in claims if c.gainer == gainer and c.kind in TRANSITIONS)
-    return [Interval(gainer, "held", None, by,
-                     rule="held by then, as undated reports say; when it began is unknown")]
+    return [
+        Interval(
+            gainer,
+            "held",
+            None,
+            by,
+            rule="held by then, as undated reports say; when it began is unknown",
+        )
+    ]
 
 
 def _overlap_finder(windows: list[Claim]):
@@ -279,6 +302,7 @@ def _overlap_finder(windows: list[Claim]):
     def overlaps(c: Claim) -> bool:
         k = bisect.bisect_right(starts, c.valid_to)  # windows starting by c's end
         return k > 0 and reach[k - 1] >= c.valid_from
+
     return overlaps
 
 
@@ -298,9 +322,14 @@ def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim])
             separated = True
             continue
         gainer = c.gainer if c.gainer not in (None, UNKNOWN) else None
-        if not separated and runs and (
+        if (
+            not separated
+            and runs
+            and (
                 gainer == runs[-1].gainer
-                or (gainer is None and runs[-1].gainer not in (c.loser, UNKNOWN))):
+                or (gainer is None and runs[-1].gainer not in (c.loser, UNKNOWN))
+            )
+        ):
             runs[-1].add([c])
         else:
             runs.append(Run(gainer or UNKNOWN, [c]))
@@ -330,8 +359,12 @@ def _overrule(runs: list[Run]) -> list[Claim]:
 
     def consider(k: int) -> None:
         for j in (left[k], right[k]):
-            if 0 <= j < n and runs[j].gainer != runs[k].gainer and runs[k].near(runs[j]) \
-                    and runs[k].weight <= CONTEST_RATIO * runs[j].weight_near(runs[k]):
+            if (
+                0 <= j < n
+                and runs[j].gainer != runs[k].gainer
+                and runs[k].near(runs[j])
+                and runs[k].weight <= CONTEST_RATIO * runs[j].weight_near(runs[k])
+            ):
                 heapq.heappush(heap, (runs[k].weight, k, j, version[k], version[j]))
 
     for k in range(n):
@@ -339,14 +372,21 @@ def _overrule(runs: list[Run]) -> list[Claim]:
     dissent: list[Claim] = []
     while heap:
         _, k, j, vk, vj = heapq.heappop(heap)
-        if not (alive[k] and alive[j] and version[k] == vk and version[j] == vj
-                and j in (left[k], right[k])):
+        if not (
+            alive[k]
+            and alive[j]
+            and version[k] == vk
+            and version[j] == vj
+            and j in (left[k], right[k])
+        ):
             continue
         stronger = runs[j].weight_near(runs[k])
         for c in runs[k].claims:
-            c.role = (f"dissent: {runs[k].gainer} is outweighed by a near-simultaneous "
-                      f"{runs[j].gainer} run ({runs[k].weight:g} <= {CONTEST_RATIO:g} x "
-                      f"{stronger:g})")
+            c.role = (
+                f"dissent: {runs[k].gainer} is outweighed by a near-simultaneous "
+                f"{runs[j].gainer} run ({runs[k].weight:g} <= {CONTEST_RATIO:g} x "
+                f"{stronger:g})"
+            )
             dissent.append(c)
         alive[k] = False
         a, b = left[k], right[k]
@@ -416,8 +456,10 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
         if len(group) == 1:
             start, end, first_reports, premature = _swing_window(last)
             for c in premature:
-                c.role = (f"dissent: premature — a weaker report of {last.gainer} taking the site "
-                          f"before the reports that date the change")
+                c.role = (
+                    f"dissent: premature — a weaker report of {last.gainer} taking the site "
+                    f"before the reports that date the change"
+                )
                 dissent.append(c)
             if premature:
                 early = {id(c) for c in premature}
@@ -429,21 +471,51 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
                     c.role = "confirms the change (a later report of the same gainer)"
             for c in first_reports:
                 c.role = c.role or "dates the change"
-            markers.append(Marker(start, end, SWING, last.gainer, loser, last.claims,
-                                  f"swing: {len(last.claims)} claim(s) weighing "
-                                  f"{last.weight:g} name {last.gainer}"))
+            markers.append(
+                Marker(
+                    start,
+                    end,
+                    SWING,
+                    last.gainer,
+                    loser,
+                    last.claims,
+                    f"swing: {len(last.claims)} claim(s) weighing "
+                    f"{last.weight:g} name {last.gainer}",
+                )
+            )
             continue
         # the contest lasts over what the sides say at the same time
-        said = [c for a, b in zip(group, group[1:], strict=False)
-                for c in a.claims_near(b) + b.claims_near(a)]
+        said = [
+            c for a, b in itertools.pairwise(group) for c in a.claims_near(b) + b.claims_near(a)
+        ]
         start, end = min(c.valid_from for c in said), max(c.valid_to for c in said)
         sides = ", ".join(f"{r.gainer} {r.weight:g}" for r in group)
         for c in claims:
             c.role = c.role or f"contest: comparably strong, near-simultaneous claims ({sides})"
-        markers.append(Marker(start, start, CONTEST_ON, None, loser, claims,
-                              f"contest between comparably strong claims ({sides})"))
-        markers.append(Marker(end, end, SWING, last.gainer, None, last.claims,
-                              f"after the contest, the last word: {last.gainer}"))
+        markers.append(
+            Marker(
+                start,
+                start,
+                CONTEST_ON,
+                None,
+                loser,
+                claims,
+                f"contest between comparably strong claims ({sides})",
+            )
+        )
+        # contested on the days they speak of; held by the last word from the day after
+        after = end + dt.timedelta(days=1)
+        markers.append(
+            Marker(
+                after,
+                after,
+                SWING,
+                last.gainer,
+                None,
+                last.claims,
+                f"after the contest, the last word: {last.gainer}",
+            )
+        )
     return markers
 
 
@@ -469,14 +541,19 @@ def _swing_window(run: Run) -> tuple[dt.date, dt.date, list[Claim], list[Claim]]
     premature = [c for burst in bursts[:chosen] for c in burst if c.dated]
     burst = bursts[chosen]
     dated = [c for c in burst if c.dated]
-    anchor = (min(dated, key=lambda c: (c.valid_to, c.valid_from, c.seq)) if dated else
-              min(burst, key=lambda c: ((c.valid_to - c.valid_from).days, c.valid_to, c.seq)))
+    anchor = (
+        min(dated, key=lambda c: (c.valid_to, c.valid_from, c.seq))
+        if dated
+        else min(burst, key=lambda c: ((c.valid_to - c.valid_from).days, c.valid_to, c.seq))
+    )
     reports = [c for c in burst if _overlap(c, anchor) and (c.dated or not dated)]
     latest_start = max(c.valid_from for c in reports)
     earliest_end = min(c.valid_to for c in reports)
     if latest_start > earliest_end:
-        latest_start, earliest_end = (min(c.valid_from for c in reports),
-                                      max(c.valid_to for c in reports))
+        latest_start, earliest_end = (
+            min(c.valid_from for c in reports),
+            max(c.valid_to for c in reports),
+        )
     return latest_start, earliest_end, reports, premature
 
 
@@ -495,9 +572,17 @@ def _partial_markers(partials: list[Claim]) -> list[Marker]:
     markers = []
     for c in partials:
         c.role = c.role or "partial advance: contests the site until a capture or confirmation"
-        markers.append(Marker(c.valid_from, c.valid_from, PARTIAL_ON, c.gainer,
-                              _loser([c], c.gainer or UNKNOWN), [c],
-                              f"partial advance by {c.gainer}"))
+        markers.append(
+            Marker(
+                c.valid_from,
+                c.valid_from,
+                PARTIAL_ON,
+                c.gainer,
+                _loser([c], c.gainer or UNKNOWN),
+                [c],
+                f"partial advance by {c.gainer}",
+            )
+        )
     return markers
 
 
@@ -509,11 +594,20 @@ def _siege_markers(claims: list[Claim]) -> list[Marker]:
         if c.denied or c.kind not in ("besieged", "siege_broken"):
             continue
         on = c.kind == "besieged"
-        c.role = c.role or ("siege: the besieged side holds the site" if on
-                            else "the siege is broken")
-        markers.append(Marker(c.valid_from, c.valid_to, SIEGE_ON if on else SIEGE_OFF,
-                              c.loser if on else None, c.loser if on else None, [c],
-                              "siege" if on else "siege broken"))
+        c.role = c.role or (
+            "siege: the besieged side holds the site" if on else "the siege is broken"
+        )
+        markers.append(
+            Marker(
+                c.valid_from,
+                c.valid_to,
+                SIEGE_ON if on else SIEGE_OFF,
+                c.loser if on else None,
+                c.loser if on else None,
+                [c],
+                "siege" if on else "siege broken",
+            )
+        )
     return markers
 
 
@@ -525,8 +619,16 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
     intervals: list[Interval] = []
     if markers and first is not None and markers[0] is first and first.loser:
         holder = first.loser  # rule 9: the side the first evidence shows losing held it
-        intervals.append(Interval(holder, "held", None, None, open_start=True,
-                                  rule="open start: the first evidence shows this side losing"))
+        intervals.append(
+            Interval(
+                holder,
+                "held",
+                None,
+                None,
+                open_start=True,
+                rule="open start: the first evidence shows this side losing",
+            )
+        )
     swings: list[Swing] = []
     walked: list[Marker] = []
     contest = partial = False
@@ -534,8 +636,16 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
     for m in markers:
         if m.action == SWING:
             if m.actor != holder:
-                swings.append(Swing(holder or m.loser, m.actor, m.start_earliest,
-                                    m.start_latest, m.claims, []))
+                swings.append(
+                    Swing(
+                        holder or m.loser,
+                        m.actor or UNKNOWN,
+                        m.start_earliest,
+                        m.start_latest,
+                        m.claims,
+                        [],
+                    )
+                )
                 siege = None  # a change of hands ends a siege
             holder, contest, partial = m.actor, False, False
         elif m.action == CONTEST_ON:
@@ -553,23 +663,44 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
         elif m.action == SIEGE_OFF:
             siege = None
         controller = holder or UNKNOWN
-        status = ("contested" if contest or partial else "besieged" if siege
-                  else UNKNOWN if controller == UNKNOWN else "held")
+        status = (
+            "contested"
+            if contest or partial
+            else "besieged"
+            if siege
+            else UNKNOWN
+            if controller == UNKNOWN
+            else "held"
+        )
         rule = m.rule
         last = intervals[-1] if intervals else None
         moved = [m]
-        if last and not last.open_start and (last.start_earliest, last.start_latest) == (
-                m.start_earliest, m.start_latest):
+        if (
+            last
+            and not last.open_start
+            and (last.start_earliest, last.start_latest) == (m.start_earliest, m.start_latest)
+        ):
             # two changes on the same days make one interval, not one of no length
             moved += [earlier for earlier in walked if earlier.at == len(intervals) - 1]
             intervals.pop()
             rule = "; ".join(r for r in (last.rule, rule) if r)
             last = intervals[-1] if intervals else None
         walked.append(m)
-        if not (last and (last.controller, last.status, last.siege) == (
-                controller, status, siege is not None)):
-            intervals.append(Interval(controller, status, m.start_earliest, m.start_latest,
-                                      rule=rule, siege=siege is not None))
+        if not (
+            last
+            and (last.controller, last.status, last.siege)
+            == (controller, status, siege is not None)
+        ):
+            intervals.append(
+                Interval(
+                    controller,
+                    status,
+                    m.start_earliest,
+                    m.start_latest,
+                    rule=rule,
+                    siege=siege is not None,
+                )
+            )
         for each in moved:
             each.at = len(intervals) - 1
     return intervals, swings
@@ -578,8 +709,14 @@ def _walk(markers: list[Marker]) -> tuple[list[Interval], list[Swing]]:
 # ---------------------------------------------------------------- support and dissent
 
 
-def _attach(intervals: list[Interval], swings: list[Swing], markers: list[Marker],
-            claims: list[Claim], dissent: list[Claim], speaking: list[Claim]) -> None:
+def _attach(
+    intervals: list[Interval],
+    swings: list[Swing],
+    markers: list[Marker],
+    claims: list[Claim],
+    dissent: list[Claim],
+    speaking: list[Claim],
+) -> None:
     """Each believed claim supports or dissents from an interval: the one its marker
     opened (a swing's, a contest's, a partial advance's, a siege's claims), else the one
     its window ends in."""
@@ -607,13 +744,14 @@ def _attach(intervals: list[Interval], swings: list[Swing], markers: list[Marker
             continue
         agrees = _agrees(c, interval)
         if not agrees and not c.role.startswith("dissent"):
-            c.role = ("dissent: a back-reference that disagrees with dated evidence"
-                      if c.kind in TRANSITIONS and not c.dated and id(c) not in spoke
-                      else f"dissent: says {c.gainer if c.kind != 'besieged' else c.loser}"
-                      f", the evidence says {interval.controller}")
+            c.role = (
+                "dissent: a back-reference that disagrees with dated evidence"
+                if c.kind in TRANSITIONS and not c.dated and id(c) not in spoke
+                else f"dissent: says {c.gainer if c.kind != 'besieged' else c.loser}"
+                f", the evidence says {interval.controller}"
+            )
         elif agrees and not c.role:
-            c.role = ("confirms the holder (retrospective)" if not c.dated
-                      else "confirms the holder")
+            c.role = "confirms the holder (retrospective)" if not c.dated else "confirms the holder"
         (interval.support if agrees else interval.dissent).append(c)
     by_claims = {id(m.claims): m.at for m in markers if m.action == SWING}
     for s in swings:

@@ -71,23 +71,37 @@ def find_actors(text: str, blocked: list[tuple[int, int]], words: Words | None =
     mask = bytearray(len(text) + 1)
     for a, b in blocked:
         mask[a:b] = b"\x01" * (b - a)
-    for m in _GATE.finditer(_ACTOR, text, words):
+    plain = unquote(text)
+    for m in _GATE.finditer(_ACTOR, plain, words):
         if mask[m.start()] or mask[m.end() - 1]:
             continue  # "مشفى الأسد" is a place, not the regime
         index = next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("a") and v)
         prefix = m.group("prefix")
-        before = text[max(0, m.start() - 30):m.start()]
+        before = plain[max(0, m.start() - 30):m.start()]
         passive = bool(_PASSIVE.search(before) or _FELL_TO.search(before))
         prepositional = any(c in prefix for c in "لبك")
         subject = passive or not (prepositional or _GENITIVE_HEAD.search(before))
         owner = "ل" in prefix
-        if out and prefix.startswith("و") and not text[out[-1].end:m.start()].strip():
+        if out and prefix.startswith("و") and not plain[out[-1].end:m.start()].strip():
             # "لقوات النظام والميليشيات": the preposition governs both names
             subject, owner = subject and out[-1].subject, owner or out[-1].owner
         head = m.group()[len(prefix):].split(maxsplit=1)[0]
         out.append(ActorMention(m.start(), m.end(), lx.ACTORS[index].actor, subject, owner, passive,
                                 prepositional, head in _FEMININE_HEADS))
     return out
+
+
+_ON_AFTER = re.compile(r"[\s\"“”«»()]+(?:\w+\s+){0,2}?علي(?!\w)")
+_QUOTES = re.compile(r"[\"“”«»()'‘’\[\]]")
+
+
+def unquote(text: str) -> str:
+    """``text`` with quotes and brackets as spaces (same offsets): names are often quoted.
+
+    >>> unquote('فصائل “الجيش الحر”')
+    'فصائل  الجيش الحر '
+    """
+    return _QUOTES.sub(" ", text)  # re.sub is much faster than str.translate on long texts
 
 
 def agent_after(actors: list[ActorMention], start: int, limit: int) -> ActorMention | None:
@@ -100,10 +114,13 @@ def agent_after(actors: list[ActorMention], start: int, limit: int) -> ActorMent
     return None
 
 
-def genitive_after(actors: list[ActorMention], start: int) -> ActorMention | None:
-    """The actor right after a masdar is its agent ("سيطرة التنظيم على", "استعادة النظام لـ")."""
+def genitive_after(actors: list[ActorMention], start: int, text: str = "") -> ActorMention | None:
+    """The actor right after a masdar is its agent ("سيطرة التنظيم على", "استعادة النظام لـ",
+    "سيطرة لمسلحي التنظيم على")."""
     for a in actors:
         if start <= a.start <= start + 2:
+            if a.owner and _ON_AFTER.match(text, a.end):
+                return a  # "سيطرة لمسلحي التنظيم على البلدة": ل names the agent of the masdar
             return None if a.prepositional else a
         if a.start > start + 2:
             break

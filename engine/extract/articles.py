@@ -31,9 +31,10 @@ class Article:
     """One article to extract from."""
 
     doc_id: str
-    published: dt.date
+    published: dt.date | None
     text: str
     path: str = ""
+    outlet: str = ""
 
 
 def parse_published(value: str | None, where: str) -> dt.date:
@@ -63,6 +64,12 @@ def parse_published(value: str | None, where: str) -> dt.date:
 def read_text(path: Path) -> str:
     """The UTF-8 text of an article file, or a clear ArticleError."""
     where = str(path)
+    if path.is_dir():
+        raise ArticleError("this is a folder, not an article file", where=where,
+                           hint="pass one UTF-8 text file per article")
+    if path.exists() and not path.is_file():
+        raise ArticleError("this is not a regular file (a pipe, socket or device)", where=where,
+                           hint="save the article to a file first, then pass its path")
     if not path.is_file():
         raise ArticleError("article file not found", where=where, hint="check the path")
     size = path.stat().st_size
@@ -103,8 +110,25 @@ def why_empty(text: str) -> str | None:
     return None
 
 
-def load_articles(source: Path) -> list[Article]:
-    """Articles with dates from a directory (with ``metadata.csv``) or a JSONL file."""
+def _check_types(row, where: str) -> None:
+    """A JSON article line is an object whose doc_id, text and published are strings."""
+    if not isinstance(row, dict):
+        raise ArticleError(f"an article line is a JSON object, found {type(row).__name__}",
+                           where=where, hint='each line is {"doc_id", "published", "text"}')
+    for key in ("doc_id", "text", "published", "outlet", "url"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            raise ArticleError(f"{key} must be a string, found {type(row[key]).__name__} "
+                               f"{row[key]!r}", where=where,
+                               hint='each line is {"doc_id": "...", "published": "YYYY-MM-DD", '
+                                    '"text": "..."}, every value a string')
+
+
+def load_articles(source: Path, allow_undated: bool = False) -> list[Article]:
+    """Articles with dates from a directory (with ``metadata.csv``) or a JSONL file.
+
+    With ``allow_undated`` an empty or null publication date gives ``published=None``
+    (``tadmur eval`` reports such documents) instead of an error.
+    """
     if source.is_dir():
         meta = source / "metadata.csv"
         if not meta.is_file():
@@ -119,8 +143,10 @@ def load_articles(source: Path) -> list[Article]:
             if missing:
                 raise ArticleError(f"metadata.csv lacks columns {sorted(missing)}", where=where,
                                    hint="columns: file,doc_id,published")
-            out.append(Article(row["doc_id"], parse_published(row["published"], where),
-                               read_text(source / row["file"]), str(source / row["file"])))
+            published = None if allow_undated and not (row["published"] or "").strip() else \
+                parse_published(row["published"], where)
+            out.append(Article(row["doc_id"], published, read_text(source / row["file"]),
+                               str(source / row["file"])))
         return out
     if source.is_file():
         out = []
@@ -130,8 +156,11 @@ def load_articles(source: Path) -> list[Article]:
             where = f"{source}, line {n}"
             try:
                 row = json.loads(line)
-                out.append(Article(row["doc_id"], parse_published(row["published"], where), row["text"]))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                _check_types(row, where)
+                published = None if allow_undated and not row.get("published") else \
+                    parse_published(row["published"], where)
+                out.append(Article(row["doc_id"], published, row["text"], outlet=row.get("outlet") or ""))
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
                 raise ArticleError(f"bad article line ({exc.__class__.__name__}: {exc})", where=where,
                                    hint="each line is {\"doc_id\", \"published\", \"text\"}") from None
         return out

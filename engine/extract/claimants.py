@@ -8,8 +8,11 @@ next event word; otherwise the outlet speaks in its own voice.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from engine.extract import lexicon as lx
 from engine.extract.normalise import fold_pattern
@@ -24,6 +27,10 @@ _CUE = re.compile(
 _SPEECH = re.compile(lx.SPEECH_VERB)
 _GATE = WordGate(lx.CLAIMANT_FIRST_WORDS)
 _ATTRIBUTION = re.compile(lx.ATTRIBUTION_BEFORE)
+_SPOKE_TO = re.compile(lx.SPEECH_VERB)
+# "وقال أبو اليزيد رئيس المكتب الإعلامي لـ…": a speech verb, a name and a title before the cue
+_SPEAKER_NAMED = re.compile(lx.SPEECH_VERB + r"[^.،؟!\n]{0,30}?(?:رئيس|مدير|قائد|المتحدث|الناطق|عضو|مسؤول|"
+                            r"القيادي|قيادي|مسؤول|احد\s+(?:مقاتلي|عناصر|قاده|قياديي))\s+(?:\w+\s+){0,2}$")
 _AGENCIES = ("amaq", "sana", "russian_mod", "syrian_tv", "other_outlet", "sohr")
 
 
@@ -64,10 +71,14 @@ def find_claimants(text: str, words: Words | None = None) -> list[ClaimantMarker
         attributes = bool(
             _ATTRIBUTION.search(before)
             or _SPEECH.search(before[-15:])
+            or _SPEAKER_NAMED.search(text, max(0, m.start() - 45), m.start())
             or _SPEECH.match(after.lstrip(" ،,"))
             or "حسب" in m.group()
             or "بحسب" in m.group()
         )
+        if attributes and m.group().lstrip("وف").startswith("ل") and _SPOKE_TO.search(before) \
+                and not _ATTRIBUTION.search(before):
+            attributes = False  # "قال أحد المقاتلين لوكالة رويترز": the agency was told, it did not say
         ahead = re.split(r"[.!?؟\n]", text[m.end():m.end() + 40], maxsplit=1)[0]
         forward = bool(re.search(r"(?<!\w)[وف]?(?:ان|انه|انها|بان|بانه|فان|فانه|عن)(?!\w)|:", ahead))
         out.append(ClaimantMarker(m.start(), m.end(), claimant, attributes, anaphoric, forward))
@@ -102,3 +113,44 @@ def claimant_for(
         if best is None or distance < best[0]:
             best = (distance, m)
     return best[1] if best else None
+
+
+_SIDES = frozenset({"isis", "government", "opposition", "sdf"})
+
+
+@cache
+def side_of(claimant: str | None) -> str | None:
+    """The side a claimant speaks for (``claimants.csv``), or None for independent voices.
+
+    "قواتنا" in a statement of the army is the government; "حرّرنا" in Amaq's is ISIS.
+
+    >>> side_of("amaq"), side_of("sohr"), side_of(None)
+    ('isis', None, None)
+    """
+    if not claimant:
+        return None
+    with resources.files("engine.reference").joinpath("claimants.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["claimant_id"] == claimant:
+                return row["affiliation"] if row["affiliation"] in _SIDES else None
+    return None
+
+
+#: The voice of each side when a side itself speaks ("أعلنت كتائب الثوار سيطرتها على…").
+SIDE_VOICE = {"government": "syrian_military", "opposition": "opposition_factions", "sdf": "sdf",
+              "isis": "isis_media"}
+# a verb of saying, then at most three words that are not a complementizer ("قال إن X": X is
+# the subject of what was said, not who said it)
+_SPEECH_BEFORE = re.compile(lx.SPEECH_VERB + r"\s*(?:(?![بلف]?ان(?:ه|ها)?\s)\w+\s+){0,3}?[\"“«(]?\s*$")
+
+
+def speaking_side(text: str, actor_starts: list[tuple[int, str]], limit: int) -> str | None:
+    """The claimant of a side named right after a verb of saying, before ``limit``.
+
+    >>> speaking_side("اعلنت كتائب الثوار سيطرتها", [(6, "opposition")], 20)
+    'opposition_factions'
+    """
+    for start, side in reversed(actor_starts):
+        if start < limit and side in SIDE_VOICE and _SPEECH_BEFORE.search(text, max(0, start - 30), start):
+            return SIDE_VOICE[side]
+    return None

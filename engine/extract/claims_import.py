@@ -27,7 +27,7 @@ EXTRACTOR = "import"
 REQUIRED = ("doc_id", "kind", "gainer", "date_from", "date_to", "claimant", "evidence")
 
 
-class ImportError_(TadmurError):  # noqa: N801 - "ImportError" is a builtin
+class ImportError_(TadmurError):  # ("ImportError" is a builtin)
     """A claim line that cannot be imported."""
 
 
@@ -44,11 +44,7 @@ def register(subparsers) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from engine.store import open_log
 
-    log = open_log(args.log)
-    if not log.path.exists():
-        raise ImportError_(f"no log in {log.root}", where="--log",
-                           hint="register the documents first: tadmur ingest --articles FILE "
-                                "--no-extract --log DIR")
+    log = open_log(args.log, must_exist=True)
     texts: dict[str, str | None] = {}
     events, refused, lines = [], 0, 0
     for number, raw in enumerate(_lines(args.file), start=1):
@@ -62,13 +58,17 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"tadmur claims import: refused: {exc}", file=sys.stderr)
             refused += 1
             continue
-        events += [claim, ClaimReviewed(claim.claim_id, "accepted", "import",
-                                        f"imported from {args.file.name}")]
-    before = log.head().seq
-    seqs = log.append(events) if events else []
-    added = sum(1 for s in seqs if s > before)
-    print(f"{len(events) // 2} of {lines} claims read; {added} new events appended "
-          f"(log seq {log.head().seq}); {refused} lines refused")
+        events += [
+            claim,
+            ClaimReviewed(claim.claim_id, "accepted", "import", f"imported from {args.file.name}"),
+        ]
+    if events:
+        log.append(events)
+    added = len(log.appended) if events else 0
+    print(
+        f"{len(events) // 2} of {lines} claims read; {added} new events appended "
+        f"(log seq {log.head().seq}); {refused} lines refused"
+    )
     return 2 if refused else 0
 
 
@@ -77,30 +77,47 @@ def claim_of(row: dict, where: str, text_of) -> ClaimRecorded:
     missing = [k for k in REQUIRED if row.get(k) in (None, "")]
     if missing or not (row.get("site_id") or row.get("mention")):
         missing += [] if row.get("site_id") or row.get("mention") else ["site_id or mention"]
-        raise ImportError_(f"missing {', '.join(missing)}", where=where,
-                           hint="each line needs " + ", ".join(REQUIRED) + " and a site")
+        raise ImportError_(
+            f"missing {', '.join(missing)}",
+            where=where,
+            hint="each line needs " + ", ".join(REQUIRED) + " and a site",
+        )
     text = text_of(row["doc_id"])
     if text is None:
-        raise ImportError_(f"document {row['doc_id']!r} is not registered in this log",
-                           where=where, hint="register it first: tadmur ingest --articles "
-                                             "FILE --no-extract (or tadmur ingest FILE)")
+        raise ImportError_(
+            f"document {row['doc_id']!r} is not registered in this log",
+            where=where,
+            hint="register it first: tadmur ingest --articles "
+            "FILE --no-extract (or tadmur ingest FILE)",
+        )
     start, end = _evidence_span(row, text, where)
-    site_id = row.get("site_id") or _resolve(row["mention"], text, where)
+    at = row["mention_start"] if isinstance(row.get("mention_start"), int) else start
+    site_id = row.get("site_id") or _resolve(row["mention"], text, at, where)
     start_day = parse_date(row["date_from"], "date_from", where)
     end_day = parse_date(row["date_to"], "date_to", where)
     claim = ClaimRecorded.make(
-        doc_id=row["doc_id"], site_id=site_id, kind=row["kind"], gainer=row["gainer"],
-        loser=row.get("loser"), valid_from=row["date_from"], valid_to=row["date_to"],
+        doc_id=row["doc_id"],
+        site_id=site_id,
+        kind=row["kind"],
+        gainer=row["gainer"],
+        loser=row.get("loser"),
+        valid_from=row["date_from"],
+        valid_to=row["date_to"],
         time_precision=row.get("time_precision") or _precision(start_day, end_day),
-        claimant=row["claimant"], denied=_boolean(row.get("denied", False), where),
+        claimant=row["claimant"],
+        denied=_boolean(row.get("denied", False), where),
         evidence={"start": start, "end": end, "text": row["evidence"]},
-        extractor=EXTRACTOR, confidence=float(row.get("confidence", 1.0)))
+        extractor=EXTRACTOR,
+        confidence=float(row.get("confidence", 1.0)),
+    )
     try:
         claim.validate()
     except InvalidEvent as exc:
-        raise ImportError_(exc.args[0] if exc.args else str(exc), where=where,
-                           hint="see `tadmur extract --help` for the fields and their values"
-                           ) from None
+        raise ImportError_(
+            exc.args[0] if exc.args else str(exc),
+            where=where,
+            hint="see `tadmur extract --help` for the fields and their values",
+        ) from None
     _check_claimant(row["claimant"], where)
     return claim
 
@@ -109,69 +126,93 @@ def _evidence_span(row: dict, text: str, where: str) -> tuple[int, int]:
     evidence = row["evidence"]
     start = row.get("evidence_start")
     if start is not None:
-        if not isinstance(start, int) or text[start:start + len(evidence)] != evidence:
-            raise ImportError_(f"evidence is not the text at offset {start}", where=where,
-                               hint="give the exact quote, or leave the offsets out")
+        if not isinstance(start, int) or text[start : start + len(evidence)] != evidence:
+            raise ImportError_(
+                f"evidence is not the text at offset {start}",
+                where=where,
+                hint="give the exact quote, or leave the offsets out",
+            )
         return start, start + len(evidence)
     found = text.find(evidence)
     if found < 0:
-        raise ImportError_("evidence is not an exact substring of the document's text",
-                           where=where, hint="quote the text exactly (same letters, "
-                                             "diacritics and spaces)")
+        raise ImportError_(
+            "evidence is not an exact substring of the document's text",
+            where=where,
+            hint="quote the text exactly (same letters, diacritics and spaces)",
+        )
     return found, found + len(evidence)
 
 
-def _resolve(mention: str, text: str, where: str) -> str:
-    """The site a mention names, by the gazetteer (in the document's context)."""
-    from engine import reference
+def _resolve(mention: str, text: str, at: int, where: str) -> str:
+    """The site a mention names, by the gazetteer, in the document's context (a generic
+    name such as "المدينة" stands for a fitting place named before ``at``)."""
+    from engine.reference import resolve_site
+    from engine.reference.resolve import PlaceContext
 
-    resolve = getattr(reference, "resolve_site", None)
-    if resolve is not None:
-        site_id, why = resolve(mention, context=text)
-        if site_id:
-            return site_id
-        raise ImportError_(f"the gazetteer cannot resolve {mention!r}: {why}", where=where,
-                           hint="give site_id, or add the place to your places file")
-    from engine.extract.normalise import fold_text
-    from engine.reference.gazetteer import load_gazetteer
-
-    found = {site for m in load_gazetteer().find(fold_text(mention)) for site in m.site_ids}
-    if len(found) == 1:
-        return found.pop()
-    raise ImportError_(f"the gazetteer does not know {mention!r}", where=where,
-                       hint="give site_id (`tadmur sites` lists them)")
+    site_id, why = resolve_site(mention, context=PlaceContext(text=text, at=at))
+    if site_id:
+        return site_id
+    raise ImportError_(
+        f"the gazetteer cannot resolve {mention!r}: {why}",
+        where=where,
+        hint="give site_id (`tadmur sites` lists them), or add the place to "
+        "your places file (events/places.csv)",
+    )
 
 
 def _check_claimant(claimant: str, where: str) -> None:
     from engine.reference import claimant_ids
 
     if claimant not in claimant_ids():
-        raise ImportError_(f"unknown claimant {claimant!r}", where=where,
-                           hint="the claimant ids are in engine/reference/claimants.csv")
+        raise ImportError_(
+            f"unknown claimant {claimant!r}",
+            where=where,
+            hint="the claimant ids are in engine/reference/claimants.csv",
+        )
 
 
 def _precision(start: dt.date, end: dt.date) -> str:
     days = (end - start).days + 1
-    return ("day" if days == 1 else "days" if days <= 6 else "week" if days <= 14
-            else "month" if days <= 31 else "season" if days <= 92 else "year")
+    return (
+        "day"
+        if days == 1
+        else "days"
+        if days <= 6
+        else "week"
+        if days <= 14
+        else "month"
+        if days <= 31
+        else "season"
+        if days <= 92
+        else "year"
+    )
 
 
 def _boolean(value, where: str) -> bool:
     if isinstance(value, bool):
         return value
-    raise ImportError_(f"denied must be true or false, found {value!r}", where=where,
-                       hint="JSON booleans: true / false")
+    raise ImportError_(
+        f"denied must be true or false, found {value!r}",
+        where=where,
+        hint="JSON booleans: true / false",
+    )
 
 
 def _json(raw: str, where: str) -> dict:
     try:
         row = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ImportError_(f"not JSON: {exc.msg} at column {exc.colno}", where=where,
-                           hint="one JSON object per line") from None
+        raise ImportError_(
+            f"not JSON: {exc.msg} at column {exc.colno}",
+            where=where,
+            hint="one JSON object per line",
+        ) from None
     if not isinstance(row, dict):
-        raise ImportError_(f"expected a JSON object, found {type(row).__name__}", where=where,
-                           hint="one JSON object per line")
+        raise ImportError_(
+            f"expected a JSON object, found {type(row).__name__}",
+            where=where,
+            hint="one JSON object per line",
+        )
     return row
 
 
@@ -180,8 +221,11 @@ def _lines(path: Path):
         with open(path, encoding="utf-8") as handle:
             yield from handle
     except UnicodeDecodeError as exc:
-        raise ImportError_(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                           where=str(path), hint="save the file as UTF-8") from None
+        raise ImportError_(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            where=str(path),
+            hint="save the file as UTF-8",
+        ) from None
 
 
 def _text(log, doc_id: str, cache: dict[str, str | None]) -> str | None:

@@ -15,25 +15,18 @@ from pathlib import Path
 
 from engine.domain.errors import TadmurError
 from engine.extract.articles import load_articles, parse_published, read_text, why_empty
-from engine.extract.evaluate import format_scores, normalise_gold, score
-from engine.extract.pipeline import extract_claims
 
 #: The fields of one ``tadmur extract`` output line, in order (a stable contract).
 CLAIM_FIELDS = (
     "doc_id", "site_id", "site_name", "mention", "mention_start", "mention_end", "kind", "gainer",
     "loser", "date_from", "date_to", "claimant", "denied", "evidence", "evidence_start",
-    "evidence_end", "confidence",
+    "evidence_end", "confidence", "time_precision",
 )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``extract``, ``eval``, ``ingest`` and ``review`` to ``tadmur``'s subparsers."""
-    p = subparsers.add_parser("extract", help="Arabic article -> candidate claims (JSON lines)")
-    p.add_argument("file", type=Path, help="UTF-8 text of one article")
-    p.add_argument("--published", required=True, help="publication date YYYY-MM-DD")
-    p.add_argument("--doc-id", default=None, help="document id (default: the file name)")
-    p.add_argument("--attacks", action="store_true", help="also emit 'attacked' claims")
-    p.set_defaults(func=_guarded(run_extract))
+    register_extract(subparsers)
 
     p = subparsers.add_parser("eval", help="precision/recall of extraction against a gold JSONL")
     p.add_argument("gold", type=Path, help="gold claims, one JSON object per line")
@@ -45,6 +38,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from engine.extract import review  # the store is only needed by these two
 
     review.register(subparsers, _guarded)
+
+
+def register_extract(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``extract`` alone (the light path: no store, no polars)."""
+    p = subparsers.add_parser("extract", help="Arabic article -> candidate claims (JSON lines)")
+    p.add_argument("file", type=Path, help="UTF-8 text of one article")
+    p.add_argument("--published", required=True, help="publication date YYYY-MM-DD")
+    p.add_argument("--doc-id", default=None, help="document id (default: the file name)")
+    p.add_argument("--attacks", action="store_true", help="also emit 'attacked' claims")
+    p.set_defaults(func=_guarded(run_extract))
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -84,6 +87,8 @@ def run_extract(args: argparse.Namespace) -> int:
         from engine.extract.pipeline import DEFAULT_KINDS
 
         kinds = DEFAULT_KINDS | {"attacked"}
+    from engine.extract.pipeline import extract_claims  # (not needed by `tadmur --help`)
+
     result = extract_claims(text, published, doc_id, **({"kinds": kinds} if kinds else {}))
     out = sys.stdout
     for claim in result.claims:
@@ -96,29 +101,48 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    """``tadmur eval GOLD --articles DIR_OR_JSONL``: scores per field and overall."""
+    """``tadmur eval GOLD --articles DIR_OR_JSONL``: scores per field, per kind, claimants, negatives.
+
+    Every article is extracted; one with no gold claim is a negative and must yield none.
+    An article without a publication date is reported and extracted against a provisional
+    date (the latest full date it writes, else today), never a fatal error.
+    """
+    from engine.extract.evaluate import report
+
     gold_rows = _read_gold(args.gold)
-    articles = load_articles(args.articles)
-    wanted = {g["doc_id"] for g in gold_rows}
-    missing = wanted - {a.doc_id for a in articles}
+    articles = load_articles(args.articles, allow_undated=True)
+    missing = {g["doc_id"] for g in gold_rows} - {a.doc_id for a in articles}
     if missing:
         print(f"warning: no article for gold documents {sorted(missing)}", file=sys.stderr)
-    predicted = []
-    for article in articles:
-        if article.doc_id in wanted:
-            predicted.extend(extract_claims(article.text, article.published, article.doc_id).claims)
-    scores = score(predicted, gold_rows)
-    if args.json:
-        print(json.dumps({name: {"precision": s.precision, "recall": s.recall, "f1": s.f1,
-                                 "matched": s.matched, "predicted": s.predicted, "gold": s.gold}
-                          for name, s in scores.items()}, indent=2))
-    else:
-        print(format_scores(scores))
+    predicted, undated = extract_all(articles)
+    with_gold = {g["doc_id"] for g in gold_rows}
+    negatives = [a.doc_id for a in articles if a.doc_id not in with_gold]
+    result = report(predicted, gold_rows, negatives, undated)
+    print(json.dumps(result.as_dict(), indent=2) if args.json else result.text())
     return 0
+
+
+def extract_all(articles) -> tuple[list[dict], list[str]]:
+    """Claims of every article, and the ids of those that had no publication date."""
+    from engine.extract.dates import provisional_published
+    from engine.extract.evaluate import OUTLET_CLAIMANTS
+    from engine.extract.normalise import fold_text
+
+    predicted, undated = [], []
+    for article in articles:
+        published = article.published
+        if published is None:
+            undated.append(article.doc_id)
+            published = provisional_published(fold_text(article.text))
+        own = OUTLET_CLAIMANTS.get(article.outlet)
+        for claim in _extract(article.text, published, article.doc_id).claims:
+            predicted.append({**claim, "outlet_claimant": own} if own else claim)
+    return predicted, undated
 
 
 def _read_gold(path: Path) -> list[dict]:
     from engine.extract.articles import ArticleError
+    from engine.extract.evaluate import normalise_gold
 
     if not path.is_file():
         raise ArticleError("gold file not found", where=str(path), hint="pass a JSONL of gold claims")
@@ -127,10 +151,19 @@ def _read_gold(path: Path) -> list[dict]:
         if not line.strip():
             continue
         try:
-            rows.append(normalise_gold(json.loads(line)))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise TypeError(f"a gold line is a JSON object, found {type(row).__name__}")
+            rows.append(normalise_gold(row))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ArticleError(f"bad gold line ({exc.__class__.__name__}: {exc})",
                                where=f"{path}, line {n}",
                                hint="each line needs doc_id, site (or site_id), kind, actor (or gainer), "
                                     "date_from, date_to") from None
     return rows
+
+
+def _extract(text: str, published, doc_id: str):
+    from engine.extract.pipeline import extract_claims
+
+    return extract_claims(text, published, doc_id)

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import pendulum
+
 from engine.extract.normalise import fold_pattern
 from engine.extract.scan import WordGate, Words
 
@@ -61,8 +63,10 @@ _PATTERNS = [
         r"ايام|اسبوع|اسبوعين|يوم)(?!\w)"
     )),
     ("long_ago", fold_pattern(
-        r"قبل\s+(?:نحو\s+|حوالي\s+|اكثر\s+من\s+)?(?P<n>عام|سنه|عامين|سنتين|شهر|شهرين|\d{1,2}\s+اشهر|"
-        r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)\s+اشهر)(?!\w)"
+        r"(?P<since>قبل|منذ)\s+(?P<about>نحو\s+|حوالي\s+|قرابه\s+|اكثر\s+من\s+|ما\s+يزيد\s+عن\s+)?"
+        r"(?P<n>عام|سنه|عامين|سنتين|شهر|شهرين|\d{1,2}\s+(?:اشهر|شهرا|شهور|اعوام|سنوات|عاما)|"
+        r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)\s+(?:اشهر|شهور)|"
+        r"(?:ثلاث|اربع|خمس|ست|سبع)\s+(?:سنوات|اعوام))(?!\w)"
     )),
     ("last_week", fold_pattern(rf"الاسبوع\s+{_REL}")),
     ("last_month", fold_pattern(rf"الشهر\s+{_REL}")),
@@ -110,6 +114,7 @@ class DateMention:
     date_to: dt.date
     precision: str
     warnings: tuple[str, ...] = field(default=())
+    absolute: bool = False
 
 
 def find_dates(text: str, published: dt.date, words: Words | None = None) -> list[DateMention]:
@@ -127,84 +132,165 @@ def find_dates(text: str, published: dt.date, words: Words | None = None) -> lis
                   if k.startswith(kind + "_") and v is not None}
         resolved = _resolve(kind, groups, published)
         if resolved:
-            found.append(DateMention(start, end, *resolved))
+            mention = DateMention(start, end, *resolved, absolute=bool(groups.get("year")))
+            found.append(_after(text, mention, published) or mention)
     return found
 
 
-def _resolve(kind: str, g: dict[str, str], pub: dt.date):
-    day = dt.timedelta(days=1)
+_AFTER = re.compile(fold_pattern(
+    r"(?<!\w)بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>يومين|اسبوع|اسبوعين|شهر|شهرين|عام|سنه|عامين|"
+    r"\d{1,2}\s+(?:ايام|يوما|اسابيع|اشهر|شهرا)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+(?:ايام|اسابيع|اشهر))"
+    r"\s+(?:من|علي)\s+(?:\w+\s+){0,2}$"
+))
+_AFTER_DAYS = {"يومين": 2, "اسبوع": 7, "اسبوعين": 14}
+
+
+def _after(text: str, mention: DateMention, published: dt.date) -> DateMention | None:
+    """ "بعد شهر من 27 آذار": the window of the date named, moved on by the duration."""
+    m = _AFTER.search(text, max(0, mention.start - 40), mention.start)
+    if not m:
+        return None
+    n = m.group("n")
+    start = pendulum.Date(mention.date_from.year, mention.date_from.month, mention.date_from.day)
+    end = pendulum.Date(mention.date_to.year, mention.date_to.month, mention.date_to.day)
+    head, unit = n.split()[0], n.split()[-1]
+    if n in _AFTER_DAYS or unit in ("ايام", "يوما", "اسابيع"):
+        days = _AFTER_DAYS.get(n) or (int(head) if head.isdigit() else _NUMBER_WORDS[head]) * (
+            7 if unit == "اسابيع" else 1)
+        start, end = start.add(days=days - 1), end.add(days=days + 1)
+    else:
+        months = _months_back(n) if n in _UNITS or unit not in ("اشهر", "شهرا") else (
+            int(head) if head.isdigit() else _COUNT_WORDS[head])
+        start, end = start.add(months=months, days=-7), end.add(months=months, days=7)
+    return DateMention(m.start(), mention.end, _day(start), min(_day(end), published), "days",
+                       mention.warnings, mention.absolute)
+
+
+_MONTH_NAMED = re.compile("|".join(sorted(MONTH_NUMBER, key=len, reverse=True)))
+_UNITS = {"عام": 12, "سنه": 12, "عامين": 24, "سنتين": 24, "شهر": 1, "شهرين": 2}
+_COUNT_WORDS = {"ثلاث": 3, "اربع": 4, "خمس": 5, "ست": 6, "سبع": 7, "ثمانيه": 8, "تسعه": 9, **_NUMBER_WORDS}
+
+
+def _day(date: pendulum.Date) -> dt.date:
+    return dt.date(date.year, date.month, date.day)
+
+
+def _months_back(n: str) -> int:
+    """ "عامين" → 24, "3 اشهر" → 3, "ثلاث سنوات" → 36."""
+    if n in _UNITS:
+        return _UNITS[n]
+    head, unit = n.split()[0], n.split()[-1]
+    count = int(head) if head.isdigit() else _COUNT_WORDS[head]
+    return count * (12 if unit in ("اعوام", "سنوات", "عاما") else 1)
+
+
+def _resolve(kind: str, g: dict[str, str], published: dt.date):
+    """(date_from, date_to, precision, warnings) of one expression, or None.
+
+    The arithmetic is pendulum's: ``previous(weekday)`` is strictly before the day,
+    ``subtract(months=...)`` keeps the end of month right.
+    """
+    pub = pendulum.Date(published.year, published.month, published.day)
     if kind == "absolute":
-        return _absolute(g, pub)
+        return _absolute(g, published)
     if kind == "yesterday":
-        back = 2 if "اول" in g["ago"] else 1
-        date = pub - back * day
+        date = pub.subtract(days=2 if "اول" in g["ago"] else 1)
         warnings = _check_weekday(g.get("wd"), date)
         if warnings:
             # A quoted source counts days from its own statement: keep both readings.
-            named = pub - ((pub.weekday() - WEEKDAY_NUMBER[g["wd"]]) % 7 or 7) * day
-            return min(named, date), max(named, date), "days", warnings
-        return date, date, "day", warnings
+            named = pub.previous(_PENDULUM_DAY[WEEKDAY_NUMBER[g["wd"]]])
+            return _day(min(named, date)), _day(max(named, date)), "days", warnings
+        return _day(date), _day(date), "day", warnings
     if kind == "today":
-        return pub, pub, "day", _check_weekday(g.get("wd"), pub)
+        return published, published, "day", _check_weekday(g.get("wd"), published)
     if kind == "days_ago":
         n = g["n"]
         if n.startswith("اسبوعين"):
-            return pub - 16 * day, pub - 12 * day, "days", ()
+            return _day(pub.subtract(days=16)), _day(pub.subtract(days=12)), "days", ()
         if n.startswith("اسبوع"):
-            return pub - 9 * day, pub - 5 * day, "days", ()
-        if n in ("ايام",):
-            return pub - 7 * day, pub - 2 * day, "days", ()
+            return _day(pub.subtract(days=9)), _day(pub.subtract(days=5)), "days", ()
+        if n == "ايام":
+            return _day(pub.subtract(days=7)), _day(pub.subtract(days=2)), "days", ()
         if n == "يوم":
-            return pub - day, pub - day, "day", ()
+            return _day(pub.subtract(days=1)), _day(pub.subtract(days=1)), "day", ()
         count = _NUMBER_WORDS.get(n.split()[0]) or int(re.match(r"\d+", n).group())
-        return pub - (count + 1) * day, pub - max(count - 1, 0) * day, "days", ()
+        return _day(pub.subtract(days=count + 1)), _day(pub.subtract(days=max(count - 1, 0))), "days", ()
     if kind == "long_ago":
-        n = g["n"]
-        months = {"عام": 12, "سنه": 12, "عامين": 24, "سنتين": 24, "شهر": 1, "شهرين": 2}.get(n)
-        if months is None:
-            head = n.split()[0]
-            months = int(head) if head.isdigit() else {"ثمانيه": 8, "تسعه": 9, **_NUMBER_WORDS}[head]
-        centre, slack = pub - dt.timedelta(days=30 * months), dt.timedelta(days=10 + 5 * months)
-        return centre - slack, min(pub, centre + slack), "month", ()
+        months = _months_back(g["n"])
+        centre = pub.subtract(months=months)
+        if "اكثر" in (g.get("about") or "") or "يزيد" in (g.get("about") or ""):
+            # "منذ أكثر من عامين": it began two years ago at the latest
+            return _day(centre.subtract(months=max(3, months // 4))), _day(centre), "month", ()
+        slack = 3 if months >= 12 else 1 if months >= 3 else 0
+        days = 10 if months < 3 else 0
+        return (_day(centre.subtract(months=slack, days=days)),
+                min(published, _day(centre.add(months=slack, days=days))), "month", ())
     if kind == "last_week":
-        monday = pub - (pub.weekday() + 7) * day
-        return monday, monday + 6 * day, "week", ()
+        # "الأسبوع الماضي": the previous calendar week under any week-start convention
+        return _day(pub.subtract(days=13)), _day(pub.subtract(days=1)), "week", ()
     if kind == "last_month":
-        last = pub.replace(day=1) - day
-        return last.replace(day=1), last, "month", ()
+        last = pub.start_of("month").subtract(days=1)
+        return _day(last.start_of("month")), _day(last), "month", ()
     if kind == "last_year":
         return dt.date(pub.year - 1, 1, 1), dt.date(pub.year - 1, 12, 31), "year", ()
     if kind == "weekday":
-        weekday = WEEKDAY_NUMBER[g["wd"]]
         if g.get("rel") in ("المقبل", "القادم"):
             return None
-        back = (pub.weekday() - weekday) % 7
-        if back == 0 and g.get("rel"):
-            back = 7  # "الخميس الماضي" written on a Thursday is a week ago
-        date = pub - back * day
-        return date, date, "day", ()
+        weekday = WEEKDAY_NUMBER[g["wd"]]
+        if weekday == pub.weekday() and not g.get("rel"):
+            return published, published, "day", ()  # "يوم الخميس" written on a Thursday: that day
+        date = pub.previous(_PENDULUM_DAY[weekday])  # "الخميس الماضي" on a Thursday: a week ago
+        return _day(date), _day(date), "day", ()
     if kind == "part_of_year":
-        year = int(g["year"]) if g.get("year") else pub.year - (1 if "ماضي" in g.get("rel", "")
-                                                                   or "فائت" in g.get("rel", "")
-                                                                   or "منصرم" in g.get("rel", "") else 0)
+        rel = g.get("rel", "")
+        year = int(g["year"]) if g.get("year") else pub.year - (
+            1 if any(w in rel for w in ("ماضي", "فائت", "منصرم")) else 0)
         months = {"مطلع": (1, 2), "بدايه": (1, 2), "اوائل": (1, 2), "منتصف": (5, 8), "اواسط": (5, 8),
                   "نهايه": (11, 12), "اواخر": (11, 12)}[g["qual"]]
         return (dt.date(year, months[0], 1), dt.date(year, months[1], calendar.monthrange(year, months[1])[1]),
                 "month", ())
     if kind == "year":
         year = int(g["year"])
-        return dt.date(year, 1, 1), min(dt.date(year, 12, 31), max(pub, dt.date(year, 1, 1))), "year", ()
+        return dt.date(year, 1, 1), min(dt.date(year, 12, 31), max(published, dt.date(year, 1, 1))), "year", ()
     return None
 
 
+#: Python weekday (Monday = 0) → pendulum's weekday constant
+_PENDULUM_DAY = {0: pendulum.MONDAY, 1: pendulum.TUESDAY, 2: pendulum.WEDNESDAY, 3: pendulum.THURSDAY,
+                 4: pendulum.FRIDAY, 5: pendulum.SATURDAY, 6: pendulum.SUNDAY}
+
+
+def provisional_published(text: str) -> dt.date:
+    """For an undated article: the latest full date it writes, else the latest day and month
+    it names in the latest year it names, else the end of that year, else today.
+
+    >>> provisional_published("سيطر التنظيم على المدينه في 3 اذار 2016 ثم في 5 نيسان 2016")
+    datetime.date(2016, 4, 5)
+    >>> provisional_published("بعد معارك عام 2015 سيطر الجيش يوم الثلاثاء 10 نوفمبر علي البلده")
+    datetime.date(2015, 11, 10)
+    """
+    today = dt.date.today()
+    written = [m.date_to for m in find_dates(text, today) if m.precision == "day" and m.absolute]
+    if written:
+        return max(written)
+    years = [int(y) for y in re.findall(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)", text) if int(y) <= today.year]
+    if not years:
+        return today
+    end_of_year = dt.date(max(years), 12, 31)
+    days = [m.date_to for m in find_dates(text, end_of_year) if m.precision == "day"
+            and m.date_to.year == end_of_year.year and _MONTH_NAMED.search(text, m.start, m.end)]
+    return max(days, default=end_of_year)
+
+
 def _absolute(g: dict[str, str], pub: dt.date):
-    names = re.findall("|".join(sorted(MONTH_NUMBER, key=len, reverse=True)), g["months"])
+    names = _MONTH_NAMED.findall(g["months"])
     numbers = {MONTH_NUMBER[n] for n in names}
     if len(numbers) != 1:
         return None  # "آذار نيسان" names two months: not one date
     month = numbers.pop()
-    if len(names) == 1 and names[0] in ("ماي", "اب", "اوت") and not (g.get("day") or g.get("year")):
-        return None  # "ماي", "آب" alone are also ordinary words
+    if len(names) == 1 and names[0] in ("ماي", "اب", "اوت") and not (
+            g.get("day") or g.get("year") or g.get("qual") or g.get("rel")):
+        return None  # "ماي", "آب" alone are also ordinary words ("أواخر آب" is not)
     if g.get("dayword"):
         g = {**g, "day": str(_day_number(g["dayword"]))}
     year = _year(g, pub, month)
@@ -240,15 +326,15 @@ def _year(g: dict[str, str], pub: dt.date, month: int) -> int:
     yrel = g.get("yrel") or ""
     if "ماضي" in yrel or "فائت" in yrel:
         return pub.year - 1
-    if yrel:
-        return pub.year
+    if yrel or g.get("rel") in ("الجاري", "الحالي"):
+        return pub.year  # "مطلع آذار الجاري": the month of publication
     # no year: the latest such month that is not after publication
     if month > pub.month or (month == pub.month and g.get("rel") and not g.get("day")):
         return pub.year - 1
     return pub.year
 
 
-def _check_weekday(name: str | None, date: dt.date) -> tuple[str, ...]:
+def _check_weekday(name: str | None, date) -> tuple[str, ...]:
     if not name:
         return ()
     weekday = WEEKDAY_NUMBER[name]

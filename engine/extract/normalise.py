@@ -82,6 +82,28 @@ def _fold_char(ch: str) -> str:
     return out.translate(_FOLD).lower()
 
 
+_RECENT: dict[int, Folded] = {}
+
+
+def recent_fold(text: str) -> Folded | None:
+    """The :class:`Folded` whose ``.text`` is this very string object, if folded lately.
+
+    Lets a reader given only the folded text quote the raw one (notes on unknown places).
+
+    >>> f = fold("قريةُ الفلانية"); recent_fold(f.text).raw
+    'قريةُ الفلانية'
+    """
+    found = _RECENT.get(id(text))
+    return found if found is not None and found.text is text else None
+
+
+def _remember(folded: Folded) -> Folded:
+    if len(_RECENT) >= 8:
+        _RECENT.pop(next(iter(_RECENT)))
+    _RECENT[id(folded.text)] = folded
+    return folded
+
+
 def fold(raw: str) -> Folded:
     """Fold ``raw`` for matching: NFKC, no diacritics/tatweel/quotes, one alef, ASCII digits.
 
@@ -93,6 +115,10 @@ def fold(raw: str) -> Folded:
     >>> fold("ﻻ").text
     'لا'
     """
+    return _remember(_fold(raw))
+
+
+def _fold(raw: str) -> Folded:
     mapping = {ch: _fold_char(ch) for ch in set(raw)}
     if any(len(out) > 1 for out in mapping.values()):
         return _fold_slow(raw, mapping)
@@ -140,7 +166,7 @@ def fold_text(text: str) -> str:
     >>> fold_text("الـT4")
     'الt4'
     """
-    return fold(text).text
+    return _fold(text).text
 
 
 _PATTERN_DROP = {ord(c): None for c in _DROP if c not in "\"'`"}

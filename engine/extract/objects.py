@@ -12,16 +12,38 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.extract import lexicon as lx
 from engine.extract.triggers import Trigger
-from engine.reference.gazetteer import Gazetteer, PlaceMention
+from engine.extract.normalise import fold_text, recent_fold
+from engine.reference.gazetteer import COMMON_WORDS, FUNCTION_WORDS, Gazetteer, PlaceMention, generic_heads
+from engine.reference.resolve import Evidence, choose, confirmed, main_place
 
 _TOWNS = ("city", "town")
+_POPULATED = ("city", "town", "village")
 _LIGHT = frozenset({"الي", "لي", "من", "في", "علي", "عن", "احياء", "اطراف", "قد", "بالكامل", "كامل"})
 _WINDOW = 220
-_LIST_GAP = re.compile(r"^[\s،,()\-–/]*$")
+#: First words after a place noun that describe rather than name ("بلدة كبيرة").
+_NOT_A_NAME = frozenset(fold_text(w) for w in (
+    "كبيرة", "صغيرة", "استراتيجية", "هامة", "مهمة", "واسعة", "جديدة", "قديمة", "عسكرية", "أخرى",
+    "ثانية", "مجاورة", "قريبة", "محاذية", "سورية", "عديدة", "كاملة", "بأكملها", "بالكامل", "واحدة",
+    "تابعة", "التابعة", "المحيطة", "محيطة", "الحدودية", "حدودية", "مهمة", "رئيسية", "الرئيسية",
+    "كان", "كانت", "يسيطر", "تسيطر", "سيطر", "سيطرت", "بعد", "التي", "الذي", "هذه", "هذا", "ذات",
+)) | COMMON_WORDS | FUNCTION_WORDS
+#: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
+_GENERIC_KM = 30.0
+#: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
+LIST_CONNECTOR = (r"(?:بما\s+(?:في\s+ذلك|فيها|فيه|فيهم)|[وب]?لا\s+سيما|سيما|[وب]?(?:ال)?اضافه\s+(?:ل|الي)\s*|"
+                  r"فضلا\s+عن|علاوه\s+علي|منها|من\s+بينها|مثل|ابرزها|اهمها|خاصه|وخاصه|تحديدا)")
+_LIST_GAP = re.compile(rf"^[\s،,()\-–/:]*(?:{LIST_CONNECTOR}[\s،,:]*)?$")
+_CONNECTOR_AHEAD = re.compile(rf"[\s،,]*{LIST_CONNECTOR}")
+#: More anchors than the lexicon's: the place only locates the event ("حول", "على مقربة من").
+_MORE_ANCHORS = re.compile(
+    r"(?:(?<!\w)(?:[وف]?(?:حول|محيط|بمحيط|مداخل|بمحاذاه|علي\s+مقربه\s+من|المتاخمه\s+ل|المجاوره\s+ل|"
+    r"القريبه\s+من|القريب\s+من|الواقعه\s+(?:في|علي|قرب|شرق|غرب|شمال|جنوب)\w*|الواقع\s+(?:في|علي)))\s+|"
+    r"(?<!\w)(?:ال)?(?:تابع|تابعه|مجاور|مجاوره|محاذي|محاذيه|متاخم|متاخمه)\s+)$")
 _FACILITY_OF = re.compile(lx.FACILITY_OF)
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+$)")
 _STOP = lx.WINDOW_STOP
@@ -43,6 +65,7 @@ class Place:
     via_pronoun: bool = False
     fuzzy: bool = False
     generic: bool = False
+    why: str = ""
 
 
 class ObjectFinder:
@@ -60,44 +83,63 @@ class ObjectFinder:
         self.last_reference: tuple[Trigger | None, int] | None = None
         self.unresolved: list[str] = []
         self._noted: set[str] = set()
+        self._scanned: set[int] = set()
         self.actor_spans: list[tuple[int, int]] = []  # set by the reader once actors are found
+        #: maps a folded span to the raw text, for notes that quote what the article wrote
+        #: (the reader sets it; without it notes quote the folded text)
+        folded = recent_fold(text)
+        self.raw_of: Callable[[int, int], str] | None = (
+            (lambda a, b: folded.raw.__getitem__(slice(*folded.raw_span(a, b)))) if folded else None)
 
     def _resolve_all(self) -> dict[int, tuple[str, ...]]:
-        sites = self.gaz.sites
-        regions = Counter(sites[m.site_ids[0]].region_id for m in self.mentions
-                          if len(m.site_ids) == 1 and not m.generic_kinds)
-        dominant = [r for r, _ in regions.most_common()]
+        """Each mention's site(s): by name, by context for shared names, by recency for
+        generic ones ("المدينة": the last town named that is not a mere anchor)."""
+        gaz, sites = self.gaz, self.gaz.sites
+        self.why: dict[int, str] = {}
+        evidence = Evidence.of_mentions(gaz, self.mentions)
         out: dict[int, tuple[str, ...]] = {}
         recent: list[str] = []
         for m in self.mentions:
-            if len(m.site_ids) == 1 and not m.generic_kinds:
-                out[m.start] = m.site_ids
-                if not self._anchored(m, max(0, m.start - 40)):
-                    recent.append(m.site_ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
+            surface = self.text[m.start:m.end]
+            if m.region:
+                out[m.start] = ()
+                self.why[m.start] = f"{surface!r} names a region, not the place"
                 continue
             if m.generic_kinds:
-                # "البلدة" prefers the last town named, "المدينة" the last city
-                before = next((s for kind in m.generic_kinds for s in reversed(recent[-50:])
-                               if s in m.site_ids and sites[s].kind == kind), None)
+                fitting = frozenset(m.site_ids)
+                heads = generic_heads(m.name)
+                fitting = fitting | {s for s in recent if heads and sites[s].kind in m.generic_kinds}
+                before = main_place(recent, fitting)
                 if before:
                     out[m.start] = (before,)
+                    self.why[m.start] = (f"{surface!r} stands for the {'/'.join(m.generic_kinds)} named "
+                                         f"most before it: {sites[before].label()}")
                     continue
-            candidates = m.site_ids
-            if len({sites[s].region_id for s in candidates}) == 1 and not m.generic_kinds:
-                out[m.start] = candidates  # one name for several neighbouring places: all of them
+                ids, why = (), ""
+                if not any(k in _TOWNS or k == "village" for k in m.generic_kinds):
+                    # "المطار" of an article on Deir ez-Zor: the only airbase near the places it names
+                    ids, why = choose(gaz, surface, m.site_ids, evidence)
+                if len(ids) == 1 and "km from" in why and float(why.split(" km from")[0].split()[-1]) <= _GENERIC_KM:
+                    out[m.start] = ids
+                    self.why[m.start] = f"generic name, none named before it; {why}"
+                else:
+                    out[m.start] = ()
+                    self.why[m.start] = f"{surface!r}: no {'/'.join(m.generic_kinds)} named before it"
                 continue
-            for region in dominant:
-                local = tuple(s for s in candidates if sites[s].region_id == region)
-                if local:
-                    out[m.start] = local if len(local) == 1 else ()
-                    break
-            else:
-                out[m.start] = ()
+            ids, why = choose(gaz, surface, m.site_ids, evidence)
+            if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence):
+                ids, why = (), (f"{surface!r} is a common word as well as the name of {sites[ids[0]].label()}, "
+                                "and no place near it is named")
+            out[m.start] = ids
+            self.why[m.start] = why
+            if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)):
+                recent.append(ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
         return out
 
     def objects_of(self, trig: Trigger, later: list[Trigger], s0: int, s1: int) -> list[Place]:
         """The places ``trig`` acts on, in text order (empty when it names none)."""
         text = self.text
+        self.note_unknown_places(s0, s1)
         after = text[trig.end:min(s1, trig.end + 30)]
         if trig.kind == "withdrew":
             towards = lx.TOWARDS.search(after)
@@ -127,14 +169,19 @@ class ObjectFinder:
                 break
             if self._anchored(m, s0):
                 continue
+            if m.region:
+                continue
             ids = self.resolved.get(m.start, ())
-            return [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds)) for s in ids]
+            why = f"pronoun after the trigger points back to it; {self.why.get(m.start, '')}"
+            return [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds), why) for s in ids]
         return []
 
     def _window(self, trig: Trigger, later: list[Trigger], s1: int, locative_only: bool) -> list[Place]:
         text = self.text
         end = min(s1, trig.end + _WINDOW)
         stop = _STOP.search(text, trig.end, end)
+        while stop and _CONNECTOR_AHEAD.match(text, stop.start()):
+            stop = _STOP.search(text, stop.end(), end)  # "إضافة لـ X" continues the list
         if stop:
             end = stop.start()
         if trig.kind == "withdrew":
@@ -143,7 +190,8 @@ class ObjectFinder:
                 end = towards.start()  # "انسحب من جزل إلى التيفور": T4 is where they went
         aside_until = -1
         for comma in _CLAUSE_COMMA.finditer(text, trig.end, end):
-            if comma.start() < aside_until or self._between(comma.end(), comma.end() + 1):
+            if comma.start() < aside_until or self._between(comma.end(), comma.end() + 1) \
+                    or _CONNECTOR_AHEAD.match(text, comma.end()):
                 continue
             closing = re.search(r"[،,]", text[comma.end():comma.end() + 45])
             first_object = bool(self._between(trig.end, comma.start()))
@@ -159,6 +207,7 @@ class ObjectFinder:
                 end = nxt.start
                 break
         places: list[Place] = []
+        unplaced = False  # an object was named but could not be placed: "في مدينة X" after it locates it
         boundary = trig.end
         anchored_before: str | None = None
         for m in self._between(trig.end, end):
@@ -175,19 +224,26 @@ class ObjectFinder:
             if locative_only and not _LOCATIVE.search(text[boundary:m.start]):
                 boundary = m.end
                 continue
+            if m.region:
+                boundary = m.end
+                continue  # "ريف حمص الشرقي" locates the event; it is not the city
             site_ids = self.resolved.get(m.start, ())
             if not site_ids:
-                self._note(m, trig, "generic or ambiguous name not resolved by the article's context")
-                boundary = m.end
+                self._note(m, trig, self.why.get(m.start, "not resolved by the article's context"))
+                boundary, unplaced = m.end, True
                 continue
             kind_override = None
             town = self.gaz.sites[site_ids[0]].kind in _TOWNS
             lead = text[boundary:m.start]
-            if town and _FACILITY_OF.search(lead):
-                self._note(m, trig, "a place inside the town, not in the gazetteer")
+            facility = _FACILITY_OF.search(lead)
+            if facility and self.gaz.sites[site_ids[0]].kind in _POPULATED:
+                self._add_note(f"{self._surface(facility.start() + boundary, m.end)!r} at folded offset "
+                               f"{facility.start() + boundary}: a place named after "
+                               f"{self.gaz.sites[site_ids[0]].label()}, not in the gazetteer; "
+                               "add it to events/places.csv")
                 boundary = m.end
-                continue  # "قلعة تدمر" is the citadel, not the city
-            if town and _LOCATIVE.search(lead) and (places or len(lead.split()) > 4):
+                continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
+            if town and _LOCATIVE.search(lead) and (places or unplaced or len(lead.split()) > 4):
                 boundary = m.end
                 continue  # "… في مدينة دير الزور" locates the objects named before
             if town and lx.PARTS_OF.search(lead):
@@ -195,11 +251,9 @@ class ObjectFinder:
             if trig.kind == "partial" and town:
                 boundary = m.end
                 continue  # an advance "in" a city is not a foothold we can place
-            places.extend(Place(m.start, m.end, s, kind_override, False, m.fuzzy, bool(m.generic_kinds))
-                          for s in site_ids)
+            places.extend(Place(m.start, m.end, s, kind_override, False, m.fuzzy, bool(m.generic_kinds),
+                                self.why.get(m.start, "")) for s in site_ids)
             boundary = m.end
-        if trig.kind != "attacked":
-            self._note_unknown(trig, min(end, trig.end + trig.rule.reach))
         return places
 
     def _follows_at_once(self, start: int, end: int) -> bool:
@@ -231,24 +285,41 @@ class ObjectFinder:
         lo = max(boundary, m.start - 40)
         found = self._anchor_memo.get((lo, m.start))
         if found is None:
-            found = self._anchor_memo[(lo, m.start)] = bool(lx.ANCHOR_BEFORE.search(self.text, lo, m.start))
+            found = self._anchor_memo[(lo, m.start)] = bool(
+                lx.ANCHOR_BEFORE.search(self.text, lo, m.start) or _MORE_ANCHORS.search(self.text, lo, m.start))
         return found
 
+    def _surface(self, start: int, end: int) -> str:
+        return self.raw_of(start, end) if self.raw_of else self.text[start:end]
+
     def _note(self, m: PlaceMention, trig: Trigger, why: str) -> None:
-        self._add_note(f"{self.text[m.start:m.end]!r} at folded offset {m.start}: {why}")
+        self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: {why}")
 
     def _add_note(self, note: str) -> None:
         if note not in self._noted:
             self._noted.add(note)
             self.unresolved.append(note)
 
-    def _note_unknown(self, trig: Trigger, end: int) -> None:
-        for hit in lx.PLACE_NOUN.finditer(self.text, trig.end, end):
+    def note_unknown_places(self, s0: int, s1: int) -> None:
+        """Report every "بلدة/قرية/تلة/حي… NAME" of a sentence whose NAME the gazetteer lacks.
+
+        Called for each sentence with a trigger (once): an unknown place is never dropped
+        silently, whether or not it is a trigger's object.
+        """
+        if s0 in self._scanned:
+            return
+        self._scanned.add(s0)
+        for hit in lx.PLACE_NOUN.finditer(self.text, s0, s1):
             if any(m.end > hit.start() for m in self._between(hit.start() - 60, hit.end())):
                 continue
-            note = (f"{hit.group()!r} at folded offset {hit.start()}: not in the gazetteer "
-                    f"(object of {self.text[trig.start:trig.end]!r})")
-            self._add_note(note)
+            words = hit.group("name").split()
+            if words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME:
+                continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
+            end = hit.end()
+            if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")):
+                end = hit.start("name") + len(words[0])  # "قرية زمزموطة أمس", "تلة X وقصف"
+            self._add_note(f"{self._surface(hit.start(), end)!r} at folded offset {hit.start()}: "
+                           "not in the gazetteer; add it to events/places.csv")
 
 
 def _keep_weak_in_lists(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.extract import lexicon as lx
 from engine.extract.actors import (
@@ -27,7 +27,7 @@ from engine.extract.actors import (
     subject_before,
     verb_gender,
 )
-from engine.extract.claimants import claimant_for, find_claimants
+from engine.extract.claimants import claimant_for, find_claimants, side_of, speaking_side
 from engine.extract.clean import body_lines, sentences
 from engine.extract.dates import DateMention, find_dates
 from engine.extract.normalise import Folded, fold
@@ -103,6 +103,9 @@ class _Reader:
         self.last_agent_at = -1
         self.bound_dates: dict[int, DateMention] = {}
         self.last_claimant = "outlet"
+        self.previous_speaker: str | None = None  # who spoke in the sentence before
+        self._sides: list[str] | None = None
+        self.speaker_side: str | None = None
 
     def _within(self, name: str, lo: int, hi: int) -> list:
         starts = self._at[name]
@@ -123,8 +126,12 @@ class _Reader:
     def _read_sentence(self, sentence: tuple[int, int]) -> None:
         s0, s1 = sentence
         trigs = self._within("triggers", s0, s1)
-        self.sentence_actors = self._within("actors", s0, s1)
         markers = self._within("markers", s0, s1)
+        # "مصادر في قوات سوريا الديمقراطية": the partisan voice among the sentence's speakers
+        sided = [side_of(m.claimant) for m in markers if m.attributes and side_of(m.claimant)]
+        continuing = self.previous_speaker if self.previous_speaker and _CONTINUES.match(self.text, s0) else None
+        self.speaker_side = sided[0] if sided else side_of(continuing)
+        self.sentence_actors = [self._resolved(a) for a in self._within("actors", s0, s1)]
         dates = _bind_dates(self.text, self._within("dates", s0, s1), trigs)
         self.bound_dates.update(dates)
         denial = lx.DENIAL.search(self.text, s0, s1)
@@ -134,11 +141,23 @@ class _Reader:
         for i, trig in enumerate(trigs):
             # attribution after a later *control* event belongs to that event; attacks don't count
             next_start = next((t.start for t in trigs[i + 1:] if t.kind != "attacked"), s1)
-            places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
+            if trig.rule.name == "siege_adjective":
+                places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
+            else:
+                places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
+                if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
+                        self.text, max(s0, trig.start - 12), trig.start):
+                    places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
+            if trig.rule.name in _ADVANCES:
+                places = [p for p in places if not self._towards(trig, p)]
+            if trig.mid and _EVACUATED.search(self.text, trig.mid[0], trig.mid[1]):
+                places = []  # "إخراج المدنيين والمقاتلين من المدينة": an evacuation, not a capture
             object_start = places[0].start if places and places[0].start > trig.end else next_start
             actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
+            # a siege is annotated while it lasts: "تحاصر الفصائل المعسكرين" is a claim, not a mere state
+            state = is_state(self.text, trig, s0) if trig.kind != "besieged" else self._standing_siege(trig)
             event = trig.kind in self.kinds and not (
-                is_state(self.text, trig, s0)
+                state
                 or is_modal(self.text, trig, s0)
                 or is_negated(self.text, trig, s0)
             )
@@ -150,8 +169,13 @@ class _Reader:
             marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start)
             if marker:
                 claimant = marker.claimant
+            elif (voice := speaking_side(self.text, [(a.start, a.actor) for a in self.sentence_actors],
+                                         trig.start)):
+                claimant = voice  # "أعلنت كتائب الثوار سيطرتها على…"
             elif own_claimant or re.match(lx.CONTINUES_CLAIMANT, self.text[s0:s1]):
-                claimant = own_claimant or self.last_claimant
+                claimant = own_claimant or self.previous_speaker or self.last_claimant
+            elif self.previous_speaker and _CONTINUES.match(self.text, s0):
+                claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
             else:
                 claimant = "outlet"
             own_claimant = claimant
@@ -168,6 +192,9 @@ class _Reader:
                 self._emit(trig, places, named, actor, loser, date, claimant, bool(denial), evidence_end)
         if own_claimant:
             self.last_claimant = own_claimant
+        speakers = [m for m in markers if m.attributes]
+        self.previous_speaker = speakers[-1].claimant if speakers else (
+            own_claimant if own_claimant not in (None, "outlet") else None)
         self.out.unresolved = self.objects.unresolved
 
     def _date_of(self, trig: Trigger, date: DateMention | None, earlier):
@@ -197,14 +224,23 @@ class _Reader:
         agent: ActorMention | None = None
         loser = None
         limit = max(object_start, trig.end)
+        if trig.rule.role == "besieged":
+            # "المحاصرة من قبل التنظيم", "حوصرت المدينة": the besieger only when named as agent
+            agent = passive_agent(acts, trig.end, min(trig.end + 60, s1))
+            return (agent.actor if agent else "unknown"), None, agent is not None
         if trig.rule.role == "forced" and trig.mid:
             inner = agent_after(acts, trig.mid[0], trig.mid[1])
             loser = inner.actor if inner else None
             agent = subject_before(self.text, acts, trig.start)
         else:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
+            if agent and trig.kind == "siege_broken" and _IMPOSED.search(self.text, trig.end, agent.start):
+                loser, agent = agent.actor, None  # "فك الحصار المفروض على المطار من قبل التنظيم"
             if trig.rule.role == "fall":
                 return (agent.actor if agent else "unknown"), None, agent is not None
+            if trig.rule.name == "out_of_control":  # "خرجت عن سيطرة النظام": the regime loses it
+                owner = next((a for a in acts if trig.end <= a.start <= trig.end + 12), None)
+                return "unknown", (owner.actor if owner else None), False
             if trig.rule.role == "became":
                 held = _HELD_BY.search(self.text, trig.end, s1)
                 agent = next((a for a in acts if held and held.end() <= a.start <= held.end() + 12), None)
@@ -214,23 +250,92 @@ class _Reader:
             if agent is None and trig.possessive_pronoun:
                 agent = last_before(acts, trig.start, s0)
             if agent is None and trig.rule.form == "noun":
-                agent = genitive_after(acts, trig.end)
+                agent = genitive_after(acts, trig.end, self.text)
+                before = last_before(acts, trig.start, s0)
+                if agent is None and before and before.owner and _ENABLED.fullmatch(
+                        self.text, before.end, trig.start):
+                    agent = before  # "سمح للمعارضة بالسيطرة على": ل names who took it
+                if agent and trig.kind == "besieged" and _INSIDE.match(self.text, agent.end):
+                    loser, agent = agent.actor, None  # "تطويق مسلحي التنظيم في المدينة": the besieged
             elif agent is None:
                 agent = agent_after(acts, trig.end, min(trig.end + 45, limit + 1))
             if agent is None and not trig.possessive_pronoun:
                 agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
             owner = owner_after(acts, trig.end, trig.end + 160)
-            if owner and trig.rule.role == "gainer":
+            if owner and trig.rule.role == "gainer" and loser is None:
                 loser = owner.actor
         actor = agent.actor if agent else None
+        if actor is None and self.speaker_side and (
+                trig.rule.form == "verb" and self.text[trig.start:trig.end].endswith("نا")
+                or _THEY_SAID.search(self.text, max(s0, trig.start - 8), trig.start)):
+            # "دخلنا البلدة", "قال بيان للمقاتلين إنهم انسحبوا": the speakers' own side
+            return self.speaker_side, None, True
+        if actor is None and self.speaker_side and (
+                trig.rule.name in _SPEAKERS_IDIOMS or (trig.rule.role == "gainer" and trig.kind != "attacked")):
+            # "حرّرت وحداتنا", "قالت مصادر في القوات إنه تمت السيطرة": a side claims its own gains
+            actor = self.speaker_side
         explicit = actor is not None
         if actor is None and trig.rule.role != "forced":
             actor = self._topic(trig, s0)
             if trig.rule.role == "gainer" and loser and actor in (loser, None):
-                actor = OPPOSITE.get(loser)  # "سيطر على حواجز لقوات النظام": not the regime
+                actor = self._other_side(loser)  # "سيطر على حواجز لقوات النظام": not the regime
         elif actor is None and loser:
-            actor = OPPOSITE.get(loser)
+            actor = self._other_side(loser)
         return actor, loser, explicit
+
+    def _resolved(self, a: ActorMention) -> ActorMention:
+        """"قواتنا" is the speaker's side; a bare "القوات" the forces last named before it."""
+        if a.actor == "self":
+            return replace(a, actor=self.speaker_side or "unknown")
+        if a.actor == "forces":
+            named = next((b.actor for b in reversed(self.actors) if b.end <= a.start
+                          and b.actor not in ("self", "forces") and b.feminine), None)
+            return replace(a, actor=named or "unknown")
+        return a
+
+    def _ranked_sides(self) -> list[str]:
+        """Sides named in the article, most often named first."""
+        if self._sides is None:
+            counts: dict[str, int] = {}
+            for a in self.actors:
+                if a.actor not in ("self", "forces"):
+                    counts[a.actor] = counts.get(a.actor, 0) + 1
+            self._sides = sorted(counts, key=lambda k: -counts[k])
+        return self._sides
+
+    def _other_side(self, side: str | None, default=None):
+        """The side fighting ``side`` in this article: the one it names most often besides
+        ``side`` (an SDF campaign against ISIS is not the regime's), else the usual opponent."""
+        if side in (None, "unknown"):
+            return default
+        other = next((a for a in self._ranked_sides() if a != side), None)
+        return other or OPPOSITE.get(side, default)
+
+    def _main_side(self) -> str:
+        """The side the article names most (a besieger nobody names is usually the one reported on)."""
+        sides = self._ranked_sides()
+        return sides[0] if sides else "unknown"
+
+    def _described(self, trig: Trigger, s0: int, relative: bool = False) -> list[Place]:
+        """Places right before an adjective ("بلدتي كفريا والفوعة المحاصرتين"), a list included;
+        with ``relative``, the place before "التي" ("الرقة، التي سقطت")."""
+        found: list[Place] = []
+        edge = trig.start
+        if relative:
+            rel = list(_RELATIVE.finditer(self.text, max(s0, trig.start - 12), trig.start))
+            edge = rel[-1].start() if rel else edge
+            while edge > s0 and self.text[edge - 1] in " ،,":
+                edge -= 1
+        for m in reversed(self.objects.mentions):
+            if m.end > edge:
+                continue
+            gap = self.text[m.end:edge]
+            if m.start < s0 or not _LIST_GAP.fullmatch(gap):
+                break
+            found[:0] = [Place(m.start, m.end, sid, None, False, m.fuzzy, bool(m.generic_kinds))
+                         for sid in self.objects.resolved.get(m.start, ())]
+            edge = m.start
+        return found
 
     def _topic(self, trig: Trigger, s0: int) -> str | None:
         """Pro-drop: the agent of an earlier event of this sentence, else the nearest subject
@@ -265,15 +370,28 @@ class _Reader:
         elif not date:
             date_from, date_to = pub - dt.timedelta(days=_DEFAULT_DAYS), pub
         role = trig.rule.role
-        if role == "loser":
-            gainer, lost = (OPPOSITE.get(actor, "unknown") if actor else "unknown"), actor
+        if role == "besieged":
+            gainer, lost = actor or "unknown", None
+            if gainer == "unknown":
+                holder = self._named_holder(trig)
+                lost = holder
+                gainer = self._other_side(holder, "unknown") if holder else (
+                    self._topic(trig, trig.start) or self._main_side())  # "وحوصرت بذلك المدينة": by the last agent
+        elif role == "loser":
+            gainer, lost = (self._other_side(actor, "unknown") if actor else "unknown"), actor
         elif role == "forced":
-            gainer, lost = actor or "unknown", loser or (OPPOSITE.get(actor) if actor else None)
+            gainer, lost = actor or "unknown", loser or (self._other_side(actor) if actor else None)
         else:
             gainer = actor or "unknown"
-            lost = loser if loser and loser != gainer else OPPOSITE.get(gainer)
+            lost = loser if loser and loser != gainer else self._other_side(gainer)
         for place in places:
             kind = place.kind_override or trig.kind
+            entry = kind == "captured" and trig.rule.partial and not _WHOLLY.search(
+                self.text, trig.start, min(len(self.text), place.end + 25))
+            if entry:
+                kind = "partial"  # entering, storming, infiltrating
+            elif kind == "captured" and self._partly(trig, place):
+                kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
             start = trig.start if evidence_end else min(trig.start, place.start)
             end = evidence_end or max(trig.end, place.end)
             ev_start, ev_end = self.folded.raw_span(start, end)
@@ -289,15 +407,49 @@ class _Reader:
                 "claimant": claimant, "denied": denied,
                 "evidence": self.raw[ev_start:ev_end], "evidence_start": ev_start, "evidence_end": ev_end,
                 "confidence": round(max(0.1, confidence), 2),
-                "time_precision": date.precision if date else (
-                    "year" if (date_to - date_from).days > 60 else "week"),
+                # no date words bound to it: a window guessed from the publication date, which
+                # the replay takes as confirmation only, never as the time of a change
+                "time_precision": date.precision if date else "fallback",
             })
+
+    def _standing_siege(self, trig: Trigger) -> bool:
+        """"المنطقة التي يحاصرها التنظيم منذ عام": a relative clause saying how long a siege has
+        lasted describes the place, like "يسيطر عليها منذ"; a clause reporting the siege does not."""
+        return trig.present and bool(_RELATIVE.search(self.text, max(0, trig.start - 12), trig.start)) \
+            and bool(_SINCE_AFTER.match(self.text, trig.end))
+
+    def _towards(self, trig: Trigger, place: Place) -> bool:
+        """An advance towards, near or between places is not a foothold in them."""
+        if place.start < trig.end:
+            return False
+        between = self.text[trig.end:place.start]
+        return bool(_TOWARDS_WORDS.search(between) or _COMPASS_BEFORE.search(between))
+
+    def _partly(self, trig: Trigger, place: Place) -> bool:
+        """Words of partial control between the trigger and its place, or right after the place."""
+        if place.start > trig.end:
+            between = self.text[trig.end:place.start]
+            marks = list(_PARTLY.finditer(between)) if len(between) < 80 else []
+            # "أجزاء من السلسلة ... في محاور ثنية رائد": the named place is another object
+            if marks and not _OTHER_OBJECT.search(between, marks[-1].end()):
+                return True
+        return bool(_PARTLY_AFTER.match(self.text, place.end))
+
+    def _named_holder(self, trig: Trigger) -> str | None:
+        """The side inside a siege when the text names it: "تطويق مسلحي التنظيم في المدينة"."""
+        acts = [a for a in self.sentence_actors if trig.end <= a.start <= trig.end + 40]
+        if acts:
+            return acts[0].actor
+        # "البلدتين المواليتين للنظام والمحاصرتين": the side they are loyal to is inside
+        loyal = [a for a in self.sentence_actors if trig.start - 50 <= a.start < trig.start
+                 and _LOYAL.search(self.text, max(0, a.start - 14), a.start)]
+        return loyal[-1].actor if loyal else None
 
     def _first_in_sentence(self, site_id: str, trig: Trigger, actor, denied: bool) -> bool:
         """One control change per site, gainer and sentence: "سيطرت على الحقل بعد انسحاب التنظيم منه"."""
         if trig.kind not in ("captured", "withdrew"):
             return True
-        gainer = OPPOSITE.get(actor, "unknown") if trig.rule.role == "loser" else (actor or "unknown")
+        gainer = self._other_side(actor, "unknown") if trig.rule.role == "loser" else (actor or "unknown")
         key = (site_id, gainer, denied)
         if key in self.sentence_changes:
             return False
@@ -314,6 +466,25 @@ class _Reader:
 
 
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
+_RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\s+(?:\w+\s+)?$")
+_SINCE_AFTER = re.compile(r"(?:\s+\w+){0,4}?\s+منذ(?!\w)")
+_IMPOSED = re.compile(r"(?<!\w)(?:ال)?مفروض(?:ه)?(?!\w)|(?<!\w)فرض(?:ه|ها|ته)(?!\w)")
+_INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s")
+_THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")
+_ENABLED = re.compile(r"[\s\"“”«»()،,]*(?:ايضا[\s،,]*)?[وف]?(?:ب|ل|من\s+)?")
+_ADVANCES = frozenset({"advance_verb", "advance_noun"})
+_TOWARDS_WORDS = re.compile(r"(?<!\w)(?:باتجاه|اتجاه|نحو|صوب|تجاه|الي|حتي|مشارف|اطراف|محيط|بين|قرب|بالقرب)(?!\w)")
+_COMPASS_BEFORE = re.compile(r"(?<!\w)(?:شمال|جنوب|شرق|غرب)\w*\s+(?:(?:قريه|بلده|مدينه|حي|منطقه|بلدتي|قريتي)\s+)?$")
+_EVACUATED = re.compile(r"(?<!\w)(?:ال)?(?:مدنيين|اهالي|سكان|جرحي|عائلات|المحاصرين)(?!\w)")
+_LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
+#: Idioms of the victor: with no agent named, the gainer is the side of who says it.
+_SPEAKERS_IDIOMS = frozenset({"liberate", "liberate_noun", "restore_security"})
+_CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
+_LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
+_PARTLY = re.compile(lx.PARTLY)
+_WHOLLY = re.compile(lx.WHOLLY)
+_OTHER_OBJECT = re.compile(r"(?<!\w)(?:علي|محاور|محور|محوري)(?!\w)")
+_PARTLY_AFTER = re.compile(lx.PARTLY_AFTER)
 _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)

@@ -10,33 +10,33 @@ without a terminal: ``--accept ID… --reject ID… --correct ID --set field=val
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.domain.events import (
     CORRECTABLE_FIELDS,
     ClaimCorrected,
     ClaimRecorded,
+    ClaimRetracted,
     ClaimReviewed,
+    validate_claim_fields,
 )
-from engine.domain.vocabulary import MANUAL_EXTRACTOR
-from engine.extract.articles import ArticleError, parse_published, read_text, why_empty
-from engine.extract.pipeline import VERSION, extract_claims
-
-EXTRACTOR = f"rules@{VERSION}"
+from engine.domain.vocabulary import ACTORS, CLAIM_KINDS, MANUAL_EXTRACTOR, TIME_PRECISIONS
+from engine.store.references import check_site
+from engine.terminal import printable
+from engine.extract.articles import ArticleError
 
 
 def register(subparsers, guarded) -> None:
     """Add ``ingest`` and ``review`` (``guarded`` turns Tadmur errors into exit code 2)."""
+    from engine.extract import ingest
+
     p = subparsers.add_parser("ingest", help="register articles and append their candidate claims")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--published", required=True, help="publication date YYYY-MM-DD")
-    p.add_argument("--outlet", default="")
-    p.add_argument("--url", default="")
-    p.add_argument("--doc-id", default=None, help="only with a single FILE")
-    p.add_argument("--log", default=None, help="log directory (default: events/ or $TADMUR_LOG)")
-    p.add_argument("--accept-all", action="store_true", help="accept every candidate (bulk runs)")
-    p.set_defaults(func=guarded(run_ingest))
+    ingest.add_arguments(p)
+    p.set_defaults(func=guarded(ingest.run_ingest))
 
     p = subparsers.add_parser("review", help="accept, reject or correct candidate claims")
     p.add_argument("--log", default=None)
@@ -53,49 +53,21 @@ def register(subparsers, guarded) -> None:
 def claim_events(doc_id: str, text: str, published, accept: bool) -> list:
     """ClaimRecorded candidates of one article (plus accepted reviews with ``accept``)."""
     events: list = []
+    # the rules come in with the first article, not with `tadmur --help`
+    from engine.extract.pipeline import VERSION, extract_claims
+
     for c in extract_claims(text, published, doc_id).claims:
         claim = ClaimRecorded.make(
             doc_id=doc_id, site_id=c["site_id"], kind=c["kind"], gainer=c["gainer"], loser=c["loser"],
             valid_from=c["date_from"], valid_to=c["date_to"], time_precision=c["time_precision"],
             claimant=c["claimant"], denied=c["denied"],
             evidence={"start": c["evidence_start"], "end": c["evidence_end"], "text": c["evidence"]},
-            extractor=EXTRACTOR, confidence=c["confidence"],
+            extractor=f"rules@{VERSION}", confidence=c["confidence"],
         )
         events.append(claim)
         if accept:
             events.append(ClaimReviewed(claim.claim_id, "accepted", "accept-all", "bulk ingest"))
     return events
-
-
-def run_ingest(args: argparse.Namespace) -> int:
-    """Register each FILE and append its candidates; prints what was added."""
-    from engine.commands import report_repairs
-    from engine.extract.commands import default_doc_id
-    from engine.store import open_log
-    from engine.store.sources import register_document
-
-    if args.doc_id and len(args.files) > 1:
-        raise ArticleError("--doc-id names one document but several files were given",
-                           where="tadmur ingest", hint="ingest the files one by one, or drop --doc-id")
-    published = parse_published(args.published, "--published")
-    log = open_log(args.log)
-    for path in args.files:
-        text = read_text(path)
-        doc_id = args.doc_id or default_doc_id(path)
-        title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
-        doc = register_document(log.root, path, doc_id=doc_id, published=published.isoformat(),
-                                outlet=args.outlet, url=args.url, title=title)
-        reason = why_empty(text)
-        events = [doc] + ([] if reason else claim_events(doc_id, text, published, args.accept_all))
-        before = log.head().seq
-        seqs = log.append(events)
-        added = sum(1 for s in seqs if s > before)
-        claims = sum(1 for e in events if isinstance(e, ClaimRecorded))
-        note = f" ({reason})" if reason else ""
-        print(f"{doc_id}: {claims} candidate claims{note}; {added} new events "
-              f"(log seq {log.head().seq})")
-    report_repairs(log.repairs)
-    return 0
 
 
 def pending_claims(log) -> list[ClaimRecorded]:
@@ -111,73 +83,172 @@ def pending_claims(log) -> list[ClaimRecorded]:
     return [c for cid, c in claims.items() if cid not in decided]
 
 
+@dataclass
+class ClaimState:
+    """Where a claim stands after every act on it: what review starts from."""
+
+    recorded: ClaimRecorded
+    #: the assertion in force: the latest correction's, else the record's
+    effective: dict[str, Any]
+    #: the last review (verdict, event_id, seq), or None
+    review: tuple[str, str, int] | None = None
+    #: the last correction or retraction (event_id), "" if none
+    last_change: str = ""
+    retracted: bool = False
+
+
+def claim_states(logged_events) -> dict[str, ClaimState]:
+    """Each recorded claim's :class:`ClaimState`, from the log's events in order."""
+    states: dict[str, ClaimState] = {}
+    for logged in logged_events:
+        event = logged.event
+        if isinstance(event, ClaimRecorded):
+            states[event.claim_id] = ClaimState(
+                event, {name: getattr(event, name) for name in CORRECTABLE_FIELDS})
+            continue
+        state = states.get(getattr(event, "claim_id", None))
+        if state is None:
+            continue
+        if isinstance(event, ClaimReviewed):
+            state.review = (event.verdict, logged.event_id, logged.seq)
+        elif isinstance(event, ClaimCorrected):
+            state.effective, state.retracted = dict(event.corrected), False
+            state.last_change = logged.event_id
+        elif isinstance(event, ClaimRetracted):
+            state.retracted, state.last_change = True, logged.event_id
+    return states
+
+
 def run_review(args: argparse.Namespace) -> int:
     """List pending candidates, or append the verdicts given as options."""
     from engine.store import open_log
 
-    log = open_log(args.log)
-    known = {e.event.claim_id: e.event for e in log.events() if isinstance(e.event, ClaimRecorded)}
+    log = open_log(args.log, must_exist=True)
+    states = claim_states(log.events())
     for cid in [*args.accept, *args.reject, *([args.correct] if args.correct else [])]:
-        if cid not in known:
-            raise ArticleError(f"no claim {cid!r} in the log", where=str(log.root),
+        if cid not in states:
+            raise ArticleError(f"no claim {printable(cid)!r} in the log", where=str(log.root),
                                hint="run `tadmur review` to list pending claim ids")
-    events: list = []
-    events += [ClaimReviewed(c, "accepted", args.reviewer, args.note) for c in args.accept]
-    events += [ClaimReviewed(c, "rejected", args.reviewer, args.note) for c in args.reject]
-    if args.correct:
-        events += _correction(known[args.correct], args)
-    elif args.set:
+    if args.set and not args.correct:
         raise ArticleError("--set needs --correct CLAIM_ID", where="tadmur review",
                            hint="e.g. --correct c0123… --set gainer=isis")
+    events: list = []
+    unchanged: list[str] = []
+    for verdict, ids in (("accepted", args.accept), ("rejected", args.reject)):
+        for cid in ids:
+            review = _verdict(states[cid], verdict, args.reviewer, args.note)
+            if review is None:
+                unchanged.append(f"{cid} is already {verdict} (log seq {states[cid].review[2]})")
+            else:
+                events.append(review)
+    if args.correct:
+        correction = _correction(states[args.correct], args)
+        if not correction:
+            unchanged.append(f"{args.correct} already asserts these values and is accepted")
+        events += correction
+    for line in unchanged:
+        print(f"nothing to do: {line}", file=sys.stderr)
     if events:
-        seqs = log.append(events)
-        print(f"appended {len(events)} verdicts (log seq {max(seqs)})")
+        log.append(events)
+        written = log.appended
+        if written:
+            print(f"appended {len(written)} event(s) (log seq {written[0]}"
+                  + (f"..{written[-1]}" if len(written) > 1 else "") + ")")
+        else:
+            print(f"appended nothing: these {len(events)} event(s) are already in the log "
+                  f"(log seq {log.head().seq})")
+        return 0
+    if unchanged:
         return 0
     pending = pending_claims(log)
     if sys.stdin.isatty() and pending:
         return _interactive(log, pending, args.reviewer)
     for c in pending:
-        print(f"{c.claim_id}  {c.site_id:22} {c.kind:9} {c.gainer:>10} <- {c.loser or '-':10} "
-              f"{c.valid_from}..{c.valid_to}  {c.claimant:14} {c.evidence.get('text', '')[:60]}")
+        print(printable(
+            f"{c.claim_id}  {c.site_id:22} {c.kind:9} {c.gainer:>10} <- {c.loser or '-':10} "
+            f"{c.valid_from}..{c.valid_to}  {c.claimant:14} {c.evidence.get('text', '')[:60]}"))
     print(f"{len(pending)} pending; accept with `tadmur review --accept ID…`", file=sys.stderr)
     return 0
 
 
-def _correction(claim: ClaimRecorded, args: argparse.Namespace) -> list:
-    fields = {name: getattr(claim, name) for name in CORRECTABLE_FIELDS}
+def _verdict(state: ClaimState, verdict: str, reviewer: str, note: str) -> ClaimReviewed | None:
+    """The review act, or None when the claim already has this verdict (a retry)."""
+    if state.review is not None and state.review[0] == verdict:
+        return None
+    return ClaimReviewed(state.recorded.claim_id, verdict, reviewer, note,
+                         supersedes=state.review[1] if state.review else "")
+
+
+def _correction(state: ClaimState, args: argparse.Namespace) -> list:
+    """A correction from the claim's *effective* assertion (so a second field does not
+    undo the first), every value checked against the vocabularies; plus an acceptance."""
+    fields = dict(state.effective)
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep or name not in CORRECTABLE_FIELDS:
-            raise ArticleError(f"cannot set {item!r}", where="--set",
+            raise ArticleError(f"cannot set {printable(item)!r}", where="--set",
                                hint=f"FIELD=VALUE with FIELD one of {', '.join(CORRECTABLE_FIELDS)}")
         fields[name] = _typed(name, value)
+    claim_id = state.recorded.claim_id
+    validate_claim_fields(fields, f"--correct {claim_id}")
+    check_site(fields["site_id"], "--set site_id")
     reason = args.note or "corrected in review"
-    return [ClaimCorrected(claim.claim_id, fields, reason),
-            ClaimReviewed(claim.claim_id, "accepted", args.reviewer, reason)]
+    events: list = []
+    if fields != state.effective or state.retracted:
+        events.append(ClaimCorrected(claim_id, fields, reason, supersedes=state.last_change))
+    accepted = state.review is not None and state.review[0] == "accepted"
+    if events or not accepted:
+        review = _verdict(state, "accepted", args.reviewer, reason)
+        if review is not None:
+            events.append(review)
+    return events
 
 
 def _typed(name: str, value: str):
-    if name == "denied":
-        return value.lower() in ("1", "true", "yes")
+    """A --set value as its field's type, refused unless the vocabulary has it."""
+    from engine.reference import claimant_ids
+
+    choices: dict[str, tuple[str, ...]] = {
+        "kind": CLAIM_KINDS, "gainer": ACTORS, "loser": (*ACTORS, "none"),
+        "time_precision": TIME_PRECISIONS, "claimant": tuple(sorted(claimant_ids())),
+        "denied": ("true", "false"),
+    }
     if name == "confidence":
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
-            raise ArticleError(f"confidence must be a number, found {value!r}", where="--set",
-                               hint="e.g. confidence=0.8") from None
+            number = -1.0
+        if not 0.0 <= number <= 1.0:
+            raise ArticleError(f"confidence must be a number in [0, 1], found {printable(value)!r}",
+                               where="--set", hint="e.g. confidence=0.8")
+        return number
     if name == "loser" and value.lower() in ("", "none", "null"):
         return None
+    if name in choices and value not in choices[name]:
+        close = difflib.get_close_matches(value, choices[name], n=3)
+        raise ArticleError(
+            f"{name} must be one of {', '.join(choices[name])}; found {printable(value)!r}",
+            where=f"--set {name}",
+            hint=(f"did you mean {' or '.join(close)}? " if close else "")
+            + ("claimants are listed in engine/reference/claimants.csv" if name == "claimant"
+               else "values are the project's vocabularies"))
+    if name == "denied":
+        return value == "true"
     return value
 
 
 def _interactive(log, pending: list[ClaimRecorded], reviewer: str) -> int:  # pragma: no cover - needs a tty
     for c in pending:
-        print(f"\n{c.site_id} {c.kind} {c.gainer} <- {c.loser}  {c.valid_from}..{c.valid_to}  "
-              f"[{c.claimant}]\n  {c.evidence.get('text', '')}")
+        print(printable(f"{c.site_id} {c.kind} {c.gainer} <- {c.loser}  {c.valid_from}.."
+                        f"{c.valid_to}  [{c.claimant}]"))
+        print("  " + printable(c.evidence.get("text", "")))
         answer = input("[a]ccept [r]eject [s]kip [q]uit? ").strip().lower()[:1]
         if answer == "q":
             break
         if answer in ("a", "r"):
             verdict = "accepted" if answer == "a" else "rejected"
-            log.append([ClaimReviewed(c.claim_id, verdict, reviewer, "interactive review")])
+            state = claim_states(log.events())[c.claim_id]
+            review = _verdict(state, verdict, reviewer, "interactive review")
+            if review is not None:
+                log.append([review])
     return 0

@@ -99,7 +99,7 @@ def find_triggers(text: str, words: Words | None = None) -> list[Trigger]:
 
 def _trigger(m: re.Match[str], rule: lx.TriggerRule) -> Trigger:
     groups = m.groupdict()
-    present = bool(groups.get("pres") or groups.get("pres2"))
+    present = bool(groups.get("pres") or groups.get("pres2") or groups.get("pres3"))
     prefix = groups.get("prefix") or ""
     purpose = rule.form == "noun" and prefix.lstrip("وف").startswith("ل")
     mid = m.span("mid") if groups.get("mid") is not None else None

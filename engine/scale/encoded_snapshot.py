@@ -6,7 +6,9 @@ encoding the very events it encoded last time. The encoding (codes, by-site inde
 dictionaries) is named by the snapshot's head and belongs to the snapshot beside it: it
 is written only while the manifest names that snapshot, a rewrite of the snapshot (even
 for the same head) drops it (:func:`engine.scale.load._write_cache`), and it is checked
-against the events before it is used.
+before it is used: ``encoding.<stem>.json`` holds the sha256 of each of its files and of
+the snapshot's events file it was made from (a swapped name or a cut file is never
+served), then its shape is checked against the events.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import polars as pl
 
 from engine.domain.encoding import CODES, RECORDED, EncodedEvents, records_by_site
 from engine.scale.load import (
-    MANIFEST,
+    SNAPSHOT_FORMAT,
     LoadedLog,
     cache_dir,
+    file_digest,
+    read_checked_parquet,
+    read_manifest,
     snapshot_stem,
     write_atomically,
 )
@@ -49,42 +54,51 @@ def load_encoded(root: Path | str, loaded: LoadedLog) -> EncodedEvents:
         return EncodedEvents.of(loaded.claim_events)  # any files there are of other events
     folder = cache_dir(root)
     files = _encoded_files(loaded.head)
-    kept = _kept_encoding(folder, files, loaded.claim_events)
+    snapshot = _snapshot_digest(folder, loaded.head)
+    kept = _kept_encoding(folder, files, loaded.claim_events, snapshot)
     if kept is not None:
         return kept
     encoded = EncodedEvents.of(loaded.claim_events)
-    if _manifest_head(folder) == loaded.head:  # else another read has moved the snapshot on
-        _write_encoding(folder, files, encoded)
+    if snapshot is not None:  # else another read has moved the snapshot on
+        _write_encoding(folder, files, encoded, snapshot)
     return encoded
 
 
-def _manifest_head(folder: Path) -> LogHead | None:
-    """The head the snapshot in ``folder`` reaches (None: no readable manifest)."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return LogHead(manifest["seq"], manifest["hash"])
-    except (OSError, ValueError, KeyError, TypeError):
+def _snapshot_digest(folder: Path, head: LogHead) -> str | None:
+    """The digest of the events file of the snapshot the manifest names, if it names
+    ``head`` (None: no readable manifest, or another head)."""
+    manifest = read_manifest(folder)
+    if manifest is None or (manifest["seq"], manifest["hash"]) != (head.seq, head.hash):
         return None
+    return manifest["files"].get(f"claim_events.{snapshot_stem(head)}.parquet")
 
 
 def _encoded_files(head: LogHead) -> dict[str, str]:
     stem = snapshot_stem(head)
-    return {part: f"{part}.{stem}.parquet" for part in ("codes", "by_site", "names")}
+    files = {part: f"{part}.{stem}.parquet" for part in ("codes", "by_site", "names")}
+    files["digests"] = f"encoding.{stem}.json"
+    return files
 
 
-def _kept_encoding(folder: Path, files: dict[str, str], claim_events: pl.DataFrame
-                   ) -> EncodedEvents | None:
+def _kept_encoding(folder: Path, files: dict[str, str], claim_events: pl.DataFrame,
+                   snapshot: str | None) -> EncodedEvents | None:
     """The encoding kept in ``files``, if all of it is there and it fits ``claim_events``:
     the codes have the :data:`CODES` schema, one row per event and the events' ``seq``
     (the rows correspond); the index has the schema :func:`records_by_site` gives and
     one row per record; every code has a name in its dictionary. None otherwise: the
     caller encodes afresh (a few ms of checks against ~350 ms of encoding at 1M)."""
     try:
-        codes = pl.read_parquet(folder / files["codes"])
-        by_site = pl.read_parquet(folder / files["by_site"])
-        names = pl.read_parquet(folder / files["names"])
-    except (pl.exceptions.PolarsError, OSError):  # missing, torn or foreign: encode afresh
+        kept = json.loads((folder / files["digests"]).read_text(encoding="utf-8"))
+        digests = kept["files"]
+        if (snapshot is None or kept["format"] != SNAPSHOT_FORMAT or kept["snapshot"] != snapshot
+                or not isinstance(digests, dict)):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
         return None
+    codes, by_site, names = (read_checked_parquet(folder, files[part], digests)
+                             for part in ("codes", "by_site", "names"))
+    if codes is None or by_site is None or names is None:
+        return None  # missing, cut, swapped or foreign: encode afresh
     if (codes.schema != CODES or codes.height != claim_events.height
             or not codes["seq"].equals(claim_events["seq"])):
         return None
@@ -103,7 +117,8 @@ def _kept_encoding(folder: Path, files: dict[str, str], claim_events: pl.DataFra
     return EncodedEvents(codes, sites, actors, claimants, claim_events, by_site)
 
 
-def _write_encoding(folder: Path, files: dict[str, str], encoded: EncodedEvents) -> None:
+def _write_encoding(folder: Path, files: dict[str, str], encoded: EncodedEvents,
+                    snapshot: str) -> None:
     """Keep ``encoded`` in ``files`` (each atomically; a reader wants all three, so a
     crash between them costs one more encoding, never a wrong one)."""
     names = pl.concat([
@@ -116,5 +131,10 @@ def _write_encoding(folder: Path, files: dict[str, str], encoded: EncodedEvents)
         for part, frame in (("by_site", encoded.by_site), ("codes", encoded.codes)):
             write_atomically(folder / files[part], lambda p, frame=frame: frame.write_parquet(
                 p, compression="uncompressed", statistics=False))
-    except OSError:
-        pass  # a read-only folder: the next read encodes again, same answer
+        digests = {"format": SNAPSHOT_FORMAT, "snapshot": snapshot,
+                   "files": {files[part]: file_digest(folder / files[part])
+                             for part in ("codes", "by_site", "names")}}
+        write_atomically(folder / files["digests"], lambda p: Path(p).write_text(
+            json.dumps(digests), encoding="utf-8"))
+    except (OSError, pl.exceptions.PolarsError):
+        pass  # a read-only folder or a full disk: the next read encodes again, same answer

@@ -25,12 +25,17 @@ repairs a torn tail or raises the store's own error naming the damaged line, so 
 damaged log is never read silently. DuckDB's and polars' JSON readers can stand in for
 the compiled one (``reader=``): they are the baselines of ``bench/load.py``.
 
-The Parquet snapshot under ``<log>/.cache/`` is keyed by the head (seq, hash), the byte
-size and the modification time of the log it was built from. When the log has grown, only
-the new bytes are parsed and checked (their first ``prev_hash`` must be the cached head),
-and the snapshot is rewritten; a log of the same size but another modification time was
-rewritten in place (an edit, a checkout) and is read again from scratch. The cache is
-never the source of truth: delete it at will.
+The Parquet snapshot under ``<log>/.cache/`` is bound to the log bytes it was built
+from, and checked for content before it is served (:func:`_from_cache`): its manifest
+holds a format version, the head (seq, hash), the log file's identity (device, inode),
+byte size, modification and change times (a user can restore an mtime, not a ctime: any
+write, even of the same size, changes it), and the sha256 of each snapshot file. A
+snapshot whose files do not hash to their digests (cut, swapped, foreign) or whose log is
+not the same file with the same times is rebuilt, never served. When the same file has
+only grown, only the new bytes are parsed and checked (their first ``prev_hash`` must be
+the cached head) for a ``"links"`` read; a ``"full"`` read takes only a snapshot of these
+very bytes. The cache is never the source of truth: delete it at will; one that cannot be
+written (a read-only folder, a full disk) is simply not kept.
 
 The snapshot can also keep the events encoded, named by the same head
 (:mod:`engine.scale.encoded_snapshot`); a rewrite of the snapshot, even for the same
@@ -39,6 +44,7 @@ head, drops what was kept beside it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import mmap
@@ -59,10 +65,20 @@ from engine.scale import json_scan
 from engine.scale.json_lines import ChainEnds, JsonLinesError, read_chained_lines
 from engine.store.codec import GENESIS_HASH, decode_line
 from engine.store.frames import claim_events_frame
-from engine.store.log import LOG_FILE, LogHead, TornTailRepair, locked, open_log, read_pending
+from engine.store.log import (
+    LOG_FILE,
+    LogHead,
+    TornTailRepair,
+    locked,
+    open_log,
+    read_pending,
+    require_log,
+)
 
 CACHE_DIR = ".cache"
 MANIFEST = "manifest.json"
+#: Bump when the snapshot's files or manifest change: another format is rebuilt.
+SNAPSHOT_FORMAT = 2
 
 Check = Literal["links", "full"]
 
@@ -141,10 +157,7 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
         raise TadmurError(f"check must be 'links' or 'full', found {check!r}", where="load",
                           hint="'full' re-hashes every line, as `tadmur verify` does")
     path = root / LOG_FILE
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return _checked(root)
+    require_log(root)
     try:
         with locked(root, exclusive=False) as lock:  # never half of a live append
             if read_pending(lock) is not None:
@@ -161,11 +174,13 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
                 events, documents, head = _parse(raw, LogHead(0, GENESIS_HASH),
                                                  _empty_documents(), reader, path)
     except _FastCheckFailed:
+        before = _file_key(path.stat())
         loaded = _checked(root)
         if cache and not loaded.repairs:
             with locked(root, exclusive=False):  # key the snapshot by the bytes just read
                 stat = path.stat()
-                if (_line_before_has_hash(path, stat.st_size, loaded.head)
+                if (_file_key(stat) == before
+                        and _line_before_has_hash(path, stat.st_size, loaded.head)
                         and _write_cache(root, loaded.claim_events, loaded.documents,
                                          loaded.head, stat, "full")):
                     loaded = replace(loaded, snapshot=True)
@@ -373,34 +388,76 @@ def cache_dir(root: Path | str) -> Path:
     return Path(root) / CACHE_DIR
 
 
-def _from_cache(root: Path, stat: os.stat_result, check: Check) -> LoadedLog | None:
-    """The snapshot, if it matches the log and was checked at least as ``check`` asks
-    (a "full" read takes only a snapshot of a full read of these very bytes)."""
-    folder = cache_dir(root)
+def _file_key(stat: os.stat_result) -> list[int]:
+    """What names the bytes of a file without reading them: identity, size and times
+    (a same-size edit with its mtime restored still moves the ctime)."""
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a snapshot file."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The snapshot's manifest if it is of this format (None: none, torn or foreign)."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        cached_size, head = manifest["size"], LogHead(manifest["seq"], manifest["hash"])
-        cached_mtime, cached_check = manifest["mtime_ns"], manifest["check"]
-        events_file, documents_file = _snapshot_files(head)
+        if not isinstance(manifest, dict) or manifest.get("format") != SNAPSHOT_FORMAT:
+            return None
+        LogHead(int(manifest["seq"]), str(manifest["hash"]))
+        if not isinstance(manifest["files"], dict) or len(manifest["log"]) != 5:
+            return None
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    size = stat.st_size
-    if check == "full" and (cached_check != "full" or size != cached_size):
+    return manifest
+
+
+def read_checked_parquet(folder: Path, name: str, digests: dict) -> pl.DataFrame | None:
+    """``folder/name`` if its bytes hash to the digest ``digests`` holds for it."""
+    try:
+        if digests.get(name) != file_digest(folder / name):
+            return None  # cut, swapped or foreign: never served
+        return pl.read_parquet(folder / name)
+    except (pl.exceptions.PolarsError, OSError):
         return None
-    if size < cached_size or (size == cached_size and stat.st_mtime_ns != cached_mtime):
+
+
+def _from_cache(root: Path, stat: os.stat_result, check: Check) -> LoadedLog | None:
+    """The snapshot, if it is bound to this log's bytes, its files hold what was written,
+    and it was checked at least as ``check`` asks (a "full" read takes only a snapshot
+    of a full read of these very bytes)."""
+    folder = cache_dir(root)
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return None
+    head = LogHead(manifest["seq"], manifest["hash"])
+    try:
+        events_file, documents_file = _snapshot_files(head)
+    except ValueError:
+        return None
+    cached_key, cached_check = manifest["log"], manifest["check"]
+    cached_size = cached_key[2]
+    key = _file_key(stat)
+    if key[:2] != cached_key[:2]:
+        return None  # another file (a checkout, a copy): rebuild from scratch
+    if key[2] == cached_size and key != cached_key:
         return None  # rewritten in place: an edit of the prefix would not show at its end
+    if key[2] < cached_size or (check == "full" and (cached_check != "full"
+                                                     or key != cached_key)):
+        return None
     if not _line_before_has_hash(root / LOG_FILE, cached_size, head):
         return None  # the log was replaced or rewritten: rebuild from scratch
-    try:
-        events = pl.read_parquet(folder / events_file)
-        documents = pl.read_parquet(folder / documents_file)
-    except (pl.exceptions.PolarsError, OSError):  # a missing or foreign snapshot: rebuild
+    events = read_checked_parquet(folder, events_file, manifest["files"])
+    documents = read_checked_parquet(folder, documents_file, manifest["files"])
+    if events is None or documents is None:
         return None
-    if size == cached_size:
+    if key == cached_key:
         return LoadedLog(events, head, "cache", snapshot=True)
     with open(root / LOG_FILE, "rb") as handle:
         handle.seek(cached_size)
-        tail = handle.read(size - cached_size)
+        tail = handle.read(stat.st_size - cached_size)
     new_events, documents, new_head = _parse(tail, head, documents)
     events = pl.concat([events, new_events])
     written = _write_cache(root, events, documents, new_head, stat, "links")
@@ -448,7 +505,7 @@ def _write_cache(root: Path, events: pl.DataFrame, documents: pl.DataFrame, head
     events_file, documents_file = _snapshot_files(head)
     try:
         folder.mkdir(exist_ok=True)
-        for stale in folder.glob(f"*.{snapshot_stem(head)}.parquet"):
+        for stale in folder.glob(f"*.{snapshot_stem(head)}.*"):
             # first: what was kept beside the snapshot about to be replaced (its encoding)
             # was made from it, and it may hold other events under the same head (a
             # links-checked read of a line edited under its stored hash)
@@ -463,14 +520,18 @@ def _write_cache(root: Path, events: pl.DataFrame, documents: pl.DataFrame, head
         write_atomically(folder / events_file, lambda p: events.write_parquet(
             p, compression="uncompressed", statistics=False))
         write_atomically(folder / documents_file, lambda p: documents.write_parquet(p))
-        manifest = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "seq": head.seq,
-                    "hash": head.hash, "check": check}
+        manifest = {"format": SNAPSHOT_FORMAT, "log": _file_key(stat), "seq": head.seq,
+                    "hash": head.hash, "check": check,
+                    "files": {name: file_digest(folder / name)
+                              for name in (events_file, documents_file)}}
         write_atomically(folder / MANIFEST,
                 lambda p: Path(p).write_text(json.dumps(manifest), encoding="utf-8"))
-    except OSError:
-        return False  # a read-only checkout: no cache, same answer
+    except (OSError, pl.exceptions.PolarsError):
+        # a read-only checkout or a full disk (polars reports it as a ComputeError): no
+        # cache, same answer
+        return False
     try:
-        for old in folder.glob("*.parquet"):
+        for old in [*folder.glob("*.parquet"), *folder.glob("encoding.*.json")]:
             if old.name not in (events_file, documents_file):
                 old.unlink(missing_ok=True)
     except OSError:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import fcntl
 import hashlib
 import os
 from collections.abc import Iterator
@@ -44,7 +43,8 @@ from engine.domain.events import (
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 from engine.reference import load_sites
 from engine.store.codec import GENESIS_HASH, encode_line
-from engine.store.log import LOCK_FILE, LOG_FILE, LogHead
+from engine.store.lock import locked
+from engine.store.log import LOG_FILE, LogHead
 from engine.store.sources import SOURCES_DIR
 
 #: Actors that hold sites, in the order the episode walk cycles through them.
@@ -104,8 +104,8 @@ def site_names(n_sites: int) -> list[str]:
 
     >>> site_names(2)
     ['palmyra', 'palmyra_airport']
-    >>> site_names(1000)[-1]
-    'synth_site_000999'
+    >>> site_names(6000)[-1]
+    'synth_site_005999'
     """
     known = load_sites()["site_id"].to_list()
     return known[:n_sites] + [f"synth_site_{i:06d}" for i in range(len(known), n_sites)]
@@ -387,15 +387,22 @@ def write_synth_log(root: Path | str, n_events: int, n_sites: int | None = None,
             where="synth --log",
             hint=f"use --sites {known} or fewer (in-memory benchmarks take any number)",
         )
+    if n_events < 0 or (n_sites is not None and n_sites < 1):
+        raise TadmurError(f"--claims must be >= 0 and --sites >= 1; found {n_events} and "
+                          f"{n_sites}", where="synth", hint="e.g. --claims 10000 --sites 20")
     log_path = root / LOG_FILE
+    _refuse_used(log_path)  # early, before the draw; again under the lock, which decides
+    draw = synth_draw(n_events, n_sites, seed)
+    root.mkdir(parents=True, exist_ok=True)
+    with locked(root, exclusive=True):
+        _refuse_used(log_path)  # two synth runs on one new folder: the second one stops here
+        return _write_locked(root, draw)
+
+
+def _refuse_used(log_path: Path) -> None:
     if log_path.exists() and log_path.stat().st_size > 0:
         raise TadmurError(f"{log_path} already holds events; synth writes a fresh log",
                           where="synth --log", hint="point --log at an empty folder")
-    draw = synth_draw(n_events, n_sites, seed)
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _write_locked(root, draw)
 
 
 def _write_locked(root: Path, draw: SynthDraw) -> LogHead:

@@ -58,7 +58,7 @@ def encode_line(seq: int, event: Event, recorded_at: str, prev_hash: str) -> tup
     >>> line, digest = encode_line(1, ClaimRetracted("c1", "misread"), "2026-01-01T00:00:00.000000Z",
     ...                            GENESIS_HASH)
     >>> decode_line(line.rstrip("\\n"), line_no=1).event
-    ClaimRetracted(claim_id='c1', reason='misread')
+    ClaimRetracted(claim_id='c1', reason='misread', supersedes='')
     """
     record = {
         "seq": seq,

@@ -13,12 +13,13 @@ detect both.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.domain.errors import TadmurError
 from engine.store.codec import GENESIS_HASH, decode_line
-from engine.store.log import LOG_FILE, LogHead, locked, read_pending
+from engine.store.log import LOG_FILE, LogHead, _partial_batch, locked, read_pending
 from engine.store.references import References, read_source
 
 
@@ -57,7 +58,8 @@ def verify_log(root: Path, expect_head: LogHead | None = None) -> Verification:
             raw = path.read_bytes()
     except FileNotFoundError:
         return Verification(head, 0, 0, f"no log at {path} (hint: check --log or $TADMUR_LOG)")
-    partial = note is not None and note.offset < len(raw) < note.offset + note.length
+    # only a note that fits these bytes (same file, same line before, its own batch)
+    partial = note is not None and _partial_batch(path, note) is not None
     result = _verify_bytes(Path(root), raw[: note.offset] if partial else raw)
     if result.ok and partial:
         return Verification(result.head, result.n_events, result.n_sources,
@@ -78,10 +80,14 @@ def parse_head(text: str) -> LogHead:
     68
     """
     seq, _, digest = text.strip().replace(" ", ":").partition(":")
-    if not seq.isdigit() or len(digest) != 64:
+    digest = digest.lower()
+    if not (seq.isascii() and seq.isdigit()) or not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise TadmurError(f"expected a head SEQ:HASH (64 hex digits), found {text!r}",
                           where="--expect-head", hint="copy it from `tadmur verify --print-head`")
-    return LogHead(int(seq), digest.lower())
+    if int(seq) == 0 and digest != GENESIS_HASH:
+        raise TadmurError(f"the head of seq 0 is the genesis hash ({'0' * 8}…), found {digest[:12]}…",
+                          where="--expect-head", hint="copy it from `tadmur verify --print-head`")
+    return LogHead(int(seq), digest)
 
 
 def _check_pinned(root: Path, raw: bytes, pinned: LogHead) -> str | None:
@@ -130,15 +136,28 @@ def _verify_bytes(root: Path, raw: bytes) -> Verification:
         refs.add(logged.event, logged.seq)
         head, last_time = LogHead(logged.seq, logged.hash), logged.recorded_at
     if torn:
-        return Verification(head, head.seq, len(refs.documents),
-                            f"torn last line {len(lines) + 1} ({len(torn)} bytes without a "
-                            "newline). Hint: `tadmur repair` moves it aside")
+        return Verification(head, head.seq, len(refs.documents), _torn_problem(torn, head,
+                                                                                len(lines) + 1))
     for doc in refs.documents.values():
         try:
             read_source(Path(root), doc)
         except TadmurError as exc:
             return Verification(head, head.seq, len(refs.documents), str(exc))
     return Verification(head, head.seq, len(refs.documents), None)
+
+
+def _torn_problem(torn: bytes, head: LogHead, line_no: int) -> str:
+    try:
+        logged = decode_line(torn.decode("utf-8"), line_no)
+    except (TadmurError, UnicodeDecodeError):
+        return (f"torn last line {line_no} ({len(torn)} bytes without a newline), and no note "
+                "of an interrupted append explains it: damage. Hint: restore the log from git; "
+                "if the line was never acknowledged, `tadmur repair` moves it aside")
+    if (logged.seq, logged.prev_hash) == (head.seq + 1, head.hash):
+        return (f"last line {line_no} is whole and chained but lacks its newline. Hint: the "
+                "next read, append or `tadmur repair` completes it")
+    return (f"last line {line_no} lacks its newline and does not link to line {line_no - 1}. "
+            "Hint: restore the log from git")
 
 
 def _first_line(exc: Exception, line_no: int, seq: int) -> str:

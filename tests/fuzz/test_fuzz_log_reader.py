@@ -77,17 +77,15 @@ def _read(root: Path, content: bytes) -> tuple[list, list, bytes]:
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])
 @given(tail=st.binary(max_size=2000))
-def test_random_bytes_after_the_last_line_are_moved_aside_or_refused(root, tail):
+def test_random_bytes_after_the_last_line_are_refused_never_moved_aside(root, tail):
+    """Bug pinned (issue 15.1): without a writer's note, 56% of damaged tails were moved
+    aside by a mere read. Now only a note proves a torn write: junk is refused."""
     COUNT["raw_tails"] += 1
     events, repairs, after = _read(root, BASE + tail)
-    assert after in (BASE + tail, BASE) or after.startswith(BASE)  # never anything new
-    assert len(after) <= len(BASE + tail)
-    if events is not None:
+    assert after == BASE + tail and not repairs  # nothing removed, nothing added
+    if events is not None:  # only a tail that is whole log lines can be read
         assert [e.seq for e in events] == list(range(1, len(events) + 1))
         assert len(events) >= 9
-        if repairs:
-            assert after == b"".join(LINES[:len(events)])
-            assert verify_log(root).ok
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -64,7 +64,8 @@ def test_an_unknown_place_that_is_an_object_goes_to_stderr(tmp_path):
                        encoding="utf-8")
     out = tadmur("extract", article, "--published", "2016-05-01")
     assert out.returncode == 0 and out.stdout == ""
-    assert "unresolved place" in out.stderr and "الفلانيه" in out.stderr
+    # the note quotes the article as written (الفلانية), not the folded matching form (الفلانيه)
+    assert "unresolved place" in out.stderr and "قرية الفلانية" in out.stderr
 
 
 def test_eval_reports_precision_and_recall_per_field(seeds):
@@ -122,7 +123,8 @@ def test_a_missing_publication_date_is_a_usage_error(seeds):
 def test_ingest_is_idempotent_and_review_works_without_a_terminal(seeds, tmp_path):
     log = tmp_path / "events"
     article = seeds / "004_40f3d804fea89556.txt"
-    first = tadmur("ingest", article, "--published", "2016-03-21", "--doc-id", "seed004", "--log", log)
+    first = tadmur("ingest", article, "--published", "2016-03-21", "--doc-id", "seed004", "--log", log,
+                   "--new-log")
     assert first.returncode == 0, first.stderr
     lines_after_first = (log / "log.jsonl").read_text(encoding="utf-8").count("\n")
     again = tadmur("ingest", article, "--published", "2016-03-21", "--doc-id", "seed004", "--log", log)
@@ -141,6 +143,48 @@ def test_ingest_is_idempotent_and_review_works_without_a_terminal(seeds, tmp_pat
     assert tadmur("verify", "--log", log).returncode == 0
 
 
-def test_review_refuses_an_unknown_claim_id(tmp_path):
-    out = tadmur("review", "--log", tmp_path / "events", "--accept", "c0000000000000000")
+def test_review_refuses_an_unknown_claim_id(log_copy):
+    out = tadmur("review", "--log", log_copy, "--accept", "c0000000000000000")
     assert out.returncode == 2 and "no claim" in out.stderr
+
+
+def test_eval_reports_kinds_claimants_negatives_and_undated_documents(tmp_path):
+    # composed sentences: one claim, one negative document, one document without a date
+    articles = [
+        {"doc_id": "a", "published": "2016-12-12", "outlet": "example.org",
+         "text": "وقال المرصد السوري لحقوق الإنسان إن قوات النظام سيطرت أمس على مدينة تدمر بعد معارك عنيفة."},
+        {"doc_id": "neg", "published": "2016-12-12", "outlet": "example.org",
+         "text": "ويسيطر التنظيم على مدينة تدمر منذ أشهر عدة وسط قصف متواصل على أطرافها الشرقية والشمالية."},
+        {"doc_id": "undated", "published": None, "outlet": "example.org",
+         "text": "وتحاصر قوات النظام مطار التيفور في الثالث من آذار 2016 بحسب مصادر محلية في المنطقة."},
+    ]
+    gold = [{"doc_id": "a", "site": "Palmyra", "site_ar": "مدينة تدمر", "kind": "recaptured", "actor": "SAA",
+             "counter_actor": "ISIS", "date_from": "2016-12-11", "date_to": "2016-12-11", "claimed_by": "SOHR",
+             "evidence": "سيطرت أمس على مدينة تدمر", "negated_or_denied": False},
+            {"doc_id": "undated", "site": "T4 airbase", "site_ar": "مطار التيفور", "kind": "besieged",
+             "actor": "SAA", "counter_actor": "ISIS", "date_from": "2016-03-03", "date_to": "2016-03-03",
+             "claimed_by": "local sources", "evidence": "وتحاصر قوات النظام مطار التيفور",
+             "negated_or_denied": False}]
+    (tmp_path / "articles.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles),
+                                             encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in gold),
+                                         encoding="utf-8")
+    out = tadmur("eval", tmp_path / "gold.jsonl", "--articles", tmp_path / "articles.jsonl", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["overall"]["matched"] == 2 and report["overall"]["predicted"] == 2
+    assert set(report["kinds"]) == {"control", "siege"}
+    assert report["claimant_on_matched"] == {"right": 2, "matched": 2, "accuracy": 1.0}
+    assert report["negative_claims"] == {} and report["undated"] == ["undated"]
+    text = tadmur("eval", tmp_path / "gold.jsonl", "--articles", tmp_path / "articles.jsonl")
+    assert "negatives" in text.stdout and "without a publication date" in text.stdout
+
+
+def test_extract_marks_a_window_guessed_from_the_publication_date(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("سيطرت قوات النظام على مدينة تدمر بعد معارك عنيفة مع تنظيم داعش استمرت أياما.\n",
+                       encoding="utf-8")
+    out = tadmur("extract", article, "--published", "2016-12-12")
+    claim = json.loads(out.stdout.splitlines()[0])
+    assert claim["time_precision"] == "fallback" and (claim["date_from"], claim["date_to"]) == (
+        "2016-12-05", "2016-12-12")

@@ -138,9 +138,20 @@ def test_replay_log_gives_the_checked_readers_answer_and_head(log_copy):
 
 
 def test_replay_log_reports_the_torn_tail_it_moved_aside(log_copy):
+    from engine.store.lock import locked, write_slot
+    from engine.store.log import PendingAppend
+
     whole = replay_log(log_dir=log_copy)
+    size = (log_copy / "log.jsonl").stat().st_size
+    batch = b'{"seq":69,"event_id":"torn","hash":"' + b"0" * 64 + b'"}\n'
     with open(log_copy / "log.jsonl", "ab") as handle:
-        handle.write(b'{"seq":69,"event_id":"to')
+        handle.write(batch[:24])
+    with pytest.raises(LogCorrupted, match="no interrupted append explains it"):
+        replay_log(log_dir=log_copy)  # no note: damage, refused, nothing moved
+    assert not (log_copy / "torn").exists()
+    with locked(log_copy, exclusive=True) as lock:  # the note its writer left
+        write_slot(lock, PendingAppend.for_batch(log_copy / "log.jsonl", size, whole.head.hash,
+                                                 batch).encode())
     replayed = replay_log(log_dir=log_copy)
     assert len(replayed.repairs) == 1 and replayed.repairs[0].line_no == 69
     assert replayed.head == whole.head

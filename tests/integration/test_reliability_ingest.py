@@ -59,7 +59,7 @@ def articles(tmp_path):
 
 def _ingest(log_dir, articles, *prefix):
     return subprocess.run([sys.executable, *prefix, "ingest", *map(str, articles),
-                           "--published", "2016-12-12", "--log", str(log_dir)],
+                           "--published", "2016-12-12", "--log", str(log_dir), "--new-log"],
                           check=False, capture_output=True, text=True, cwd=PROJECT, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(PROJECT)})
 

@@ -120,9 +120,18 @@ def test_a_rehashed_edit_breaks_the_link_and_is_refused(log_copy):
 
 
 def test_a_torn_tail_goes_through_the_store_which_moves_it_aside(log_copy):
+    from engine.store.lock import locked, write_slot
+    from engine.store.log import PendingAppend
+
     whole = checked(log_copy)
+    size = (log_copy / "log.jsonl").stat().st_size
+    head = open_log(log_copy).head()
+    batch = b'{"seq": 99999, "event_id": "torn", "hash":"' + b"1" * 64 + b'"}\n'
     with open(log_copy / "log.jsonl", "ab") as handle:
-        handle.write(b'{"seq": 99999, "event_id": "tor')
+        handle.write(batch[:31])
+    with locked(log_copy, exclusive=True) as lock:
+        write_slot(lock, PendingAppend.for_batch(log_copy / "log.jsonl", size, head.hash,
+                                                 batch).encode())
     loaded = load_claim_events(log_copy, cache=False)
     assert loaded.source == "checked"
     assert_frame_equal(loaded.claim_events, whole)
@@ -150,7 +159,7 @@ def test_synth_command_writes_a_log_and_refuses_a_used_folder(tmp_path, capsys):
     assert verify_log(tmp_path / "log").ok
     with pytest.raises(TadmurError, match="already holds events"):
         args.func(args)
-    too_many = parser.parse_args(["synth", "--claims", "10", "--sites", "5000", "--log",
+    too_many = parser.parse_args(["synth", "--claims", "10", "--sites", "50000", "--log",
                                   str(tmp_path / "other")])
     with pytest.raises(TadmurError, match="gazetteer sites"):
         too_many.func(too_many)
@@ -158,7 +167,8 @@ def test_synth_command_writes_a_log_and_refuses_a_used_folder(tmp_path, capsys):
 
 def test_the_fast_loader_leaves_a_crashed_writers_batch_to_the_store_reader(tmp_path):
 
-    from engine.store.log import PendingAppend, _set_pending, locked
+    from engine.store.lock import locked, write_slot
+    from engine.store.log import PendingAppend
 
     root = tmp_path / "events"
     shutil.copytree(Path(__file__).resolve().parents[2] / "events", root,
@@ -169,7 +179,10 @@ def test_the_fast_loader_leaves_a_crashed_writers_batch_to_the_store_reader(tmp_
     whole_line, _ = encode_line(69, ClaimRetracted(last.event.claim_id, "first of two"),
                                 last.recorded_at, last.hash)
     with locked(root, exclusive=True) as lock:  # a writer died after line 1 of a 2-line batch
-        _set_pending(lock, PendingAppend(size, len(whole_line.encode()) + 300))
+        batch = whole_line.encode() + encode_line(
+            70, ClaimRetracted(last.event.claim_id, "second of two"), last.recorded_at,
+            "2" * 64)[0].encode()
+        write_slot(lock, PendingAppend.for_batch(log_file, size, last.hash, batch).encode())
         with open(log_file, "ab") as handle:
             handle.write(whole_line.encode())
     loaded = load_claim_events(root, cache=False)

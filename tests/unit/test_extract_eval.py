@@ -39,3 +39,43 @@ def test_withdrew_and_captured_are_one_kind_class_overall():
 def test_matching_is_one_to_one():
     s = score([claim()], [claim(), claim()])
     assert (s["overall"].precision, s["overall"].recall) == (1.0, 0.5)
+
+
+def test_lenient_ignores_the_gainer_and_the_window_but_not_the_kind_class():
+    s = score([claim(gainer="government", date_from="2016-03-01", date_to="2016-03-31")], [claim()])
+    assert s["overall"].matched == 0 and s["lenient"].matched == 1
+    assert score([claim(kind="besieged")], [claim()])["lenient"].matched == 0
+
+
+def test_kind_scores_give_recall_per_kind_class():
+    from engine.extract.evaluate import kind_scores
+
+    gold = [claim(), claim(site_id="t4_airbase", kind="entered_partial"), claim(site_id="x", kind="besieged")]
+    s = kind_scores([claim(), claim(site_id="t4_airbase", kind="partial")], gold)
+    assert (s["control"].recall, s["partial"].recall, s["siege"].recall) == (1.0, 1.0, 0.0)
+
+
+def test_a_gold_claimant_in_free_text_accepts_every_voice_it_names():
+    g = normalise_gold({"doc_id": "d", "site": "Palmyra", "site_ar": "تدمر", "kind": "captured",
+                        "actor": "SAA", "counter_actor": "ISIS", "date_from": "2016-12-08",
+                        "date_to": "2016-12-11", "claimed_by": "Syrian army (SANA)"})
+    from engine.extract.evaluate import claimant_accuracy
+
+    assert claimant_accuracy([claim(gainer="government", loser="isis", claimant="sana")], [g]) == (1, 1)
+    assert claimant_accuracy([claim(gainer="government", loser="isis", claimant="sohr")], [g]) == (0, 1)
+
+
+def test_a_gold_siege_that_was_broken_is_read_as_the_break():
+    g = normalise_gold({"doc_id": "d", "site": "T4 airbase", "site_ar": "مطار التيفور", "kind": "besieged",
+                        "actor": "ISIS", "counter_actor": "SAA", "date_from": "2015-01-01",
+                        "date_to": "2016-03-01", "claimed_by": "outlet",
+                        "evidence": "تمكنت قوات النظام من فك الحصار عن مطار التيفور"})
+    assert (g["kind"], g["gainer"], g["loser"]) == ("siege_broken", "government", "isis")
+
+
+def test_the_report_counts_claims_from_negative_documents():
+    from engine.extract.evaluate import report
+
+    r = report([claim(doc_id="neg")], [claim()], negatives=["neg"], undated=["u"])
+    assert r.negative_claims == {"neg": 1} and r.undated == ["u"]
+    assert "negatives" in r.text() and r.as_dict()["negative_claims"] == {"neg": 1}

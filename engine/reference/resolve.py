@@ -1,0 +1,282 @@
+"""Which of several same-named places an article means, and why.
+
+Ten places are called الطيبة. The article decides: a governorate it names ("ريف
+حلب", "بمحافظة حمص"), the places it names unambiguously (the nearest candidate
+wins when it is clearly nearer), the region of its other claims. Without such
+evidence, the one district or governorate capital among the candidates is taken
+and the reason says so; otherwise the name stays unresolved and the reason lists
+the candidates. Nothing is guessed silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from engine.extract.normalise import fold_pattern, fold_text
+from engine.reference.gazetteer import Gazetteer, PlaceMention, Site, load_gazetteer
+
+#: A candidate this much nearer than the next one, and within this distance, wins.
+NEAR_KM = 60.0
+_CLEARLY = 2.0
+#: A village name one letter off is accepted this near a place the text names.
+TYPO_KM = 25.0
+#: Places sharing a name and lying this close are one place named twice (twin hills).
+SAME_PLACE_KM = 8.0
+
+
+def km(a: Site, b: Site) -> float:
+    """Great-circle distance between two sites in kilometres.
+
+    >>> g = load_gazetteer()
+    >>> round(km(g.sites["palmyra"], g.sites["palmyra_airport"]))
+    5
+    """
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+@dataclass
+class Evidence:
+    """What an article says about where it is.
+
+    Attributes:
+        sites: places it names unambiguously (site ids), in text order.
+        governorates: admin1 p-codes it names as regions ("ريف حلب").
+    """
+
+    sites: list[str] = field(default_factory=list)
+    governorates: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of_mentions(cls, gaz: Gazetteer, mentions: list[PlaceMention]) -> Evidence:
+        """Evidence from the mentions of one article."""
+        ev = cls()
+        for m in mentions:
+            if m.generic_kinds or m.weak or len(m.site_ids) != 1:
+                continue
+            site = gaz.sites[m.site_ids[0]]
+            if m.region:
+                if site.admin1_pcode:
+                    ev.governorates.add(site.admin1_pcode)
+            elif site.lat is not None:
+                ev.sites.append(site.site_id)
+        return ev
+
+
+def choose(gaz: Gazetteer, name: str, candidates: tuple[str, ...], ev: Evidence) -> tuple[tuple[str, ...], str]:
+    """The candidates ``ev`` points to (one, or several that are one place), and why.
+
+    Returns ``((), why)`` when nothing decides.
+
+    Example:
+        >>> g = load_gazetteer()
+        >>> ids = g.names_of(fold_text("صوران"))
+        >>> choose(g, "صوران", ids, Evidence(governorates={"SY05"}))[0]
+        ('suran_hama',)
+    """
+    sites = [gaz.sites[s] for s in candidates]
+    if len(sites) == 1:
+        site = sites[0]
+        if site.parent_id and site.lat is not None and any(o != site.site_id for o in ev.sites) \
+                and not confirmed(gaz, site, ev):
+            # "صوامع الحبوب", "شركة الكهرباء": every city has one; ours is in another city
+            return (), (f"{name!r} is the name of {site.label()} in {site.parent_id}, but the text names "
+                        f"no place within {NEAR_KM:.0f} km of it")
+        return candidates, f"{name!r} is the name of {site.label()}"
+    placed = [s for s in sites if s.lat is not None]
+    if placed and len(placed) == len(sites) and all(km(placed[0], s) <= SAME_PLACE_KM for s in placed):
+        curated = [s for s in sites if s.origin != "ocha"]
+        if len(curated) == 1:
+            return (curated[0].site_id,), (f"{name!r}: {len(sites)} entries within {SAME_PLACE_KM:.0f} km; "
+                                           f"took the curated one, {curated[0].label()}")
+        return candidates, f"{name!r} names {len(sites)} neighbouring places: {', '.join(s.site_id for s in sites)}"
+    if ev.governorates:
+        inside = [s for s in sites if s.admin1_pcode in ev.governorates]
+        if len(inside) == 1:
+            return (inside[0].site_id,), (f"{name!r}: {len(sites)} places of that name; {inside[0].label()} "
+                                          f"is in {inside[0].admin1_en} governorate, which the text names")
+        if inside:
+            sites = inside
+    others = [gaz.sites[s] for s in dict.fromkeys(ev.sites) if s not in candidates and gaz.sites[s].lat is not None]
+    if others and all(s.lat is not None for s in sites):
+        ranked = sorted((min((km(s, o), o.site_id) for o in others), s.site_id) for s in sites)
+        (best_km, near), best = ranked[0]
+        second = ranked[1][0][0] if len(ranked) > 1 else math.inf
+        if best_km <= NEAR_KM and second >= _CLEARLY * max(best_km, 1.0):
+            return (best,), (f"{name!r}: {len(candidates)} places of that name; {gaz.sites[best].label()} is "
+                             f"{best_km:.0f} km from {near}, named in the text (next candidate {second:.0f} km)")
+    capitals = [s for s in sites if s.kind == "city"]
+    if len(capitals) == 1:
+        return (capitals[0].site_id,), (f"{name!r}: {len(candidates)} places of that name and nothing in the text "
+                                        f"decides; took {capitals[0].label()}, the only city among them")
+    listed = ", ".join(f"{s.site_id} ({s.admin2_en or s.region_id})" for s in sites[:8])
+    more = f" and {len(sites) - 8} more" if len(sites) > 8 else ""
+    return (), f"{name!r} is ambiguous: {len(sites)} places ({listed}{more}); nothing in the text decides"
+
+
+@dataclass
+class PlaceContext:
+    """Context for :func:`resolve_site`.
+
+    Attributes:
+        text: the article (raw or folded); its unambiguous places and named
+            governorates are the evidence.
+        site_ids: the sites of the article's other claims.
+        governorate: an admin1 name or p-code ("Aleppo", "حلب", "SY02").
+        at: offset of the mention in ``text`` (raw): a generic name ("المدينة")
+            stands for the last fitting place named before it.
+    """
+
+    text: str = ""
+    site_ids: tuple[str, ...] = ()
+    governorate: str | None = None
+    at: int | None = None
+
+
+def _evidence(gaz: Gazetteer, context) -> Evidence:
+    if context is None:
+        return Evidence()
+    if isinstance(context, str):
+        context = PlaceContext(text=context)
+    elif isinstance(context, (list, tuple, set, frozenset)):
+        context = PlaceContext(site_ids=tuple(context))
+    ev = Evidence.of_mentions(gaz, gaz.find(fold_text(context.text))) if context.text else Evidence()
+    ev.sites.extend(s for s in context.site_ids if s in gaz.sites)
+    if context.governorate:
+        wanted = fold_text(context.governorate).lower()
+        for site in gaz.sites.values():
+            if site.admin1_pcode and wanted in (site.admin1_pcode.lower(), site.admin1_en.lower()):
+                ev.governorates.add(site.admin1_pcode)
+                break
+        else:
+            ev.governorates.update(gaz.sites[i].admin1_pcode for i in gaz.names_of(wanted)
+                                   if gaz.sites[i].kind == "city" and gaz.sites[i].admin1_pcode)
+    return ev
+
+
+def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> tuple[str | None, str]:
+    """The site id an Arabic place name stands for, and a sentence saying why.
+
+    Args:
+        name_ar: the name as written ("مدينة الباب", "بلدة صوران", "حي الشيخ سعيد");
+            clitics, a leading place noun, hamza/ة/ى spellings and a typo in a curated
+            name are forgiven.
+        name_en: an English name, used when the Arabic one finds nothing (matched
+            against the gazetteer's English names, ignoring case, "al-" and punctuation).
+        context: ``None``; the article's text (``str``); the site ids of the article's
+            other claims (a tuple/list/set); or a :class:`PlaceContext`.
+
+    Returns:
+        ``(site_id, why)``; ``(None, why)`` when the name is unknown, generic
+        without context, or ambiguous and nothing decides.
+
+    Example:
+        >>> resolve_site("بلدة صوران", context="في ريف حماة الشمالي")[0]
+        'suran_hama'
+        >>> resolve_site("الطيبة")[0] is None
+        True
+    """
+    gaz = load_gazetteer()
+    folded = fold_text(name_ar).strip()
+    mentions = [m for m in gaz.find(folded) if not m.region]
+    if mentions:
+        m = max(mentions, key=lambda m: (not m.weak, m.end - m.start, -m.start))
+        named_after = _NAMED_AFTER.match(folded)
+        if named_after and m.start >= named_after.end() and all(
+                gaz.sites[s].populated for s in m.site_ids) and not m.generic_kinds:
+            # "حي الأصيلة", "حاجز عين السبيل", "صوامع منبج": a place named after a town or
+            # village, not the town itself
+            return None, (f"{name_ar!r} is a place named after {folded[m.start:m.end]!r}, "
+                          "not in the gazetteer; add it to events/places.csv")
+        ev = _evidence(gaz, context)
+        if m.generic_kinds:
+            if isinstance(context, PlaceContext) and context.at is not None:
+                ev = _evidence(gaz, PlaceContext(context.text[:context.at], context.site_ids, context.governorate))
+            topic = main_place(ev.sites, frozenset(m.site_ids))
+            if topic:
+                return topic, (f"{name_ar!r} stands for the {'/'.join(m.generic_kinds)} the text names most "
+                               f"before it: {gaz.sites[topic].label()}")
+            return None, f"{name_ar!r} is a generic name ({'/'.join(m.generic_kinds)}) and the context names no such place"
+        ids, why = choose(gaz, name_ar.strip() if len(mentions) == 1 else folded[m.start:m.end], m.site_ids, ev)
+        if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev):
+            return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
+                          "and no place near it is named in the text")
+        if m.fuzzy:
+            why += " (matched one letter off)"
+        if len(ids) == 1:
+            return ids[0], why
+        if ids:
+            return None, why + "; give one of them"
+        return None, why
+    words = folded.split()
+    if len(words) == 1 or (len(words) == 2 and _NAMED_AFTER.match(folded) is None and _PLACE_NOUN.match(folded)):
+        typo = _near_spelling(gaz, words[-1], _evidence(gaz, context))
+        if typo:
+            return typo
+    if name_en:
+        key = _en_key(name_en)
+        hits = sorted(s.site_id for s in gaz.sites.values() if _en_key(s.name_en) == key)
+        if len(hits) == 1:
+            return hits[0], f"{name_ar!r} is not in the gazetteer; the English name {name_en!r} is {hits[0]}"
+        if hits:
+            return None, f"the English name {name_en!r} fits {len(hits)} places ({', '.join(hits[:6])})"
+    return None, (f"{name_ar!r} is not in the gazetteer; add it to events/places.csv "
+                  "(columns site_id,name_en,names_ar,kind,lat,lon)")
+
+
+#: Nouns of places named after a town ("حي", "حاجز", "صوامع"...): the town is not the object.
+_NAMED_AFTER = re.compile(fold_pattern(
+    r"(?:حي|أحياء|حاجز|صوامع|معمل|دوار|مفرق|جسر|كتيبة|سرية|مقر|مبنى|مشفى|مستشفى|مدرسة|جامع|مسجد|"
+    r"سوق|ساحة|باب|منطقة|مزرعة|مزارع|مداجن|مقالع|قلعة|سجن|محطة|شركة|سد|مطار|فرع)\s+"))
+_PLACE_NOUN = re.compile(fold_pattern(r"(?:قرية|بلدة|مدينة)\s+"))
+
+
+def confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
+    """The text names ``site``'s governorate or a place within :data:`NEAR_KM` of it."""
+    if site.admin1_pcode in ev.governorates:
+        return True
+    return site.lat is not None and any(
+        o != site.site_id and gaz.sites[o].lat is not None and km(site, gaz.sites[o]) <= NEAR_KM for o in ev.sites)
+
+
+def main_place(named: list[str], fitting: frozenset[str]) -> str | None:
+    """The fitting place named most often in ``named`` (text order); a tie goes to the later.
+
+    "المدينة" is the town the article is about, not the last one it happened to name
+    ("... قرب مدينة دير الزور"): the most named is the better guess.
+
+    >>> main_place(["a", "b", "a", "c"], frozenset({"a", "c"}))
+    'a'
+    """
+    counts: dict[str, tuple[int, int]] = {}
+    for i, site in enumerate(named):
+        if site in fitting:
+            counts[site] = (counts.get(site, (0, 0))[0] + 1, i)
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | None:
+    """A village one letter off ``word`` (a letter missing, added or swapped, not changed),
+    accepted only within :data:`TYPO_KM` of a place the text names."""
+    core = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    names = [n for n in gaz.near_spellings(word) if len(_bare(n)) != len(core) or sorted(_bare(n)) == sorted(core)]
+    if not names or not ev.sites:
+        return None
+    candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
+    ids, why = choose(gaz, word, candidates, Evidence(sites=ev.sites))
+    if len(ids) == 1 and "km from" in why and float(why.split(" km from")[0].split()[-1]) <= TYPO_KM:
+        return ids[0], f"{word!r} is one letter off {gaz.sites[ids[0]].name_ar!r}: {why}"
+    return None
+
+
+def _bare(name: str) -> str:
+    return name[2:] if name.startswith("ال") and len(name) > 4 else name
+
+
+def _en_key(name: str) -> str:
+    words = [w for w in "".join(c if c.isalnum() else " " for c in name.lower().split("(")[0]).split()
+             if w not in ("al", "el", "ar", "as", "ad", "ash", "at", "the")]
+    return " ".join(words)

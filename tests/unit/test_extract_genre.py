@@ -1,0 +1,217 @@
+"""Rules of the genre beyond the seeds: partial control, sieges, non-events, agents, claimants,
+dates. Every sentence here is composed for the test (none is copied from an article)."""
+
+import datetime as dt
+
+from engine.extract.dates import find_dates
+from engine.extract.normalise import fold_text
+from engine.extract.pipeline import extract_claims
+
+PUBLISHED = dt.date(2016, 12, 12)  # a Monday
+
+
+def claims(text, published=PUBLISHED):
+    return extract_claims(text, published).claims
+
+
+def facts(text, published=PUBLISHED):
+    return [(c["site_id"], c["kind"], c["gainer"], c["loser"]) for c in claims(text, published)]
+
+
+def window(phrase, published=PUBLISHED):
+    found = find_dates(fold_text(phrase), published)
+    assert found, phrase
+    return found[0].date_from.isoformat(), found[0].date_to.isoformat()
+
+
+# kinds
+def test_parts_of_a_town_are_partial_control():
+    assert facts("سيطرت قوات النظام أمس على أجزاء من مدينة تدمر بعد معارك عنيفة مع التنظيم.") == [
+        ("palmyra", "partial", "government", "isis")]
+
+
+def test_a_share_of_a_town_is_partial_control():
+    assert facts("وقال ناشطون إن التنظيم سيطر على أكثر من نصف مدينة تدمر بعد هجوم واسع.")[0][:2] == (
+        "palmyra", "partial")
+
+
+def test_storming_a_town_is_partial_and_storming_it_wholly_is_a_capture():
+    assert facts("اقتحمت قوات النظام مدينة تدمر فجر اليوم من الجهة الغربية.")[0][:2] == ("palmyra", "partial")
+    assert facts("اقتحمت قوات النظام مدينة تدمر بالكامل فجر اليوم بعد فرار عناصر التنظيم.")[0][:2] == (
+        "palmyra", "captured")
+
+
+def test_places_before_besieged_adjective_are_the_besieged_side():
+    found = facts("وتدور المعارك قرب مدينتي تدمر والقريتين المحاصرتين منذ أسابيع من قبل تنظيم داعش.")
+    assert {(f[0], f[1], f[2]) for f in found} == {("palmyra", "besieged", "isis"),
+                                                   ("al_qaryatayn", "besieged", "isis")}
+
+
+def test_a_present_tense_siege_in_the_main_clause_is_a_claim():
+    assert facts("وتحاصر قوات النظام مطار التيفور من ثلاث جهات منذ يومين وفق ناشطين محليين.")[0][:3] == (
+        "t4_airbase", "besieged", "government")
+
+
+def test_breaking_a_siege_is_not_a_siege():
+    found = facts("وتمكنت قوات النظام أمس من فك الحصار عن مطار دير الزور العسكري بعد معارك مع التنظيم.")
+    assert [f[1] for f in found] == ["siege_broken"] and found[0][2] == "government"
+
+
+def test_fire_control_shells_and_prevention_are_not_events():
+    assert facts("وأعلنت قوات النظام سيطرتها ناريا على طريق تدمر بعد قصف مكثف على مواقع التنظيم.") == []
+    assert facts("وأفاد ناشطون بسقوط قذائف على مدينة تدمر مساء أمس دون وقوع إصابات بين المدنيين.") == []
+    assert facts("وشنت قوات النظام هجوما واسعا لمنع التنظيم من دخول مدينة تدمر مرة أخرى هذا الشهر.") == []
+
+
+def test_a_holding_statement_is_not_a_capture():
+    assert facts("ويسيطر التنظيم على مدينة تدمر منذ أشهر عدة بحسب المرصد السوري لحقوق الإنسان.") == []
+
+
+# agents
+def test_the_regular_army_adjective_is_the_government():
+    assert facts("سيطر الجيش النظامي على بلدة القريتين يوم الخميس الماضي بعد معارك مع التنظيم.")[0][2] == (
+        "government")
+
+
+def test_quoted_faction_names_are_actors():
+    found = facts("ودخلت فصائل “الجيش الحر” إلى مدينة تدمر صباح اليوم وسط اشتباكات متقطعة.")
+    assert found and found[0][2] == "opposition"
+
+
+def test_a_withdrawal_loses_the_place_and_the_other_side_named_gains_it():
+    found = facts("وانسحب عناصر تنظيم داعش من بلدة القريتين أمس أمام تقدم قوات سوريا الديمقراطية.")
+    assert found[0][:4] == ("al_qaryatayn", "withdrew", "sdf", "isis")
+
+
+# claimants
+def test_the_claimant_of_the_sentence_before_carries_over_a_continuation():
+    said = "وقال المرصد السوري لحقوق الإنسان إن المعارك مستمرة منذ ثلاثة أيام في محيط المدينة. "
+    text = said + "كما تمكنت قوات النظام من السيطرة على مدينة تدمر صباح اليوم بعد انسحاب عناصر التنظيم."
+    assert claims(text)[0]["claimant"] == "sohr"
+    text = said + "وأضاف أن قوات النظام سيطرت على مدينة تدمر صباح اليوم بعد انسحاب عناصر التنظيم."
+    assert claims(text)[0]["claimant"] == "sohr"
+
+
+def test_a_new_sentence_in_the_outlets_voice_is_the_outlets():
+    text = ("وقال المرصد السوري لحقوق الإنسان إن المعارك مستمرة منذ ثلاثة أيام في محيط المدينة. "
+            "وتمكنت قوات النظام من السيطرة على مدينة تدمر صباح اليوم بعد انسحاب عناصر التنظيم.")
+    assert claims(text)[0]["claimant"] == "outlet"
+
+
+def test_an_sdf_statement_names_the_sdf_as_claimant():
+    text = "وأعلنت قوات سوريا الديمقراطية في بيان اليوم السيطرة على بلدة القريتين بعد معارك مع التنظيم."
+    assert claims(text)[0]["claimant"] == "sdf"
+
+
+def test_the_outlet_speaks_only_when_nobody_else_does():
+    text = "سيطرت قوات النظام على مدينة تدمر صباح اليوم بعد معارك عنيفة مع تنظيم داعش استمرت أياما."
+    assert claims(text)[0]["claimant"] == "outlet"
+
+
+# dates
+def test_the_current_month_is_the_month_of_publication():
+    assert window("مطلع آذار الجاري", dt.date(2016, 3, 20)) == ("2016-03-01", "2016-03-10")
+
+
+def test_last_december_is_the_december_before_publication():
+    assert window("ديسمبر الماضي", dt.date(2017, 3, 2)) == ("2016-12-01", "2016-12-31")
+
+
+def test_late_august_is_the_last_third_of_the_month():
+    assert window("أواخر آب", dt.date(2016, 10, 1)) == ("2016-08-20", "2016-08-31")
+
+
+def test_about_two_years_ago_is_a_window_of_six_months():
+    assert window("منذ نحو عامين", dt.date(2016, 12, 12)) == ("2014-09-12", "2015-03-12")
+
+
+def test_last_week_covers_any_week_start_convention():
+    assert window("الأسبوع الماضي") == ("2016-11-29", "2016-12-11")
+
+
+def test_the_same_weekday_without_past_is_the_publication_day():
+    assert window("يوم الاثنين") == ("2016-12-12", "2016-12-12")
+    assert window("الاثنين الماضي") == ("2016-12-05", "2016-12-05")
+
+
+def test_a_claim_without_date_words_has_a_fallback_window():
+    found = claims("سيطرت قوات النظام على مدينة تدمر بعد معارك عنيفة مع تنظيم داعش استمرت أياما.")
+    assert found[0]["time_precision"] == "fallback"
+    assert (found[0]["date_from"], found[0]["date_to"]) == ("2016-12-05", "2016-12-12")
+
+
+def test_a_dated_claim_is_not_a_fallback():
+    found = claims("سيطرت قوات النظام أمس على مدينة تدمر بعد معارك عنيفة مع تنظيم داعش استمرت أياما.")
+    assert found[0]["time_precision"] == "day" and found[0]["date_from"] == "2016-12-11"
+
+
+def test_a_month_after_a_named_date_moves_the_window_on():
+    assert window("بعد شهر من 3 آذار", dt.date(2016, 12, 12)) == ("2016-03-27", "2016-04-10")
+    assert window("بعد يومين من السابع من نيسان", dt.date(2016, 12, 12)) == ("2016-04-08", "2016-04-10")
+
+
+def test_how_long_a_siege_has_lasted_in_a_relative_clause_describes_the_place():
+    assert facts("وصلت التعزيزات إلى مطار التيفور الذي يحاصره التنظيم منذ نحو عام من ثلاث جهات.") == []
+    assert facts("ويحاصر التنظيم مطار التيفور منذ نحو عام من ثلاث جهات بحسب ناشطين.")[0][:3] == (
+        "t4_airbase", "besieged", "isis")
+
+
+def test_encircling_fighters_inside_a_town_makes_them_the_besieged_side():
+    found = facts("وأعلن الجيش أن قواته تمكنت من تطويق عناصر التنظيم في مدينة تدمر بعد معارك عنيفة.")
+    assert found[0][:4] == ("palmyra", "besieged", "government", "isis")
+
+
+def test_the_side_that_imposed_a_broken_siege_loses_it():
+    found = facts("وتمكنت قوات النظام أمس من فك الحصار المفروض على مطار دير الزور العسكري من قبل تنظيم داعش.")
+    assert found[0][1:4] == ("siege_broken", "government", "isis")
+
+
+def test_control_with_la_before_the_actor_names_the_agent():
+    found = facts("وأفادت مصادر محلية بسيطرة لمسلحي التنظيم على بلدة القريتين بعد معارك مع قوات النظام.")
+    assert found[0][:3] == ("al_qaryatayn", "captured", "isis")
+
+
+def test_we_liberated_is_the_side_of_the_statement():
+    found = claims("وحررت وحداتنا الباسلة بلدة القريتين من رجس الإرهاب بحسب بيان القيادة العامة للجيش.")
+    assert (found[0]["gainer"], found[0]["claimant"]) == ("government", "syrian_military")
+
+
+def test_a_passive_agent_after_min_qibal_gains_the_place():
+    assert facts("وتمت السيطرة على بلدة القريتين من قبل القوات التابعة للنظام بعد معارك عنيفة.")[0][2] == (
+        "government")
+
+
+def test_turkish_forces_fight_on_the_opposition_side():
+    found = facts("وسيطرت القوات التركية وفصائل المعارضة اليوم على مدينة تدمر بعد انسحاب التنظيم منها.")
+    assert found[0][:3] == ("palmyra", "captured", "opposition")
+
+
+def test_we_entered_is_the_speakers_side():
+    text = "وقال أحد مقاتلي حزب الله لوكالة رويترز إننا دخلنا بلدة القريتين فجر اليوم من ثلاثة محاور."
+    found = claims(text)
+    assert (found[0]["kind"], found[0]["gainer"], found[0]["claimant"]) == ("partial", "government",
+                                                                            "hezbollah_media")
+
+
+def test_they_withdrew_in_a_statement_of_the_fighters_is_their_loss():
+    text = "وقال بيان لمقاتلي المعارضة يوم الأربعاء إنهم انسحبوا ليلا من بلدة القريتين بعد قصف عنيف."
+    found = claims(text)
+    assert (found[0]["kind"], found[0]["loser"], found[0]["claimant"]) == ("withdrew", "opposition",
+                                                                           "opposition_factions")
+
+
+def test_state_media_variants_are_named_claimants():
+    assert claims("قال التلفزيون الحكومي السوري إن الجيش استعاد السيطرة على مدينة تدمر اليوم.")[0][
+        "claimant"] == "syrian_tv"
+    assert claims("وذكرت وكالة الأنباء السورية أن الجيش أعاد الأمن إلى مدينة تدمر بعد معارك.")[0][
+        "claimant"] == "sana"
+
+
+def test_the_side_allowed_to_take_a_place_takes_it():
+    found = facts("وسمح الانهيار السريع لدفاعات النظام للمعارضة بالسيطرة على بلدة القريتين بعد ساعات.")
+    assert found[0][:4] == ("al_qaryatayn", "captured", "opposition", "government")
+
+
+def test_positions_inside_a_town_are_partial_control():
+    assert facts("وقال ناشطون إن التنظيم سيطر على مواقع داخل مدينة تدمر بعد هجوم واسع.")[0][:3] == (
+        "palmyra", "partial", "isis")

@@ -1,0 +1,139 @@
+"""The gazetteer of Syria: p-codes, shared names resolved by context, regions, user places."""
+
+import datetime as dt
+
+import pytest
+
+from engine.extract.normalise import fold_text
+from engine.extract.pipeline import extract_claims
+from engine.reference import load_sites, resolve_site, site_ids
+from engine.reference.gazetteer import load_gazetteer
+from engine.reference.places import PlacesError, read_user_places
+from engine.reference.resolve import PlaceContext
+
+
+def claims(text):
+    out = extract_claims(text, dt.date(2016, 6, 1))
+    return [(c["site_id"], c["kind"], c["gainer"]) for c in out.claims], out.unresolved
+
+
+def test_the_desert_towns_carry_their_ocha_pcodes_and_old_ids_stay():
+    sites = {r["site_id"]: r["pcode"] for r in load_sites().select("site_id", "pcode").to_dicts()}
+    assert sites["palmyra"] == "C2889"
+    assert sites["al_qaryatayn"] == "C2663"
+    assert sites["al_sukhnah"] == "C2893"
+    for old in ("palmyra_airport", "t4_airbase", "shaer_gas_field", "deir_ez_zor_airbase"):
+        assert old in site_ids()
+    assert len(site_ids()) > 5300
+
+
+def test_every_site_has_a_hierarchy_and_coordinates():
+    frame = load_sites()
+    assert frame["admin1_en"].null_count() == 0
+    assert frame["lat"].null_count() == 0
+    assert frame["site_id"].n_unique() == frame.height
+
+
+def test_a_village_name_shared_by_three_places_is_resolved_by_the_governorate_named():
+    site, why = resolve_site("صوران", context="تقدمت الفصائل في ريف حماة الشمالي")
+    assert site == "suran_hama" and "Hama governorate" in why
+
+
+def test_a_shared_name_is_resolved_by_the_nearest_place_the_text_names():
+    site, why = resolve_site("صوران", context="سيطرت الفصائل على مارع ثم على صوران")
+    assert site == "suran_a_zaz" and "km from" in why
+
+
+def test_unresolvable_ambiguity_is_reported_not_guessed():
+    site, why = resolve_site("الطيبة")
+    assert site is None and "ambiguous" in why and "tiba_dar_a" in why
+
+
+def test_a_generic_name_needs_a_place_of_its_kind_named_before_it():
+    text = "وصلت القوات إلى مطار كويرس بعد حصار طويل، ثم دخلت المطار"
+    site, why = resolve_site("المطار", context=PlaceContext(text=text, at=text.rindex("المطار")))
+    assert site == "kuweires_airbase" and "before it" in why
+    assert resolve_site("المطار")[0] is None
+
+
+def test_spelling_variants_and_an_english_name():
+    assert resolve_site("مطار ابو الظهور العسكري")[0] == "abu_al_duhur_airbase"
+    assert resolve_site("مطار أبو ضهور")[0] == "abu_al_duhur_airbase"
+    assert resolve_site("كوبانى")[0] == "kobani"
+    assert resolve_site("مطار T4")[0] == "t4_airbase"
+    assert resolve_site("غير موجود", name_en="Manbij")[0] == "manbij"
+
+
+def test_a_region_phrase_is_not_the_city():
+    found = load_gazetteer().find(fold_text("سيطر التنظيم على قرى في ريف حمص الشرقي"))
+    assert [(m.site_ids, m.region) for m in found] == [(("homs",), True)]
+    got, _ = claims("سيطر تنظيم داعش على قرية الفرقلس في ريف حمص الشرقي أمس.")
+    assert [c[0] for c in got] == ["al_furqlus"]
+
+
+def test_a_location_anchor_is_not_an_object():
+    got, _ = claims("سيطرت قوات النظام على تلة المحروقات المطلة على مدينة منبج أمس.")
+    assert "manbij" not in [c[0] for c in got]
+
+
+def test_a_list_goes_on_after_la_siyama_and_bima_fi_dhalik():
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على عدة قرى بما في ذلك قباسين، لا سيما تادف أمس.")
+    assert {c[0] for c in got} == {"qabasin", "tadaf"}
+
+
+def test_an_unknown_place_after_a_place_noun_is_reported():
+    _, unresolved = claims("سيطرت الفصائل على قرية زمزموطة أمس بعد معارك.")
+    assert any("قرية زمزموطة" in u and "not in the gazetteer" in u for u in unresolved)
+
+
+def test_a_users_places_file_is_checked_row_by_row(tmp_path):
+    path = tmp_path / "places.csv"
+    path.write_text("site_id,name_en,names_ar,kind,lat,lon\nMy Hill,x,تلة,hill,34.5,38.2\n", encoding="utf-8")
+    with pytest.raises(PlacesError, match=r"not a lowercase slug.*line 2"):
+        read_user_places(path)
+    path.write_text("site_id,name_en,names_ar,kind,lat,lon\nmy_hill,x,تلة,hill,38.2,34.5\n", encoding="utf-8")
+    with pytest.raises(PlacesError, match="outside Syria"):
+        read_user_places(path)
+
+
+def test_a_users_place_is_found_and_accepted_as_a_site_id(tmp_path, monkeypatch):
+    from engine.reference.places import forget_places
+
+    path = tmp_path / "mine.csv"
+    path.write_text("site_id,name_en,names_ar,kind,lat,lon\n"
+                    "tal_zamzamuta,Tal Zamzamuta,تلة زمزموطة|زمزموطة,hill,35.9,38.9\n", encoding="utf-8")
+    monkeypatch.setenv("TADMUR_PLACES", str(path))
+    forget_places()
+    try:
+        assert "tal_zamzamuta" in site_ids()
+        got, _ = claims("سيطرت الفصائل على تلة زمزموطة أمس بعد معارك.")
+        assert ("tal_zamzamuta", "captured", "opposition") in got
+    finally:
+        monkeypatch.delenv("TADMUR_PLACES")
+        forget_places()
+    assert "tal_zamzamuta" not in site_ids()
+
+
+def test_villages_belonging_to_a_town_do_not_make_the_town_an_object():
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على القرى التابعة لمنبج منها الحالولة أمس.")
+    assert [c[0] for c in got] == ["halula"]
+
+
+def test_a_list_goes_on_after_idafatan_li():
+    got, _ = claims("سيطرت الفصائل على قرية قباسين إضافة لـ تادف أمس.")
+    assert {c[0] for c in got} == {"qabasin", "tadaf"}
+
+
+def test_a_city_facility_named_far_from_its_city_is_reported_not_taken():
+    got, unresolved = claims("استعادت قوات النظام صوامع الحبوب في مدينة حلب أمس.")
+    assert got == []  # Deir ez-Zor's silos are not Aleppo's, and Aleppo itself only locates them
+    assert any("صوامع الحبوب" in u and "60 km" in u for u in unresolved)
+    got, _ = claims("استعادت قوات النظام صوامع الحبوب في دير الزور أمس.")
+    assert [c[0] for c in got] == ["grain_silos"]
+
+
+def test_a_generic_city_is_the_city_the_article_is_about():
+    text = ("دخلت قوات النظام مدينة الميادين من جهة مدينة دير الزور. وتقدمت القوات في الميادين "
+            "قرب البوكمال، ثم سيطرت على المدينة بالكامل أمس.")
+    site, why = resolve_site("المدينة", context=PlaceContext(text=text, at=text.rindex("المدينة")))
+    assert site == "al_mayadin" and "most" in why
