@@ -54,6 +54,11 @@ def _clean_env() -> dict[str, str]:
     """This environment minus anything that would point Python at the checkout."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TADMUR_LOG")}
     env["PIP_NO_INDEX"] = "1"  # offline: a build must not reach for a registry
+    # the fresh venv borrows this environment's packages through a .pth, but data files
+    # (nbconvert's page templates) sit under this environment's prefix, where a real
+    # install would have put them under the new venv's
+    shared = Path(sysconfig.get_paths()["data"]) / "share" / "jupyter"
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(shared), env.get("JUPYTER_PATH")]))
     return env
 
 
