@@ -27,10 +27,11 @@ def _project() -> dict:
 
 
 def _declared() -> list[str]:
-    """Runtime, lab and test requirements of pyproject.toml (the self-reference left out)."""
+    """Runtime, explore, lab and test requirements of pyproject.toml (the self-reference
+    left out)."""
     project = _project()["project"]
     extras = project["optional-dependencies"]
-    every = project["dependencies"] + extras["lab"] + extras["test"]
+    every = project["dependencies"] + extras["explore"] + extras["lab"] + extras["test"]
     return [r for r in every if not r.startswith("tadmur[")]
 
 
@@ -79,6 +80,8 @@ def test_the_runtime_install_is_lean_and_declares_what_the_engine_imports():
     assert not runtime & {
         "jupytext",
         "jupyterlab",
+        "solara",
+        "solara-assets",
         "ray",
         "duckdb",
         "playwright",
