@@ -102,6 +102,8 @@ def policy_from_args(args: argparse.Namespace) -> Policy:
         return given
 
     trust, distrust = names(args.trust, "--trust"), names(args.distrust, "--distrust")
+    weights = _weights(args.weight)
+    names(",".join(weights) or None, "--weight")  # the same check: a typo weighs nobody
 
     return Policy(
         as_of_seq=args.as_of_seq,
@@ -111,7 +113,7 @@ def policy_from_args(args: argparse.Namespace) -> Policy:
         include_denied=args.include_denied,
         include_candidates=args.include_candidates,
         min_confidence=args.min_confidence,
-        weights=_weights(args.weight),
+        weights=weights,
         mode=args.mode,
     )
 

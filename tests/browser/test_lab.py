@@ -11,44 +11,29 @@ missing Chromium is a failure. Screenshots go to build/screenshots/.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.browser.lab_harness import (
+    ARGS,
+    CHROMIUM,
+    EXPLORER,
+    LOCAL,
+    run_all,
+    running_lab,
+    wait_for_kernel,
+)
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
 NOTEBOOK = "01_palmyra_swings.ipynb"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--no-pings",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-]
-LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1(:\d+)?/|^(data|blob|about):")
 ARABIC = re.compile(r"[\u0600-\u06FF]")
-EXPLORER = ".tadmur-explorer"
 
 
 @pytest.fixture(scope="module")
@@ -62,120 +47,14 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get_json(url: str, token: str):
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return json.load(response)
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory, chromium: Path):
     """A throwaway JupyterLab serving a copy of notebooks/; yields (base_url, token)."""
     home = tmp_path_factory.mktemp("lab")
     root = home / "notebooks"
     shutil.copytree(ROOT / "notebooks", root)
-    config = home / "config"
-    (config / "labconfig").mkdir(parents=True)
-    (config / "labconfig" / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
-    )
-    token, port = secrets.token_hex(16), _free_port()
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(config),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
-    )
-    log = (home / "jupyterlab.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--ServerApp.token={token}",
-            "--ServerApp.password=",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=home,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get_json(f"{base}/api/status", token)
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        "JupyterLab did not start:\n"
-                        + (home / "jupyterlab.log").read_text()[-3000:]
-                    )
-                time.sleep(0.25)
-        yield base, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-def _wait_for_kernel(page, base: str, token: str, name: str) -> None:
-    """Run All is silently dropped if clicked before the kernel's websocket is attached:
-    wait until *this notebook's* kernel (found through its session) is idle and connected."""
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    for _ in range(240):
-        try:
-            sessions = _get_json(f"{base}/api/sessions", token)
-            kernels = {k["id"]: k for k in _get_json(f"{base}/api/kernels", token)}
-        except urllib.error.HTTPError:  # transient 500 while the kernel starts
-            sessions, kernels = [], {}
-        ours = [kernels.get(s["kernel"]["id"]) for s in sessions if s["path"].endswith(name)]
-        if (
-            ours
-            and ours[0]
-            and ours[0]["connections"] >= 1
-            and ours[0]["execution_state"] == "idle"
-        ):
-            return
-        page.wait_for_timeout(250)
-    pytest.fail(f"the kernel of {name} never became idle and connected")
-
-
-def _run_all(page) -> None:
-    started = (
-        "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-        ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"
-    )
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(1, 4):
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        try:
-            page.wait_for_function(started, timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            print(f"Run All Cells dropped (attempt {attempt}); clicking again")
-    pytest.fail("Run All Cells never started a cell")
+    with running_lab(root, home) as served:
+        yield served
 
 
 def _chart_text(page) -> str:
@@ -206,8 +85,8 @@ def test_notebook_01_runs_and_its_explorer_replays_in_headless_chromium(lab, chr
             page = browser.new_page(viewport={"width": 1500, "height": 1100})
             page.on("request", lambda r: None if LOCAL.match(r.url) else external.append(r.url))
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}")
-            _wait_for_kernel(page, base, token, NOTEBOOK)
-            _run_all(page)
+            wait_for_kernel(page, base, token, NOTEBOOK)
+            run_all(page)
 
             # the explorer is the last output: when its chart is drawn, every cell has run
             chart = page.wait_for_selector(f"{EXPLORER} .vega-embed svg.marks", timeout=180_000)
@@ -333,8 +212,8 @@ def test_every_other_notebook_runs_and_draws_its_charts_in_headless_chromium(lab
                 lambda m: console_errors.append(m.text) if m.type == "error" else None,
             )
             page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
-            _wait_for_kernel(page, base, token, name)
-            _run_all(page)
+            wait_for_kernel(page, base, token, name)
+            run_all(page)
             try:
                 page.wait_for_function(DONE, timeout=120_000)
             finally:

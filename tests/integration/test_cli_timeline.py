@@ -84,3 +84,12 @@ def test_an_impossible_date_is_refused_by_the_argument_parser():
 def test_parquet_to_stdout_is_refused_with_a_hint():
     done = tadmur("timeline", "--format", "parquet")
     assert done.returncode == 2 and "add --out FILE.parquet" in done.stderr
+
+
+def test_a_weight_for_an_unknown_claimant_or_out_of_range_is_refused_with_a_hint():
+    typo = tadmur("timeline", "--site", "palmyra", "--weight", "amak=0.5")
+    assert typo.returncode == 2 and "did you mean amaq" in typo.stderr
+    not_a_number = tadmur("timeline", "--site", "palmyra", "--weight", "amaq=half")
+    assert not_a_number.returncode == 2 and "expected CLAIMANT=WEIGHT" in not_a_number.stderr
+    too_big = tadmur("timeline", "--site", "palmyra", "--weight", "amaq=500")
+    assert too_big.returncode == 2 and "from 0 to 100" in too_big.stderr
