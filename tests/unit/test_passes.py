@@ -18,7 +18,8 @@ from polars.testing import assert_frame_equal
 
 from engine.domain import passes
 from engine.domain.claims import believed
-from engine.domain.encoding import MARKERS, EncodedEvents
+from engine.domain.codes import MARKERS
+from engine.domain.encoding import EncodedEvents
 from engine.domain.errors import TadmurError
 from engine.domain.policy import Policy
 from engine.domain.replay import replay
