@@ -10,14 +10,14 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from engine.domain import Policy, replay
-from engine.scale.partitioned import (
+from engine.partitioned import (
     buckets,
     read_timelines,
     replay_on_ray,
     replay_partitioned,
     write_partitions,
 )
-from engine.scale.synth import synth_chunks
+from engine.synth import synth_chunks
 
 POLICY = Policy(distrust=frozenset({"amaq"}), include_candidates=True)
 

@@ -17,8 +17,8 @@ from engine.domain import EncodedEvents, Policy, replay
 from engine.domain.ordering import SMALL
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.domain.testing import claim_events
-from engine.scale.incremental import IncrementalReplay
-from engine.scale.synth import synth_claim_events
+from bench.incremental_replay import IncrementalReplay
+from engine.synth import synth_claim_events
 from engine.domain.strict_rules import believed_claims, fold
 from tests.unit.test_replay_agrees_with_reference_fold import claim_logs, policies
 
