@@ -29,6 +29,13 @@ from engine.domain.vocabulary import STATUSES
 keys = st.lists(st.integers(-3, 3), max_size=40)
 
 
+@pytest.fixture(autouse=True)
+def passes_run(monkeypatch):
+    """The passes as plain Python, whatever their size: no compile in the unit layer
+    (tests/properties/test_compiled_passes.py runs these tests again, compiled)."""
+    monkeypatch.setattr(passes, "COMPILE_FROM", 1 << 62)
+
+
 def test_the_compiled_codes_are_the_encodings_own():
     assert (passes.SWING, passes.CONTEST, passes.SIEGE_ON, passes.SIEGE_OFF) == tuple(
         MARKERS[k] for k in ("captured", "partial", "besieged", "siege_broken"))
