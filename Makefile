@@ -39,7 +39,12 @@ setup: $(BIN)/tadmur
 
 setup-test: $(VENV)/.test-extras
 
+# numba keeps compiled code on disk: compiling the replay's passes once here (8-20 s) means
+# no notebook or large replay waits for it later (small logs never compile at all)
 run: setup
+	@echo "[run] compiling the replay's passes into numba's cache ..."
+	@$(BIN)/python -c "from engine.domain.passes import compile_all; compile_all()" \
+	  && echo "    done in $$SECONDS s"
 	@echo "[run] tadmur demo --out build"
 	@$(BIN)/tadmur demo --out build && echo "[run] done in $$SECONDS s"
 

@@ -37,10 +37,10 @@ SWING, CONTEST, SIEGE_ON, SIEGE_OFF = 0, 1, 2, 3
 HELD, CONTESTED, BESIEGED, UNKNOWN = 0, 1, 2, 3
 
 #: from this many rows (the length of a pass's first array) on, a pass runs compiled.
-#: Measured (bench/README.md, "Small logs never compile"): a strict replay in plain Python
-#: costs ~8 us a claim more than compiled (14 against 6 ms at 1k claims, 172 against 14
-#: at 20k), loading the compiled passes from numba's cache 0.5-2.5 s once a process,
-#: compiling them 8-20 s: below 10k believed claims a replay stays under ~0.1 s plain
+#: Measured (bench/small_logs.py): a strict replay in plain Python costs 3-8 us a claim
+#: more than compiled (82 against 14 ms at 20k claims), loading the compiled passes from
+#: numba's cache 1-2 s once a process, compiling them 8-20 s: below 10k believed claims
+#: a replay stays well under 0.1 s plain
 COMPILE_FROM = 10_000
 
 _HELPERS: list[Callable] = []
