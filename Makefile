@@ -89,7 +89,11 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/init_command.py
                engine/extract/claims_import.py engine/replay_commands.py bench/devcorpus_replay.py \
                tests/unit/test_weighing_rules.py tests/integration/test_claims_import_and_explain.py \
                engine/domain/codes.py engine/domain/revisions.py tests/unit/test_event_registry.py \
-               tests/unit/test_import_direction.py
+               tests/unit/test_import_direction.py engine/domain/passes.py bench/small_logs.py \
+               tests/properties/strategies.py tests/properties/test_compiled_passes.py \
+               tests/properties/test_encoding_properties.py \
+               tests/properties/test_incremental_properties.py \
+               tests/properties/test_replay_agrees_with_reference_fold.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
 	$(BIN)/ruff format --check $(CLEAN_FILES)

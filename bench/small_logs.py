@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, RESULTS, machine
+from common import RESULTS, ROOT, machine
 
 from engine.domain import passes
 from engine.domain.encoding import EncodedEvents
@@ -50,16 +50,20 @@ def fresh_timeline(strict: bool) -> float:
             path.unlink()
     command = [sys.executable, "-m", "engine.cli", "timeline", "--site", "palmyra"]
     started = time.perf_counter()
-    subprocess.run(command + ["--mode", "strict"] * strict, check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        command + ["--mode", "strict"] * strict, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
 
 
 def compile_all() -> float:
     """Wall time of the process `make` runs to fill numba's cache."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from engine.domain.passes import compile_all; "
-                    "compile_all()"], check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-c", "from engine.domain.passes import compile_all; compile_all()"],
+        check=True,
+        cwd=ROOT,
+    )
     return time.perf_counter() - started
 
 
@@ -75,22 +79,39 @@ def main() -> None:
         compiled = median_replay(encoded, COMPILED, args.repeats)
         rows.append({"claims": n, "plain_s": plain, "compiled_s": compiled})
         print(f"{n:>8} claims: plain {plain * 1e3:8.1f} ms   compiled {compiled * 1e3:7.1f} ms")
-    fresh = {f"fresh_timeline_{mode}_s": fresh_timeline(mode == "strict")
-             for mode in ("weighed", "strict")}
-    print("first `tadmur timeline --site palmyra` without numba's cache: "
-          + ", ".join(f"{k.split('_')[2]} {v:.2f} s" for k, v in fresh.items()))
+    fresh = {
+        f"fresh_timeline_{mode}_s": fresh_timeline(mode == "strict")
+        for mode in ("weighed", "strict")
+    }
+    print(
+        "first `tadmur timeline --site palmyra` without numba's cache: "
+        + ", ".join(f"{k.split('_')[2]} {v:.2f} s" for k, v in fresh.items())
+    )
     warming = {"compile_all_cold_s": compile_all(), "compile_all_warm_s": compile_all()}
-    print("`make`'s warming step (a process running passes.compile_all): "
-          f"{warming['compile_all_cold_s']:.1f} s compiling, "
-          f"{warming['compile_all_warm_s']:.1f} s loading from the cache it left")
+    print(
+        "`make`'s warming step (a process running passes.compile_all): "
+        f"{warming['compile_all_cold_s']:.1f} s compiling, "
+        f"{warming['compile_all_warm_s']:.1f} s loading from the cache it left"
+    )
     fresh |= warming
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "small_logs.json"
-    out.write_text(json.dumps({
-        "benchmark": "small_logs", "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine(),
-        "compile_from": THRESHOLD, "replays": rows,
-        **fresh}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "small_logs",
+                "command": " ".join([Path(sys.executable).name, *sys.argv]),
+                "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "machine": machine(),
+                "compile_from": THRESHOLD,
+                "replays": rows,
+                **fresh,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {out.relative_to(ROOT)}")
 
 

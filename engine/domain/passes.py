@@ -68,8 +68,9 @@ def _pass(fn: Callable | None = None, *, writes: tuple[int, ...] = ()) -> Any:
     def run(*args: Any) -> Any:
         if len(args[0]) < COMPILE_FROM:
             return plain(*args)
-        return compiled(plain)(*(_as_read(arg) if i not in writes else arg
-                                 for i, arg in enumerate(args)))
+        return compiled(plain)(
+            *(_as_read(arg) if i not in writes else arg for i, arg in enumerate(args))
+        )
 
     run.py_func = plain  # type: ignore[attr-defined]  # as numba names it
     return run
@@ -113,13 +114,13 @@ def compile_all() -> None:
     from engine.domain.testing import claim_events
 
     events = claim_events([
-        dict(claim_id="c1", site_id="palmyra", gainer="isis", loser="government",
-             valid_from="2015-05-20", valid_to="2015-05-21"),
-        dict(claim_id="c2", site_id="palmyra", kind="besieged", gainer="government"),
-        dict(claim_id="c3", site_id="arak", kind="partial", gainer="isis"),
-        dict(event="corrected", claim_id="c3", site_id="arak", gainer="government",
-             valid_from="2016-01-02", valid_to="2016-01-03"),
-    ])
+        {"claim_id": "c1", "site_id": "palmyra", "gainer": "isis", "loser": "government",
+         "valid_from": "2015-05-20", "valid_to": "2015-05-21"},
+        {"claim_id": "c2", "site_id": "palmyra", "kind": "besieged", "gainer": "government"},
+        {"claim_id": "c3", "site_id": "arak", "kind": "partial", "gainer": "isis"},
+        {"event": "corrected", "claim_id": "c3", "site_id": "arak", "gainer": "government",
+         "valid_from": "2016-01-02", "valid_to": "2016-01-03"},
+    ])  # fmt: skip
     saved, COMPILE_FROM = COMPILE_FROM, 0
     try:
         replay(events, Policy(mode="strict"))
@@ -151,8 +152,7 @@ def site_start_order(key: np.ndarray) -> np.ndarray:
 
 
 @_pass(writes=(9,))  # claim_marker
-def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim_marker,
-               first):
+def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim_marker, first):
     """The markers of a replay, and for each claim the marker it supports.
 
     Walks the claims in ``order`` (by site, then start). Transitions whose windows
@@ -184,8 +184,13 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim
         if i != NONE and kind[i] == NONE:  # attacked: changes nothing
             claim_marker[i] = NONE
             continue
-        joins = (i != NONE and kind[i] == SWING and open_ != NONE
-                 and site[i] == m_site[open_] and start[i] <= hi_to)
+        joins = (
+            i != NONE
+            and kind[i] == SWING
+            and open_ != NONE
+            and site[i] == m_site[open_]
+            and start[i] <= hi_to
+        )
         if open_ != NONE and not joins and (i == NONE or kind[i] == SWING):
             # the open cluster is complete: a swing or a contest, and its window
             contest = known_lo != NONE and known_lo != known_hi
@@ -217,8 +222,15 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim
             hint = m_loser[open_]
             m_loser[open_] = loser[i] if hint == NONE else min(hint, loser[i])
         claim_marker[i] = first + open_
-    return (m_site[:count], m_kind[:count], m_controller[:count], m_loser[:count],
-            m_from[:count], m_to[:count], m_seq[:count])
+    return (
+        m_site[:count],
+        m_kind[:count],
+        m_controller[:count],
+        m_loser[:count],
+        m_from[:count],
+        m_to[:count],
+        m_seq[:count],
+    )
 
 
 @_pass
@@ -304,8 +316,7 @@ def states_of(site, kind, controller, unknown):
 
 
 @_pass
-def support_of(order, claim_marker, record, claimant, marker_run, marker_changed, runs
-               ):
+def support_of(order, claim_marker, record, claimant, marker_run, marker_changed, runs):
     """The claims behind markers, by run and within a run in log order: per claim its
     ``record``, ``claimant``, ``run`` and ``swing`` (its marker changed the holder).
 
@@ -332,7 +343,7 @@ def support_of(order, claim_marker, record, claimant, marker_run, marker_changed
     longest = np.max(offsets[1:] - offsets[:-1]) if runs else 0
     scratch = np.empty((3, longest if longest > _SHORT else 0), np.int64)
     for run in range(runs):
-        segment = rows[offsets[run]:offsets[run + 1]]
+        segment = rows[offsets[run] : offsets[run + 1]]
         if segment.size <= _SHORT:
             _insertion_sort_by(segment, record)
         else:

@@ -27,8 +27,10 @@ def claim_logs(draw) -> list[dict]:
         row = dict.fromkeys(CLAIM_EVENTS)
         row.update(seq=seq, event=action)
         if action == "reviewed":
-            row.update(claim_id=draw(st.sampled_from(recorded)),
-                       verdict=draw(st.sampled_from(["accepted", "rejected"])))
+            row.update(
+                claim_id=draw(st.sampled_from(recorded)),
+                verdict=draw(st.sampled_from(["accepted", "rejected"])),
+            )
         elif action == "retracted":
             row.update(claim_id=draw(st.sampled_from(recorded)))
         else:
@@ -47,9 +49,14 @@ def claim_logs(draw) -> list[dict]:
                 confidence=draw(st.sampled_from([0.5, 1.0])),
             )
             if action == "recorded":
-                row.update(doc_id="d", extractor=draw(st.sampled_from(["manual", "rules@1"])),
-                           published_date=start + dt.timedelta(days=draw(st.integers(0, 5))),
-                           evidence_text="…", evidence_start=0, evidence_end=1)
+                row.update(
+                    doc_id="d",
+                    extractor=draw(st.sampled_from(["manual", "rules@1"])),
+                    published_date=start + dt.timedelta(days=draw(st.integers(0, 5))),
+                    evidence_text="…",
+                    evidence_start=0,
+                    evidence_end=1,
+                )
         rows.append(row)
     return rows
 

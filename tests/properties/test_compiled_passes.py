@@ -19,7 +19,12 @@ from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.domain.strict_rules import believed_claims, fold
 from engine.synth import synth_claim_events
 from tests.properties.strategies import claim_logs, policies
-from tests.unit.test_passes import *  # noqa: F403 - the passes' unit tests, run compiled here
+from tests.unit import test_passes
+
+# the passes' unit tests, collected here again: they run compiled (the fixture below)
+globals().update(
+    {name: test for name, test in vars(test_passes).items() if name.startswith("test_")}
+)
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +67,9 @@ def test_a_replay_large_enough_for_every_fast_path_equals_the_reference_fold(wal
         monkeypatch.setattr(replay_module, "_PARALLEL_FROM", 0)
         monkeypatch.setattr(replay_module.pl, "thread_pool_size", lambda: 2)
     split, made = replay_module._split_between_sites, []
-    monkeypatch.setattr(replay_module, "_split_between_sites",
-                        lambda *args: made.append(split(*args)) or made[-1])
+    monkeypatch.setattr(
+        replay_module, "_split_between_sites", lambda *args: made.append(split(*args)) or made[-1]
+    )
     events = synth_claim_events(40_000, n_sites=2000, seed=3)
     timelines = replay(events, Policy(mode="strict"))
     assert [len(pieces) for pieces in made] == [walks]

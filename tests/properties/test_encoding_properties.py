@@ -31,12 +31,14 @@ def test_one_encoding_serves_every_policy(rows, policies):
 def test_an_extended_encoding_has_the_index_of_one_made_whole(rows, cut):
     whole = EncodedEvents.of(pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row"))
     cut = min(cut, whole.height)
-    head = EncodedEvents(whole.codes.head(cut), whole.sites, whole.actors, whole.claimants,
-                         whole.source.head(cut))
+    head = EncodedEvents(
+        whole.codes.head(cut), whole.sites, whole.actors, whole.claimants, whole.source.head(cut)
+    )
     extended = head.extended(whole.codes.slice(cut), whole.source)
     assert_frame_equal(extended.codes, whole.codes)
     assert_frame_equal(extended.by_site, records_by_site(whole.codes))
     if (head.codes["claim"] < cut).all():  # extended's precondition: see its docstring
         assert_frame_equal(extended.revisions.standing, whole.revisions.standing)
         assert extended.revisions.touched.sort().to_list() == (
-            whole.revisions.touched.sort().to_list())
+            whole.revisions.touched.sort().to_list()
+        )

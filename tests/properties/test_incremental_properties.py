@@ -20,12 +20,15 @@ from tests.unit.test_fast_replay_paths import (
 
 
 @settings(max_examples=100, deadline=None)
-@given(rows=claim_logs(), cuts=st.lists(st.integers(0, 40), max_size=6),
-       policy=policies.map(lambda p: dataclasses.replace(p, as_of_seq=None)))
+@given(
+    rows=claim_logs(),
+    cuts=st.lists(st.integers(0, 40), max_size=6),
+    policy=policies.map(lambda p: dataclasses.replace(p, as_of_seq=None)),
+)
 def test_an_incremental_replay_after_random_appends_equals_a_full_replay(rows, cuts, policy):
     """Corrections here may move a claim to another site; retractions and reviews too."""
     cuts = sorted({min(c, len(rows)) for c in cuts} | {len(rows)})
-    live = IncrementalReplay(_frame(rows[:cuts[0]]), policy)
+    live = IncrementalReplay(_frame(rows[: cuts[0]]), policy)
     for start, stop in itertools.pairwise(cuts):
         touched = live.append(_frame(rows[start:stop]))
         _assert_touched_sites_equal_a_full_replay(touched, replay(_frame(rows[:stop]), policy))
