@@ -93,7 +93,7 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/init_command.py
                tests/properties/strategies.py tests/properties/test_compiled_passes.py \
                tests/properties/test_encoding_properties.py \
                tests/properties/test_incremental_properties.py \
-               tests/properties/test_replay_agrees_with_reference_fold.py
+               tests/properties/test_replay_agrees_with_reference_fold.py tests/unit/test_front_door.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
 	$(BIN)/ruff format --check $(CLEAN_FILES)
