@@ -25,6 +25,7 @@ input and reads their output. ``NONE`` (-1) stands for a null code throughout.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,7 @@ COMPILE_FROM = 10_000
 
 _HELPERS: list[Callable] = []
 _COMPILED: dict[str, Any] = {}
+_COMPILING = threading.Lock()
 
 
 def _helper(fn: Callable) -> Callable:
@@ -92,13 +94,15 @@ def compiled(fn: Callable) -> Any:
     """The numba dispatcher of a pass (compiled on first call, kept on disk)."""
     name = getattr(fn, "py_func", fn).__name__
     if name not in _COMPILED:
-        from numba import njit
-        from numba.extending import register_jitable
+        with _COMPILING:  # the walks of a large replay start on two threads at once
+            if name not in _COMPILED:
+                from numba import njit
+                from numba.extending import register_jitable
 
-        if not _COMPILED:  # the helpers first: the passes find them compiled
-            for helper in _HELPERS:
-                register_jitable(helper)
-        _COMPILED[name] = njit(cache=True, nogil=True)(getattr(fn, "py_func", fn))
+                if not _COMPILED:  # the helpers first: the passes find them compiled
+                    for helper in _HELPERS:
+                        register_jitable(helper)
+                _COMPILED[name] = njit(cache=True, nogil=True)(getattr(fn, "py_func", fn))
     return _COMPILED[name]
 
 
