@@ -139,3 +139,13 @@ def test_incremental_appends_to_a_hot_site_encode_only_their_rows_and_match_a_fu
             pl.col("seq") <= seq)))
     assert live._sites[hottest]._encoded is not None
     _assert_site_encodings_equal_fresh_ones(live)
+
+
+def test_the_incremental_replays_examples_hold():
+    """Its doctests (bench/ is not among pytest's doctest paths: its scripts run as such)."""
+    import doctest
+
+    from bench import incremental_replay
+
+    result = doctest.testmod(incremental_replay, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
