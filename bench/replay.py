@@ -38,7 +38,7 @@ from polars.testing import assert_frame_equal
 
 from bench.baselines import polars_v1
 from engine.domain import EncodedEvents, Policy, replay
-from engine.scale.synth import synth_claim_events
+from engine.synth import synth_claim_events
 from engine.domain.strict_rules import believed_claims, fold
 
 #: the compiled path and its baselines implement the strict rules; the weighed mode (the

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    from engine.scale.synth import write_synth_log
+    from engine.synth import write_synth_log
 
     started = time.perf_counter()
     head = write_synth_log(args.log, args.claims, args.sites, args.seed)

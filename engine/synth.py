@@ -479,12 +479,10 @@ def _events(draw: SynthDraw, docs: list[DocumentRegistered]) -> Iterator[Event]:
             seen.add(claim.claim_id)
             out: Event = claim
         elif event == "corrected":
-            fields = {"site_id": site, "kind": kind, "gainer": gainer, "loser": loser,
-                      "valid_from": start.isoformat(), "valid_to": end.isoformat(),
-                      "time_precision": precision, "claimant": claimant, "denied": denied,
-                      "confidence": confidence}
-            out = ClaimCorrected(content_id[number], {k: fields[k] for k in CORRECTABLE_FIELDS},
-                                 "synthetic correction")
+            named = dict(zip(columns, row, strict=True))
+            corrected = {name: named[name].isoformat() if name in ClaimRecorded.DATES
+                         else named[name] for name in CORRECTABLE_FIELDS}
+            out = ClaimCorrected(content_id[number], corrected, "synthetic correction")
         elif event == "retracted":
             out = ClaimRetracted(content_id[number], "synthetic retraction")
         else:
