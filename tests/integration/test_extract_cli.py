@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.extract.commands import CLAIM_FIELDS
+from engine.cli.extract import CLAIM_FIELDS
 
 SEEDS = Path("/work/shared/seeds")
 if not SEEDS.is_dir():  # the design folder sits beside the repository
