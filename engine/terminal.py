@@ -21,12 +21,23 @@ def printable(text: object) -> str:
     text = str(text)
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs"
-                   else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return "".join(
+        ch
+        if ch.isprintable() or unicodedata.category(ch) == "Zs"
+        else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
-def progress(iterable: Any = None, *, total: float | None = None, desc: str = "",
-             unit: str = "it", quiet: bool = False, **options: Any) -> tqdm:
+def progress(
+    iterable: Any = None,
+    *,
+    total: float | None = None,
+    desc: str = "",
+    unit: str = "it",
+    quiet: bool = False,
+    **options: Any,
+) -> tqdm:
     """A tqdm progress bar on stderr, drawn only when stderr is a terminal (and not
     ``quiet``): a log, a pipe or a test sees no bar and no carriage returns. Use it as
     tqdm (``update``, ``write``, a context manager, or wrapping ``iterable``).
@@ -38,8 +49,17 @@ def progress(iterable: Any = None, *, total: float | None = None, desc: str = ""
     """
     from tqdm import tqdm
 
-    return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False,
-                disable=quiet or not _stderr_is_terminal(), dynamic_ncols=True, **options)
+    return tqdm(
+        iterable,
+        total=total,
+        desc=desc,
+        unit=unit,
+        file=sys.stderr,
+        leave=False,
+        disable=quiet or not _stderr_is_terminal(),
+        dynamic_ncols=True,
+        **options,
+    )
 
 
 def _stderr_is_terminal() -> bool:

@@ -83,9 +83,9 @@ def _main_job(log_dir: Path | None, out: Path, notebooks: bool, say: Callable[[s
     )
     for name, table in (("intervals", t.intervals), ("swings", t.swings), ("claims", t.claims)):
         for fmt in ("csv", "parquet"):
-            target = out / "timelines" / f"{name}.{fmt}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_table(table, fmt, target)
+            path = out / "timelines" / f"{name}.{fmt}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_table(table, fmt, path)
     say(f"tables   {out / 'timelines'}/{{intervals,swings,claims}}.{{csv,parquet}}")
     for stem, target, day in FIGURES:
         chart = chart_for(replayed, target, day)

@@ -67,8 +67,9 @@ def run_review(args: argparse.Namespace) -> int:
     for verdict, ids in (("accepted", args.accept), ("rejected", args.reject)):
         for cid in ids:
             review = _verdict(states[cid], verdict, args.reviewer, args.note)
-            if review is None:
-                unchanged.append(f"{cid} is already {verdict} (log seq {states[cid].review[2]})")
+            if review is None:  # the claim already has this verdict: a retry
+                seq = states[cid].review[2]  # type: ignore[index]
+                unchanged.append(f"{cid} is already {verdict} (log seq {seq})")
             else:
                 events.append(review)
     if args.correct:

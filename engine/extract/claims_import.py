@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from engine.domain.errors import InvalidEvent, TadmurError
-from engine.domain.events import ClaimRecorded, ClaimReviewed, parse_date
+from engine.domain.events import ClaimRecorded, parse_date
 
 EXTRACTOR = "import"
 REQUIRED = ("doc_id", "kind", "gainer", "date_from", "date_to", "claimant", "evidence")

@@ -48,12 +48,33 @@ def test_sites_lists_what_the_gazetteer_table_holds():
     from engine.reference import load_sites
 
     listed = tadmur("sites").stdout
-    assert listed == load_sites().select("site_id", "name_en", "region_id", "coord_quality").write_csv()
+    assert (
+        listed
+        == load_sites().select("site_id", "name_en", "region_id", "coord_quality").write_csv()
+    )
 
 
-@pytest.mark.parametrize("command", ["timeline", "verify", "log", "sites", "repair", "demo", "chart",
-                                     "explore", "explain", "extract", "ingest", "review",
-                                     "claims import", "export", "import", "synth"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "timeline",
+        "verify",
+        "log",
+        "sites",
+        "repair",
+        "demo",
+        "chart",
+        "explore",
+        "explain",
+        "extract",
+        "ingest",
+        "review",
+        "claims import",
+        "export",
+        "import",
+        "synth",
+    ],
+)
 def test_every_command_that_touches_a_log_takes_log(command):
     parser = build_parser(command.split()[0])
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -65,7 +86,9 @@ def test_every_command_that_touches_a_log_takes_log(command):
 
 
 def test_min_confidence_reaches_the_policy_and_a_bad_one_is_refused():
-    kept = tadmur("timeline", "--site", "palmyra", "--min-confidence", "0.99", "--include-candidates")
+    kept = tadmur(
+        "timeline", "--site", "palmyra", "--min-confidence", "0.99", "--include-candidates"
+    )
     assert kept.returncode == 0, kept.stderr
     bad = tadmur("timeline", "--min-confidence", "2")
     assert bad.returncode == 2
@@ -73,12 +96,24 @@ def test_min_confidence_reaches_the_policy_and_a_bad_one_is_refused():
     assert "Hint:" in bad.stderr and "Traceback" not in bad.stderr
 
 
-@pytest.mark.parametrize("args, start", [
-    (["timeline", "--site", "tadmor"], "tadmur timeline: error: unknown site id 'tadmor' (at --site). Hint:"),
-    (["extract", "/no/such/article.txt", "--published", "2016-05-01"], "tadmur extract: error: "),
-    (["claims", "import", "/no/such.jsonl", "--log", "/no/such/log"], "tadmur claims import: error: "),
-    (["review", "--log", "/no/such/log"], "tadmur review: error: "),
-])
+@pytest.mark.parametrize(
+    "args, start",
+    [
+        (
+            ["timeline", "--site", "tadmor"],
+            "tadmur timeline: error: unknown site id 'tadmor' (at --site). Hint:",
+        ),
+        (
+            ["extract", "/no/such/article.txt", "--published", "2016-05-01"],
+            "tadmur extract: error: ",
+        ),
+        (
+            ["claims", "import", "/no/such.jsonl", "--log", "/no/such/log"],
+            "tadmur claims import: error: ",
+        ),
+        (["review", "--log", "/no/such/log"], "tadmur review: error: "),
+    ],
+)
 def test_every_refusal_has_one_format(args, start):
     done = tadmur(*args)
     assert done.returncode == 2 and done.stderr.startswith(start), done.stderr
@@ -88,8 +123,15 @@ def test_every_refusal_has_one_format(args, start):
 def test_the_explorers_rebuild_command_gives_the_cli_the_explorers_policy():
     from engine.explore.explorer import chart_command
 
-    policy = Policy(as_of_seq=40, known_by=dt.date(2016, 3, 21), distrust=frozenset({"sana", "amaq"}),
-                    include_denied=True, min_confidence=0.5, weights={"sohr": 2.0}, mode="strict")
+    policy = Policy(
+        as_of_seq=40,
+        known_by=dt.date(2016, 3, 21),
+        distrust=frozenset({"sana", "amaq"}),
+        include_denied=True,
+        min_confidence=0.5,
+        weights={"sohr": 2.0},
+        mode="strict",
+    )
     words = shlex.split(chart_command("palmyra", policy))
     parser = argparse.ArgumentParser()
     add_policy_arguments(parser)
@@ -100,13 +142,23 @@ def test_the_explorers_rebuild_command_gives_the_cli_the_explorers_policy():
 def test_synth_draws_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "engine.cli", "synth", "--claims", "3000", "--sites", "5"]
-    piped = subprocess.run([*command, "--log", str(tmp_path / "a")], capture_output=True, text=True,
-                           env=env, timeout=300, check=False)
+    piped = subprocess.run(
+        [*command, "--log", str(tmp_path / "a")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert piped.returncode == 0 and "\r" not in piped.stderr and "line/s" not in piped.stderr
     main, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
-    with subprocess.Popen([*command, "--log", str(tmp_path / "b")], stdout=subprocess.DEVNULL,
-                          stderr=terminal, env=env) as run:
+    with subprocess.Popen(
+        [*command, "--log", str(tmp_path / "b")],
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+        env=env,
+    ) as run:
         os.close(terminal)
         seen = b""
         while True:
@@ -120,4 +172,6 @@ def test_synth_draws_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path):
     os.close(main)
     assert run.returncode == 0
     assert b"synth" in seen and b"line" in seen and b"\r" in seen
-    assert (tmp_path / "a" / "log.jsonl").read_bytes() == (tmp_path / "b" / "log.jsonl").read_bytes()
+    assert (tmp_path / "a" / "log.jsonl").read_bytes() == (
+        tmp_path / "b" / "log.jsonl"
+    ).read_bytes()

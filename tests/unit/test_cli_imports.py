@@ -35,8 +35,10 @@ def imports_of(name: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
-                                + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1]
+                    + ([base] if base else [])
+                )
             for alias in node.names:
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
     return {m for m in found if m in MODULES and m != name}
@@ -90,8 +92,14 @@ def cycles_through(names: set[str]) -> list[list[str]]:
 
 
 def test_the_cli_package_has_its_modules():
-    assert {"engine.cli", "engine.cli.__main__", "engine.cli.options", "engine.cli.errors",
-            "engine.cli.core", "engine.cli.extract"} <= set(CLI_MODULES)
+    assert {
+        "engine.cli",
+        "engine.cli.__main__",
+        "engine.cli.options",
+        "engine.cli.errors",
+        "engine.cli.core",
+        "engine.cli.extract",
+    } <= set(CLI_MODULES)
 
 
 @pytest.mark.parametrize("name", CLI_MODULES)
@@ -112,15 +120,25 @@ def test_the_old_cli_circle_is_gone():
     extract/review.py, as it was: the modules it passed through import no CLI module."""
     for name in ("engine.extract.review", "engine.extract.ingest", "engine.extract.claims_import"):
         assert not {m for m in GRAPH[name] if m.startswith("engine.cli")}, name
-    for old in ("engine.commands", "engine.chart_commands", "engine.demo", "engine.extract.commands",
-                "engine.replay_commands", "engine.init_command", "engine.scale.commands",
-                "engine.interop.commands"):
+    for old in (
+        "engine.commands",
+        "engine.chart_commands",
+        "engine.demo",
+        "engine.extract.commands",
+        "engine.replay_commands",
+        "engine.init_command",
+        "engine.scale.commands",
+        "engine.interop.commands",
+    ):
         assert old not in MODULES
 
 
 def test_nothing_outside_the_cli_imports_it():
-    outside = {name: sorted(m for m in GRAPH[name] if m in CLI_MODULES)
-               for name in MODULES if name not in CLI_MODULES}
+    outside = {
+        name: sorted(m for m in GRAPH[name] if m in CLI_MODULES)
+        for name in MODULES
+        if name not in CLI_MODULES
+    }
     assert {name: found for name, found in outside.items() if found} == {}
 
 
@@ -130,8 +148,9 @@ def test_command_modules_share_only_options_and_errors():
         if name in ("engine.cli", "engine.cli.__main__"):
             continue
         assert {m for m in GRAPH[name] if m in CLI_MODULES} <= shared, name
-    assert not {m for m in GRAPH["engine.cli.options"] | GRAPH["engine.cli.errors"]
-                if m in CLI_MODULES}
+    assert not {
+        m for m in GRAPH["engine.cli.options"] | GRAPH["engine.cli.errors"] if m in CLI_MODULES
+    }
 
 
 def test_the_graph_sees_imports_inside_functions():
