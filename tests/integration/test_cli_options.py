@@ -175,3 +175,25 @@ def test_synth_draws_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path):
     assert (tmp_path / "a" / "log.jsonl").read_bytes() == (
         tmp_path / "b" / "log.jsonl"
     ).read_bytes()
+
+
+def test_extract_with_log_finds_that_folders_own_places(tmp_path):
+    (tmp_path / "events").mkdir()
+    (tmp_path / "events" / "places.csv").write_text(PLACES, encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "سيطرت فصائل المعارضة على تلة الاختبار بعد اشتباكات مع قوات النظام أمس.\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("TADMUR_LOG", None)
+
+    def extract(*more: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "engine.cli", "extract", str(article), *more]
+        return subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=300, check=False
+        )
+
+    without = extract("--published", "2016-05-01")
+    found = extract("--published", "2016-05-01", "--log", str(tmp_path / "events"))
+    assert found.returncode == 0, found.stderr
+    assert '"site_id": "tal_test"' in found.stdout and "tal_test" not in without.stdout
