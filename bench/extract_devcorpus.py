@@ -23,7 +23,7 @@ from pathlib import Path
 
 from engine.extract import evaluate, pipeline
 from engine.extract.articles import load_articles
-from engine.extract.commands import _read_gold, extract_all
+from engine.cli.extract import extract_all, read_gold
 from engine.extract.normalise import fold_text
 from engine.reference import gazetteer
 
@@ -68,7 +68,7 @@ def main() -> None:
     if args.oracle_places:
         oracle = with_gold_places(gold_file)
         pipeline.load_gazetteer = evaluate.load_gazetteer = lambda: oracle
-    gold = _read_gold(gold_file)
+    gold = read_gold(gold_file)
     articles = load_articles(articles_file, allow_undated=True)
     predicted, undated = extract_all(articles)
     with_gold = {g["doc_id"] for g in gold}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.extract.commands import CLAIM_FIELDS
+from engine.cli.extract import CLAIM_FIELDS
 
 # the seeds with their gold claims live in the design folder beside the repository
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
