@@ -43,7 +43,7 @@ setup-test: $(VENV)/.test-extras
 # no notebook or large replay waits for it later (small logs never compile at all)
 run: setup
 	@echo "[run] compiling the replay's passes into numba's cache ..."
-	@$(BIN)/python -c "from engine.domain.passes import compile_all; compile_all()" \
+	@$(BIN)/python -c "from engine.domain.warm_up import compile_passes; compile_passes()" \
 	  && echo "    done in $$SECONDS s"
 	@echo "[run] tadmur demo --out build"
 	@$(BIN)/tadmur demo --out build && echo "[run] done in $$SECONDS s"
@@ -94,7 +94,8 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/cli engine/term
                tests/properties/test_encoding_properties.py \
                tests/properties/test_incremental_properties.py \
                tests/properties/test_replay_agrees_with_reference_fold.py tests/unit/test_front_door.py \
-               bench/cli_startup.py tests/unit/test_cli_imports.py tests/integration/test_cli_options.py
+               bench/cli_startup.py tests/unit/test_cli_imports.py tests/integration/test_cli_options.py \
+               engine/version.py engine/domain/warm_up.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
 	$(BIN)/ruff format --check $(CLEAN_FILES)

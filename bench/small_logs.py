@@ -60,7 +60,7 @@ def compile_all() -> float:
     """Wall time of the process `make` runs to fill numba's cache."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", "from engine.domain.passes import compile_all; compile_all()"],
+        [sys.executable, "-c", "from engine.domain.warm_up import compile_passes; compile_passes()"],
         check=True,
         cwd=ROOT,
     )
@@ -89,7 +89,7 @@ def main() -> None:
     )
     warming = {"compile_all_cold_s": compile_all(), "compile_all_warm_s": compile_all()}
     print(
-        "`make`'s warming step (a process running passes.compile_all): "
+        "`make`'s warming step (a process running warm_up.compile_passes): "
         f"{warming['compile_all_cold_s']:.1f} s compiling, "
         f"{warming['compile_all_warm_s']:.1f} s loading from the cache it left"
     )

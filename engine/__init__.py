@@ -8,11 +8,7 @@ The front door: the names most work needs, imported on first use, so ``import en
 >>> replayed.timelines.intervals.filter(site_id="palmyra").height > 0
 True
 
-``__version__`` is the one place the version is written: ``pyproject.toml`` reads it,
-``tadmur --version`` prints it and every saved chart records it.
-
->>> __version__.count(".") >= 2
-True
+``__version__`` comes from :mod:`engine.version`, the one place it is written.
 """
 
 from __future__ import annotations
@@ -20,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+from engine.version import __version__
 
 #: public name -> the module that defines it, imported the first time the name is used
 _PUBLIC = {

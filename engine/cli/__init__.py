@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The ``tadmur`` parser with every subcommand, or with the one named ``only``."""
-    from engine import __version__
+    from engine.version import __version__
 
     parser = argparse.ArgumentParser(
         prog="tadmur",

@@ -13,7 +13,7 @@ Compiling costs seconds (10-20 s for all of them on a busy machine) and loading 
 compiled code from numba's cache still a few hundred milliseconds, while the same loops
 in plain Python take microseconds a row: below :data:`COMPILE_FROM` rows a pass runs as
 the plain Python function it is written as (``.py_func``, the same code), and numba is
-not even imported. ``make`` fills the cache (:func:`compile_all`), so the first large
+not even imported. ``make`` fills the cache (:func:`engine.domain.warm_up.compile_passes`), so the first large
 replay on a machine does not wait either. The plain and the compiled runs agree on every
 log hypothesis generates (tests/properties/test_compiled_passes.py).
 
@@ -104,32 +104,6 @@ def compiled(fn: Callable) -> Any:
                         register_jitable(helper)
                 _COMPILED[name] = njit(cache=True, nogil=True)(getattr(fn, "py_func", fn))
     return _COMPILED[name]
-
-
-def compile_all() -> None:
-    """Compile every pass (or load it from numba's cache) by replaying a small log with
-    the compiled passes: ``make`` runs it, so the first large replay does not compile.
-
-    The arrays a replay hands the passes have the same types whatever the log's size,
-    so a small replay compiles what every later one loads."""
-    global COMPILE_FROM
-    from engine.domain.policy import Policy
-    from engine.domain.replay import replay
-    from engine.domain.testing import claim_events
-
-    events = claim_events([
-        {"claim_id": "c1", "site_id": "palmyra", "gainer": "isis", "loser": "government",
-         "valid_from": "2015-05-20", "valid_to": "2015-05-21"},
-        {"claim_id": "c2", "site_id": "palmyra", "kind": "besieged", "gainer": "government"},
-        {"claim_id": "c3", "site_id": "arak", "kind": "partial", "gainer": "isis"},
-        {"event": "corrected", "claim_id": "c3", "site_id": "arak", "gainer": "government",
-         "valid_from": "2016-01-02", "valid_to": "2016-01-03"},
-    ])  # fmt: skip
-    saved, COMPILE_FROM = COMPILE_FROM, 0
-    try:
-        replay(events, Policy(mode="strict"))
-    finally:
-        COMPILE_FROM = saved
 
 
 @_pass
