@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from engine.extract import lexicon as lx
 from engine.extract.triggers import Trigger
-from engine.extract.normalise import fold_text, recent_fold
+from engine.extract.normalise import fold_pattern, fold_text, recent_fold
 from engine.reference.gazetteer import COMMON_WORDS, FUNCTION_WORDS, Gazetteer, PlaceMention, generic_heads
 from engine.reference.resolve import Evidence, choose, confirmed, main_place
 
@@ -26,12 +26,15 @@ _POPULATED = ("city", "town", "village")
 _LIGHT = frozenset({"الي", "لي", "من", "في", "علي", "عن", "احياء", "اطراف", "قد", "بالكامل", "كامل"})
 _WINDOW = 220
 #: First words after a place noun that describe rather than name ("بلدة كبيرة").
-_NOT_A_NAME = frozenset(fold_text(w) for w in (
+_DESCRIPTORS = frozenset(fold_text(w) for w in (
     "كبيرة", "صغيرة", "استراتيجية", "هامة", "مهمة", "واسعة", "جديدة", "قديمة", "عسكرية", "أخرى",
     "ثانية", "مجاورة", "قريبة", "محاذية", "سورية", "عديدة", "كاملة", "بأكملها", "بالكامل", "واحدة",
     "تابعة", "التابعة", "المحيطة", "محيطة", "الحدودية", "حدودية", "مهمة", "رئيسية", "الرئيسية",
     "كان", "كانت", "يسيطر", "تسيطر", "سيطر", "سيطرت", "بعد", "التي", "الذي", "هذه", "هذا", "ذات",
-)) | COMMON_WORDS | FUNCTION_WORDS
+    "عازلة", "آمنة", "سكنية", "صناعية", "بدعم", "بالقرب", "الواقعة", "الواقع", "ألغام", "الغام",
+    "المحاصرة", "المحررة", "محاصرة", "محررة", "باتت", "تتواجد", "يتواجد",
+))
+_NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
@@ -240,7 +243,7 @@ class ObjectFinder:
                 self._add_note(f"{self._surface(facility.start() + boundary, m.end)!r} at folded offset "
                                f"{facility.start() + boundary}: a place named after "
                                f"{self.gaz.sites[site_ids[0]].label()}, not in the gazetteer; "
-                               "add it to events/places.csv")
+                               "add it to events/places.csv", text[facility.start() + boundary:m.end])
                 boundary = m.end
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
             if town and _LOCATIVE.search(lead) and (places or unplaced or len(lead.split()) > 4):
@@ -293,33 +296,124 @@ class ObjectFinder:
         return self.raw_of(start, end) if self.raw_of else self.text[start:end]
 
     def _note(self, m: PlaceMention, trig: Trigger, why: str) -> None:
-        self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: {why}")
+        self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: {why}",
+                       self.text[m.start:m.end])
 
-    def _add_note(self, note: str) -> None:
-        if note not in self._noted:
-            self._noted.add(note)
+    def _add_note(self, note: str, surface: str) -> None:
+        """One note per surface form (folded) and document: a name repeated ten times is
+        reported once, at its first place."""
+        key = " ".join(surface.split())
+        key = key[1:] if key[:1] in "وفبل" and key[1:3] in ("ال", "قر", "بل", "مد", "حي", "خر", "تل") else key
+        if key not in self._noted:
+            self._noted.add(key)
             self.unresolved.append(note)
 
     def note_unknown_places(self, s0: int, s1: int) -> None:
-        """Report every "بلدة/قرية/تلة/حي… NAME" of a sentence whose NAME the gazetteer lacks.
+        """Report every "بلدة/قرية/تلة/حاجز/فوج… NAME" of a sentence whose NAME the gazetteer
+        lacks, and every unknown item of a list after a plural place noun ("قرى X وY وZ").
 
-        Called for each sentence with a trigger (once): an unknown place is never dropped
-        silently, whether or not it is a trigger's object.
+        The reader calls it for every sentence of the body, whether or not a trigger is in
+        it: an unknown place is never dropped silently. Each surface form is reported
+        once per document.
         """
         if s0 in self._scanned:
             return
         self._scanned.add(s0)
-        for hit in lx.PLACE_NOUN.finditer(self.text, s0, s1):
+        for hit in _UNKNOWN_NOUN.finditer(self.text, s0, s1):
             if any(m.end > hit.start() for m in self._between(hit.start() - 60, hit.end())):
                 continue
+            if hit.group("number"):
+                self._unknown(hit.start(), hit.end())
+                continue
             words = hit.group("name").split()
+            noun = hit.group(0).split()[0]
+            if re.match(r"[وفبل]?ال", noun) and not noun.startswith("لل") and not words[0].startswith("ال"):
+                continue  # "المنطقة أسفرت": "the area", then the sentence goes on
             if words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME:
                 continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             end = hit.end()
             if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")):
                 end = hit.start("name") + len(words[0])  # "قرية زمزموطة أمس", "تلة X وقصف"
-            self._add_note(f"{self._surface(hit.start(), end)!r} at folded offset {hit.start()}: "
-                           "not in the gazetteer; add it to events/places.csv")
+            self._unknown(hit.start(), end)
+        for hit in _PLURAL_NOUN.finditer(self.text, s0, s1):
+            if _THESE_BEFORE.search(self.text, max(s0, hit.start() - 8), hit.start()):
+                continue  # "هذه القرى": the places named before
+            for a, b in _list_items(self.text, hit.end(), s1):
+                if not any(m.end > a for m in self._between(a - 8, b)):
+                    self._unknown(a, b)
+
+    def _unknown(self, start: int, end: int) -> None:
+        self._add_note(f"{self._surface(start, end)!r} at folded offset {start}: "
+                       "not in the gazetteer; add it to events/places.csv", self.text[start:end])
+
+
+#: Place-type nouns: an unknown name after one is reported. The lexicon's, plus the
+#: kinds of non-populated places the genre names (units' bases, farms, checkpoints...).
+_UNKNOWN_NOUN = re.compile(fold_pattern(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:(?:مدينه|بلده|قريه|حي|منطقه|حقل|جبل|جبال|تله|تل|مطار|معمل|شركه|سد|"
+    r"محطه|قاعده|كتيبه|مستشفي|مشفي|دوار|حاجز|بلدتي|قريتي|مدينتي|مزرعه|مزارع|مداجن|مقالع|صوامع|"
+    r"سجن|معبر|فندق|قصر|مدرسه|كليه|مبني|خربه|رحبه|تلتي|حيي)\s+"
+    r"(?P<name>\w{3,}(?:\s+(?!(?:ال)?(?:شرق|غرب|شمال|جنوب|في|من|علي|بعد|قرب|بين)\w*)\w{3,})?)"
+    # a unit's base or a numbered point only with its number: "اللواء 137", "النقطة 50"
+    # ("لواء المعتصم", "فرقة السلطان مراد" are armed groups, not places)
+    r"|(?:لواء|اللواء|فوج|الفوج|فرقه|الفرقه|نقطه|النقطه)\s+(?P<number>\d+))"
+))
+#: Plural place nouns opening a list of names: "قرى X وY وZ", "بلدتي X وY".
+_PLURAL_NOUN = re.compile(fold_pattern(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:قرى|بلدات|قريتي|بلدتي|أحياء|حيي|تلال|مزارع)\s+"
+    r"(?:(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)\s+)?"
+))
+#: Words that end a list of names (prepositions, verbs of the next clause, directions).
+_LIST_END = frozenset(fold_text(w) for w in (
+    "على", "في", "من", "إلى", "الى", "عن", "بعد", "قبل", "قرب", "بين", "حتى", "منذ", "عند", "ضمن",
+    "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "وسط", "محيط", "أطراف", "بريف",
+    "التي", "الذي", "اللتين", "كما", "حيث", "بينما", "وذلك", "إثر", "اثر", "خلال", "عقب", "مع", "أمس",
+    "اليوم", "بالكامل", "كاملة", "بعد", "وقد", "فيما", "ما", "لا", "قد", "أن", "ان", "إن", "أنّ",
+    "مشيرا", "مضيفا", "موضحا", "لافتا", "مؤكدا", "قال", "وقال", "أضاف", "وأضاف", "أكد", "وأكد",
+    "كامل", "عدة", "المحاصرة", "المحاصرتين", "المحررة", "الموالية", "المواليتين", "الشرقية", "الغربية",
+    "الشمالية", "الجنوبية", "المناطق", "النقاط", "نقاط", "مواقع", "المواقع", "الأخرى", "أخرى",
+    "غيرها", "بالتزامن", "الريف", "تلال", "التلال", "القرى", "البلدات",
+))
+#: A closing quote then a comma: the quoted list is over ("…وكابر كبير"، مشيراً).
+_QUOTE_END = re.compile(r"[\"”»]\s*[،,]")
+_THESE_BEFORE = re.compile(r"(?<!\w)(?:هذه|تلك|هاتين|هذين)\s+$")
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of a list "X، وY وZ" from ``start``: one to three words each, و dropped;
+    the list ends at a preposition, a clause word or a longer phrase."""
+    items: list[tuple[int, int]] = []
+    cur: list[tuple[int, int]] = []
+    quote = _QUOTE_END.search(text, start, end)
+    end = quote.start() if quote else end
+    for w in re.finditer(r"[^\s،,.:؛()\"“”«»]+|[،,.:؛()]", text[start:end]):
+        a, b, word = start + w.start(), start + w.end(), w.group()
+        if word in "،,":
+            if cur:
+                items.append((cur[0][0], cur[-1][1]))
+            cur = []
+            continue
+        if word in ".:؛()":
+            break
+        bare = word[1:] if word.startswith("و") and len(word) > 2 else word
+        if word in _LIST_END or bare in _LIST_END:
+            break
+        if bare in _DESCRIPTORS or bare.startswith("ال") and bare[2:] in _DESCRIPTORS:
+            if not cur:
+                break
+            continue  # "تلة X الاستراتيجية": the adjective is not part of the name
+        if word.startswith("و") and len(word) > 2 and cur:
+            items.append((cur[0][0], cur[-1][1]))
+            cur = []
+        if not cur and word.startswith("و") and len(word) > 2:
+            a += 1
+        if len(cur) == 3:
+            return items  # a phrase, not a name: the list has ended
+        cur.append((a, b))
+    if cur:
+        items.append((cur[0][0], cur[-1][1]))
+    return [(a, b) for a, b in items
+            if not text[a].isdigit() and not (" " not in text[a:b] and text[a:b] in _NOT_A_NAME)]
 
 
 def _keep_weak_in_lists(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
