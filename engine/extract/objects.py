@@ -47,7 +47,24 @@ _MORE_ANCHORS = re.compile(
     r"(?:(?<!\w)(?:[وف]?(?:حول|محيط|بمحيط|مداخل|بمحاذاه|علي\s+مقربه\s+من|المتاخمه\s+ل|المجاوره\s+ل|"
     r"القريبه\s+من|القريب\s+من|الواقعه\s+(?:في|علي|قرب|شرق|غرب|شمال|جنوب)\w*|الواقع\s+(?:في|علي)))\s+|"
     r"(?<!\w)(?:ال)?(?:تابع|تابعه|مجاور|مجاوره|محاذي|محاذيه|متاخم|متاخمه)\s+)$")
+#: A direction, "near", "facing" or a road, then a place noun: "شرق مدينة الباب", "قريبة من
+#: مدينة الطبقة", "تقابل مطار حماة", "أوتوستراد حلب ـ دمشق". The place only locates the event.
+_ANCHOR_NOUN = re.compile(
+    r"(?<!\w)(?:[وف]?(?:ب|ل|من\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|يه|يها|ا)?(?:\s+(?:ال)?(?:شرق|غرب)(?:ي|يه)?)?|"
+    r"قرب|بالقرب\s+من|(?:ال)?قريب(?:ه|ا)?\s+من|تقابل|يقابل|مقابل|(?:ال)?مقابل(?:ه)?\s+ل|"
+    r"(?:تطل|يطل|تشرف|يشرف)\s+علي|(?:ال)?(?:اوتوستراد|اتوستراد)(?:\s+[^\s،,]+){0,2}|"
+    r"يربط(?:\s+[^\s،,]+){0,2}|(?:ال)?(?:واصل|رابط)(?:ه)?\s+بين(?:\s+[^\s،,]+){0,2})\s+"
+    r"(?:(?:ال)?(?:مدينه|بلده|قريه|حي|منطقه|بلدتي|قريتي|مدينتي)\s+)?$")
+#: A road or an unnamed object noun between the trigger and the first place: the object
+#: is not in the gazetteer, and a town named after it only locates it.
+_UNNAMED_OBJECT = re.compile(r"(?<!\w)(?:ال)?(?:طريق|اوتوستراد|اتوستراد|خط\s+(?:ال)?امداد)(?!\w)")
 _FACILITY_OF = re.compile(lx.FACILITY_OF)
+#: A relative pronoun right after a place (an adjective may come between).
+_RELATIVE_AFTER = re.compile(r"(?:\s+(?:ال)?\w+)?[\s،,]*(?:التي|الذي|اللتين|اللذين)(?!\w)")
+#: Dual and plural facility nouns ("حاجزي البركة", "معسكرات القرميد"): not the village.
+_FACILITIES_OF = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:حاجزي|حواجز|معسكري|معسكرات|معسكر|مداجن|مقالع|صوامع|مزارع|مزرعه|مستودعات|"
+    r"ثكنه|ثكنات|كتيبه|سريه|فوج|مبني|مدرسه|فندق|قصر)\s+$")
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+$)")
 _STOP = lx.WINDOW_STOP
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
@@ -170,8 +187,9 @@ class ObjectFinder:
                 continue
             if m.start < max(s0, trig.start - 120):
                 break
-            if self._anchored(m, s0):
-                continue
+            relative = _RELATIVE_AFTER.match(self.text, m.end)
+            if self._anchored(m, s0) and not relative:
+                continue  # "… قرب مدينة الباب، التي سيطر عليها": the relative clause says which
             if m.region:
                 continue
             ids = self.resolved.get(m.start, ())
@@ -211,6 +229,10 @@ class ObjectFinder:
                 break
         places: list[Place] = []
         unplaced = False  # an object was named but could not be placed: "في مدينة X" after it locates it
+        first = self._between(trig.end, end)
+        if first and (_UNNAMED_OBJECT.search(text, trig.end, first[0].start)
+                      or _UNKNOWN_NOUN.search(text, trig.end, first[0].start)):
+            unplaced = True  # "السيطرة على طريق رئيسي يربط…", "على حاجز X شمال مدينة Y"
         boundary = trig.end
         anchored_before: str | None = None
         for m in self._between(trig.end, end):
@@ -238,7 +260,7 @@ class ObjectFinder:
             kind_override = None
             town = self.gaz.sites[site_ids[0]].kind in _TOWNS
             lead = text[boundary:m.start]
-            facility = _FACILITY_OF.search(lead)
+            facility = _FACILITY_OF.search(lead) or _FACILITIES_OF.search(lead)
             if facility and self.gaz.sites[site_ids[0]].kind in _POPULATED:
                 self._add_note(f"{self._surface(facility.start() + boundary, m.end)!r} at folded offset "
                                f"{facility.start() + boundary}: a place named after "
@@ -246,7 +268,8 @@ class ObjectFinder:
                                "add it to events/places.csv", text[facility.start() + boundary:m.end])
                 boundary = m.end
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
-            if town and _LOCATIVE.search(lead) and (places or unplaced or len(lead.split()) > 4):
+            locator = town or self.gaz.sites[site_ids[0]].kind == "neighbourhood"
+            if locator and _LOCATIVE.search(lead) and (places or unplaced or len(lead.split()) > 4):
                 boundary = m.end
                 continue  # "… في مدينة دير الزور" locates the objects named before
             if town and lx.PARTS_OF.search(lead):
@@ -289,7 +312,8 @@ class ObjectFinder:
         found = self._anchor_memo.get((lo, m.start))
         if found is None:
             found = self._anchor_memo[(lo, m.start)] = bool(
-                lx.ANCHOR_BEFORE.search(self.text, lo, m.start) or _MORE_ANCHORS.search(self.text, lo, m.start))
+                lx.ANCHOR_BEFORE.search(self.text, lo, m.start) or _MORE_ANCHORS.search(self.text, lo, m.start)
+                or _ANCHOR_NOUN.search(self.text, lo, m.start))
         return found
 
     def _surface(self, start: int, end: int) -> str:
