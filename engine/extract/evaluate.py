@@ -95,7 +95,7 @@ def normalise_gold(row: dict) -> dict:
         kind, gainer, loser = "siege_broken", loser or "unknown", gainer
     return {
         "doc_id": row["doc_id"],
-        "site_id": site_id_of_gold(row.get("site", ""), row.get("site_ar", "")),
+        "site_id": site_id_of_gold(row.get("site", ""), row.get("site_ar", ""), row.get("evidence", "")),
         "kind": kind,
         "gainer": gainer,
         "loser": loser,
@@ -137,14 +137,20 @@ def _claimant(value: str) -> tuple[str, ...]:
 _BROKEN = re.compile(r"(?<!\w)[وفل]?[يت]?(?:فك|كسر)(?:ت|وا|ون)?\s+(?:طوق\s+)?(?:ال)?حصار")
 
 
-def site_id_of_gold(name_en: str, name_ar: str) -> str:
+def site_id_of_gold(name_en: str, name_ar: str, evidence: str = "") -> str:
     """The one place where a gold site name becomes a site id: the gazetteer's resolver
-    (``engine.reference.resolve_site``) when the package has it, else ``gold_site_id``."""
+    (``engine.reference.resolve_site``) when the package has it, else ``gold_site_id``.
+    A name several places share is resolved by the gold sentence (``evidence``: the places
+    and governorate it names) and the qualifier of the English name ("Suran (Azaz)")."""
     try:
         from engine.reference import resolve_site
     except ImportError:
         return gold_site_id(name_en, name_ar)
     site_id, _why = resolve_site(name_ar, name_en=name_en)
+    if site_id is None and evidence:
+        in_context, why = resolve_site(name_ar, name_en=name_en, context=evidence)
+        if in_context and "stands for" not in why:  # a generic "المدينة" keeps its English name
+            site_id = in_context
     return site_id or gold_site_id(name_en, name_ar)
 
 

@@ -201,6 +201,11 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
                                f"before it: {gaz.sites[topic].label()}")
             return None, f"{name_ar!r} is a generic name ({'/'.join(m.generic_kinds)}) and the context names no such place"
         ids, why = choose(gaz, name_ar.strip() if len(mentions) == 1 else folded[m.start:m.end], m.site_ids, ev)
+        if len(ids) != 1 and name_en:
+            named = _by_qualifier(gaz, ids or m.site_ids, name_en)
+            if named:
+                ids, why = (named,), (f"{name_ar!r}: {len(m.site_ids)} places of that name; the English name "
+                                      f"{name_en!r} says {gaz.sites[named].label()}")
         if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev):
             return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
                           "and no place near it is named in the text")
@@ -274,6 +279,31 @@ def _near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] |
 
 def _bare(name: str) -> str:
     return name[2:] if name.startswith("ال") and len(name) > 4 else name
+
+
+def _by_qualifier(gaz: Gazetteer, candidates: tuple[str, ...], name_en: str) -> str | None:
+    """The one candidate the qualifier of an English name points to: "Suran (Azaz)" is the
+    Suran of A'zaz district; "al-Sinaa district (Raqqa)" the district of Raqqa city."""
+    qualifier = re.search(r"\(([^)]+)\)", name_en)
+    if not qualifier:
+        return None
+    want = _loose_en(qualifier.group(1))
+    if len(want) < 3:
+        return None
+    fits = [s for s in candidates if any(
+        want and want in _loose_en(text) or _loose_en(text) and _loose_en(text) in want
+        for text in (gaz.sites[s].admin2_en, gaz.sites[s].admin1_en, gaz.sites[s].parent_id,
+                     (gaz.sites[s].name_en.split("(") + [""])[1]))]
+    if len(fits) > 1:
+        kinds = [s for s in fits if "district" in name_en.lower() and gaz.sites[s].kind == "neighbourhood"]
+        fits = kinds if len(kinds) == 1 else fits
+    return fits[0] if len(fits) == 1 else None
+
+
+def _loose_en(text: str) -> str:
+    """Letters only, without "al-"/"ar-" and "'": "A'zaz" and "Azaz" agree."""
+    words = re.sub(r"[^a-z ]", "", text.lower().replace("-", " ")).split()
+    return "".join(w for w in words if w not in ("al", "el", "ar", "as", "ad", "ash", "at", "the", "city"))
 
 
 def _en_key(name: str) -> str:
