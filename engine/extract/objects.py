@@ -19,7 +19,7 @@ from engine.extract import lexicon as lx
 from engine.extract.triggers import Trigger
 from engine.extract.normalise import fold_pattern, fold_text, recent_fold
 from engine.reference.gazetteer import COMMON_WORDS, FUNCTION_WORDS, Gazetteer, PlaceMention, generic_heads
-from engine.reference.resolve import Evidence, choose, confirmed, main_place
+from engine.reference.resolve import Evidence, _near_spelling, choose, confirmed, main_place
 
 _TOWNS = ("city", "town")
 _POPULATED = ("city", "town", "village")
@@ -31,7 +31,7 @@ _DESCRIPTORS = frozenset(fold_text(w) for w in (
     "ثانية", "مجاورة", "قريبة", "محاذية", "سورية", "عديدة", "كاملة", "بأكملها", "بالكامل", "واحدة",
     "تابعة", "التابعة", "المحيطة", "محيطة", "الحدودية", "حدودية", "مهمة", "رئيسية", "الرئيسية",
     "كان", "كانت", "يسيطر", "تسيطر", "سيطر", "سيطرت", "بعد", "التي", "الذي", "هذه", "هذا", "ذات",
-    "عازلة", "آمنة", "سكنية", "صناعية", "بدعم", "بالقرب", "الواقعة", "الواقع", "ألغام", "الغام",
+    "عازلة", "آمنة", "سكنية", "صناعية", "زراعية", "تجارية", "سياحية", "بدعم", "بالقرب", "الواقعة", "الواقع", "ألغام", "الغام",
     "المحاصرة", "المحررة", "محاصرة", "محررة", "باتت", "تتواجد", "يتواجد",
 ))
 _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
@@ -93,6 +93,8 @@ class ObjectFinder:
 
     def __init__(self, text: str, gazetteer: Gazetteer, mentions: list[PlaceMention]):
         self.text, self.gaz = text, gazetteer
+        self._spelt: dict[int, str] = {}
+        mentions = self._respelt(mentions)
         self.mentions = _keep_weak_in_lists(text, mentions)
         self._starts = [m.start for m in self.mentions]
         self._anchor_memo: dict[tuple[int, int], bool] = {}
@@ -147,6 +149,8 @@ class ObjectFinder:
                     self.why[m.start] = f"{surface!r}: no {'/'.join(m.generic_kinds)} named before it"
                 continue
             ids, why = choose(gaz, surface, m.site_ids, evidence)
+            if m.start in self._spelt:
+                why = self._spelt[m.start]
             if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence):
                 ids, why = (), (f"{surface!r} is a common word as well as the name of {sites[ids[0]].label()}, "
                                 "and no place near it is named")
@@ -155,6 +159,44 @@ class ObjectFinder:
             if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)):
                 recent.append(ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
         return out
+
+    def _respelt(self, mentions: list[PlaceMention]) -> list[PlaceMention]:
+        """Names the finder missed after a place noun or in a list of places ("منطقة غندور",
+        "قرى … واحتميلات"), read as another spelling of a place near the ones the article
+        names: a letter missing, added or two swapped (الغندورة, احتيملات), or without the
+        "خربة" the gazetteer writes (سوبين → خربة سوبين). Each says why."""
+        text, gaz = self.text, self.gaz
+        taken = [(m.start, m.end) for m in mentions]
+        spans: list[tuple[int, int]] = []
+        for hit in _UNKNOWN_NOUN.finditer(text):
+            if hit.group("name"):
+                first = hit.group("name").split()[0]
+                spans.append((hit.start("name"), hit.start("name") + len(first)))
+        for hit in _PLURAL_NOUN.finditer(text):
+            stop = text.find(".", hit.end())
+            spans.extend(_list_items(text, hit.end(), stop if stop > 0 else len(text)))
+        spans = [(a, b) for a, b in dict.fromkeys(spans) if " " not in text[a:b]
+                 and not any(x < b and y > a for x, y in taken)]
+        if not spans:
+            return mentions
+        evidence = Evidence.of_mentions(gaz, mentions)
+        found: list[PlaceMention] = []
+        for a, b in spans:
+            word = text[a:b].strip("\"“”«»")
+            a += text[a:b].index(word) if word else 0
+            b = a + len(word)
+            if len(word) < 4 or word in _NOT_A_NAME or word.startswith("ال") and word[2:] in _NOT_A_NAME:
+                continue
+            hit = _near_spelling(gaz, word, evidence)
+            if hit is None:
+                ruin = [i for i in gaz.names_of("خربه " + (word[2:] if word.startswith("ال") else word))
+                        if confirmed(gaz, gaz.sites[i], evidence)]
+                hit = (ruin[0], f"{word!r} is {gaz.sites[ruin[0]].label()} without its 'خربة', "
+                                "near the places the text names") if len(ruin) == 1 else None
+            if hit:
+                self._spelt[a] = hit[1]
+                found.append(PlaceMention(a, b, (hit[0],), fuzzy=True, name=word))
+        return sorted(mentions + found, key=lambda m: m.start) if found else mentions
 
     def objects_of(self, trig: Trigger, later: list[Trigger], s0: int, s1: int) -> list[Place]:
         """The places ``trig`` acts on, in text order (empty when it names none)."""

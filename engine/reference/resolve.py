@@ -271,10 +271,20 @@ def _near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] |
     if not names or not ev.sites:
         return None
     candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
-    ids, why = choose(gaz, word, candidates, Evidence(sites=ev.sites))
-    if len(ids) == 1 and "km from" in why and float(why.split(" km from")[0].split()[-1]) <= TYPO_KM:
-        return ids[0], f"{word!r} is one letter off {gaz.sites[ids[0]].name_ar!r}: {why}"
-    return None
+    others = [gaz.sites[o] for o in dict.fromkeys(ev.sites) if o not in candidates and gaz.sites[o].lat is not None]
+    near = []
+    for c in candidates:
+        site = gaz.sites[c]
+        if site.lat is None or not others:
+            continue
+        dist, by = min((km(site, o), o.site_id) for o in others)
+        if dist <= TYPO_KM:
+            near.append((dist, by, c))
+    if len(near) != 1:
+        return None  # none near, or several: no guess
+    dist, by, site_id = near[0]
+    return site_id, (f"{word!r} is one letter off {gaz.sites[site_id].name_ar!r}: {gaz.sites[site_id].label()} "
+                     f"is {dist:.0f} km from {by}, named in the text")
 
 
 def _bare(name: str) -> str:
