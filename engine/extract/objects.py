@@ -59,6 +59,23 @@ _ANCHOR_NOUN = re.compile(
 #: is not in the gazetteer, and a town named after it only locates it.
 _UNNAMED_OBJECT = re.compile(r"(?<!\w)(?:ال)?(?:طريق|اوتوستراد|اتوستراد|خط\s+(?:ال)?امداد)(?!\w)")
 _FACILITY_OF = re.compile(lx.FACILITY_OF)
+#: An adjective after a generic name: "المطار المهجور" is another airport than the one named.
+_OTHER_PLACE_AFTER = re.compile(r"\s+(ال\w{2,}يه?|الم\w{3,})(?!\w)")
+#: Adjectives that describe the same place ("البلدة الاستراتيجية", "المدينة المحاصرة").
+_SAME_PLACE_WORDS = frozenset(fold_text(w) for w in (
+    "الاستراتيجية", "المحاصرة", "المحاصر", "المحررة", "المحرر", "الحدودية", "الحدودي", "الكبيرة", "الكبير",
+    "الصغيرة", "الصغير", "نفسها", "نفسه", "ذاتها", "ذاته", "المذكورة", "المذكور", "العسكري", "العسكرية",
+    "الحربي", "الجوي", "الجوية", "الدولي", "المهمة", "الهامة", "الواقعة", "الواقع", "التي", "الذي",
+    "المجاورة", "المجاور", "المنكوبة", "الشهيرة", "القريبة", "الأثرية", "الاثرية", "الرئيسي", "الرئيسية",
+    "المواليتين", "الموالية", "المحاصرتين", "الخاضعة", "الخاضع", "السورية", "الاستراتيجي",
+    "الشمالية", "الجنوبية", "الشرقية", "الغربية", "الشمالي", "الجنوبي", "الشرقي", "الغربي",
+    "بالكامل", "الكاملة", "الوحيدة", "الوحيد", "الأخيرة", "الاخيرة", "الأخير", "الاخير", "الثانية", "الأولى",
+))
+#: Armed groups named after a place ("فصائل حوار كلس", "لواء صقور الرقة"): not the topic.
+_GROUP_BEFORE = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:فصائل|فصيل|كتائب|كتيبه|لواء|الويه|تجمع|جبهه|غرفه\s+عمليات|جيش|صقور|"
+    r"ثوار|احرار|مجلس)(?:\s+\w+)?\s+$")
+_TOWN_NOUN_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:مدينه|بلده|قريه)\s+(?:$|(?=\w))")
 #: A relative pronoun right after a place (an adjective may come between).
 _RELATIVE_AFTER = re.compile(r"(?:\s+(?:ال)?\w+)?[\s،,]*(?:التي|الذي|اللتين|اللذين)(?!\w)")
 #: Dual and plural facility nouns ("حاجزي البركة", "معسكرات القرميد"): not the village.
@@ -121,13 +138,24 @@ class ObjectFinder:
         evidence = Evidence.of_mentions(gaz, self.mentions)
         out: dict[int, tuple[str, ...]] = {}
         recent: list[str] = []
-        for m in self.mentions:
+        qualifiers: set[int] = set()
+        for k, m in enumerate(self.mentions):
             surface = self.text[m.start:m.end]
+            if m.start in qualifiers:
+                out[m.start] = ()
+                self.why[m.start] = f"{surface!r} names the district of the place before it, not a place of the text"
+                continue
             if m.region:
                 out[m.start] = ()
                 self.why[m.start] = f"{surface!r} names a region, not the place"
                 continue
             if m.generic_kinds:
+                other = _OTHER_PLACE_AFTER.match(self.text, m.end)
+                if other and other.group(1) not in _SAME_PLACE_WORDS:
+                    out[m.start] = ()
+                    self.why[m.start] = (f"{self.text[m.start:other.end()]!r}: another "
+                                         f"{'/'.join(m.generic_kinds)} than the one named before it")
+                    continue  # "المطار المهجور", "المدينة الصناعية": not the airbase, not the city
                 fitting = frozenset(m.site_ids)
                 heads = generic_heads(m.name)
                 fitting = fitting | {s for s in recent if heads and sites[s].kind in m.generic_kinds}
@@ -151,14 +179,41 @@ class ObjectFinder:
             ids, why = choose(gaz, surface, m.site_ids, evidence)
             if m.start in self._spelt:
                 why = self._spelt[m.start]
+            district = self._district_after(k)
+            if district:
+                ids, why = (district[0],), district[1]
+                qualifiers.add(self.mentions[k + 1].start)
             if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence):
                 ids, why = (), (f"{surface!r} is a common word as well as the name of {sites[ids[0]].label()}, "
                                 "and no place near it is named")
             out[m.start] = ids
             self.why[m.start] = why
-            if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)):
+            if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)) \
+                    and not _GROUP_BEFORE.search(self.text, max(0, m.start - 30), m.start):
                 recent.append(ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
+                if _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \
+                        or _TOWN_NOUN_BEFORE.match(surface + " "):
+                    recent.append(ids[0])  # "بلدة دابق" weighs more for "البلدة" than a bare name
         return out
+
+    def _district_after(self, k: int) -> tuple[str, str] | None:
+        """"صوران أعزاز", "تل شعير جرابلس": a shared name, then (nothing between) the district
+        town of one of its places: that place, and the district is no place of the text."""
+        m = self.mentions[k]
+        if len(m.site_ids) < 2 or k + 1 >= len(self.mentions):
+            return None
+        n = self.mentions[k + 1]
+        if self.text[m.end:n.start].strip() or len(n.site_ids) != 1 or n.generic_kinds:
+            return None
+        town = self.gaz.sites[n.site_ids[0]]
+        if town.kind not in _TOWNS or not town.admin2_pcode:
+            return None
+        inside = [s for s in m.site_ids if self.gaz.sites[s].admin2_pcode == town.admin2_pcode]
+        if len(inside) != 1:
+            return None
+        site = self.gaz.sites[inside[0]]
+        return site.site_id, (f"{self.text[m.start:n.end]!r}: {len(m.site_ids)} places of that name; "
+                              f"{site.label()} is in {town.admin2_en} district, which is written after it")
 
     def _respelt(self, mentions: list[PlaceMention]) -> list[PlaceMention]:
         """Names the finder missed after a place noun or in a list of places ("منطقة غندور",

@@ -30,7 +30,7 @@ from engine.reference.places import rows_for, rows_key
 
 _WORD = re.compile(r"\w+")
 #: Bump when the index layout changes: old cache files are then ignored.
-_INDEX_VERSION = "7"
+_INDEX_VERSION = "8"
 #: Index files kept in the cache folder.
 _KEEP = 4
 
@@ -124,6 +124,9 @@ COMMON_WORDS = frozenset(fold_text(w) for w in (
     "أبرز", "ابرز", "الأبرز", "إلا", "الا", "دورة", "الدورة", "بنان", "أمين", "امين", "زارة", "بارزة",
     "ارزة", "ضمان", "مصاد", "كريم", "الكريم", "عاجلة", "إسقاط", "اسقاط", "ردة", "مقتلة", "صفا", "الصفا",
     "صور", "الصور",
+    # numbers: "السيطرة على أربعة أحياء" (a village is called أربعة كبيرة)
+    "واحد", "اثنين", "ثلاث", "ثلاثة", "اربع", "أربع", "اربعة", "أربعة", "خمس", "خمسة", "ست", "ستة",
+    "سبع", "سبعة", "ثمان", "ثمانية", "تسع", "تسعة", "عشر", "عشرة", "عشرات", "مئات", "آلاف", "الاف",
 ))
 
 #: Names whose core without the article is an ordinary noun: "باب" (a gate) is not الباب,
@@ -140,7 +143,7 @@ FUNCTION_WORDS = frozenset(fold_text(w) for w in (
 ))
 
 _REGION_BEFORE = re.compile(fold_pattern(
-    r"(?:^|(?<=\s))[وف]?[بل]?(?:ال)?(?:محافظة|ريف|ريفي|أرياف|بادية|ضواحي)\s+$"))
+    r"(?:^|(?<=\s))[وف]?[بل]?(?:ال)?(?:محافظة|ريف|ريفي|أرياف|بادية|ضواحي)\s+(?:[لب]?(?:مدينة|منطقة|بلدة)\s+)?$"))
 _DIRECTION_AFTER = re.compile(
     r"\s+(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|اوسط)(?:\s+(?:ال)?(?:شرقي|غربي))?(?!\w)")
 
@@ -371,7 +374,7 @@ class Gazetteer:
                 continue
             mention, used = hit
             if mention.site_ids and not mention.generic_kinds:
-                region = _REGION_BEFORE.search(text, max(0, mention.start - 16), mention.start)
+                region = _REGION_BEFORE.search(text, max(0, mention.start - 24), mention.start)
                 if region:
                     after = _DIRECTION_AFTER.match(text, mention.end)
                     end = after.end() if after else mention.end

@@ -248,18 +248,22 @@ def confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
 
 
 def main_place(named: list[str], fitting: frozenset[str]) -> str | None:
-    """The fitting place named most often in ``named`` (text order); a tie goes to the later.
+    """The fitting place named most often in ``named`` (text order); a tie goes to the one
+    named first (the lead names the article's topic).
 
     "المدينة" is the town the article is about, not the last one it happened to name
     ("... قرب مدينة دير الزور"): the most named is the better guess.
 
     >>> main_place(["a", "b", "a", "c"], frozenset({"a", "c"}))
     'a'
+    >>> main_place(["b", "c"], frozenset({"b", "c"}))
+    'b'
     """
     counts: dict[str, tuple[int, int]] = {}
     for i, site in enumerate(named):
         if site in fitting:
-            counts[site] = (counts.get(site, (0, 0))[0] + 1, i)
+            n, first = counts.get(site, (0, -i))
+            counts[site] = (n + 1, first)
     return max(counts, key=counts.__getitem__) if counts else None
 
 
