@@ -109,50 +109,6 @@ def _loose(text: str) -> str:
     return re.sub(r"[\sهت]|^ال", "", fold(text))
 
 
-#: A size or position word after a village's name ("جب الكلب كبير", "زفر الكبير").
-_QUALIFIER = re.compile(
-    r"\s+(?:ال)?(?:كبير|صغير|كبيرة|صغيرة|فوقاني|تحتاني|فوقانية|تحتانية|الفوقا|التحتا|قبلي|شرقي|غربي|"
-    r"شمالي|جنوبي|شرقية|غربية|شمالية|جنوبية)$")
-_BIG = re.compile(r"\s+(?:ال)?(?:كبير|كبيرة)$")
-
-
-def qualified_bases(communities: list[dict]) -> dict[str, str]:
-    """The bare name of villages written with a size or position word, by p-code.
-
-    News often drops the word ("جب الكلب" for جب الكلب كبير). The bare name goes to the
-    village when it is the only one of that name, or to the big one of a big/little
-    pair; never when a community is called by the bare name itself, and never to
-    several villages (فوقاني/تحتاني pairs stay apart).
-
-    >>> rows = [{"pcode": "C1", "name_ar": "جب الكلب كبير", "admin2_ar": "x", "admin3_ar": "y"},
-    ...         {"pcode": "C2", "name_ar": "زفر الكبير", "admin2_ar": "x", "admin3_ar": "y"},
-    ...         {"pcode": "C3", "name_ar": "زفر الصغير", "admin2_ar": "x", "admin3_ar": "y"},
-    ...         {"pcode": "C4", "name_ar": "بير فوقاني", "admin2_ar": "x", "admin3_ar": "y"},
-    ...         {"pcode": "C5", "name_ar": "بير تحتاني", "admin2_ar": "x", "admin3_ar": "y"}]
-    >>> qualified_bases(rows)
-    {'C1': 'جب الكلب', 'C2': 'زفر'}
-    """
-    plain = {fold(n) for c in communities for n in community_names(c)}
-    by_base: dict[str, list[tuple[str, str, bool]]] = {}
-    for c in communities:
-        for name in community_names(c):
-            q = _QUALIFIER.search(name)
-            if q and len(re.sub(r"^ال", "", name[:q.start()]).replace(" ", "")) >= 4:
-                base = name[:q.start()]
-                by_base.setdefault(fold(base), []).append((c["pcode"], base, bool(_BIG.search(name))))
-    out: dict[str, str] = {}
-    for key, found in sorted(by_base.items()):
-        if key in plain:
-            continue
-        pcodes = {p for p, _, _ in found}
-        big = sorted({(p, b) for p, b, is_big in found if is_big})
-        if len(pcodes) == 1:
-            out[found[0][0]] = found[0][1]
-        elif len(big) == 1:
-            out[big[0][0]] = big[0][1]
-    return out
-
-
 def read_csv(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -178,12 +134,6 @@ def build(ocha_path: Path, facts_path: Path | None) -> tuple[list[dict], list[st
     report: list[str] = []
     ocha = {r["pcode"]: r for r in read_csv(ocha_path)}
     curated = read_csv(CURATED)
-    bases = qualified_bases(list(ocha.values()))
-
-    def names_of(community: dict) -> list[str]:
-        bare = bases.get(community["pcode"])
-        return community_names(community) + ([bare] if bare else [])
-
     by_name: dict[str, list[dict]] = {}
     for c in ocha.values():
         for name in community_names(c):
@@ -219,7 +169,7 @@ def build(ocha_path: Path, facts_path: Path | None) -> tuple[list[dict], list[st
                 raise SystemExit(f"{pcode} claimed by both {absorbed[pcode]} and {row['site_id']}")
             absorbed[pcode] = row["site_id"]
             have = row["names_ar"].split("|")
-            site["names_ar"] = "|".join(have + [n for n in names_of(community) if n not in have])
+            site["names_ar"] = "|".join(have + [n for n in community_names(community) if n not in have])
             site["pcode"] = pcode
             if not row["lat"]:
                 site["lat"], site["lon"] = community["lat"], community["lon"]
@@ -260,7 +210,7 @@ def build(ocha_path: Path, facts_path: Path | None) -> tuple[list[dict], list[st
             site_id = f"{base[c['pcode']]}_{c['pcode'].lower()}"
         taken.add(site_id)
         sites.append({
-            "site_id": site_id, "name_en": c["name_en"], "names_ar": "|".join(names_of(c)),
+            "site_id": site_id, "name_en": c["name_en"], "names_ar": "|".join(community_names(c)),
             "kind": kind_of(c), "parent_id": "", "region_id": region_of(c),
             "lat": c["lat"], "lon": c["lon"], "coord_quality": "confirmed",
             "location_note": f"{c['admin2_en']} district, {c['admin1_en']} governorate",

@@ -19,7 +19,7 @@ from engine.extract import lexicon as lx
 from engine.extract.triggers import Trigger
 from engine.extract.normalise import fold_pattern, fold_text, recent_fold
 from engine.reference.gazetteer import COMMON_WORDS, FUNCTION_WORDS, Gazetteer, PlaceMention, generic_heads
-from engine.reference.resolve import Evidence, _near_spelling, choose, confirmed, main_place
+from engine.reference.resolve import TYPO_KM, Evidence, _near_spelling, choose, confirmed, km, main_place
 
 _TOWNS = ("city", "town")
 _POPULATED = ("city", "town", "village")
@@ -227,11 +227,11 @@ class ObjectFinder:
             if hit.group("name"):
                 first = hit.group("name").split()[0]
                 spans.append((hit.start("name"), hit.start("name") + len(first)))
+                spans.append((hit.start("name"), hit.end("name")))
         for hit in _PLURAL_NOUN.finditer(text):
             stop = text.find(".", hit.end())
             spans.extend(_list_items(text, hit.end(), stop if stop > 0 else len(text)))
-        spans = [(a, b) for a, b in dict.fromkeys(spans) if " " not in text[a:b]
-                 and not any(x < b and y > a for x, y in taken)]
+        spans = [(a, b) for a, b in dict.fromkeys(spans) if not any(x < b and y > a for x, y in taken)]
         if not spans:
             return mentions
         evidence = Evidence.of_mentions(gaz, mentions)
@@ -240,14 +240,17 @@ class ObjectFinder:
             word = text[a:b].strip("\"“”«»")
             a += text[a:b].index(word) if word else 0
             b = a + len(word)
-            if len(word) < 4 or word in _NOT_A_NAME or word.startswith("ال") and word[2:] in _NOT_A_NAME:
+            if len(word) < 4 or word in _NOT_A_NAME or word.startswith("ال") and word[2:] in _NOT_A_NAME \
+                    or any(x < b and y > a for x, y, *_ in ((f.start, f.end) for f in found)):
                 continue
-            hit = _near_spelling(gaz, word, evidence)
-            if hit is None:
+            hit = _near_spelling(gaz, word, evidence) if " " not in word else None
+            if hit is None and " " not in word:
                 ruin = [i for i in gaz.names_of("خربه " + (word[2:] if word.startswith("ال") else word))
                         if confirmed(gaz, gaz.sites[i], evidence)]
                 hit = (ruin[0], f"{word!r} is {gaz.sites[ruin[0]].label()} without its 'خربة', "
                                 "near the places the text names") if len(ruin) == 1 else None
+            if hit is None:
+                hit = _with_qualifier(gaz, word, evidence)
             if hit:
                 self._spelt[a] = hit[1]
                 found.append(PlaceMention(a, b, (hit[0],), fuzzy=True, name=word))
@@ -498,6 +501,35 @@ _LIST_END = frozenset(fold_text(w) for w in (
 #: A closing quote then a comma: the quoted list is over ("…وكابر كبير"، مشيراً).
 _QUOTE_END = re.compile(r"[\"”»]\s*[،,]")
 _THESE_BEFORE = re.compile(r"(?<!\w)(?:هذه|تلك|هاتين|هذين)\s+$")
+
+
+#: Size and position words the gazetteer writes after a village's name and news drops.
+_QUALIFIERS = tuple(fold_text(w) for w in (
+    "كبير", "صغير", "كبيرة", "صغيرة", "الكبير", "الصغير", "الكبيرة", "الصغيرة", "فوقاني", "تحتاني",
+    "الفوقاني", "التحتاني", "شرقي", "غربي", "الشرقي", "الغربي", "شمالي", "جنوبي", "الشمالي", "الجنوبي",
+))
+
+
+def _with_qualifier(gaz: Gazetteer, name: str, ev: Evidence) -> tuple[str, str] | None:
+    """"جب الكلب" for the village the gazetteer writes "جب الكلب كبير": accepted when exactly
+    one such village lies within :data:`TYPO_KM` of a place the text names."""
+    if not ev.sites:
+        return None
+    near = []
+    for q in _QUALIFIERS:
+        for site_id in gaz.names_of(f"{name} {q}"):
+            site = gaz.sites[site_id]
+            others = [gaz.sites[o] for o in ev.sites if o != site_id and gaz.sites[o].lat is not None]
+            if site.lat is None or not others:
+                continue
+            dist, by = min((km(site, o), o.site_id) for o in others)
+            if dist <= TYPO_KM and site_id not in [n[2] for n in near]:
+                near.append((dist, by, site_id))
+    if len(near) != 1:
+        return None
+    dist, by, site_id = near[0]
+    return site_id, (f"{name!r} is {gaz.sites[site_id].name_ar!r} without its size or position word: "
+                     f"{gaz.sites[site_id].label()} is {dist:.0f} km from {by}, named in the text")
 
 
 def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
