@@ -11,15 +11,28 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.extract import lexicon as lx
-from engine.extract.triggers import Trigger
 from engine.extract.normalise import fold_pattern, fold_text, recent_fold
-from engine.reference.gazetteer import COMMON_WORDS, FUNCTION_WORDS, Gazetteer, PlaceMention, generic_heads
-from engine.reference.resolve import TYPO_KM, Evidence, _near_spelling, choose, confirmed, km, main_place
+from engine.extract.triggers import Trigger
+from engine.reference.gazetteer import (
+    COMMON_WORDS,
+    FUNCTION_WORDS,
+    Gazetteer,
+    PlaceMention,
+    generic_heads,
+)
+from engine.reference.resolve import (
+    TYPO_KM,
+    Evidence,
+    _near_spelling,
+    choose,
+    confirmed,
+    km,
+    main_place,
+)
 
 _TOWNS = ("city", "town")
 _POPULATED = ("city", "town", "village")
@@ -32,7 +45,8 @@ _DESCRIPTORS = frozenset(fold_text(w) for w in (
     "تابعة", "التابعة", "المحيطة", "محيطة", "الحدودية", "حدودية", "مهمة", "رئيسية", "الرئيسية",
     "كان", "كانت", "يسيطر", "تسيطر", "سيطر", "سيطرت", "بعد", "التي", "الذي", "هذه", "هذا", "ذات",
     "عازلة", "آمنة", "سكنية", "صناعية", "زراعية", "تجارية", "سياحية", "بدعم", "بالقرب", "الواقعة", "الواقع", "ألغام", "الغام",
-    "المحاصرة", "المحررة", "محاصرة", "محررة", "باتت", "تتواجد", "يتواجد",
+    "المحاصرة", "المحررة", "محاصرة", "محررة", "باتت", "تتواجد", "يتواجد", "مرة", "مجددا", "صباح",
+    "مساء", "ليلا", "فجر", "ظهر", "عصر", "صباحا", "مساء", "بشكل", "بالكامل",
 ))
 _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
@@ -150,6 +164,11 @@ class ObjectFinder:
                 self.why[m.start] = f"{surface!r} names a region, not the place"
                 continue
             if m.generic_kinds:
+                number = re.match(r"\s+\d+", self.text[m.end:m.end + 8])
+                if number:
+                    out[m.start] = ()
+                    self.why[m.start] = f"{self.text[m.start:m.end + number.end()]!r}: a numbered unit not in the gazetteer"
+                    continue
                 other = _OTHER_PLACE_AFTER.match(self.text, m.end)
                 if other and other.group(1) not in _SAME_PLACE_WORDS:
                     out[m.start] = ()
@@ -241,14 +260,15 @@ class ObjectFinder:
             a += text[a:b].index(word) if word else 0
             b = a + len(word)
             if len(word) < 4 or word in _NOT_A_NAME or word.startswith("ال") and word[2:] in _NOT_A_NAME \
-                    or any(x < b and y > a for x, y, *_ in ((f.start, f.end) for f in found)):
+                    or any(f.start < b and f.end > a for f in found):
                 continue
             hit = _near_spelling(gaz, word, evidence) if " " not in word else None
             if hit is None and " " not in word:
-                ruin = [i for i in gaz.names_of("خربه " + (word[2:] if word.startswith("ال") else word))
+                ruin = [i for i in gaz.names_of("خربه " + word.removeprefix("ال"))
                         if confirmed(gaz, gaz.sites[i], evidence)]
-                hit = (ruin[0], f"{word!r} is {gaz.sites[ruin[0]].label()} without its 'خربة', "
-                                "near the places the text names") if len(ruin) == 1 else None
+                why = f"{word!r} is {gaz.sites[ruin[0]].label()} without its 'خربة', near the places the text names" \
+                    if len(ruin) == 1 else ""
+                hit = (ruin[0], why) if why else None
             if hit is None:
                 hit = _with_qualifier(gaz, word, evidence)
             if hit:
@@ -423,11 +443,15 @@ class ObjectFinder:
         self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: {why}",
                        self.text[m.start:m.end])
 
+    @staticmethod
+    def _key(surface: str) -> str:
+        key = " ".join(surface.split())
+        return key[1:] if key[:1] in "وفبل" and key[1:3] in ("ال", "قر", "بل", "مد", "حي", "خر", "تل") else key
+
     def _add_note(self, note: str, surface: str) -> None:
         """One note per surface form (folded) and document: a name repeated ten times is
         reported once, at its first place."""
-        key = " ".join(surface.split())
-        key = key[1:] if key[:1] in "وفبل" and key[1:3] in ("ال", "قر", "بل", "مد", "حي", "خر", "تل") else key
+        key = self._key(surface)
         if key not in self._noted:
             self._noted.add(key)
             self.unresolved.append(note)
@@ -444,10 +468,11 @@ class ObjectFinder:
             return
         self._scanned.add(s0)
         for hit in _UNKNOWN_NOUN.finditer(self.text, s0, s1):
-            if any(m.end > hit.start() for m in self._between(hit.start() - 60, hit.end())):
-                continue
             if hit.group("number"):
-                self._unknown(hit.start(), hit.end())
+                if not any(m.end >= hit.end() for m in self._between(hit.start() - 20, hit.end())):
+                    self._unknown(hit.start(), hit.end())  # "اللواء 65": not the generic "اللواء"
+                continue
+            if any(m.end > hit.start() for m in self._between(hit.start() - 60, hit.end())):
                 continue
             words = hit.group("name").split()
             noun = hit.group(0).split()[0]
@@ -456,8 +481,10 @@ class ObjectFinder:
             if words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME:
                 continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             end = hit.end()
-            if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")):
-                end = hit.start("name") + len(words[0])  # "قرية زمزموطة أمس", "تلة X وقصف"
+            short = hit.start("name") + len(words[0])
+            if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")
+                                   or self._key(self.text[hit.start():short]) in self._noted):
+                end = short  # "قرية زمزموطة أمس", "تلة X وقصف", a name already reported
             self._unknown(hit.start(), end)
         for hit in _PLURAL_NOUN.finditer(self.text, s0, s1):
             if _THESE_BEFORE.search(self.text, max(s0, hit.start() - 8), hit.start()):
