@@ -222,7 +222,8 @@ class ObjectFinder:
         if len(m.site_ids) < 2 or k + 1 >= len(self.mentions):
             return None
         n = self.mentions[k + 1]
-        if self.text[m.end:n.start].strip() or len(n.site_ids) != 1 or n.generic_kinds:
+        if self.text[m.end:n.start].strip() or len(n.site_ids) != 1 or n.generic_kinds \
+                or self.text[n.start:n.end] != n.name:  # "بدير الزور" locates; "أعزاز" qualifies
             return None
         town = self.gaz.sites[n.site_ids[0]]
         if town.kind not in _TOWNS or not town.admin2_pcode:
@@ -389,7 +390,9 @@ class ObjectFinder:
                 boundary = m.end
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
             locator = town or self.gaz.sites[site_ids[0]].kind == "neighbourhood"
-            if locator and _LOCATIVE.search(lead) and (places or unplaced or len(lead.split()) > 4):
+            bi = text[m.start] == "ب" and not m.name.startswith("ب")  # "بدير الزور": "in Deir ez-Zor"
+            if locator and (_LOCATIVE.search(lead) or bi and not lead.strip(" و")) \
+                    and (places or unplaced or len(lead.split()) > 4):
                 boundary = m.end
                 continue  # "… في مدينة دير الزور" locates the objects named before
             if town and lx.PARTS_OF.search(lead):
