@@ -53,8 +53,10 @@ _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
 _GENERIC_KM = 30.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
 LIST_CONNECTOR = (r"(?:بما\s+(?:في\s+ذلك|فيها|فيه|فيهم)|[وب]?لا\s+سيما|سيما|[وب]?(?:ال)?اضافه\s+(?:ل|الي)\s*|"
-                  r"فضلا\s+عن|علاوه\s+علي|منها|من\s+بينها|مثل|ابرزها|اهمها|خاصه|وخاصه|تحديدا)")
-_LIST_GAP = re.compile(rf"^[\s،,()\-–/:]*(?:{LIST_CONNECTOR}[\s،,:]*)?$")
+                  r"فضلا\s+عن|علاوه\s+علي|منها|من\s+بينها|بينها|مثل|ابرزها|اهمها|خاصه|وخاصه|تحديدا)")
+#: A direction in brackets after a list item: "حطين (غرب) والبريد (شمال غرب)".
+_BRACKETED_SIDE = r"(?:\(\s*(?:ال)?(?:شمال|جنوب|شرق|غرب|وسط)\w*(?:\s+(?:ال)?(?:شرق|غرب)\w*)?\s*\))?"
+_LIST_GAP = re.compile(rf"^[\s،,()\-–/:]*{_BRACKETED_SIDE}[\s،,]*(?:{LIST_CONNECTOR}[\s،,:]*)?$")
 _CONNECTOR_AHEAD = re.compile(rf"[\s،,]*{LIST_CONNECTOR}")
 #: More anchors than the lexicon's: the place only locates the event ("حول", "على مقربة من").
 _MORE_ANCHORS = re.compile(
@@ -92,6 +94,9 @@ _GROUP_BEFORE = re.compile(
 _TOWN_NOUN_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:مدينه|بلده|قريه)\s+(?:$|(?=\w))")
 #: A relative pronoun right after a place (an adjective may come between).
 _RELATIVE_AFTER = re.compile(r"(?:\s+(?:ال)?\w+)?[\s،,]*(?:التي|الذي|اللتين|اللذين)(?!\w)")
+_JOINED = re.compile(r"\s*(?:[،,]\s*)?و(\w{4,})(?!\w)")
+#: A list of checkpoints or posts: its names are not villages ("حواجز السمان، والإسكان، والخزان").
+_CHECKPOINTS_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?(?:حواجز|حاجزي|حاجز|نقاط|نقطتي|معسكرات|معسكري|مواقع)(?!\w)")
 #: Dual and plural facility nouns ("حاجزي البركة", "معسكرات القرميد"): not the village.
 _FACILITIES_OF = re.compile(
     r"(?<!\w)[وفبل]?(?:ال)?(?:حاجزي|حواجز|معسكري|معسكرات|معسكر|مداجن|مقالع|صوامع|مزارع|مزرعه|مستودعات|"
@@ -251,6 +256,10 @@ class ObjectFinder:
         for hit in _PLURAL_NOUN.finditer(text):
             stop = text.find(".", hit.end())
             spans.extend(_list_items(text, hit.end(), stop if stop > 0 else len(text)))
+        for m in mentions:  # "صوران واحتميلات": the word joined to a place by و
+            joined = _JOINED.match(text, m.end)
+            if joined and not _CHECKPOINTS_BEFORE.search(text, max(0, m.start - 50), m.start):
+                spans.append((joined.start(1), joined.end(1)))
         spans = [(a, b) for a, b in dict.fromkeys(spans) if not any(x < b and y > a for x, y in taken)]
         if not spans:
             return mentions
@@ -431,6 +440,8 @@ class ObjectFinder:
         return "town" if ids and self.gaz.sites[ids[0]].kind in _TOWNS else "site"
 
     def _anchored(self, m: PlaceMention, boundary: int) -> bool:
+        if self.text[m.start] == "و" and not m.name.startswith("و"):
+            return False  # "المشلب من الجهة الشرقية والرومانية": و joins it to the list, no word governs it
         lo = max(boundary, m.start - 40)
         found = self._anchor_memo.get((lo, m.start))
         if found is None:
