@@ -51,12 +51,15 @@ _DESCRIPTORS = frozenset(fold_text(w) for w in (
 _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
+#: A village this far from every other place the article names is another place of that name.
+_FAR_KM = 100.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
 LIST_CONNECTOR = (r"(?:بما\s+(?:في\s+ذلك|فيها|فيه|فيهم)|[وب]?لا\s+سيما|سيما|[وب]?(?:ال)?اضافه\s+(?:ل|الي)\s*|"
                   r"فضلا\s+عن|علاوه\s+علي|منها|من\s+بينها|بينها|مثل|ابرزها|اهمها|خاصه|وخاصه|تحديدا)")
 #: A direction in brackets after a list item: "حطين (غرب) والبريد (شمال غرب)".
 _BRACKETED_SIDE = r"(?:\(\s*(?:ال)?(?:شمال|جنوب|شرق|غرب|وسط)\w*(?:\s+(?:ال)?(?:شرق|غرب)\w*)?\s*\))?"
-_LIST_GAP = re.compile(rf"^[\s،,()\-–/:]*{_BRACKETED_SIDE}[\s،,]*(?:{LIST_CONNECTOR}[\s،,:]*)?$")
+_LIST_GAP = re.compile(rf"^[\s،,()\-–/:]*{_BRACKETED_SIDE}[\s،,]*(?:و\s+)?(?:{LIST_CONNECTOR}[\s،,:]*)?$")
+_PLAIN_GAP = re.compile(rf"[\s،,()\-–/:]*{_BRACKETED_SIDE}[\s،,]*(?:و\s*)?")
 _CONNECTOR_AHEAD = re.compile(rf"[\s،,]*{LIST_CONNECTOR}")
 #: More anchors than the lexicon's: the place only locates the event ("حول", "على مقربة من").
 _MORE_ANCHORS = re.compile(
@@ -68,12 +71,15 @@ _MORE_ANCHORS = re.compile(
 _ANCHOR_NOUN = re.compile(
     r"(?<!\w)(?:[وف]?(?:ب|ل|من\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|يه|يها|ا)?(?:\s+(?:ال)?(?:شرق|غرب)(?:ي|يه)?)?|"
     r"قرب|بالقرب\s+من|(?:ال)?قريب(?:ه|ا)?\s+من|تقابل|يقابل|مقابل|(?:ال)?مقابل(?:ه)?\s+ل|"
+    r"[وفب]?(?:علي\s+)?(?:مشارف|اطراف|تخوم|محيط|مداخل|مدخل|ضواحي|حدود)|"
     r"(?:تطل|يطل|تشرف|يشرف)\s+علي|(?:ال)?(?:اوتوستراد|اتوستراد)(?:\s+[^\s،,]+){0,2}|"
     r"يربط(?:\s+[^\s،,]+){0,2}|(?:ال)?(?:واصل|رابط)(?:ه)?\s+بين(?:\s+[^\s،,]+){0,2})\s+"
     r"(?:(?:ال)?(?:مدينه|بلده|قريه|حي|منطقه|بلدتي|قريتي|مدينتي)\s+)?$")
 #: A road or an unnamed object noun between the trigger and the first place: the object
 #: is not in the gazetteer, and a town named after it only locates it.
-_UNNAMED_OBJECT = re.compile(r"(?<!\w)(?:ال)?(?:طريق|اوتوستراد|اتوستراد|خط\s+(?:ال)?امداد)(?!\w)")
+_UNNAMED_OBJECT = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:طريق|اوتوستراد|اتوستراد|خط\s+(?:ال)?امداد|حواجز|حاجزي|معسكري|معسكرات|نقاط|"
+    r"مداجن|مقالع|مستودعات|كتيبتي|سريتي)(?!\w)")
 _FACILITY_OF = re.compile(lx.FACILITY_OF)
 #: An adjective after a generic name: "المطار المهجور" is another airport than the one named.
 _OTHER_PLACE_AFTER = re.compile(r"\s+(ال\w{2,}يه?|الم\w{3,})(?!\w)")
@@ -97,11 +103,15 @@ _RELATIVE_AFTER = re.compile(r"(?:\s+(?:ال)?\w+)?[\s،,]*(?:التي|الذي|
 _JOINED = re.compile(r"\s*(?:[،,]\s*)?و(\w{4,})(?!\w)")
 #: A list of checkpoints or posts: its names are not villages ("حواجز السمان، والإسكان، والخزان").
 _CHECKPOINTS_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?(?:حواجز|حاجزي|حاجز|نقاط|نقطتي|معسكرات|معسكري|مواقع)(?!\w)")
+#: The first word of a compound name right before a village's name: "عين السبيل", "تل X",
+#: "جبل X" name another place (the finder found only the village).
+_NAME_HEAD = re.compile(r"(?<!\w)[وفبل]?(?:عين|بئر|بير|تل|جبل|خربه|دير|كفر|راس|وادي|جسر)\s+$")
 #: Dual and plural facility nouns ("حاجزي البركة", "معسكرات القرميد"): not the village.
 _FACILITIES_OF = re.compile(
     r"(?<!\w)[وفبل]?(?:ال)?(?:حاجزي|حواجز|معسكري|معسكرات|معسكر|مداجن|مقالع|صوامع|مزارع|مزرعه|مستودعات|"
     r"ثكنه|ثكنات|كتيبه|سريه|فوج|مبني|مدرسه|فندق|قصر)\s+$")
-_LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+$)")
+_LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+(?:(?:مدينه|بلده|قريه|حي|منطقه)\s+)?$|"
+                       r"(?<!\w)ب(?:مدينه|بلده|قريه|حي|منطقه)\s+$)")
 _STOP = lx.WINDOW_STOP
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 #: A comma then a word that is neither "و…" nor a preposition: the list has ended.
@@ -203,6 +213,10 @@ class ObjectFinder:
             ids, why = choose(gaz, surface, m.site_ids, evidence)
             if m.start in self._spelt:
                 why = self._spelt[m.start]
+            far = self._far_village(ids, evidence) if len(ids) == 1 and not m.fuzzy else None
+            if far:
+                respelt = _near_spelling(gaz, m.name, evidence) if " " not in m.name else None
+                ids, why = ((respelt[0],), f"{far}; read as {respelt[1]}") if respelt else ((), far)
             district = self._district_after(k)
             if district:
                 ids, why = (district[0],), district[1]
@@ -219,6 +233,23 @@ class ObjectFinder:
                         or _TOWN_NOUN_BEFORE.match(surface + " "):
                     recent.append(ids[0])  # "بلدة دابق" weighs more for "البلدة" than a bare name
         return out
+
+    def _far_village(self, ids: tuple[str, ...], evidence: Evidence) -> str | None:
+        """Why a village the text names alone is not taken: it lies more than
+        :data:`_FAR_KM` from every other place the text names (at least two), like the
+        village "مصطفى" of Qamishli in an article on Manbij ("قرية مصطفى جمادي")."""
+        site = self.gaz.sites[ids[0]]
+        if site.kind != "village" or site.origin != "ocha" or site.lat is None \
+                or site.admin1_pcode in evidence.governorates:
+            return None  # "مورك" in an article naming "ريف حماة" and the Aleppo-Damascus road
+        others = {o for o in evidence.sites if o != site.site_id and self.gaz.sites[o].lat is not None}
+        if len(others) < 2:
+            return None
+        nearest = min(km(site, self.gaz.sites[o]) for o in others)
+        if nearest <= _FAR_KM:
+            return None
+        return (f"{site.name_ar!r} is the name of {site.label()}, but that village is {nearest:.0f} km "
+                "from every other place the text names: another place of that name, not in the gazetteer")
 
     def _district_after(self, k: int) -> tuple[str, str] | None:
         """"صوران أعزاز", "تل شعير جرابلس": a shared name, then (nothing between) the district
@@ -370,7 +401,9 @@ class ObjectFinder:
                 break
             if not places and trig.rule.tight and not self._follows_at_once(trig.end, m.start):
                 break
-            in_list = _LIST_GAP.match(text[boundary:m.start]) is not None and boundary > trig.end
+            # only a plain و or comma continues a list of anchors ("باتجاه الميادين والبوكمال");
+            # "القرى التابعة لمنبج منها X" names the objects after the anchor
+            in_list = _PLAIN_GAP.fullmatch(text[boundary:m.start]) is not None and boundary > trig.end
             kind = self._kind_class(m)
             if self._anchored(m, boundary) or (anchored_before == kind and in_list):
                 boundary, anchored_before = m.end, kind
@@ -390,7 +423,7 @@ class ObjectFinder:
             kind_override = None
             town = self.gaz.sites[site_ids[0]].kind in _TOWNS
             lead = text[boundary:m.start]
-            facility = _FACILITY_OF.search(lead) or _FACILITIES_OF.search(lead)
+            facility = _FACILITY_OF.search(lead) or _FACILITIES_OF.search(lead) or _NAME_HEAD.search(lead)
             if facility and self.gaz.sites[site_ids[0]].kind in _POPULATED:
                 self._add_note(f"{self._surface(facility.start() + boundary, m.end)!r} at folded offset "
                                f"{facility.start() + boundary}: a place named after "
@@ -400,8 +433,9 @@ class ObjectFinder:
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
             locator = town or self.gaz.sites[site_ids[0]].kind == "neighbourhood"
             bi = text[m.start] == "ب" and not m.name.startswith("ب")  # "بدير الزور": "in Deir ez-Zor"
+            besieged_in = trig.kind == "besieged" and not places and not unplaced  # "تطويق مسلحي داعش في بلدة X"
             if locator and (_LOCATIVE.search(lead) or bi and not lead.strip(" و")) \
-                    and (places or unplaced or len(lead.split()) > 4):
+                    and (places or unplaced or len(lead.split()) > 4 and not besieged_in):
                 boundary = m.end
                 continue  # "… في مدينة دير الزور" locates the objects named before
             if town and lx.PARTS_OF.search(lead):
@@ -437,7 +471,7 @@ class ObjectFinder:
 
     def _kind_class(self, m: PlaceMention) -> str:
         ids = self.resolved.get(m.start) or m.site_ids
-        return "town" if ids and self.gaz.sites[ids[0]].kind in _TOWNS else "site"
+        return "town" if ids and self.gaz.sites[ids[0]].kind in _POPULATED else "site"
 
     def _anchored(self, m: PlaceMention, boundary: int) -> bool:
         if self.text[m.start] == "و" and not m.name.startswith("و"):

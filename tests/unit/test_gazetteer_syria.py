@@ -229,3 +229,23 @@ def test_the_english_qualifier_of_a_gold_name_picks_the_place():
     site, why = resolve_site("صوران", name_en="Suran (Azaz)")
     assert site == "suran_a_zaz" and "English" in why
     assert resolve_site("صوران", name_en="Suran")[0] is None
+
+
+def test_a_village_far_from_every_other_place_named_is_another_place_of_that_name():
+    out = full("سيطرت قوات سوريا الديمقراطية على قرية مصطفى جمادي وقرية الحالولة قرب منبج وجرابلس أمس.")
+    sites = {c["site_id"] for c in out.claims}
+    assert "mustafa" not in sites and "halula" in sites  # the Mustafa of Qamishli is 260 km away
+    # a governorate the text names keeps a village however far the other places are
+    got, _ = claims("سيطرت الفصائل على مورك في ريف حماة الشمالي على طريق حلب دمشق أمس.")
+    assert "murak" in {c[0] for c in got}
+
+
+def test_a_compound_name_starting_before_a_village_is_another_place():
+    out = full("سيطر جيش الفتح على حواجز زليطو والساقية وعين السبيل في مدينة جسر الشغور أمس.")
+    assert {c["site_id"] for c in out.claims} == set()
+    assert any("عين السبيل" in u for u in out.unresolved)
+
+
+def test_a_list_after_a_town_that_only_locates_it_names_the_objects():
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على القرى التابعة لمنبج منها الحالولة وتل عدس أمس.")
+    assert "manbij" not in {c[0] for c in got} and "halula" in {c[0] for c in got}
