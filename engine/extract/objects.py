@@ -32,6 +32,7 @@ from engine.reference.resolve import (
     confirmed,
     km,
     main_place,
+    nearest,
 )
 
 _TOWNS = ("city", "town")
@@ -137,9 +138,14 @@ class Place:
 class ObjectFinder:
     """Resolves the article's place mentions once, then finds each trigger's objects."""
 
-    def __init__(self, text: str, gazetteer: Gazetteer, mentions: list[PlaceMention]):
+    def __init__(self, text: str, gazetteer: Gazetteer, mentions: list[PlaceMention],
+                 words: list[tuple[int, int, str]] | None = None):
         self.text, self.gaz = text, gazetteer
         self._spelt: dict[int, str] = {}
+        # place nouns and plural place nouns of the whole text, found once
+        self._noun_hits, self._plural_hits = _noun_hits(text, words)
+        self._noun_starts = [h.start() for h in self._noun_hits]
+        self._plural_starts = [h.start() for h in self._plural_hits]
         mentions = self._respelt(mentions)
         self.mentions = _keep_weak_in_lists(text, mentions)
         self._starts = [m.start for m in self.mentions]
@@ -277,31 +283,44 @@ class ObjectFinder:
         names: a letter missing, added or two swapped (الغندورة, احتيملات), or without the
         "خربة" the gazetteer writes (سوبين → خربة سوبين). Each says why."""
         text, gaz = self.text, self.gaz
-        taken = [(m.start, m.end) for m in mentions]
+        starts = [m.start for m in mentions]
+
+        def free(a: int, b: int) -> bool:  # no mention overlaps [a, b)
+            i = bisect_left(starts, b)
+            return not (i and mentions[i - 1].end > a) and not any(
+                m.end > a for m in mentions[max(0, i - 3):i])
         spans: list[tuple[int, int]] = []
-        for hit in _UNKNOWN_NOUN.finditer(text):
+        for hit in self._noun_hits:
             if hit.group("name"):
                 first = hit.group("name").split()[0]
                 spans.append((hit.start("name"), hit.start("name") + len(first)))
                 spans.append((hit.start("name"), hit.end("name")))
-        for hit in _PLURAL_NOUN.finditer(text):
+        for hit in self._plural_hits:
             stop = text.find(".", hit.end())
             spans.extend(_list_items(text, hit.end(), stop if stop > 0 else len(text)))
         for m in mentions:  # "صوران واحتميلات": the word joined to a place by و
             joined = _JOINED.match(text, m.end)
             if joined and not _CHECKPOINTS_BEFORE.search(text, max(0, m.start - 50), m.start):
                 spans.append((joined.start(1), joined.end(1)))
-        spans = [(a, b) for a, b in dict.fromkeys(spans) if not any(x < b and y > a for x, y in taken)]
+        spans = [(a, b) for a, b in dict.fromkeys(spans) if free(a, b)]
         if not spans:
             return mentions
         evidence = Evidence.of_mentions(gaz, mentions)
+        evidence.sites = list(dict.fromkeys(evidence.sites))
         found: list[PlaceMention] = []
+        memo: dict[str, tuple[str, str] | None] = {}
         for a, b in spans:
             word = text[a:b].strip("\"“”«»")
             a += text[a:b].index(word) if word else 0
             b = a + len(word)
             if len(word) < 4 or word in _NOT_A_NAME or word.startswith("ال") and word[2:] in _NOT_A_NAME \
                     or any(f.start < b and f.end > a for f in found):
+                continue
+            if word in memo:
+                hit = memo[word]
+                if hit:
+                    self._spelt[a] = hit[1]
+                    found.append(PlaceMention(a, b, (hit[0],), fuzzy=True, name=word))
                 continue
             hit = _near_spelling(gaz, word, evidence) if " " not in word else None
             if hit is None and " " not in word:
@@ -312,6 +331,7 @@ class ObjectFinder:
                 hit = (ruin[0], why) if why else None
             if hit is None:
                 hit = _with_qualifier(gaz, word, evidence)
+            memo[word] = hit
             if hit:
                 self._spelt[a] = hit[1]
                 found.append(PlaceMention(a, b, (hit[0],), fuzzy=True, name=word))
@@ -515,7 +535,9 @@ class ObjectFinder:
         if s0 in self._scanned:
             return
         self._scanned.add(s0)
-        for hit in _UNKNOWN_NOUN.finditer(self.text, s0, s1):
+        for hit in self._noun_hits[bisect_left(self._noun_starts, s0):bisect_left(self._noun_starts, s1)]:
+            if hit.end() > s1:
+                continue
             if hit.group("number"):
                 if not any(m.end >= hit.end() for m in self._between(hit.start() - 20, hit.end())):
                     self._unknown(hit.start(), hit.end())  # "اللواء 65": not the generic "اللواء"
@@ -534,7 +556,7 @@ class ObjectFinder:
                                    or self._key(self.text[hit.start():short]) in self._noted):
                 end = short  # "قرية زمزموطة أمس", "تلة X وقصف", a name already reported
             self._unknown(hit.start(), end)
-        for hit in _PLURAL_NOUN.finditer(self.text, s0, s1):
+        for hit in self._plural_hits[bisect_left(self._plural_starts, s0):bisect_left(self._plural_starts, s1)]:
             if _THESE_BEFORE.search(self.text, max(s0, hit.start() - 8), hit.start()):
                 continue  # "هذه القرى": the places named before
             for a, b in _list_items(self.text, hit.end(), s1):
@@ -585,26 +607,69 @@ _QUALIFIERS = tuple(fold_text(w) for w in (
 ))
 
 
+def _qualified_bases(gaz: Gazetteer) -> frozenset[str]:
+    """Names of the gazetteer without their last word when it is a size or position word
+    (computed once per gazetteer and kept on it)."""
+    found = getattr(gaz, "_qualified_bases", None)
+    if found is None:
+        qualifiers = set(_QUALIFIERS)
+        found = frozenset(n.rsplit(" ", 1)[0] for n in gaz._by_name if " " in n and n.rsplit(" ", 1)[1] in qualifiers)
+        gaz._qualified_bases = found  # type: ignore[attr-defined]
+    return found
+
+
 def _with_qualifier(gaz: Gazetteer, name: str, ev: Evidence) -> tuple[str, str] | None:
     """"جب الكلب" for the village the gazetteer writes "جب الكلب كبير": accepted when exactly
     one such village lies within :data:`TYPO_KM` of a place the text names."""
-    if not ev.sites:
+    if not ev.sites or name not in _qualified_bases(gaz):
         return None
     near = []
     for q in _QUALIFIERS:
         for site_id in gaz.names_of(f"{name} {q}"):
-            site = gaz.sites[site_id]
             others = [gaz.sites[o] for o in ev.sites if o != site_id and gaz.sites[o].lat is not None]
-            if site.lat is None or not others:
-                continue
-            dist, by = min((km(site, o), o.site_id) for o in others)
-            if dist <= TYPO_KM and site_id not in [n[2] for n in near]:
-                near.append((dist, by, site_id))
+            found = nearest(gaz.sites[site_id], others, TYPO_KM)
+            if found and site_id not in [n[2] for n in near]:
+                near.append((found[0], found[1], site_id))
     if len(near) != 1:
         return None
     dist, by, site_id = near[0]
     return site_id, (f"{name!r} is {gaz.sites[site_id].name_ar!r} without its size or position word: "
                      f"{gaz.sites[site_id].label()} is {dist:.0f} km from {by}, named in the text")
+
+
+_NOUN_WORD = re.compile(r"[وفبل]?(?:ال)?(\w+)")
+#: Heads of the two patterns above (folded, without clitics): words worth matching at.
+_NOUN_HEADS = frozenset(fold_text(w) for w in (
+    "مدينه قريه بلده حي منطقه حقل جبل جبال تله تل مطار معمل شركه سد محطه قاعده كتيبه مستشفي مشفي "
+    "دوار حاجز بلدتي قريتي مدينتي مزرعه مزارع مداجن مقالع صوامع سجن معبر فندق قصر مدرسه كليه مبني "
+    "خربه رحبه تلتي حيي لواء اللواء فوج الفوج فرقه الفرقه نقطه النقطه قري بلدات احياء تلال").split())
+
+
+_IS_NOUN: dict[str, bool] = {}
+
+
+def _noun_hits(text: str, words: list[tuple[int, int, str]] | None = None) -> tuple[list[re.Match], list[re.Match]]:
+    """Matches of :data:`_UNKNOWN_NOUN` and :data:`_PLURAL_NOUN` in ``text``, tried only at
+    words whose core is a place noun (a regex scan of every position costs more)."""
+    nouns: list[re.Match] = []
+    plurals: list[re.Match] = []
+    if words is None:
+        words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\w+", text)]
+    for start, _end, word in words:
+        is_noun = _IS_NOUN.get(word)
+        if is_noun is None:
+            if len(_IS_NOUN) > 50_000:
+                _IS_NOUN.clear()
+            is_noun = _IS_NOUN[word] = any(word[k:] in _NOUN_HEADS for k in range(0, min(4, len(word) - 1)))
+        if not is_noun:
+            continue
+        hit = _UNKNOWN_NOUN.match(text, start)
+        if hit:
+            nouns.append(hit)
+        plural = _PLURAL_NOUN.match(text, start)
+        if plural:
+            plurals.append(plural)
+    return nouns, plurals
 
 
 def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:

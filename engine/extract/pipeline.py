@@ -89,7 +89,7 @@ class _Reader:
         gaz = load_gazetteer()
         words = split_words(text)
         places = [p for p in gaz.find(text, words) if self._in_body(p.start)]
-        self.objects = ObjectFinder(text, gaz, places)
+        self.objects = ObjectFinder(text, gaz, places, words)
         self.actors = [a for a in find_actors(text, [(p.start, p.end) for p in places], words)
                        if self._in_body(a.start)]
         self.objects.actor_spans = [(a.start, a.end) for a in self.actors]

@@ -345,7 +345,7 @@ class Gazetteer:
         self._fuzzy_cache: dict[str, str | None] = {}
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_fuzzy_cache")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_fuzzy_cache", "_qualified_bases")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)

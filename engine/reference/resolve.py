@@ -278,17 +278,27 @@ def _near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] |
     others = [gaz.sites[o] for o in dict.fromkeys(ev.sites) if o not in candidates and gaz.sites[o].lat is not None]
     near = []
     for c in candidates:
-        site = gaz.sites[c]
-        if site.lat is None or not others:
-            continue
-        dist, by = min((km(site, o), o.site_id) for o in others)
-        if dist <= TYPO_KM:
-            near.append((dist, by, c))
+        found = nearest(gaz.sites[c], others, TYPO_KM)
+        if found:
+            near.append((found[0], found[1], c))
     if len(near) != 1:
         return None  # none near, or several: no guess
     dist, by, site_id = near[0]
     return site_id, (f"{word!r} is one letter off {gaz.sites[site_id].name_ar!r}: {gaz.sites[site_id].label()} "
                      f"is {dist:.0f} km from {by}, named in the text")
+
+
+def nearest(site: Site, others: list[Site], within: float) -> tuple[float, str] | None:
+    """(distance, site id) of the place of ``others`` nearest to ``site`` if within ``within``
+    km (a box test first: most candidates are far from every place named)."""
+    if site.lat is None:
+        return None
+    box_lat, box_lon = within / 100.0, within / 80.0  # degrees: generous at Syria's latitudes
+    close = [o for o in others if abs(o.lat - site.lat) <= box_lat and abs(o.lon - site.lon) <= box_lon]
+    if not close:
+        return None
+    dist, by = min((km(site, o), o.site_id) for o in close)
+    return (dist, by) if dist <= within else None
 
 
 def _bare(name: str) -> str:
