@@ -205,7 +205,8 @@ class ObjectFinder:
                     self.why[m.start] = (f"{surface!r} stands for the {'/'.join(m.generic_kinds)} named "
                                          f"most before it: {sites[before].label()}")
                     continue
-                ids, why = (), ""
+                ids: tuple[str, ...] = ()
+                why = ""
                 if not any(k in _TOWNS or k == "village" for k in m.generic_kinds):
                     # "المطار" of an article on Deir ez-Zor: the only airbase near the places it names
                     ids, why = choose(gaz, surface, m.site_ids, evidence)
@@ -228,8 +229,8 @@ class ObjectFinder:
                 ids, why = (district[0],), district[1]
                 qualifiers.add(self.mentions[k + 1].start)
             if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence):
-                ids, why = (), (f"{surface!r} is a common word as well as the name of {sites[ids[0]].label()}, "
-                                "and no place near it is named")
+                label = sites[ids[0]].label()
+                ids, why = (), f"{surface!r} is a common word as well as the name of {label}, and no place near it is named"
             out[m.start] = ids
             self.why[m.start] = why
             if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)) \
@@ -309,6 +310,7 @@ class ObjectFinder:
         evidence.sites = list(dict.fromkeys(evidence.sites))
         found: list[PlaceMention] = []
         memo: dict[str, tuple[str, str] | None] = {}
+        reading: tuple[str, str] | None
         for a, b in spans:
             word = text[a:b].strip("\"“”«»")
             a += text[a:b].index(word) if word else 0
@@ -317,24 +319,24 @@ class ObjectFinder:
                     or any(f.start < b and f.end > a for f in found):
                 continue
             if word in memo:
-                hit = memo[word]
-                if hit:
-                    self._spelt[a] = hit[1]
-                    found.append(PlaceMention(a, b, (hit[0],), fuzzy=True, name=word))
+                reading = memo[word]
+                if reading:
+                    self._spelt[a] = reading[1]
+                    found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
                 continue
-            hit = _near_spelling(gaz, word, evidence) if " " not in word else None
-            if hit is None and " " not in word:
+            reading = _near_spelling(gaz, word, evidence) if " " not in word else None
+            if reading is None and " " not in word:
                 ruin = [i for i in gaz.names_of("خربه " + word.removeprefix("ال"))
                         if confirmed(gaz, gaz.sites[i], evidence)]
                 why = f"{word!r} is {gaz.sites[ruin[0]].label()} without its 'خربة', near the places the text names" \
                     if len(ruin) == 1 else ""
-                hit = (ruin[0], why) if why else None
-            if hit is None:
-                hit = _with_qualifier(gaz, word, evidence)
-            memo[word] = hit
-            if hit:
-                self._spelt[a] = hit[1]
-                found.append(PlaceMention(a, b, (hit[0],), fuzzy=True, name=word))
+                reading = (ruin[0], why) if why else None
+            if reading is None:
+                reading = _with_qualifier(gaz, word, evidence)
+            memo[word] = reading
+            if reading:
+                self._spelt[a] = reading[1]
+                found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
         return sorted(mentions + found, key=lambda m: m.start) if found else mentions
 
     def objects_of(self, trig: Trigger, later: list[Trigger], s0: int, s1: int) -> list[Place]:
@@ -623,7 +625,7 @@ def _with_qualifier(gaz: Gazetteer, name: str, ev: Evidence) -> tuple[str, str] 
     one such village lies within :data:`TYPO_KM` of a place the text names."""
     if not ev.sites or name not in _qualified_bases(gaz):
         return None
-    near = []
+    near: list[tuple[float, str, str]] = []
     for q in _QUALIFIERS:
         for site_id in gaz.names_of(f"{name} {q}"):
             others = [gaz.sites[o] for o in ev.sites if o != site_id and gaz.sites[o].lat is not None]
@@ -637,12 +639,12 @@ def _with_qualifier(gaz: Gazetteer, name: str, ev: Evidence) -> tuple[str, str] 
                      f"{gaz.sites[site_id].label()} is {dist:.0f} km from {by}, named in the text")
 
 
-_NOUN_WORD = re.compile(r"[وفبل]?(?:ال)?(\w+)")
 #: Heads of the two patterns above (folded, without clitics): words worth matching at.
-_NOUN_HEADS = frozenset(fold_text(w) for w in (
+_HEADS = (
     "مدينه قريه بلده حي منطقه حقل جبل جبال تله تل مطار معمل شركه سد محطه قاعده كتيبه مستشفي مشفي "
     "دوار حاجز بلدتي قريتي مدينتي مزرعه مزارع مداجن مقالع صوامع سجن معبر فندق قصر مدرسه كليه مبني "
-    "خربه رحبه تلتي حيي لواء اللواء فوج الفوج فرقه الفرقه نقطه النقطه قري بلدات احياء تلال").split())
+    "خربه رحبه تلتي حيي لواء اللواء فوج الفوج فرقه الفرقه نقطه النقطه قري بلدات احياء تلال")
+_NOUN_HEADS = frozenset(fold_text(w) for w in _HEADS.split())
 
 
 _IS_NOUN: dict[str, bool] = {}
@@ -660,7 +662,7 @@ def _noun_hits(text: str, words: list[tuple[int, int, str]] | None = None) -> tu
         if is_noun is None:
             if len(_IS_NOUN) > 50_000:
                 _IS_NOUN.clear()
-            is_noun = _IS_NOUN[word] = any(word[k:] in _NOUN_HEADS for k in range(0, min(4, len(word) - 1)))
+            is_noun = _IS_NOUN[word] = any(word[k:] in _NOUN_HEADS for k in range(min(4, len(word) - 1)))
         if not is_noun:
             continue
         hit = _UNKNOWN_NOUN.match(text, start)

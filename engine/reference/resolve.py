@@ -294,7 +294,9 @@ def nearest(site: Site, others: list[Site], within: float) -> tuple[float, str] 
     if site.lat is None:
         return None
     box_lat, box_lon = within / 100.0, within / 80.0  # degrees: generous at Syria's latitudes
-    close = [o for o in others if abs(o.lat - site.lat) <= box_lat and abs(o.lon - site.lon) <= box_lon]
+    lat, lon = site.lat, site.lon or 0.0
+    close = [o for o in others if o.lat is not None and o.lon is not None
+             and abs(o.lat - lat) <= box_lat and abs(o.lon - lon) <= box_lon]
     if not close:
         return None
     dist, by = min((km(site, o), o.site_id) for o in close)
