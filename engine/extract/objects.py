@@ -101,6 +101,9 @@ _GROUP_BEFORE = re.compile(
 _TOWN_NOUN_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:مدينه|بلده|قريه)\s+(?:$|(?=\w))")
 #: A relative pronoun right after a place (an adjective may come between).
 _RELATIVE_AFTER = re.compile(r"(?:\s+(?:ال)?\w+)?[\s،,]*(?:التي|الذي|اللتين|اللذين)(?!\w)")
+_DUAL = re.compile(r"هما(?!\w)")
+#: Between the two places of a pair: و, perhaps after an adjective ("الطبقة الاستراتيجية وسد الفرات").
+_PAIR_GAP = re.compile(r"(?:\s+ال\w+)?\s*(?:[،,]\s*)?(?:و\s*)?")
 _JOINED = re.compile(r"\s*(?:[،,]\s*)?و(\w{4,})(?!\w)")
 #: A list of checkpoints or posts: its names are not villages ("حواجز السمان، والإسكان، والخزان").
 _CHECKPOINTS_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?(?:حواجز|حاجزي|حاجز|نقاط|نقطتي|معسكرات|معسكري|مواقع)(?!\w)")
@@ -377,8 +380,23 @@ class ObjectFinder:
                 continue
             ids = self.resolved.get(m.start, ())
             why = f"pronoun after the trigger points back to it; {self.why.get(m.start, '')}"
-            return [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds), why) for s in ids]
+            found = [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds), why) for s in ids]
+            if _DUAL.search(self.text, trig.start, min(len(self.text), trig.end + 8)):
+                found[:0] = self._first_of_pair(m, s0)  # "الطبقة وسد الفرات …، وتستعيدهما"
+            return found
         return []
+
+    def _first_of_pair(self, m: PlaceMention, s0: int) -> list[Place]:
+        """The place joined to ``m`` by و just before it, for a dual pronoun (-هما)."""
+        i = bisect_left(self._starts, m.start)
+        if i == 0:
+            return []
+        first = self.mentions[i - 1]
+        if first.start < s0 or not _PAIR_GAP.fullmatch(self.text[first.end:m.start]) or first.region:
+            return []
+        why = f"dual pronoun after the trigger points back to the pair; {self.why.get(first.start, '')}"
+        return [Place(first.start, first.end, s, None, True, first.fuzzy, bool(first.generic_kinds), why)
+                for s in self.resolved.get(first.start, ())]
 
     def _window(self, trig: Trigger, later: list[Trigger], s1: int, locative_only: bool) -> list[Place]:
         text = self.text

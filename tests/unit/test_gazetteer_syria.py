@@ -249,3 +249,12 @@ def test_a_compound_name_starting_before_a_village_is_another_place():
 def test_a_list_after_a_town_that_only_locates_it_names_the_objects():
     got, _ = claims("سيطرت قوات سوريا الديمقراطية على القرى التابعة لمنبج منها الحالولة وتل عدس أمس.")
     assert "manbij" not in {c[0] for c in got} and "halula" in {c[0] for c in got}
+
+
+def test_a_dual_pronoun_points_back_to_both_places_of_a_pair():
+    got, _ = claims("وصلت قوات سوريا الديمقراطية إلى مدينة الطبقة الاستراتيجية وسد الفرات المجاور لها، "
+                    "وسيطرت عليهما بعد معارك مع تنظيم داعش أمس.")
+    assert {c[0] for c in got} == {"tabqa", "euphrates_dam"}
+    got, _ = claims("وصلت قوات سوريا الديمقراطية إلى مدينة الطبقة الاستراتيجية وسد الفرات المجاور لها، "
+                    "وسيطرت عليه بعد معارك مع تنظيم داعش أمس.")
+    assert {c[0] for c in got} == {"euphrates_dam"}  # a singular pronoun: the last place only
