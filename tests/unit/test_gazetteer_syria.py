@@ -258,3 +258,12 @@ def test_a_dual_pronoun_points_back_to_both_places_of_a_pair():
     got, _ = claims("وصلت قوات سوريا الديمقراطية إلى مدينة الطبقة الاستراتيجية وسد الفرات المجاور لها، "
                     "وسيطرت عليه بعد معارك مع تنظيم داعش أمس.")
     assert {c[0] for c in got} == {"euphrates_dam"}  # a singular pronoun: the last place only
+
+
+def test_a_list_goes_on_past_a_direction_and_a_bracketed_side():
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على حيي المشلب من الجهة الشرقية والرومانية من الجهة الغربية "
+                    "في مدينة الرقة أمس.")
+    assert {c[0] for c in got} == {"al_mishlab", "al_romaniya"}
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على أحياء بينها حطين (غرب) والبريد (شمال غرب) وبتاني (شرق) "
+                    "في مدينة الرقة أمس.")
+    assert {c[0] for c in got} == {"hittin_raqqa", "al_barid_raqqa", "al_battani"}
