@@ -206,6 +206,14 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
             if named:
                 ids, why = (named,), (f"{name_ar!r}: {len(m.site_ids)} places of that name; the English name "
                                       f"{name_en!r} says {gaz.sites[named].label()}")
+        elif name_en and "(" in name_en and _by_qualifier(gaz, ids, name_en) is None:
+            # "al-Rumaila district (Raqqa)": the village الرملية is elsewhere; the district is meant
+            key = _en_key(re.sub(r"\b(?:district|neighbourhood|quarter|area)\b", "", name_en.split("(")[0]))
+            same = tuple(sid for sid, site in gaz.sites.items() if _en_key(site.name_en) == key)
+            named = _by_qualifier(gaz, same, name_en) if same else None
+            if named:
+                ids, why = (named,), (f"{name_ar!r} is also {gaz.sites[named].label()}, which the English name "
+                                      f"{name_en!r} says")
         if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev):
             return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
                           "and no place near it is named in the text")
