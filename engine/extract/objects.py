@@ -478,8 +478,8 @@ class ObjectFinder:
                     and (places or unplaced or len(lead.split()) > 4 and not besieged_in):
                 boundary = m.end
                 continue  # "… في مدينة دير الزور" locates the objects named before
-            if town and lx.PARTS_OF.search(lead):
-                kind_override = "partial"
+            if town and lx.PARTS_OF.search(lead) and trig.kind in ("captured", "withdrew"):
+                kind_override = "partial"  # a siege of "أحياء حلب" is a siege of Aleppo
             if trig.kind == "partial" and town:
                 boundary = m.end
                 continue  # an advance "in" a city is not a foothold we can place

@@ -267,3 +267,10 @@ def test_a_list_goes_on_past_a_direction_and_a_bracketed_side():
     got, _ = claims("سيطرت قوات سوريا الديمقراطية على أحياء بينها حطين (غرب) والبريد (شمال غرب) وبتاني (شرق) "
                     "في مدينة الرقة أمس.")
     assert {c[0] for c in got} == {"hittin_raqqa", "al_barid_raqqa", "al_battani"}
+
+
+def test_a_siege_of_a_citys_neighbourhoods_is_a_siege_of_the_city():
+    got, _ = claims("تمكنت فصائل المعارضة من فك الحصار عن أحياء حلب الشرقية أمس.")
+    assert [(c[0], c[1]) for c in got] == [("aleppo", "siege_broken")]
+    got, _ = claims("سيطرت فصائل المعارضة على أحياء حلب الشرقية أمس.")
+    assert [(c[0], c[1]) for c in got] == [("aleppo", "partial")]
