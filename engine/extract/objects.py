@@ -473,7 +473,7 @@ class ObjectFinder:
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
             locator = town or self.gaz.sites[site_ids[0]].kind == "neighbourhood"
             bi = text[m.start] == "ب" and not m.name.startswith("ب")  # "بدير الزور": "in Deir ez-Zor"
-            besieged_in = trig.kind == "besieged" and not places and not unplaced  # "تطويق مسلحي داعش في بلدة X"
+            besieged_in = trig.kind in ("besieged", "siege_broken") and not places and not unplaced  # "تطويق مسلحي داعش في بلدة X"
             if locator and (_LOCATIVE.search(lead) or bi and not lead.strip(" و")) \
                     and (places or unplaced or len(lead.split()) > 4 and not besieged_in):
                 boundary = m.end
