@@ -5,6 +5,12 @@ each), from a resumptive pronoun ("التي انسحب منها" points back to 
 before), or from "تلك المواقع" (the places of the previous event). Places after
 a direction ("شمال شرق مطار التيفور") or "in" a city after the object ("مشفى الأسد في
 دير الزور") only locate the event.
+
+Each resolved place carries a ``why`` (the claim's ``site_why``). Names the finder missed
+after a place noun or in a list may be another spelling of a place near the ones the text
+names (one letter off, without a size word or "خربة"); every other unknown name after a
+place noun, and every unknown item of a list of villages, is reported once per article
+(``unresolved``), whether or not a trigger needs it.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from engine.reference.gazetteer import (
 from engine.reference.resolve import (
     TYPO_KM,
     Evidence,
-    _near_spelling,
+    near_spelling,
     choose,
     confirmed,
     km,
@@ -225,7 +231,7 @@ class ObjectFinder:
                 why = self._spelt[m.start]
             far = self._far_village(ids, evidence) if len(ids) == 1 and not m.fuzzy else None
             if far:
-                respelt = _near_spelling(gaz, m.name, evidence) if " " not in m.name else None
+                respelt = near_spelling(gaz, m.name, evidence) if " " not in m.name else None
                 ids, why = ((respelt[0],), f"{far}; read as {respelt[1]}") if respelt else ((), far)
             district = self._district_after(k)
             if district:
@@ -327,7 +333,7 @@ class ObjectFinder:
                     self._spelt[a] = reading[1]
                     found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
                 continue
-            reading = _near_spelling(gaz, word, evidence) if " " not in word else None
+            reading = near_spelling(gaz, word, evidence) if " " not in word else None
             if reading is None and " " not in word:
                 ruin = [i for i in gaz.names_of("خربه " + word.removeprefix("ال"))
                         if confirmed(gaz, gaz.sites[i], evidence)]

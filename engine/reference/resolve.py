@@ -226,7 +226,7 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
         return None, why
     words = folded.split()
     if len(words) == 1 or (len(words) == 2 and _NAMED_AFTER.match(folded) is None and _PLACE_NOUN.match(folded)):
-        typo = _near_spelling(gaz, words[-1], _evidence(gaz, context))
+        typo = near_spelling(gaz, words[-1], _evidence(gaz, context))
         if typo:
             return typo
     if name_en:
@@ -275,7 +275,7 @@ def main_place(named: list[str], fitting: frozenset[str]) -> str | None:
     return max(counts, key=counts.__getitem__) if counts else None
 
 
-def _near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | None:
+def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | None:
     """A village one letter off ``word`` (a letter missing, added or swapped, not changed),
     accepted only within :data:`TYPO_KM` of a place the text names."""
     core = word[2:] if word.startswith("ال") and len(word) > 4 else word
