@@ -33,11 +33,11 @@ from engine.reference.gazetteer import (
 from engine.reference.resolve import (
     TYPO_KM,
     Evidence,
-    near_spelling,
     choose,
     confirmed,
     km,
     main_place,
+    near_spelling,
     nearest,
 )
 
