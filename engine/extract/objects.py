@@ -568,9 +568,10 @@ class ObjectFinder:
                 if not any(m.end >= hit.end() for m in self._between(hit.start() - 20, hit.end())):
                     self._unknown(hit.start(), hit.end())  # "اللواء 65": not the generic "اللواء"
                 continue
-            if any(m.end > hit.start() for m in self._between(hit.start() - 60, hit.end())):
-                continue
             words = hit.group("name").split()
+            first_end = hit.start("name") + len(words[0])
+            if any(m.end > hit.start() for m in self._between(hit.start() - 60, first_end)):
+                continue  # a place the gazetteer knows (a name after the noun may start a new item)
             noun = hit.group(0).split()[0]
             if re.match(r"[وفبل]?ال", noun) and not noun.startswith("لل") and not words[0].startswith("ال"):
                 continue  # "المنطقة أسفرت": "the area", then the sentence goes on

@@ -274,3 +274,9 @@ def test_a_siege_of_a_citys_neighbourhoods_is_a_siege_of_the_city():
     assert [(c[0], c[1]) for c in got] == [("aleppo", "siege_broken")]
     got, _ = claims("سيطرت فصائل المعارضة على أحياء حلب الشرقية أمس.")
     assert [(c[0], c[1]) for c in got] == [("aleppo", "partial")]
+
+
+def test_an_unknown_hill_between_two_known_places_is_reported():
+    out = full("سيطر الجيش على القلعة الأثرية وتلة السيرياتيل وجبل الهيال المطل على مدينة تدمر أمس.")
+    assert {c["site_id"] for c in out.claims} == {"palmyra_citadel", "jabal_al_hayyal"}
+    assert any("تلة السيرياتيل" in u for u in out.unresolved)
