@@ -129,7 +129,8 @@ class _Reader:
         markers = self._within("markers", s0, s1)
         # "مصادر في قوات سوريا الديمقراطية": the partisan voice among the sentence's speakers
         sided = [side_of(m.claimant) for m in markers if m.attributes and side_of(m.claimant)]
-        continuing = self.previous_speaker if self.previous_speaker and _CONTINUES.match(self.text, s0) else None
+        continuing = self.previous_speaker if self.previous_speaker and (
+            _CONTINUES.match(self.text, s0) or _GOES_ON.match(self.text, s0)) else None
         self.speaker_side = sided[0] if sided else side_of(continuing)
         self.sentence_actors = [self._resolved(a) for a in self._within("actors", s0, s1)]
         dates = _bind_dates(self.text, self._within("dates", s0, s1), trigs)
@@ -480,6 +481,7 @@ _LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
 #: Idioms of the victor: with no agent named, the gainer is the side of who says it.
 _SPEAKERS_IDIOMS = frozenset({"liberate", "liberate_noun", "restore_security"})
 _CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
+_GOES_ON = re.compile(lx.CONTINUES_CLAIMANT)  # "وأضاف:", "وأوضحت أن": the speaker before goes on
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
 _WHOLLY = re.compile(lx.WHOLLY)
@@ -516,16 +518,29 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
 
 
 def _dedupe(claims: list[dict]) -> list[dict]:
-    """One claim per (site, kind, gainer, denied) and overlapping window: the first one stands.
+    """One claim per (site, kind, gainer, denied) and overlapping window.
 
-    Repeats of an event in one article (a summary line, a confirmation by "other
-    sources") are one claim of that article.
+    Repeats of an event in one article (a headline, a summary line, a confirmation by
+    "other sources") are one claim of that article. The first one stands, unless a
+    repeat says who asserts it (the outlet's headline, then the agency it quotes);
+    then the repeat takes its place.
     """
     kept: list[dict] = []
-    by_key: dict[tuple, list[dict]] = {}
+    by_key: dict[tuple, list[int]] = {}
     for c in claims:
         same = by_key.setdefault((c["site_id"], c["kind"], c["gainer"], c["denied"]), [])
-        if not any(k["date_from"] <= c["date_to"] and c["date_from"] <= k["date_to"] for k in same):
-            same.append(c)
+        twin = next((i for i in same if kept[i]["date_from"] <= c["date_to"]
+                     and c["date_from"] <= kept[i]["date_to"]), None)
+        if twin is None:
+            same.append(len(kept))
             kept.append(c)
+        elif _says_more(c, kept[twin]):
+            kept[twin] = c
     return kept
+
+
+def _says_more(new: dict, old: dict) -> bool:
+    """A repeat names the claimant the first line left to the outlet (a headline, then the
+    agency it quotes), and is no vaguer about when."""
+    named = new["claimant"] != "outlet" and old["claimant"] == "outlet"
+    return named and not (new["time_precision"] == "fallback" and old["time_precision"] != "fallback")
