@@ -100,6 +100,7 @@ class _Reader:
         self._at = {name: [x.start for x in getattr(self, name)]
                     for name in ("actors", "dates", "markers", "triggers")}
         self.last_agent: str | None = None
+        self.sentence_dates: list[DateMention] = []
         self.last_agent_at = -1
         self.bound_dates: dict[int, DateMention] = {}
         self.last_claimant = "outlet"
@@ -133,7 +134,8 @@ class _Reader:
             _CONTINUES.match(self.text, s0) or _GOES_ON.match(self.text, s0)) else None
         self.speaker_side = sided[0] if sided else side_of(continuing)
         self.sentence_actors = [self._resolved(a) for a in self._within("actors", s0, s1)]
-        dates = _bind_dates(self.text, self._within("dates", s0, s1), trigs)
+        self.sentence_dates = self._within("dates", s0, s1)
+        dates = _bind_dates(self.text, self.sentence_dates, trigs)
         self.bound_dates.update(dates)
         denial = lx.DENIAL.search(self.text, s0, s1)
         self.sentence_changes: set[tuple[str, str, bool]] = set()
@@ -358,18 +360,7 @@ class _Reader:
     def _emit(self, trig, places: list[Place], named, actor, loser, date: DateMention | None,
               claimant, denied, evidence_end: int | None = None):
         places = [p for p in places if self._first_in_sentence(p.site_id, trig, actor, denied)]
-        pub = self.published
-        if date:
-            date_from, date_to = date.date_from, min(date.date_to, pub)
-            if date_from > pub:
-                self._warn(f"date after publication ignored at {self._raw(date.start, date.end)!r}")
-                date = None
-        if not date and _EARLIER.search(self.text, max(0, trig.start - 30), trig.start + 1) or \
-                not date and _EARLIER_AFTER.match(self.text, trig.end):
-            # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا": some time before, we do not know when
-            date_from, date_to = pub - dt.timedelta(days=365), pub
-        elif not date:
-            date_from, date_to = pub - dt.timedelta(days=_DEFAULT_DAYS), pub
+        own_dates = self._own_dates(places)
         role = trig.rule.role
         if role == "besieged":
             gainer, lost = actor or "unknown", None
@@ -385,14 +376,18 @@ class _Reader:
         else:
             gainer = actor or "unknown"
             lost = loser if loser and loser != gainer else self._other_side(gainer)
+        previous_end = trig.end
         for place in places:
+            date = own_dates.get(place.start, date)
+            date_from, date_to, date = self._window(trig, date)
             kind = place.kind_override or trig.kind
             entry = kind == "captured" and trig.rule.partial and not _WHOLLY.search(
                 self.text, trig.start, min(len(self.text), place.end + 25))
             if entry:
                 kind = "partial"  # entering, storming, infiltrating
-            elif kind == "captured" and self._partly(trig, place):
+            elif kind == "captured" and self._partly(max(trig.end, previous_end), place):
                 kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
+            previous_end = max(previous_end, place.end)
             start = trig.start if evidence_end else min(trig.start, place.start)
             end = evidence_end or max(trig.end, place.end)
             ev_start, ev_end = self.folded.raw_span(start, end)
@@ -413,6 +408,50 @@ class _Reader:
                 "time_precision": date.precision if date else "fallback",
             })
 
+    def _window(self, trig: Trigger, date: DateMention | None) -> tuple[dt.date, dt.date, DateMention | None]:
+        """The claim's window: its date, else "some time before" for a pluperfect, else the
+        fallback window before publication (the date is then None, and the claim says so)."""
+        pub = self.published
+        if date:
+            if date.date_from > pub:
+                self._warn(f"date after publication ignored at {self._raw(date.start, date.end)!r}")
+            else:
+                return date.date_from, min(date.date_to, pub), date
+        if _EARLIER.search(self.text, max(0, trig.start - 30), trig.start + 1) or \
+                _EARLIER_AFTER.match(self.text, trig.end):
+            # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا": some time before, we do not know when
+            return pub - dt.timedelta(days=365), pub, None
+        return pub - dt.timedelta(days=_DEFAULT_DAYS), pub, None
+
+    def _own_dates(self, places: list[Place]) -> dict[int, DateMention]:
+        """Dates that belong to one object of a list rather than to the verb: "سيطرت على إدلب
+        في 28 آذار، وجسر الشغور في 25 نيسان"; "معسكري القرميد والمسطومة في 27 نيسان و20 أيار"
+        (as many dates as places, in order: respectively)."""
+        dates = self.sentence_dates
+        if not places or not dates:
+            return {}
+        chain: list[DateMention] = []
+        pos = places[-1].end
+        for d in dates:
+            if d.start < pos:
+                continue
+            if not _DATE_GAP.fullmatch(self.text, pos, d.start):
+                break
+            chain.append(d)
+            pos = d.end
+        distinct = list(dict.fromkeys(p.start for p in places))
+        if len(distinct) >= 2 and len(chain) == len(distinct):
+            at = dict(zip(distinct, chain))
+            return {p.start: at[p.start] for p in places}
+        out: dict[int, DateMention] = {}
+        for i, p in enumerate(distinct[:-1]):
+            nxt = distinct[i + 1]
+            own = next((d for d in dates if p < d.start < nxt), None)
+            place_end = next(q.end for q in places if q.start == p)
+            if own and _DATE_GAP.fullmatch(self.text, place_end, own.start):
+                out[p] = own
+        return out
+
     def _standing_siege(self, trig: Trigger) -> bool:
         """"المنطقة التي يحاصرها التنظيم منذ عام": a relative clause saying how long a siege has
         lasted describes the place, like "يسيطر عليها منذ"; a clause reporting the siege does not."""
@@ -426,10 +465,11 @@ class _Reader:
         between = self.text[trig.end:place.start]
         return bool(_TOWARDS_WORDS.search(between) or _COMPASS_BEFORE.search(between))
 
-    def _partly(self, trig: Trigger, place: Place) -> bool:
-        """Words of partial control between the trigger and its place, or right after the place."""
-        if place.start > trig.end:
-            between = self.text[trig.end:place.start]
+    def _partly(self, since: int, place: Place) -> bool:
+        """Words of partial control between the trigger (or the list item before) and the
+        place, or right after the place: "حي الأصيلة وأجزاء من حي كرم الدعدع"."""
+        if place.start > since:
+            between = self.text[since:place.start]
             marks = list(_PARTLY.finditer(between)) if len(between) < 80 else []
             # "أجزاء من السلسلة ... في محاور ثنية رائد": the named place is another object
             if marks and not _OTHER_OBJECT.search(between, marks[-1].end()):
@@ -484,6 +524,8 @@ _CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
 _GOES_ON = re.compile(lx.CONTINUES_CLAIMANT)  # "وأضاف:", "وأوضحت أن": the speaker before goes on
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
+# between a place and its own date: "إدلب (مركز المحافظة) في 28 آذار"
+_DATE_GAP = re.compile(r"[\s،,]*(?:\([^()]{0,40}\)[\s،,]*)?(?:و\s*)?(?:في|يوم|بتاريخ)?\s*")
 _WHOLLY = re.compile(lx.WHOLLY)
 _OTHER_OBJECT = re.compile(r"(?<!\w)(?:علي|محاور|محور|محوري)(?!\w)")
 _PARTLY_AFTER = re.compile(lx.PARTLY_AFTER)
