@@ -444,12 +444,12 @@ class _Reader:
             at = dict(zip(distinct, chain))
             return {p.start: at[p.start] for p in places}
         out: dict[int, DateMention] = {}
-        for i, p in enumerate(distinct[:-1]):
-            nxt = distinct[i + 1]
+        for i, p in enumerate(distinct):
+            nxt = distinct[i + 1] if i + 1 < len(distinct) else len(self.text)
             own = next((d for d in dates if p < d.start < nxt), None)
             place_end = next(q.end for q in places if q.start == p)
-            if own and _DATE_GAP.fullmatch(self.text, place_end, own.start):
-                out[p] = own
+            if own and _DATE_GAP.fullmatch(self.text, place_end, own.start) and (out or i + 1 < len(distinct)):
+                out[p] = own  # the last object's date is its own only when the list dates each one
         return out
 
     def _standing_siege(self, trig: Trigger) -> bool:
@@ -521,7 +521,7 @@ _LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
 #: Idioms of the victor: with no agent named, the gainer is the side of who says it.
 _SPEAKERS_IDIOMS = frozenset({"liberate", "liberate_noun", "restore_security"})
 _CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
-_GOES_ON = re.compile(lx.CONTINUES_CLAIMANT)  # "وأضاف:", "وأوضحت أن": the speaker before goes on
+_GOES_ON = re.compile(lx.CONTINUES_CLAIMANT.removeprefix("^"))  # "وأضاف:", "وأوضحت أن": the speaker before goes on
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
 # between a place and its own date: "إدلب (مركز المحافظة) في 28 آذار"
