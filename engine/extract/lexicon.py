@@ -144,7 +144,7 @@ MULTIWORD_LEADS = fold_pattern(
 
 #: Words before a control noun that turn it into a state, not an event ("تحت سيطرة").
 STATE_BEFORE = fold_pattern(
-    r"(?:تحت|لسيطره|خارج|مناطق|مناطقه|مواقع|منطقه|نقاط|حدود|نفوذ|مدي|الخاضعه|خاضعه|الواقعه|الواقع|"
+    r"(?:تحت|لسيطره|خارج|خضوع|خضوعها|خضوعه|يخضع|تخضع|مناطق|مناطقه|مواقع|منطقه|نقاط|حدود|نفوذ|مدي|الخاضعه|خاضعه|الواقعه|الواقع|"
     r"الخاضع|خاضع|بقيت|بقي|ظلت|لا\s+تزال|ما\s+زالت|لازالت|مازالت)\s*$"
 )
 #: Words after a control noun that make it something else ("سيطرة نارية" is fire control).

@@ -143,7 +143,9 @@ class _Reader:
         previous: tuple[int, DateMention] | None = None  # last dated event of the sentence
         for i, trig in enumerate(trigs):
             # attribution after a later *control* event belongs to that event; attacks don't count
-            next_start = next((t.start for t in trigs[i + 1:] if t.kind != "attacked"), s1)
+            # (a state is no event: "بعد خضوعها لسيطرة المعارضة منذ تسعة أشهر وفق ما أفاد المرصد")
+            next_start = next((t.start for t in trigs[i + 1:] if t.kind != "attacked"
+                               and not is_state(self.text, t, s0)), s1)
             if trig.rule.name == "siege_adjective":
                 places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
             else:
