@@ -264,6 +264,9 @@ class _Reader:
                     loser, agent = agent.actor, None  # "تطويق مسلحي التنظيم في المدينة": the besieged
             elif agent is None:
                 agent = agent_after(acts, trig.end, min(trig.end + 45, limit + 1))
+                if agent and trig.kind == "besieged" and _INSIDE_NOW.match(self.text, agent.end) \
+                        and agent.start - trig.end < 4:
+                    loser, agent = agent.actor, None  # "وطوقت إرهابيي داعش في المدينة": the besieged
             if agent is None and not trig.possessive_pronoun:
                 agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
             owner = owner_after(acts, trig.end, trig.end + 160)
@@ -513,6 +516,7 @@ _RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\
 _SINCE_AFTER = re.compile(r"(?:\s+\w+){0,4}?\s+منذ(?!\w)")
 _IMPOSED = re.compile(r"(?<!\w)(?:ال)?مفروض(?:ه)?(?!\w)|(?<!\w)فرض(?:ه|ها|ته)(?!\w)")
 _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s")
+_INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")
 _ENABLED = re.compile(r"[\s\"“”«»()،,]*(?:ايضا[\s،,]*)?[وف]?(?:ب|ل|من\s+)?")
 _ADVANCES = frozenset({"advance_verb", "advance_noun"})
