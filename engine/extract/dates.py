@@ -77,6 +77,12 @@ _PATTERNS = [
     ("last_year", fold_pattern(rf"(?:العام|السنه)\s+(?:{_REL}|الماضيه)")),
     ("weekday", fold_pattern(rf"(?:يوم\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}|المقبل|القادم))?(?!\s*\d)")),
     ("year", fold_pattern(r"(?:في\s+)?(?:(?:ال)?عام|سنه)\s+(?P<year>(?:19|20)\d\d)(?!\d)")),
+    # "بعد يومين من دخولها البلدة": the event named next happened that long before the report
+    ("since_event", fold_pattern(
+        r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>يومين|يوم|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
+        r"\d{1,2}\s+(?:ايام|يوما|اسابيع|اشهر|شهرا)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+(?:ايام|اسابيع|اشهر))"
+        r"\s+(?:من|علي)(?!\w)"
+    )),
 ]
 # A date may follow a glued conjunction or preposition ("وأمس", "بتاريخ") but not a letter.
 _FINDER = re.compile(
@@ -90,7 +96,7 @@ _FINDER = re.compile(
 _GATE = WordGate(
     "|".join(sorted({name.split()[0] for name in MONTH_NUMBER} | set(WEEKDAY_NUMBER), key=len, reverse=True))
     + "|" + fold_pattern(r"يوم|شهر|نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط|صباح|مساء|ظهر|عصر|ليل|"
-                         r"ليله|فجر|اول|امس|الامس|البارحه|اليوم|الليله|هذا|قبل|منذ|الاسبوع|الشهر|العام|"
+                         r"ليله|فجر|اول|امس|الامس|البارحه|اليوم|الليله|هذا|قبل|منذ|بعد|الاسبوع|الشهر|العام|"
                          r"السنه|في|عام|سنه|(?:ال)?[0-3]?\d(?!\d)|" + "|".join(_ORDINAL) + "|العاشر|العشرين|الثلاثين")
 )
 
@@ -115,6 +121,8 @@ class DateMention:
     precision: str
     warnings: tuple[str, ...] = field(default=())
     absolute: bool = False
+    #: dates the event named after it ("بعد يومين من دخول البلدة"), never the one before
+    forward: bool = False
 
 
 def find_dates(text: str, published: dt.date, words: Words | None = None) -> list[DateMention]:
@@ -132,9 +140,12 @@ def find_dates(text: str, published: dt.date, words: Words | None = None) -> lis
                   if k.startswith(kind + "_") and v is not None}
         resolved = _resolve(kind, groups, published)
         if resolved:
-            mention = DateMention(start, end, *resolved, absolute=bool(groups.get("year")))
+            mention = DateMention(start, end, *resolved, absolute=bool(groups.get("year")),
+                                  forward=kind == "since_event")
             found.append(_after(text, mention, published) or mention)
-    return found
+    # "بعد شهر من 27 آذار" is one date (the named one moved on), not also "a month before"
+    moved = {m.start for m in found if not m.forward}
+    return [m for m in found if not (m.forward and m.start in moved)]
 
 
 _AFTER = re.compile(fold_pattern(
@@ -225,6 +236,21 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
         days = 10 if months < 3 else 0
         return (_day(centre.subtract(months=slack, days=days)),
                 min(published, _day(centre.add(months=slack, days=days))), "month", ())
+    if kind == "since_event":
+        n = g["n"]
+        head, unit = n.split()[0], n.split()[-1]
+        if n in ("يوم", "يومين", "اسبوع", "اسبوعين") or unit in ("ايام", "يوما", "اسابيع"):
+            days = {"يوم": 1, "يومين": 2, "اسبوع": 7, "اسبوعين": 14}.get(n) or (
+                int(head) if head.isdigit() else _NUMBER_WORDS[head]) * (7 if unit == "اسابيع" else 1)
+            slack = 1 if days < 7 else 3
+            centre = pub.subtract(days=days)
+            return _day(centre.subtract(days=slack)), _day(centre.add(days=slack)), "days", ()
+        months = _months_back(n) if n in _UNITS or unit not in ("اشهر", "شهرا") else (
+            int(head) if head.isdigit() else _COUNT_WORDS[head])
+        centre = pub.subtract(months=months)
+        slack_days = 10 if months < 12 else 90
+        return (_day(centre.subtract(days=slack_days)), min(published, _day(centre.add(days=slack_days))),
+                "days" if months < 12 else "month", ())
     if kind == "last_week":
         # "الأسبوع الماضي": the previous calendar week under any week-start convention
         return _day(pub.subtract(days=13)), _day(pub.subtract(days=1)), "week", ()

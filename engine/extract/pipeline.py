@@ -556,6 +556,8 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
             end = resumptive.end() if resumptive else t.end  # "انسحب منها في آذار"
             if t.start <= d.start < t.end:
                 distance = 0  # inside the trigger: "أعادت في 27 آذار الأمن والاستقرار إلى"
+            elif d.forward:
+                distance = t.start - d.end  # "بعد يومين من دخول البلدة": the event after it
             else:
                 distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
             if distance >= 0 and (best is None or distance < best[0]):
