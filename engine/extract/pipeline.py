@@ -253,7 +253,7 @@ class _Reader:
             if agent is None and trig.mid:
                 agent = agent_after(acts, trig.mid[0], trig.mid[1])
             if agent is None and trig.possessive_pronoun:
-                agent = last_before(acts, trig.start, s0)
+                agent = self._possessor(trig, s0)
             if agent is None and trig.rule.form == "noun":
                 agent = genitive_after(acts, trig.end, self.text)
                 before = last_before(acts, trig.start, s0)
@@ -290,6 +290,17 @@ class _Reader:
         elif actor is None and loser:
             actor = self._other_side(loser)
         return actor, loser, explicit
+
+    def _possessor(self, trig: Trigger, s0: int) -> ActorMention | None:
+        """Whose "سيطرتها": the last subject before it in the sentence that agrees with the
+        pronoun ("فصائل المعارضة كسرت خطوط… أبرز مواقع قوات النظام، وأن سيطرتها" is the
+        factions'), else the last agreeing name, else the last name."""
+        before = [a for a in self.sentence_actors if s0 <= a.start and a.end <= trig.start]
+        feminine = {"ها": True, "ه": False}.get(trig.pronoun)
+        agreeing = [a for a in before if feminine is None or a.feminine == feminine] or before
+        subjects = [a for a in agreeing if a.subject]
+        pick = subjects or agreeing
+        return pick[-1] if pick else last_before(self.sentence_actors, trig.start, s0)
 
     def _resolved(self, a: ActorMention) -> ActorMention:
         """"قواتنا" is the speaker's side; a bare "القوات" the forces last named before it."""
