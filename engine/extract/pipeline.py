@@ -550,6 +550,7 @@ _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)
 _SINCE = re.compile(r"(?<!\w)منذ\s*$")
+_TIME_LINK = re.compile(r"(?<!\w)(?:بعد|عقب|اثر|قبل|خلال|حتي)(?!\w)")
 _EARLIER = re.compile(lx.PLUPERFECT)
 _EARLIER_AFTER = re.compile(lx.EARLIER_AFTER)
 
@@ -569,6 +570,8 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
                 distance = 0  # inside the trigger: "أعادت في 27 آذار الأمن والاستقرار إلى"
             elif d.forward:
                 distance = t.start - d.end  # "بعد يومين من دخول البلدة": the event after it
+            elif d.start < t.end and _TIME_LINK.search(text, d.end, t.start):
+                continue  # "سيطرت عليها في 5 نيسان بعد معارك": the date is the capture's, not the battle's
             else:
                 distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
             if distance >= 0 and (best is None or distance < best[0]):

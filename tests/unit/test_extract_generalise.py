@@ -1,0 +1,113 @@
+"""Rules of the genre found on the development corpus (issue 14), each written as a sentence
+composed for the test; none is copied from an article."""
+
+import datetime as dt
+
+from engine.extract.dates import find_dates
+from engine.extract.normalise import fold_text
+from engine.extract.pipeline import extract_claims
+
+PUBLISHED = dt.date(2016, 12, 12)  # a Monday
+
+
+def claims(text: str, published: dt.date = PUBLISHED) -> list[dict]:
+    return extract_claims(text, published).claims
+
+
+def by_site(text: str, published: dt.date = PUBLISHED) -> dict[str, dict]:
+    return {c["site_id"]: c for c in claims(text, published)}
+
+
+def window(phrase: str, published: dt.date = PUBLISHED) -> tuple[str, str]:
+    found = find_dates(fold_text(phrase), published)
+    assert found, phrase
+    return found[0].date_from.isoformat(), found[0].date_to.isoformat()
+
+
+# dates
+def test_each_object_of_a_list_keeps_the_date_written_after_it() -> None:
+    found = by_site("وكانت فصائل المعارضة قد سيطرت على مدينة تدمر في 3 آذار، ومدينة القريتين في 5 نيسان.")
+    assert (found["palmyra"]["date_from"], found["al_qaryatayn"]["date_from"]) == ("2016-03-03", "2016-04-05")
+
+
+def test_one_date_after_a_list_dates_every_object() -> None:
+    found = by_site("سيطرت فصائل المعارضة على مدينتي تدمر والقريتين في 5 نيسان بعد معارك عنيفة.")
+    assert {c["date_from"] for c in found.values()} == {"2016-04-05"}
+
+
+def test_as_many_dates_as_objects_pair_in_order() -> None:
+    found = by_site("وطردت الفصائل قوات النظام من مدينتي تدمر والقريتين، في 3 آذار و5 نيسان.")
+    assert (found["palmyra"]["date_from"], found["al_qaryatayn"]["date_from"]) == ("2016-03-03", "2016-04-05")
+
+
+def test_days_after_an_event_date_the_event_named_next() -> None:
+    assert window("بعد يومين من دخول القوات") == ("2016-12-09", "2016-12-11")
+    assert window("بعد عشرة أيام على سيطرتها") == ("2016-11-29", "2016-12-05")
+    found = claims("وجاء الهجوم بعد ثلاثة أيام من سيطرة قوات النظام على مدينة تدمر.")
+    assert [(c["site_id"], c["date_from"], c["date_to"]) for c in found] == [
+        ("palmyra", "2016-12-08", "2016-12-10")]
+
+
+def test_a_month_after_a_named_date_stays_one_date() -> None:
+    found = find_dates(fold_text("بعد شهر من 27 آذار"), PUBLISHED)
+    assert len(found) == 1 and found[0].date_from.isoformat() == "2016-04-20"
+
+
+def test_the_first_day_of_a_battle_is_not_today() -> None:
+    assert not [d for d in find_dates(fold_text("في اليوم الأول من المعركة"), PUBLISHED)
+                if d.date_from == PUBLISHED]
+    assert window("اليوم الاثنين") == ("2016-12-12", "2016-12-12")
+
+
+# kinds
+def test_the_western_part_of_a_town_is_partial_control() -> None:
+    found = claims("سيطرت قوات النظام أمس على الشطر الغربي من مدينة تدمر بعد معارك مع التنظيم.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [("palmyra", "partial", "government")]
+
+
+def test_parts_after_a_first_object_make_only_the_second_partial() -> None:
+    found = by_site("وأعادت وحدات الجيش أمس الأمن والاستقرار إلى مدينة القريتين وأجزاء من مدينة تدمر.")
+    assert (found["al_qaryatayn"]["kind"], found["palmyra"]["kind"]) == ("captured", "partial")
+
+
+# agents
+def test_the_fighters_right_after_a_siege_verb_are_the_besieged() -> None:
+    found = claims("أعلن الجيش السوري أن وحداته تقدمت من الجهة الغربية وطوقت مسلحي داعش في مدينة تدمر.")
+    sieges = [(c["site_id"], c["gainer"], c["loser"]) for c in found if c["kind"] == "besieged"]
+    assert sieges == [("palmyra", "government", "isis")]
+
+
+def test_a_possessive_belongs_to_the_subject_that_agrees_with_it() -> None:
+    found = claims("وأكد أن فصائل المعارضة كسرت خطوط الدفاع عن أبرز مواقع قوات النظام، "
+                   "وأن سيطرتها على مدينة تدمر خطوة مهمة.")
+    assert [(c["site_id"], c["gainer"]) for c in found] == [("palmyra", "opposition")]
+
+
+def test_sdf_spelled_with_waw() -> None:
+    found = claims("واقتحمت قوات سوريا الديموقراطية مدينة تدمر في 24 نيسان.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [("palmyra", "partial", "sdf")]
+
+
+# claimants
+def test_a_speaker_named_by_name_and_title_is_the_claimant() -> None:
+    found = claims('وأوضح "أبو محمد" المسؤول الإعلامي في حركة أحرار الشام، أن مقاتلي الحركة سيطروا '
+                   "على مدينة تدمر بعد ظهر اليوم.")
+    assert [(c["site_id"], c["claimant"]) for c in found] == [("palmyra", "opposition_factions")]
+
+
+def test_he_added_carries_the_speakers_side_into_our_fighters() -> None:
+    found = claims('وقال المسؤول الإعلامي في حركة أحرار الشام إن المعارك بدأت فجر اليوم. '
+                   'وأضاف: "سيطر مقاتلونا على مدينة تدمر بعد انهيار دفاعات النظام".')
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
+        ("palmyra", "opposition", "opposition_factions")]
+
+
+def test_a_repeat_that_names_the_source_replaces_the_outlets_headline() -> None:
+    found = claims("التنظيم يسيطر على مدينة تدمر\nوقالت وكالة أعماق إن مقاتلي التنظيم سيطروا على مدينة تدمر أمس.")
+    assert [(c["site_id"], c["claimant"]) for c in found] == [("palmyra", "amaq")]
+
+
+def test_attribution_after_a_state_belongs_to_the_event_before_it() -> None:
+    found = claims("استعاد الجيش الخميس مدينة تدمر بعد خضوعها لسيطرة التنظيم منذ تسعة أشهر "
+                   "وفق ما أفاد المرصد السوري لحقوق الإنسان.")
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [("palmyra", "government", "sohr")]
