@@ -297,7 +297,8 @@ class _Reader:
         factions'), else the last agreeing name, else the last name."""
         before = [a for a in self.sentence_actors if s0 <= a.start and a.end <= trig.start]
         feminine = {"ها": True, "ه": False}.get(trig.pronoun)
-        agreeing = [a for a in before if feminine is None or a.feminine == feminine] or before
+        agreeing = [a for a in before if feminine is None or a.feminine == feminine
+                    or (a.actor == "isis" and _ISIS_FEMININE.search(self.text, a.start, a.end))] or before
         subjects = [a for a in agreeing if a.subject]
         pick = subjects or agreeing
         return pick[-1] if pick else last_before(self.sentence_actors, trig.start, s0)
@@ -527,6 +528,8 @@ _RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\
 _SINCE_AFTER = re.compile(r"(?:\s+\w+){0,4}?\s+منذ(?!\w)")
 _IMPOSED = re.compile(r"(?<!\w)(?:ال)?مفروض(?:ه)?(?!\w)|(?<!\w)فرض(?:ه|ها|ته)(?!\w)")
 _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s")
+# "تنظيم الدولة … سيطرتها": the state, feminine, may own the pronoun
+_ISIS_FEMININE = re.compile(r"الدوله|داعش")
 _INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")
 _ENABLED = re.compile(r"[\s\"“”«»()،,]*(?:ايضا[\s،,]*)?[وف]?(?:ب|ل|من\s+)?")
