@@ -267,6 +267,8 @@ class _Reader:
                 if agent and trig.kind == "besieged" and _INSIDE_NOW.match(self.text, agent.end) \
                         and agent.start - trig.end < 4:
                     loser, agent = agent.actor, None  # "وطوقت إرهابيي داعش في المدينة": the besieged
+            if agent is None and trig.rule.form == "verb":
+                agent = self._relative_head(trig, s0)  # "هيئة تحرير الشام التي كانت قد سيطرت على البلدة"
             if agent is None and not trig.possessive_pronoun:
                 agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
             owner = owner_after(acts, trig.end, trig.end + 160)
@@ -290,6 +292,17 @@ class _Reader:
         elif actor is None and loser:
             actor = self._other_side(loser)
         return actor, loser, explicit
+
+    def _relative_head(self, trig: Trigger, s0: int) -> ActorMention | None:
+        """The side a relative clause hangs on: "مع هيئة تحرير الشام التي كانت قد سيطرت على
+        البلدة" (the verb has no subject of its own after it)."""
+        rel = _RELATIVE_VERB.search(self.text, max(s0, trig.start - 30), trig.start)
+        if not rel:
+            return None
+        head = last_before(self.sentence_actors, rel.start(), s0)
+        if head and _HEAD_GAP.fullmatch(self.text, head.end, rel.start()):
+            return head
+        return None
 
     def _possessor(self, trig: Trigger, s0: int) -> ActorMention | None:
         """Whose "سيطرتها": the last subject before it in the sentence that agrees with the
@@ -530,6 +543,8 @@ _IMPOSED = re.compile(r"(?<!\w)(?:ال)?مفروض(?:ه)?(?!\w)|(?<!\w)فرض(?:
 _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s")
 # "تنظيم الدولة … سيطرتها": the state, feminine, may own the pronoun
 _ISIS_FEMININE = re.compile(r"الدوله|داعش")
+_RELATIVE_VERB = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+(?:(?:كان|كانت|كانوا)\s+)?(?:قد\s+)?[وف]?$")
+_HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 _INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")
 _ENABLED = re.compile(r"[\s\"“”«»()،,]*(?:ايضا[\s،,]*)?[وف]?(?:ب|ل|من\s+)?")

@@ -111,3 +111,17 @@ def test_attribution_after_a_state_belongs_to_the_event_before_it() -> None:
     found = claims("استعاد الجيش الخميس مدينة تدمر بعد خضوعها لسيطرة التنظيم منذ تسعة أشهر "
                    "وفق ما أفاد المرصد السوري لحقوق الإنسان.")
     assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [("palmyra", "government", "sohr")]
+
+
+# page text
+def test_a_hard_wrapped_sentence_is_read_as_one() -> None:
+    text = ("سيطر الجيش السوري\nوحلفاؤه على مدينة تدمر بعد معارك عنيفة مع التنظيم\n"
+            "الذي كان قد سيطر على المدينة في أيار من العام الماضي.")
+    found = {(c["site_id"], c["gainer"], c["date_from"][:7]) for c in claims(text)}
+    assert ("palmyra", "government", "2016-12") in found and ("palmyra", "isis", "2015-05") in found
+
+
+def test_a_read_also_line_does_not_swallow_the_paragraph_after_it() -> None:
+    text = ("اقرأ أيضا: التنظيم يهاجم مواقع النظام\nوتحاصر قوات النظام مدينة تدمر من ثلاث جهات "
+            "منذ أسبوع بحسب ناشطين محليين في المنطقة.")
+    assert [(c["site_id"], c["kind"]) for c in claims(text)] == [("palmyra", "besieged")]
