@@ -82,7 +82,7 @@ _PATTERNS = [
     ("year", fold_pattern(r"(?:في\s+)?(?:(?:ال)?عام|سنه)\s+(?P<year>(?:19|20)\d\d)(?!\d)")),
     # "بعد يومين من دخولها البلدة": the event named next happened that long before the report
     ("since_event", fold_pattern(
-        r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>يومين|يوم(?:\s+واحد)?|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
+        r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>ايام|اسابيع|يومين|يوم(?:\s+واحد)?|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
         r"\d{1,2}\s+(?:ايام|يوما|اسابيع|اشهر|شهرا)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+(?:ايام|اسابيع|اشهر))"
         r"\s+(?:من|علي)(?!\w)"
     )),
@@ -241,6 +241,9 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
                 min(published, _day(centre.add(months=slack, days=days))), "month", ())
     if kind == "since_event":
         n = g["n"]
+        if n in ("ايام", "اسابيع"):  # "بعد أيام من": two days to a week; "بعد أسابيع": two to six weeks
+            low, high = (2, 7) if n == "ايام" else (14, 42)
+            return _day(pub.subtract(days=high)), _day(pub.subtract(days=low)), "days", ()
         head, unit = n.split()[0], n.split()[-1]
         if n in ("يوم", "يوم واحد", "يومين", "اسبوع", "اسبوعين") or unit in ("ايام", "يوما", "اسابيع"):
             days = {"يوم": 1, "يوم واحد": 1, "يومين": 2, "اسبوع": 7, "اسبوعين": 14}.get(n) or (

@@ -125,3 +125,7 @@ def test_a_read_also_line_does_not_swallow_the_paragraph_after_it() -> None:
     text = ("اقرأ أيضا: التنظيم يهاجم مواقع النظام\nوتحاصر قوات النظام مدينة تدمر من ثلاث جهات "
             "منذ أسبوع بحسب ناشطين محليين في المنطقة.")
     assert [(c["site_id"], c["kind"]) for c in claims(text)] == [("palmyra", "besieged")]
+
+
+def test_days_after_without_a_number() -> None:
+    assert window("بعد أيام من سيطرتها") == ("2016-12-05", "2016-12-10")
