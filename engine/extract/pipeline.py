@@ -577,10 +577,15 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
     """Give each date to the nearest trigger of its sentence (a trigger keeps its nearest date)."""
     bound: dict[int, tuple[int, DateMention]] = {}
     for d in dates:
-        if _SINCE.search(text, max(0, d.start - 6), d.start):
-            continue  # "منذ مطلع عام 2015" dates how long a state lasted, not the event
+        since = bool(_SINCE.search(text, max(0, d.start - 6), d.start))
+        last = next((t for t in reversed(trigs) if t.end <= d.start), None)
         best = None
         for t in trigs:
+            if since and not (t is last and t.rule.form == "verb" and not t.present
+                              and t.kind in ("captured", "withdrew")):
+                # "منذ مطلع عام 2015" dates how long a state lasted; only after a past event
+                # ("الذين سيطروا على المطار منذ آب 2014") does it say when the event was
+                continue
             # a date usually follows its verb; one before the verb must be much closer
             resumptive = _RESUMPTIVE.match(text, t.end)
             end = resumptive.end() if resumptive else t.end  # "انسحب منها في آذار"

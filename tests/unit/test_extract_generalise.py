@@ -129,3 +129,12 @@ def test_a_read_also_line_does_not_swallow_the_paragraph_after_it() -> None:
 
 def test_days_after_without_a_number() -> None:
     assert window("بعد أيام من سيطرتها") == ("2016-12-05", "2016-12-10")
+
+
+def test_since_after_a_past_capture_dates_the_capture_and_not_a_state() -> None:
+    found = claims("سيطرت قوات النظام أمس على مطار التيفور بعد معارك مع مسلحي داعش الذين سيطروا "
+                   "على مدينة تدمر منذ شهر أيار عام 2015.")
+    assert ("palmyra", "isis", "2015-05-01", "2015-05-31") in {
+        (c["site_id"], c["gainer"], c["date_from"], c["date_to"]) for c in found}
+    state = claims("ويسيطر التنظيم على مدينة تدمر منذ أيار 2015 وسط غارات متواصلة.")
+    assert state == []
