@@ -61,7 +61,8 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     TriggerRule("lost_control", "captured", "loser", "verb",
                 r"فقد(?:ت|وا)?\s+(?:ال)?سيطر(?:ه|ت(?=ه))", possessive=True),
     TriggerRule("siege_broken", "siege_broken", "gainer", "verb",
-                r"(?:فك|كسر|رفع)(?:ت|وا)?\s+(?:طوق\s+)?(?:ال)?(?:حصار|طوق)|[يت](?:فك|كسر)(?:ون|وا)?\s+(?:ال)?(?:حصار|طوق)"),
+                r"(?:فك|كسر|رفع)(?:ت|وا)?\s+(?:بذلك\s+|بهذا\s+)?(?:طوق\s+)?(?:ال)?(?:حصار|طوق)|"
+                r"(?P<pres>[يت])(?:فك|كسر)(?:ون|وا)?\s+(?:بذلك\s+|بهذا\s+)?(?:طوق\s+)?(?:ال)?(?:حصار|طوق)"),
     TriggerRule("siege_broken_noun", "siege_broken", "gainer", "noun",
                 r"(?:فك|كسر)\s+(?:ال)?(?:حصار|طوق)"),
     TriggerRule("regain_control", "captured", "gainer", "noun",

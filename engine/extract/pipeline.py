@@ -166,6 +166,13 @@ class _Reader:
                 or is_modal(self.text, trig, s0)
                 or is_negated(self.text, trig, s0)
             )
+            if not event and trig.kind == "siege_broken" and "besieged" in self.kinds and not state \
+                    and not is_negated(self.text, trig, s0) and is_modal(self.text, trig, s0):
+                # "في محاولة لكسر الحصار عن المدينة": the siege stands, laid by the other side
+                besieger = loser or self._other_side(actor, "unknown")
+                actor, loser = besieger, (actor if actor != besieger else None)
+                places = [replace(p, kind_override="besieged") for p in places]
+                event, explicit = True, False
             if explicit:
                 self.last_agent, self.last_agent_at = actor, trig.start  # the topic for pro-drop
             earlier, previous = previous, ((trig.end, dates[trig.start]) if trig.start in dates else previous)
@@ -448,8 +455,9 @@ class _Reader:
             else:
                 return date.date_from, min(date.date_to, pub), date
         if _EARLIER.search(self.text, max(0, trig.start - 30), trig.start + 1) or \
-                _EARLIER_AFTER.match(self.text, trig.end):
-            # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا": some time before, we do not know when
+                _EARLIER_AFTER.match(self.text, trig.end) or _SINCE.search(self.text, max(0, trig.start - 6), trig.start):
+            # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا", "منذ فك الحصار": some time
+            # before, we do not know when
             return pub - dt.timedelta(days=365), pub, None
         return pub - dt.timedelta(days=_DEFAULT_DAYS), pub, None
 

@@ -101,7 +101,8 @@ def _trigger(m: re.Match[str], rule: lx.TriggerRule) -> Trigger:
     groups = m.groupdict()
     present = bool(groups.get("pres") or groups.get("pres2") or groups.get("pres3"))
     prefix = groups.get("prefix") or ""
-    purpose = rule.form == "noun" and prefix.lstrip("وف").startswith("ل")
+    # "لاستعادة", and "لتكسر الحصار", "ليدخلها": a ل before a masdar or a present verb is purpose
+    purpose = (rule.form == "noun" or present) and prefix.lstrip("وف").startswith("ل")
     mid = m.span("mid") if groups.get("mid") is not None else None
     return Trigger(m.start(), m.end(), rule, present, groups.get("pron") or "", purpose, mid)
 

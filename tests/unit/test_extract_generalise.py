@@ -138,3 +138,15 @@ def test_since_after_a_past_capture_dates_the_capture_and_not_a_state() -> None:
         (c["site_id"], c["gainer"], c["date_from"], c["date_to"]) for c in found}
     state = claims("ويسيطر التنظيم على مدينة تدمر منذ أيار 2015 وسط غارات متواصلة.")
     assert state == []
+
+
+# sieges
+def test_an_attempt_to_break_a_siege_says_the_siege_stands() -> None:
+    found = claims("وهاجم مسلحو التنظيم مواقع قوات النظام في محاولة منهم لكسر الحصار عن مدينة تدمر.")
+    assert [(c["site_id"], c["kind"], c["gainer"], c["loser"]) for c in found] == [
+        ("palmyra", "besieged", "government", "isis")]
+
+
+def test_since_the_siege_was_broken_is_some_time_before() -> None:
+    found = claims("وقتل العشرات من عناصر التنظيم منذ فك الحصار عن مطار التيفور.")
+    assert [(c["site_id"], c["kind"], c["date_from"]) for c in found] == [("t4_airbase", "siege_broken", "2015-12-13")]
