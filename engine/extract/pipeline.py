@@ -631,6 +631,8 @@ def _dedupe(claims: list[dict]) -> list[dict]:
             kept.append(c)
         elif _says_more(c, kept[twin]):
             kept[twin] = c
+        elif c["claimant"] != "outlet" and kept[twin]["claimant"] == "outlet":
+            kept[twin] = {**kept[twin], "claimant": c["claimant"]}  # who says it; the first line says when
     return kept
 
 

@@ -150,3 +150,23 @@ def test_an_attempt_to_break_a_siege_says_the_siege_stands() -> None:
 def test_since_the_siege_was_broken_is_some_time_before() -> None:
     found = claims("وقتل العشرات من عناصر التنظيم منذ فك الحصار عن مطار التيفور.")
     assert [(c["site_id"], c["kind"], c["date_from"]) for c in found] == [("t4_airbase", "siege_broken", "2015-12-13")]
+
+
+def test_between_is_not_a_verb_of_saying() -> None:
+    found = claims("وشهدت الجبهة اشتباكات عنيفة بين عناصر التنظيم وقوات سوريا الديمقراطية تمكنت خلالها "
+                   "قوات سوريا الديمقراطية من السيطرة على مدينة تدمر.")
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [("palmyra", "sdf", "outlet")]
+
+
+def test_hasbama_and_the_director_of_a_source_attribute() -> None:
+    found = claims("تمكنت قوات النظام الخميس من دخول مدينة تدمر، حسبما أفاد المرصد السوري لحقوق الإنسان.")
+    assert [c["claimant"] for c in found] == ["sohr"]
+    found = claims('ونقلت وكالة رويترز مساء السبت عن مدير المرصد السوري قوله إن "التنظيم سيطر على مدينة تدمر".')
+    assert [c["claimant"] for c in found] == ["sohr"]
+
+
+def test_a_quoted_repeat_names_the_claimant_and_the_first_line_keeps_its_date() -> None:
+    found = claims('سيطر الجيش السوري أمس على كامل مدينة تدمر. وقال مصدر عسكري "سيطر الجيش السوري على '
+                   'كامل مدينة تدمر".')
+    assert [(c["site_id"], c["date_from"], c["claimant"]) for c in found] == [
+        ("palmyra", "2016-12-11", "syrian_military")]
