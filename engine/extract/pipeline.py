@@ -101,6 +101,7 @@ class _Reader:
                     for name in ("actors", "dates", "markers", "triggers")}
         self.last_agent: str | None = None
         self.sentence_dates: list[DateMention] = []
+        self.entries: set[int] = set()  # claims that are partial only because a place was entered
         self.last_agent_at = -1
         self.bound_dates: dict[int, DateMention] = {}
         self.last_claimant = "outlet"
@@ -121,7 +122,7 @@ class _Reader:
                 self._warn(f"{w} (at {self._raw(date.start, date.end)!r})")
         for sentence in self.sentences:
             self._read_sentence(sentence)
-        self.out.claims = _dedupe(self.out.claims)
+        self.out.claims = _dedupe(_entered_then_taken(self.out.claims, self.entries))
         return self.out
 
     def _read_sentence(self, sentence: tuple[int, int]) -> None:
@@ -422,6 +423,7 @@ class _Reader:
                 self.text, trig.start, min(len(self.text), place.end + 25))
             if entry:
                 kind = "partial"  # entering, storming, infiltrating
+                self.entries.add(len(self.out.claims))
             elif kind == "captured" and self._partly(max(trig.end, previous_end), place):
                 kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
             previous_end = max(previous_end, place.end)
@@ -526,8 +528,8 @@ class _Reader:
 
     def _first_in_sentence(self, site_id: str, trig: Trigger, actor, denied: bool) -> bool:
         """One control change per site, gainer and sentence: "سيطرت على الحقل بعد انسحاب التنظيم منه"."""
-        if trig.kind not in ("captured", "withdrew"):
-            return True
+        if trig.kind not in ("captured", "withdrew") or trig.rule.partial:
+            return True  # an entry does not stand for the capture that may follow it
         gainer = self._other_side(actor, "unknown") if trig.rule.role == "loser" else (actor or "unknown")
         key = (site_id, gainer, denied)
         if key in self.sentence_changes:
@@ -610,6 +612,16 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
         if best and (best[1].start not in bound or best[0] < bound[best[1].start][0]):
             bound[best[1].start] = (best[0], d)
     return {k: v[1] for k, v in bound.items()}
+
+
+def _entered_then_taken(claims: list[dict], entries: set[int]) -> list[dict]:
+    """Drop "stormed the town" when the article says the same side took the whole town in the
+    same days: the entry was the way in, the capture is the claim ("اقتحم البلدة … وسيطر عليها")."""
+    taken = [c for c in claims if c["kind"] == "captured" and not c["denied"]]
+    return [c for i, c in enumerate(claims) if i not in entries or not any(
+        t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"] and t["date_from"] <= c["date_to"]
+        and c["date_from"] <= t["date_to"]
+        and not (t["time_precision"] == "fallback" and c["time_precision"] != "fallback") for t in taken)]
 
 
 def _dedupe(claims: list[dict]) -> list[dict]:

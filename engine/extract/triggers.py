@@ -101,8 +101,9 @@ def _trigger(m: re.Match[str], rule: lx.TriggerRule) -> Trigger:
     groups = m.groupdict()
     present = bool(groups.get("pres") or groups.get("pres2") or groups.get("pres3"))
     prefix = groups.get("prefix") or ""
-    # "لاستعادة", and "لتكسر الحصار", "ليدخلها": a ل before a masdar or a present verb is purpose
-    purpose = (rule.form == "noun" or present) and prefix.lstrip("وف").startswith("ل")
+    # "لاستعادة", "لتكسر الحصار", "ليدخلها", "لطرد التنظيم": a ل glued before a masdar or a
+    # verb is purpose (a past verb never takes it)
+    purpose = prefix.lstrip("وف").startswith("ل")
     mid = m.span("mid") if groups.get("mid") is not None else None
     return Trigger(m.start(), m.end(), rule, present, groups.get("pron") or "", purpose, mid)
 

@@ -170,3 +170,14 @@ def test_a_quoted_repeat_names_the_claimant_and_the_first_line_keeps_its_date() 
                    'كامل مدينة تدمر".')
     assert [(c["site_id"], c["date_from"], c["claimant"]) for c in found] == [
         ("palmyra", "2016-12-11", "syrian_military")]
+
+
+def test_storming_then_taking_the_town_is_one_capture() -> None:
+    found = claims("اقتحمت قوات النظام مدينة تدمر فجر اليوم وسيطرت عليها بعد ساعات من المعارك مع التنظيم.")
+    assert [(c["site_id"], c["kind"]) for c in found] == [("palmyra", "captured")]
+    found = claims("اقتحمت قوات النظام مدينة تدمر في 3 آذار، ثم سيطرت على مدينة تدمر في 27 آذار.")
+    assert sorted(c["kind"] for c in found) == ["captured", "partial"]
+
+
+def test_a_glued_lam_before_a_verb_is_purpose() -> None:
+    assert claims("وبدأت قوات النظام حملة واسعة قبل شهرين لطرد التنظيم من مدينة تدمر.") == []
