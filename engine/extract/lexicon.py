@@ -62,6 +62,8 @@ TRIGGERS: tuple[TriggerRule, ...] = (
                 r"فقد(?:ت|وا)?\s+(?:ال)?سيطر(?:ه|ت(?=ه))", possessive=True),
     TriggerRule("siege_broken", "siege_broken", "gainer", "verb",
                 r"(?:فك|كسر|رفع)(?:ت|وا)?\s+(?:بذلك\s+|بهذا\s+)?(?:طوق\s+)?(?:ال)?(?:حصار|طوق)|"
+                # "وكسرت قوات النظام الحصار عن": the breaker between verb and siege
+                r"(?:فك|كسر)(?:ت|وا)?(?P<mid>(?:\s+(?!(?:من|عن|علي|في)(?!\w))[^\s.،؟!]+){1,4}?)\s+(?:ال)?حصار(?=\s+(?:عن|علي)(?!\w))|"
                 r"(?P<pres>[يت])(?:فك|كسر)(?:ون|وا)?\s+(?:بذلك\s+|بهذا\s+)?(?:طوق\s+)?(?:ال)?(?:حصار|طوق)"),
     TriggerRule("siege_broken_noun", "siege_broken", "gainer", "noun",
                 r"(?:فك|كسر)\s+(?:ال)?(?:حصار|طوق)"),
@@ -149,7 +151,14 @@ STATE_BEFORE = fold_pattern(
     r"الخاضع|خاضع|بقيت|بقي|ظلت|لا\s+تزال|ما\s+زالت|لازالت|مازالت)\s*$"
 )
 #: Words after a control noun that make it something else ("سيطرة نارية" is fire control).
-STATE_AFTER = fold_pattern(r"^\s*(?:ناريه|بالنار|الناريه|ناريا|بالنيران)")
+#: (no "^": it is matched at the trigger's end, where "^" never matches mid-text)
+STATE_AFTER = fold_pattern(r"\s*(?:ناريه|بالنار|الناريه|ناريا|بالنيران)(?!\w)")
+#: Before a control word: control that goes on, not a change ("وتواصل قوات النظام سيطرتها",
+#: "استمرار سيطرة التنظيم", "حافظت على سيطرتها").
+CONTINUED = fold_pattern(
+    r"(?<!\w)[وف]?(?:[يت]واصل|واصل(?:ت|وا)?|مواصله|استمرار|استمر(?:ت)?|[يت]ستمر|حافظ(?:ت|وا)?|[يت]حافظ|"
+    r"(?:ال)?حفاظ|تعزيز|عزز(?:ت)?|[يت]عزز)(?!\w)(?:(?!التي|الذي)[^.،؟!«»\"]){0,25}?\s(?:علي\s+)?[وفبل]?(?:ال)?$"
+)
 
 #: Intent, attempt, purpose, future: the event did not (yet) happen.
 MODALITY = re.compile(fold_pattern(

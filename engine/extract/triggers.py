@@ -110,6 +110,7 @@ def _trigger(m: re.Match[str], rule: lx.TriggerRule) -> Trigger:
 
 _STATE_BEFORE = re.compile(lx.STATE_BEFORE)
 _STATE_AFTER = re.compile(lx.STATE_AFTER)
+_CONTINUED = re.compile(lx.CONTINUED)
 _FOR_HEAD = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:معركه|معارك|عمليه|عمليات|حمله|خطه|محاوله|محاولات|سعي|طريق|"
     r"مساعي|جهود|هدف|بهدف|تمهيدا|استعدادات|تحضيرات)\s+(?:ل)?$"
@@ -122,6 +123,9 @@ def is_state(text: str, trig: Trigger, sentence_start: int) -> bool:
     before = text[max(sentence_start, trig.start - 25):trig.start]
     if _STATE_BEFORE.search(before) or _STATE_AFTER.match(text, trig.end):
         return True
+    if trig.kind == "captured" and trig.rule.name in ("control_noun", "control_verb") and \
+            _CONTINUED.search(text, max(sentence_start, trig.start - 45), trig.start):
+        return True  # "وتواصل قوات النظام سيطرتها على": control that goes on
     if trig.present and re.match(lx.RESUMPTIVE, text[trig.end:trig.end + 12]):
         return True  # "التي يحاصرها التنظيم": a relative clause describing a state
     if trig.present and trig.rule.name in _STATE_WHEN_PRESENT and not _BECAME.search(before):

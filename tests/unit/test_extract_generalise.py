@@ -181,3 +181,19 @@ def test_storming_then_taking_the_town_is_one_capture() -> None:
 
 def test_a_glued_lam_before_a_verb_is_purpose() -> None:
     assert claims("وبدأت قوات النظام حملة واسعة قبل شهرين لطرد التنظيم من مدينة تدمر.") == []
+
+
+# not events
+def test_continued_control_is_not_a_change() -> None:
+    assert claims("وتواصل قوات النظام سيطرتها على مدينة تدمر منذ آذار الماضي.") == []
+    assert claims("وأكد المرصد استمرار سيطرة التنظيم على مدينة تدمر رغم الغارات.") == []
+    assert claims("وحافظت قوات النظام على سيطرتها على مدينة تدمر رغم الهجوم.") == []
+
+
+def test_fire_control_after_a_possessive_is_not_a_capture() -> None:
+    assert claims("وأحكمت قوات النظام سيطرتها النارية على مطار التيفور بعد معارك عنيفة.") == []
+
+
+def test_the_breaker_may_stand_between_verb_and_siege() -> None:
+    found = claims("وكسرت قوات النظام الحصار عن مطار التيفور بعد معارك مع التنظيم.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [("t4_airbase", "siege_broken", "government")]
