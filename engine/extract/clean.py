@@ -52,7 +52,9 @@ def _wrapped(text: str, newline: int) -> bool:
     if not nxt.strip():
         return False
     # a paragraph may open with و after an unpunctuated one: only short lines are wrapped
-    return bool(_OPEN_END.search(line) or (len(line) <= _WRAP_WIDTH and _GOES_ON.match(nxt)))
+    # "واقتحمت\nقوات …": a few words opening with و cannot be a menu item or a headline
+    stub = line.strip().startswith("و") and len(_ARABIC_WORD.findall(line)) <= 3
+    return bool(_OPEN_END.search(line) or stub or (len(line) <= _WRAP_WIDTH and _GOES_ON.match(nxt)))
 
 
 def body_lines(text: str) -> list[tuple[int, int]]:
