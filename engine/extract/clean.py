@@ -44,6 +44,8 @@ _PUNCTUATED = re.compile(r"[.!?؟:،,»)\]\-–]\s*$")
 def _wrapped(text: str, newline: int) -> bool:
     """Whether the line break at ``newline`` only wraps a sentence (both sides are prose)."""
     line_start = text.rfind("\n", 0, newline) + 1
+    if not text[:line_start].strip():
+        return False  # the first line is the headline, not the start of a wrapped sentence
     line = text[line_start:newline]
     if not line.strip() or _PUNCTUATED.search(line) or not _ARABIC_WORD.search(line) \
             or INLINE_FURNITURE.match(line):

@@ -142,6 +142,9 @@ class _Reader:
         self.sentence_changes: set[tuple[str, str, bool]] = set()
         own_claimant = None
         previous: tuple[int, DateMention] | None = None  # last dated event of the sentence
+        # "سيطرت على المدينة واستعادت السد، وفق الناطق باسم…": an attribution after the last
+        # event of the sentence covers every event of it
+        last_event = max((t.end for t in trigs if t.kind != "attacked"), default=s1)
         for i, trig in enumerate(trigs):
             # attribution after a later *control* event belongs to that event; attacks don't count
             # (a state is no event: "بعد خضوعها لسيطرة المعارضة منذ تسعة أشهر وفق ما أفاد المرصد")
@@ -161,7 +164,8 @@ class _Reader:
             object_start = places[0].start if places and places[0].start > trig.end else next_start
             actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
             # a siege is annotated while it lasts: "تحاصر الفصائل المعسكرين" is a claim, not a mere state
-            state = is_state(self.text, trig, s0) if trig.kind != "besieged" else self._standing_siege(trig)
+            state = is_state(self.text, trig, s0, headline=sentence == self.sentences[0]) \
+                if trig.kind != "besieged" else self._standing_siege(trig)
             event = trig.kind in self.kinds and not (
                 state
                 or is_modal(self.text, trig, s0)
@@ -179,7 +183,8 @@ class _Reader:
             earlier, previous = previous, ((trig.end, dates[trig.start]) if trig.start in dates else previous)
             if not event or not places:
                 continue
-            marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start)
+            marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start) or next(
+                (m for m in markers if m.attributes and not m.forward and m.start > last_event), None)
             if marker:
                 claimant = marker.claimant
             elif (voice := speaking_side(self.text, [(a.start, a.actor) for a in self.sentence_actors],

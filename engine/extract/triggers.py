@@ -111,6 +111,12 @@ def _trigger(m: re.Match[str], rule: lx.TriggerRule) -> Trigger:
 _STATE_BEFORE = re.compile(lx.STATE_BEFORE)
 _STATE_AFTER = re.compile(lx.STATE_AFTER)
 _CONTINUED = re.compile(lx.CONTINUED)
+_DURATION = re.compile(r"(?<!\w)(?:منذ|حتي\s+الان|لا\s+تزال|ما\s+زالت)(?!\w)")
+
+
+def _clause(text: str, start: int) -> str:
+    """The text from ``start`` to the end of its clause (at most 80 characters)."""
+    return re.split(r"[.،,؟!\n]", text[start:start + 80], maxsplit=1)[0]
 _FOR_HEAD = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:معركه|معارك|عمليه|عمليات|حمله|خطه|محاوله|محاولات|سعي|طريق|"
     r"مساعي|جهود|هدف|بهدف|تمهيدا|استعدادات|تحضيرات)\s+(?:ل)?$"
@@ -118,8 +124,12 @@ _FOR_HEAD = re.compile(fold_pattern(
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")
 
 
-def is_state(text: str, trig: Trigger, sentence_start: int) -> bool:
-    """A state ("تحت سيطرة", "مناطق يسيطر عليها", "المحاصرة"), not an event."""
+def is_state(text: str, trig: Trigger, sentence_start: int, headline: bool = False) -> bool:
+    """A state ("تحت سيطرة", "مناطق يسيطر عليها", "المحاصرة"), not an event.
+
+    In a ``headline`` (the article's first sentence) a present tense reports the news
+    ("قوات سوريا الديمقراطية تسيطر على مدينة الطبقة"), unless a duration says it is a state.
+    """
     before = text[max(sentence_start, trig.start - 25):trig.start]
     if _STATE_BEFORE.search(before) or _STATE_AFTER.match(text, trig.end):
         return True
@@ -128,7 +138,8 @@ def is_state(text: str, trig: Trigger, sentence_start: int) -> bool:
         return True  # "وتواصل قوات النظام سيطرتها على": control that goes on
     if trig.present and re.match(lx.RESUMPTIVE, text[trig.end:trig.end + 12]):
         return True  # "التي يحاصرها التنظيم": a relative clause describing a state
-    if trig.present and trig.rule.name in _STATE_WHEN_PRESENT and not _BECAME.search(before):
+    if trig.present and trig.rule.name in _STATE_WHEN_PRESENT and not _BECAME.search(before) and not (
+            headline and not _DURATION.search(_clause(text, trig.end))):
         return True  # "ويسيطر التنظيم على معظم الأحياء", "تحاصر قواته": how things stand
     return bool(trig.present and re.search(r"(?:التي|الذي|مناطق|مواقع)\s*$", before))
 

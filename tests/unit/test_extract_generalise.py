@@ -115,7 +115,7 @@ def test_attribution_after_a_state_belongs_to_the_event_before_it() -> None:
 
 # page text
 def test_a_hard_wrapped_sentence_is_read_as_one() -> None:
-    text = ("سيطر الجيش السوري\nوحلفاؤه على مدينة تدمر بعد معارك عنيفة مع التنظيم\n"
+    text = ("معارك عنيفة في البادية\nسيطر الجيش السوري\nوحلفاؤه على مدينة تدمر بعد معارك عنيفة مع التنظيم\n"
             "الذي كان قد سيطر على المدينة في أيار من العام الماضي.")
     found = {(c["site_id"], c["gainer"], c["date_from"][:7]) for c in claims(text)}
     assert ("palmyra", "government", "2016-12") in found and ("palmyra", "isis", "2015-05") in found
@@ -197,3 +197,16 @@ def test_fire_control_after_a_possessive_is_not_a_capture() -> None:
 def test_the_breaker_may_stand_between_verb_and_siege() -> None:
     found = claims("وكسرت قوات النظام الحصار عن مطار التيفور بعد معارك مع التنظيم.")
     assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [("t4_airbase", "siege_broken", "government")]
+
+
+def test_a_present_tense_headline_reports_the_news() -> None:
+    found = claims("قوات النظام تسيطر على مدينة تدمر وتطرد التنظيم منها بعد معارك عنيفة.\n"
+                   "وقالت مصادر ميدانية إن المعارك استمرت ثلاثة أيام.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [("palmyra", "captured", "government")]
+    assert claims("التنظيم يسيطر على مدينة تدمر منذ أيار 2015 رغم الغارات الجوية المتواصلة.") == []
+
+
+def test_an_attribution_after_the_last_event_covers_the_sentence() -> None:
+    found = claims("سيطرت قوات النظام على مدينة تدمر، واستعادت مطار التيفور من التنظيم، "
+                   "وفق ما أفاد المرصد السوري لحقوق الإنسان.")
+    assert {(c["site_id"], c["claimant"]) for c in found} == {("palmyra", "sohr"), ("t4_airbase", "sohr")}
