@@ -210,3 +210,8 @@ def test_an_attribution_after_the_last_event_covers_the_sentence() -> None:
     found = claims("سيطرت قوات النظام على مدينة تدمر، واستعادت مطار التيفور من التنظيم، "
                    "وفق ما أفاد المرصد السوري لحقوق الإنسان.")
     assert {(c["site_id"], c["claimant"]) for c in found} == {("palmyra", "sohr"), ("t4_airbase", "sohr")}
+
+
+def test_a_bearing_from_a_named_town_is_not_the_town() -> None:
+    found = claims("سيطرت قوات النظام أمس على تلة استراتيجية شمال مدينة تدمر بعد معارك مع التنظيم.")
+    assert [c["site_id"] for c in found if c["site_id"] == "palmyra"] == []
