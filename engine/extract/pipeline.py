@@ -161,6 +161,8 @@ class _Reader:
                 places = [p for p in places if not self._towards(trig, p)]
             if trig.mid and _EVACUATED.search(self.text, trig.mid[0], trig.mid[1]):
                 places = []  # "إخراج المدنيين والمقاتلين من المدينة": an evacuation, not a capture
+            if trig.kind == "withdrew" and _NOT_THE_FORCE.match(self.text, trig.end):
+                places = []  # "انسحاب قادة التنظيم وعائلاتهم من المدينة": the force stays
             object_start = places[0].start if places and places[0].start > trig.end else next_start
             actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
             # a siege is annotated while it lasts: "تحاصر الفصائل المعسكرين" is a claim, not a mere state
@@ -566,6 +568,8 @@ _ENABLED = re.compile(r"[\s\"“”«»()،,]*(?:ايضا[\s،,]*)?[وف]?(?:ب|
 _ADVANCES = frozenset({"advance_verb", "advance_noun"})
 _TOWARDS_WORDS = re.compile(r"(?<!\w)(?:باتجاه|اتجاه|نحو|صوب|تجاه|الي|حتي|مشارف|اطراف|محيط|بين|قرب|بالقرب)(?!\w)")
 _COMPASS_BEFORE = re.compile(r"(?<!\w)(?:شمال|جنوب|شرق|غرب)\w*\s+(?:(?:قريه|بلده|مدينه|حي|منطقه|بلدتي|قريتي)\s+)?$")
+_NOT_THE_FORCE = re.compile(r"\s+(?:\w+\s+)?(?:ال)?(?:قاده|قادات|قيادات|قيادي\w*|امراء|عائلات|عوائل|اسر|"
+                            r"مدنيين|المدنيين|اهالي|سكان|جرحي|مصابين)(?!\w)")
 _EVACUATED = re.compile(r"(?<!\w)(?:ال)?(?:مدنيين|اهالي|سكان|جرحي|عائلات|المحاصرين)(?!\w)")
 _LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
 #: Idioms of the victor: with no agent named, the gainer is the side of who says it.

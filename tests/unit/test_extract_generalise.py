@@ -215,3 +215,7 @@ def test_an_attribution_after_the_last_event_covers_the_sentence() -> None:
 def test_a_bearing_from_a_named_town_is_not_the_town() -> None:
     found = claims("سيطرت قوات النظام أمس على تلة استراتيجية شمال مدينة تدمر بعد معارك مع التنظيم.")
     assert [c["site_id"] for c in found if c["site_id"] == "palmyra"] == []
+
+
+def test_leaders_and_families_leaving_is_no_withdrawal() -> None:
+    assert claims("وأفادت مصادر محلية عن انسحاب قادة التنظيم وعائلاتهم من مدينة تدمر باتجاه الرقة.") == []
