@@ -295,9 +295,11 @@ class _Reader:
                 or _THEY_SAID.search(self.text, max(s0, trig.start - 8), trig.start)):
             # "دخلنا البلدة", "قال بيان للمقاتلين إنهم انسحبوا": the speakers' own side
             return self.speaker_side, None, True
-        if actor is None and self.speaker_side and (
+        other_acted = self.last_agent_at >= s0 and self.last_agent not in (None, self.speaker_side)
+        if actor is None and self.speaker_side and not other_acted and (
                 trig.rule.name in _SPEAKERS_IDIOMS or (trig.rule.role == "gainer" and trig.kind != "attacked")):
             # "حرّرت وحداتنا", "قالت مصادر في القوات إنه تمت السيطرة": a side claims its own gains
+            # (unless another side acted in between: "أعلن الجيش… إلا أن التنظيم شن هجوما واستعاد")
             actor = self.speaker_side
         explicit = actor is not None
         if actor is None and trig.rule.role != "forced":

@@ -291,3 +291,15 @@ def test_leaders_and_families_leaving_is_no_withdrawal() -> None:
         claims("وأفادت مصادر محلية عن انسحاب قادة التنظيم وعائلاتهم من مدينة تدمر باتجاه الرقة.")
         == []
     )
+
+
+def test_a_side_that_acts_in_between_takes_the_event_from_the_speaker() -> None:
+    found = claims(
+        "وكان الجيش السوري أعلن استعادة كامل مدينة تدمر الأسبوع الماضي، إلا أن التنظيم المتطرف "
+        "شن هجوما مضادا واستعاد السيطرة عليها.",
+        dt.date(2016, 12, 12),
+    )
+    assert {(c["site_id"], c["gainer"]) for c in found} == {
+        ("palmyra", "government"),
+        ("palmyra", "isis"),
+    }
