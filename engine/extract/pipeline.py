@@ -140,7 +140,8 @@ class _Reader:
         self.bound_dates.update(dates)
         denial = lx.DENIAL.search(self.text, s0, s1)
         self.sentence_changes: set[tuple[str, str, bool]] = set()
-        own_claimant = None
+        own_claimant: str | None = None
+        own_at = s0
         previous: tuple[int, DateMention] | None = None  # last dated event of the sentence
         # "سيطرت على المدينة واستعادت السد، وفق الناطق باسم…": an attribution after the last
         # event of the sentence covers every event of it
@@ -187,6 +188,10 @@ class _Reader:
                 continue
             marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start) or next(
                 (m for m in markers if m.attributes and not m.forward and m.start > last_event), None)
+            if marker and marker.end <= trig.start and _CONTRAST.search(self.text, marker.end, trig.start):
+                marker = None  # "أعلن الجيش استعادتها، إلا أن التنظيم استعادها": the outlet's own voice again
+            if own_claimant and _CONTRAST.search(self.text, own_at, trig.start):
+                own_claimant = None
             if marker:
                 claimant = marker.claimant
             elif (voice := speaking_side(self.text, [(a.start, a.actor) for a in self.sentence_actors],
@@ -198,7 +203,7 @@ class _Reader:
                 claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
             else:
                 claimant = "outlet"
-            own_claimant = claimant
+            own_claimant, own_at = claimant, trig.end
             date, evidence_end = self._date_of(trig, dates.get(trig.start), earlier)
             named = actor if explicit else None
             if denial and denial.start() > trig.end and _DENIES_IT.match(self.text, denial.end()):
@@ -564,6 +569,7 @@ _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s"
 _ISIS_FEMININE = re.compile(r"الدوله|داعش")
 _RELATIVE_VERB = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+(?:(?:كان|كانت|كانوا)\s+)?(?:قد\s+)?[وف]?$")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
+_CONTRAST = re.compile(r"(?<!\w)(?:الا\s+ان|غير\s+ان|لكن|لكنه|لكنها|بيد\s+ان|في\s+حين)(?!\w)")
 _INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")
 _ENABLED = re.compile(r"[\s\"“”«»()،,]*(?:ايضا[\s،,]*)?[وف]?(?:ب|ل|من\s+)?")
