@@ -187,7 +187,8 @@ class _Reader:
             if not event or not places:
                 continue
             marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start) or next(
-                (m for m in markers if m.attributes and not m.forward and m.start > last_event), None)
+                (m for m in markers if m.attributes and not m.forward and m.start > last_event
+                 and m.start - trig.end <= _COVERS), None)
             if marker and marker.end <= trig.start and _CONTRAST.search(self.text, marker.end, trig.start):
                 marker = None  # "أعلن الجيش استعادتها، إلا أن التنظيم استعادها": the outlet's own voice again
             if own_claimant and _CONTRAST.search(self.text, own_at, trig.start):
@@ -438,7 +439,9 @@ class _Reader:
             if entry:
                 kind = "partial"  # entering, storming, infiltrating
                 self.entries.add(len(self.out.claims))
-            elif kind == "captured" and self._partly(max(trig.end, previous_end), place):
+            elif kind == "captured" and self._partly(
+                    trig.end if load_gazetteer().sites[place.site_id].kind not in _SETTLED else max(trig.end, previous_end),
+                    place):
                 kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
             previous_end = max(previous_end, place.end)
             start = trig.start if evidence_end else min(trig.start, place.start)
@@ -569,6 +572,11 @@ _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s"
 _ISIS_FEMININE = re.compile(r"الدوله|داعش")
 _RELATIVE_VERB = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+(?:(?:كان|كانت|كانوا)\s+)?(?:قد\s+)?[وف]?$")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
+#: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
+#: "أجزاء واسعة من جبل" in a list reads as taking the heights
+_SETTLED = frozenset({"city", "town", "village", "neighbourhood", "area"})
+#: How far (characters) a sentence-final attribution reaches back over the events before it
+_COVERS = 160
 _CONTRAST = re.compile(r"(?<!\w)(?:الا\s+ان|غير\s+ان|لكن|لكنه|لكنها|بيد\s+ان|في\s+حين)(?!\w)")
 _INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")

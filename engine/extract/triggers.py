@@ -101,13 +101,18 @@ def _trigger(m: re.Match[str], rule: lx.TriggerRule) -> Trigger:
     groups = m.groupdict()
     present = bool(groups.get("pres") or groups.get("pres2") or groups.get("pres3"))
     prefix = groups.get("prefix") or ""
-    # "لاستعادة", "لتكسر الحصار", "ليدخلها", "لطرد التنظيم": a ل glued before a masdar or a
-    # verb is purpose (a past verb never takes it)
-    purpose = prefix.lstrip("وف").startswith("ل")
+    # "لاستعادة", "لطرد التنظيم" (a masdar), "لتكسر الحصار": a ل glued before them is purpose;
+    # before other present verbs it is often a result ("تابعت تقدمها لتبسط سيطرتها على"), an event
+    lam = prefix.lstrip("وف").startswith("ل")
+    core = m.group()[len(prefix):].split(maxsplit=1)[0] if m.group() else ""
+    purpose = lam and (rule.form == "noun" or core in _MASDAR_IN_VERB_RULES
+                       or (present and rule.kind == "siege_broken"))
     mid = m.span("mid") if groups.get("mid") is not None else None
     return Trigger(m.start(), m.end(), rule, present, groups.get("pron") or "", purpose, mid)
 
 
+#: Masdars listed among a verb rule's forms ("طرد X من", "إخراج X من")
+_MASDAR_IN_VERB_RULES = frozenset({"طرد", "اخراج", "دحر"})
 _STATE_BEFORE = re.compile(lx.STATE_BEFORE)
 _STATE_AFTER = re.compile(lx.STATE_AFTER)
 _CONTINUED = re.compile(lx.CONTINUED)

@@ -303,3 +303,12 @@ def test_a_side_that_acts_in_between_takes_the_event_from_the_speaker() -> None:
         ("palmyra", "government"),
         ("palmyra", "isis"),
     }
+
+
+def test_a_lam_of_result_before_a_present_verb_reports_the_event() -> None:
+    found = claims(
+        "وتابعت قوات النظام تقدمها يوم الأمس لتبسط سيطرتها على مدينة تدمر بعد معارك عنيفة."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "captured", "government")
+    ]
