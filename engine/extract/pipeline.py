@@ -106,6 +106,7 @@ class _Reader:
         self.bound_dates: dict[int, DateMention] = {}
         self.last_claimant = "outlet"
         self.previous_speaker: str | None = None  # who spoke in the sentence before
+        self.previous_speaker_at = 0  # where that speaker was named
         self._sides: list[str] | None = None
         self.speaker_side: str | None = None
 
@@ -202,6 +203,8 @@ class _Reader:
                 claimant = own_claimant or self.previous_speaker or self.last_claimant
             elif self.previous_speaker and _CONTINUES.match(self.text, s0):
                 claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
+            elif self.previous_speaker and self._quote_open(self.previous_speaker_at, trig.start):
+                claimant = self.previous_speaker  # 'وقال: «سيطرنا على القرية. ودخلنا البلدة»': still quoted
             else:
                 claimant = "outlet"
             own_claimant, own_at = claimant, trig.end
@@ -221,6 +224,8 @@ class _Reader:
         speakers = [m for m in markers if m.attributes]
         self.previous_speaker = speakers[-1].claimant if speakers else (
             own_claimant if own_claimant not in (None, "outlet") else None)
+        if speakers:
+            self.previous_speaker_at = speakers[-1].end
         self.out.unresolved = self.objects.unresolved
 
     def _date_of(self, trig: Trigger, date: DateMention | None, earlier):
@@ -326,6 +331,14 @@ class _Reader:
         if head and _HEAD_GAP.fullmatch(self.text, head.end, rel.start()):
             return head
         return None
+
+    def _quote_open(self, since: int, at: int) -> bool:
+        """A quotation opened after the speaker was named is still open at ``at``."""
+        a, b = self.folded.raw_span(since, at)  # folding drops the quotes: count them in the raw text
+        span = self.raw[a:b]
+        opened = span.count("«") + span.count("“")
+        closed = span.count("»") + span.count("”")
+        return opened > closed or (not opened and span.count('"') % 2 == 1)
 
     def _possessor(self, trig: Trigger, s0: int) -> ActorMention | None:
         """Whose "سيطرتها": the last subject before it in the sentence that agrees with the

@@ -312,3 +312,15 @@ def test_a_lam_of_result_before_a_present_verb_reports_the_event() -> None:
     assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
         ("palmyra", "captured", "government")
     ]
+
+
+def test_a_quotation_still_open_keeps_its_speaker() -> None:
+    found = claims(
+        "وقال المتحدث باسم حركة أحرار الشام: «بدأت المعركة فجر اليوم بعد تمهيد مدفعي كثيف. "
+        "وسيطر مقاتلو الحركة على مدينة تدمر بعد ساعات من المعارك». وسيطرت قوات النظام على مطار التيفور "
+        "بعد معارك مع التنظيم."
+    )
+    assert {(c["site_id"], c["claimant"]) for c in found} == {
+        ("palmyra", "opposition_factions"),
+        ("t4_airbase", "outlet"),
+    }
