@@ -159,6 +159,10 @@ class _Reader:
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
                         self.text, max(s0, trig.start - 12), trig.start):
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
+            if not places and trig.kind == "captured" and (share := _SHARE_OF_IT.match(self.text, trig.end)):
+                # "أعلن السيطرة على مساحات منها", "يسيطر على ثلث مساحتها": a share of the place before
+                places = [replace(p, kind_override="partial")
+                          for p in self.objects._antecedent(trig, s0)] if share else []
             if trig.rule.name in _ADVANCES:
                 places = [p for p in places if not self._towards(trig, p)]
             if trig.mid and _EVACUATED.search(self.text, trig.mid[0], trig.mid[1]):
@@ -590,6 +594,9 @@ _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 _SETTLED = frozenset({"city", "town", "village", "neighbourhood", "area"})
 #: How far (characters) a sentence-final attribution reaches back over the events before it
 _COVERS = 160
+_SHARE_OF_IT = re.compile(
+    r"\s+علي\s+(?:(?:اجزاء|مساحات|معظم|اغلب|نصف|ثلث|ثلثي|ربع|اكثر\s+من\s+(?:نصف|ثلث|\d+\s*%?))\s+"
+    r"(?:واسعه\s+)?(?:من(?:ها|ه)|مساحت(?:ها|ه)|احيائ(?:ها|ه))|(?:جزء|قسم)\s+(?:كبير\s+)?من(?:ها|ه))(?!\w)")
 _CONTRAST = re.compile(r"(?<!\w)(?:الا\s+ان|غير\s+ان|لكن|لكنه|لكنها|بيد\s+ان|في\s+حين)(?!\w)")
 _INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")

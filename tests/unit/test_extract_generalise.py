@@ -324,3 +324,12 @@ def test_a_quotation_still_open_keeps_its_speaker() -> None:
         ("palmyra", "opposition_factions"),
         ("t4_airbase", "outlet"),
     }
+
+
+def test_a_share_of_the_place_named_before_is_partial() -> None:
+    found = claims(
+        "ومع تواصل المعارك في مدينة تدمر التي بات التنظيم يسيطر على ثلث مساحتها، قتل العشرات."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "partial", "isis")
+    ]
