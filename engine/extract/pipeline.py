@@ -159,6 +159,8 @@ class _Reader:
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
                         self.text, max(s0, trig.start - 12), trig.start):
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
+            if not places and trig.rule.name == "became_held":
+                places = self._held_before(trig, s0)  # "أكثر من نصف المدينة أصبحت تحت سيطرة المعارضة"
             if not places and trig.kind == "captured" and (share := _SHARE_OF_IT.match(self.text, trig.end)):
                 # "أعلن السيطرة على مساحات منها", "يسيطر على ثلث مساحتها": a share of the place before
                 places = [replace(p, kind_override="partial")
@@ -335,6 +337,19 @@ class _Reader:
         if head and _HEAD_GAP.fullmatch(self.text, head.end, rel.start()):
             return head
         return None
+
+    def _held_before(self, trig: Trigger, s0: int) -> list[Place]:
+        """The place right before "أصبحت/باتت … تحت سيطرة": its subject; a share named before
+        it ("أكثر من 50 بالمئة من المدينة") makes the claim partial."""
+        for m in reversed(self.objects.mentions):
+            if m.end > trig.start:
+                continue
+            if m.start < max(s0, trig.start - 40) or not _SUBJECT_GAP.fullmatch(self.text, m.end, trig.start):
+                return []
+            part = _SHARE_BEFORE.search(self.text, max(s0, m.start - 40), m.start)
+            return [Place(m.start, m.end, sid, "partial" if part else None, False, m.fuzzy, bool(m.generic_kinds))
+                    for sid in self.objects.resolved.get(m.start, ())]
+        return []
 
     def _quote_open(self, since: int, at: int) -> bool:
         """A quotation opened after the speaker was named is still open at ``at``."""
@@ -597,6 +612,9 @@ _COVERS = 160
 _SHARE_OF_IT = re.compile(
     r"\s+علي\s+(?:(?:اجزاء|مساحات|معظم|اغلب|نصف|ثلث|ثلثي|ربع|اكثر\s+من\s+(?:نصف|ثلث|\d+\s*%?))\s+"
     r"(?:واسعه\s+)?(?:من(?:ها|ه)|مساحت(?:ها|ه)|احيائ(?:ها|ه))|(?:جزء|قسم)\s+(?:كبير\s+)?من(?:ها|ه))(?!\w)")
+_SUBJECT_GAP = re.compile(r"[\s،,\"“”«»()]*(?:(?:قد|الان|اليوم|بذلك)\s*)*")
+_SHARE_BEFORE = re.compile(
+    r"(?<!\w)(?:اجزاء|معظم|اغلب|نصف|ثلث|ثلثي|ربع|\d+\s*(?:%|بالمئه|بالمائه|في\s+الم[ئا]ه))(?:\s+\w+){0,2}\s+من\s+$")
 _CONTRAST = re.compile(r"(?<!\w)(?:الا\s+ان|غير\s+ان|لكن|لكنه|لكنها|بيد\s+ان|في\s+حين)(?!\w)")
 _INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")

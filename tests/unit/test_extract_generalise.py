@@ -333,3 +333,12 @@ def test_a_share_of_the_place_named_before_is_partial() -> None:
     assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
         ("palmyra", "partial", "isis")
     ]
+
+
+def test_a_share_that_became_held_is_partial() -> None:
+    found = claims(
+        "وقال قائد ميداني إن أكثر من 50 بالمئة من مدينة تدمر أصبحت الآن تحت سيطرة قوات المعارضة."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "partial", "opposition")
+    ]
