@@ -147,11 +147,18 @@ class _Reader:
         # "سيطرت على المدينة واستعادت السد، وفق الناطق باسم…": an attribution after the last
         # event of the sentence covers every event of it
         last_event = max((t.end for t in trigs if t.kind != "attacked"), default=s1)
+        states: dict[int, bool] = {}
+
+        def stative(j: int) -> bool:  # is_state of trigger j, once per sentence
+            if j not in states:
+                states[j] = is_state(self.text, trigs[j], s0)
+            return states[j]
+
         for i, trig in enumerate(trigs):
             # attribution after a later *control* event belongs to that event; attacks don't count
             # (a state is no event: "بعد خضوعها لسيطرة المعارضة منذ تسعة أشهر وفق ما أفاد المرصد")
-            next_start = next((t.start for t in trigs[i + 1:] if t.kind != "attacked"
-                               and not is_state(self.text, t, s0)), s1)
+            next_start = next((t.start for j, t in enumerate(trigs[i + 1:], i + 1)
+                               if t.kind != "attacked" and not stative(j)), s1)
             if trig.rule.name == "siege_adjective":
                 places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
             else:
