@@ -342,3 +342,20 @@ def test_a_share_that_became_held_is_partial() -> None:
     assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
         ("palmyra", "partial", "opposition")
     ]
+
+
+def test_current_month_with_a_qualifier() -> None:
+    assert window("مطلع الشهر الجاري") == ("2016-12-01", "2016-12-10")
+    assert window("أواخر الشهر الماضي") == ("2016-11-20", "2016-11-30")
+    assert window("هذا الشهر") == ("2016-12-01", "2016-12-12")
+    assert not find_dates(fold_text("أواخر الشهر الجاري"), PUBLISHED)  # not yet
+
+
+def test_month_pairs_and_night_pairs_are_one_window() -> None:
+    assert window("في شهري آب وأيلول") == ("2016-08-01", "2016-09-30")
+    assert window("بين تشرين الثاني وكانون الثاني") == ("2015-11-01", "2016-01-31")
+    assert window("ليل السبت الأحد") == ("2016-12-10", "2016-12-11")
+
+
+def test_weeks_ago() -> None:
+    assert window("قبل ثلاثة أسابيع") == ("2016-11-18", "2016-11-24")
