@@ -156,8 +156,9 @@ def find_dates(text: str, published: dt.date, words: Words | None = None) -> lis
                   if k.startswith(kind + "_") and v is not None}
         resolved = _resolve(kind, groups, published)
         if resolved:
-            mention = DateMention(start, end, *resolved, absolute=bool(groups.get("year")),
-                                  forward=kind == "since_event")
+            date_from, date_to, precision, warnings = resolved
+            mention = DateMention(start, end, date_from, date_to, precision, warnings,
+                                  absolute=bool(groups.get("year")), forward=kind == "since_event")
             found.append(_after(text, mention, published) or mention)
     # "بعد شهر من 27 آذار" is one date (the named one moved on), not also "a month before"
     moved = {m.start for m in found if not m.forward}
