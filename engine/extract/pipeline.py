@@ -108,6 +108,7 @@ class _Reader:
         self.previous_speaker: str | None = None  # who spoke in the sentence before
         self.previous_speaker_at = 0  # where that speaker was named
         self._sides: list[str] | None = None
+        self._named: set[str] | None = None
         self.speaker_side: str | None = None
 
     def _within(self, name: str, lo: int, hi: int) -> list:
@@ -382,11 +383,24 @@ class _Reader:
         """"قواتنا" is the speaker's side; a bare "القوات" the forces last named before it."""
         if a.actor == "self":
             return replace(a, actor=self.speaker_side or "unknown")
+        if a.actor == "opposition" and _BARE_MILITANTS.fullmatch(self.text, a.start, a.end):
+            # "المسلحين" alone: the rebels, unless the article's only armed foe is the organisation
+            named = self._named_sides()
+            if "isis" in named and "opposition" not in named:
+                return replace(a, actor="isis")
+            return a
         if a.actor == "forces":
             named = next((b.actor for b in reversed(self.actors) if b.end <= a.start
                           and b.actor not in ("self", "forces") and b.feminine), None)
             return replace(a, actor=named or "unknown")
         return a
+
+    def _named_sides(self) -> set[str]:
+        """Sides the article names by a proper name (not "المسلحين", "القوات", "قواتنا")."""
+        if self._named is None:
+            self._named = {a.actor for a in self.actors if a.actor not in ("self", "forces")
+                           and not _BARE_MILITANTS.fullmatch(self.text, a.start, a.end)}
+        return self._named
 
     def _ranked_sides(self) -> list[str]:
         """Sides named in the article, most often named first."""
@@ -622,6 +636,7 @@ _SHARE_OF_IT = re.compile(
 _SUBJECT_GAP = re.compile(r"[\s،,\"“”«»()]*(?:(?:قد|الان|اليوم|بذلك)\s*)*")
 _SHARE_BEFORE = re.compile(
     r"(?<!\w)(?:اجزاء|معظم|اغلب|نصف|ثلث|ثلثي|ربع|\d+\s*(?:%|بالمئه|بالمائه|في\s+الم[ئا]ه))(?:\s+\w+){0,2}\s+من\s+$")
+_BARE_MILITANTS = re.compile(r"[وف]?(?:لل|[لبك])?(?:ال)?مسلح(?:ين|ون)")
 _CONTRAST = re.compile(r"(?<!\w)(?:الا\s+ان|غير\s+ان|لكن|لكنه|لكنها|بيد\s+ان|في\s+حين)(?!\w)")
 _INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")

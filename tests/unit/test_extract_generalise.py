@@ -359,3 +359,13 @@ def test_month_pairs_and_night_pairs_are_one_window() -> None:
 
 def test_weeks_ago() -> None:
     assert window("قبل ثلاثة أسابيع") == ("2016-11-18", "2016-11-24")
+
+
+def test_bare_militants_are_the_organisation_when_it_is_the_only_foe_named() -> None:
+    found = claims(
+        "تمكن الجيش السوري من دخول مدينة تدمر بعد أيام من استعادة المسلحين السيطرة على مدينة "
+        "القريتين، وفق المرصد الذي قال إن تنظيم داعش خسر معظم مواقعه."
+    )
+    assert ("al_qaryatayn", "isis") in {(c["site_id"], c["gainer"]) for c in found}
+    found = claims("واستعاد المسلحون السيطرة على مدينة القريتين بعد معارك مع قوات النظام.")
+    assert [(c["site_id"], c["gainer"]) for c in found] == [("al_qaryatayn", "opposition")]
