@@ -86,7 +86,7 @@ class _Reader:
         self._body = bytearray(len(text) + 1)
         for a, b in self.sentences:
             self._body[a:b] = b"\x01" * (b - a)
-        gaz = load_gazetteer()
+        self.gaz = gaz = load_gazetteer()  # once per article: the loader checks the user's place files
         words = split_words(text)
         places = [p for p in gaz.find(text, words) if self._in_body(p.start)]
         self.objects = ObjectFinder(text, gaz, places)
@@ -493,7 +493,7 @@ class _Reader:
                 kind = "partial"  # entering, storming, infiltrating
                 self.entries.add(len(self.out.claims))
             elif kind == "captured" and self._partly(
-                    trig.end if load_gazetteer().sites[place.site_id].kind not in _SETTLED else max(trig.end, previous_end),
+                    trig.end if self.gaz.sites[place.site_id].kind not in _SETTLED else max(trig.end, previous_end),
                     place):
                 kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
             previous_end = max(previous_end, place.end)
@@ -503,7 +503,7 @@ class _Reader:
             m_start, m_end = self.folded.raw_span(place.start, place.end)
             confidence = 0.85 - (0.15 if named is None or place.via_pronoun else 0.0) \
                 - (0.1 if place.fuzzy or place.generic else 0.0) - (0.1 if date and date.warnings else 0.0)
-            site = load_gazetteer().sites[place.site_id]
+            site = self.gaz.sites[place.site_id]
             self.out.claims.append({
                 "doc_id": self.doc_id, "site_id": place.site_id, "site_name": site.name_en,
                 "mention": self.raw[m_start:m_end], "mention_start": m_start, "mention_end": m_end,
@@ -537,9 +537,9 @@ class _Reader:
         """Dates that belong to one object of a list rather than to the verb: "سيطرت على إدلب
         في 28 آذار، وجسر الشغور في 25 نيسان"; "معسكري القرميد والمسطومة في 27 نيسان و20 أيار"
         (as many dates as places, in order: respectively)."""
+        if not places or not self.sentence_dates or self.sentence_dates[-1].start < places[0].end:
+            return {}  # no date after the first object: nothing to hand out
         dates = self.sentence_dates
-        if not places or not dates:
-            return {}
         chain: list[DateMention] = []
         pos = places[-1].end
         for d in dates:
@@ -688,10 +688,11 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
                 distance = 0  # inside the trigger: "أعادت في 27 آذار الأمن والاستقرار إلى"
             elif d.forward:
                 distance = t.start - d.end  # "بعد يومين من دخول البلدة": the event after it
-            elif d.start < t.end and _TIME_LINK.search(text, d.end, t.start):
-                continue  # "سيطرت عليها في 5 نيسان بعد معارك": the date is the capture's, not the battle's
             else:
                 distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
+                if d.start < t.end and (best is None or distance < best[0]) and \
+                        _TIME_LINK.search(text, d.end, t.start):
+                    continue  # "سيطرت عليها في 5 نيسان بعد معارك": the date is the capture's, not the battle's
             if distance >= 0 and (best is None or distance < best[0]):
                 best = (distance, t)
         if best and (best[1].start not in bound or best[0] < bound[best[1].start][0]):
