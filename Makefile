@@ -95,7 +95,8 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/cli engine/term
                tests/properties/test_incremental_properties.py \
                tests/properties/test_replay_agrees_with_reference_fold.py tests/unit/test_front_door.py \
                bench/cli_startup.py tests/unit/test_cli_imports.py tests/integration/test_cli_options.py \
-               engine/version.py engine/domain/warm_up.py
+               engine/version.py engine/domain/warm_up.py \
+               tests/unit/test_extract_generalise.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
 	$(BIN)/ruff format --check $(CLEAN_FILES)

@@ -31,28 +31,36 @@ DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "devcorpus"
 
 
 def with_gold_places(gold_file: Path) -> gazetteer.Gazetteer:
-    """The project's gazetteer plus every gold place, named as the gold writes it."""
+    """The project's gazetteer in which every gold place name stands for the site the gold means.
+
+    The site id is the one ``tadmur eval`` gives the gold line (``evaluate.site_id_of_gold``,
+    computed on the project's gazetteer before it is replaced), so a prediction through the
+    oracle name lands on the gold's site; a name the gold uses replaces the project's
+    readings of that name (an ambiguous name is no longer ambiguous in this run).
+    """
     base = gazetteer.load_gazetteer()
     sites = list(base.sites.values())
-    names = [(sid, name) for name, sids in base._by_name.items() for sid in sids
-             if name not in gazetteer.GENERIC_NAMES]
     seen = set(base.sites)
+    gold_names: dict[str, list[str]] = {}
     for line in gold_file.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         name = fold_text(row["site_ar"]).strip()
         if not name or name in gazetteer.GENERIC_NAMES or len(name) < 3:
             continue
-        if evaluate.site_id_of_gold(row["site"], row["site_ar"], row.get("evidence", "")) in seen:
-            continue  # the gazetteer knows it already: a second id for it would only make it ambiguous
-        site_id = re.sub(r"[^a-z0-9]+", "_", row["site"].lower()).strip("_")
+        site_id = evaluate.site_id_of_gold(row["site"], row["site_ar"], row.get("evidence", ""))
         if site_id not in seen:
             kind = "city" if "city" in row["site"].lower() else "town"
             sites.append(gazetteer.Site(site_id, row["site"], row["site_ar"], kind, "", "oracle"))
             seen.add(site_id)
-        names.append((site_id, name))
         bare = re.sub(r"^(?:مدينه|بلده|قريه|حي|مطار|منطقه)\s+", "", name)
-        if bare != name and len(bare) >= 4:
-            names.append((site_id, bare))
+        for form in {name, bare}:
+            if len(form) >= 4 or form == name:
+                ids = gold_names.setdefault(form, [])
+                if site_id not in ids:
+                    ids.append(site_id)
+    names = [(sid, name) for name, sids in base._by_name.items() for sid in sids
+             if name not in gazetteer.GENERIC_NAMES and name not in gold_names]
+    names += [(sid, name) for name, sids in gold_names.items() for sid in sids]
     return gazetteer.Gazetteer(sites, names)
 
 
@@ -63,6 +71,8 @@ def main() -> None:
                         help="add the gold places to the gazetteer for this run (isolates non-place rules)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", action="store_true", help="list unmatched gold and predicted claims")
+    parser.add_argument("--episodes", default="",
+                        help="score only these episodes, e.g. 1,3,5,7 (the negatives, episode 9, always count)")
     args = parser.parse_args()
     gold_file, articles_file = args.corpus / "gold.jsonl", args.corpus / "articles.jsonl"
     if not gold_file.is_file():
@@ -72,11 +82,20 @@ def main() -> None:
         pipeline.load_gazetteer = evaluate.load_gazetteer = resolve.load_gazetteer = lambda: oracle
     gold = read_gold(gold_file)
     articles = load_articles(articles_file, allow_undated=True)
+    if args.episodes:
+        wanted = {int(e) for e in args.episodes.split(",")} | {9}
+        episode = {row["doc_id"]: row.get("episode") for row in map(
+            json.loads, articles_file.read_text(encoding="utf-8").splitlines()) if row}
+        articles = [a for a in articles if episode.get(a.doc_id) in wanted]
+        kept = {a.doc_id for a in articles}
+        gold = [g for g in gold if g["doc_id"] in kept]
     predicted, undated = extract_all(articles)
     with_gold = {g["doc_id"] for g in gold}
     result = evaluate.report(predicted, gold, [a.doc_id for a in articles if a.doc_id not in with_gold],
                              undated)
     label = "ORACLE PLACES (gold places added to the gazetteer)" if args.oracle_places else "project gazetteer"
+    if args.episodes:
+        label += f", episodes {args.episodes} and the negatives"
     if args.json:
         print(json.dumps({"places": label, **result.as_dict()}, indent=2))
     else:

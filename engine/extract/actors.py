@@ -23,7 +23,9 @@ _ACTOR = re.compile(
 )
 _GATE = WordGate(lx.ACTOR_FIRST_WORDS)
 _FEMININE_HEADS = frozenset(fold_pattern(w) for w in lx.FEMININE_HEADS.split("|"))
-_GAP_BEFORE_VERB = re.compile(r"[\s،,]*(?:(?:قد|كانت|كان|من)\s*)*")
+# "التنظيم المتطرف شن", "قوات النظام وحلفاؤها سيطرت": an epithet or "and its allies" may follow the name
+_EPITHET = r"(?:(?:ال)?(?:متطرف|ارهابي|متشدد|تكفيري|جهادي|مسلحه|بري(?:ه)?)\s*|و(?:ال)?(?:حلفاؤه|حلفاؤها|حلفائه|حلفائها|حلفاء)\s*)"
+_GAP_BEFORE_VERB = re.compile(r"[\s،,]*" + _EPITHET + r"?(?:(?:قد|كانت|كان|من)\s*)*")
 # "قوات النظام تمكنت من السيطرة": one light verb may stand between a masdar and its subject
 _GAP_BEFORE_NOUN = re.compile(r"\s*(?:(?:[^\s،,.]+\s+)?من\s*)?")
 _GENITIVE_HEAD = re.compile(lx.GENITIVE_HEADS)

@@ -29,8 +29,10 @@ _GATE = WordGate(lx.CLAIMANT_FIRST_WORDS)
 _ATTRIBUTION = re.compile(lx.ATTRIBUTION_BEFORE)
 _SPOKE_TO = re.compile(lx.SPEECH_VERB)
 # "وقال أبو اليزيد رئيس المكتب الإعلامي لـ…": a speech verb, a name and a title before the cue
-_SPEAKER_NAMED = re.compile(lx.SPEECH_VERB + r"[^.،؟!\n]{0,30}?(?:رئيس|مدير|قائد|المتحدث|الناطق|عضو|مسؤول|"
-                            r"القيادي|قيادي|مسؤول|احد\s+(?:مقاتلي|عناصر|قاده|قياديي))\s+(?:\w+\s+){0,2}$")
+_SPEAKER_NAMED = re.compile(lx.SPEECH_VERB + fold_pattern(
+    r"[^.،؟!\n]{0,30}?(?<!\w)(?:ال)?(?:رئيس|مدير|قائد|متحدث|ناطق|عضو|مسؤول|قيادي|مراسل|"
+    r"احد\s+(?:مقاتلي|عناصر|قاده|قياديي))(?:\s+(?:ال)?(?:اعلامي|عسكري|ميداني|رسمي))?"
+    r"[\s،,]+(?:(?:في|ب|من|باسم|ل)\s*)?(?:\w+\s+){0,2}$"))
 _AGENCIES = ("amaq", "sana", "russian_mod", "syrian_tv", "other_outlet", "sohr")
 
 
@@ -71,7 +73,7 @@ def find_claimants(text: str, words: Words | None = None) -> list[ClaimantMarker
         attributes = bool(
             _ATTRIBUTION.search(before)
             or _SPEECH.search(before[-15:])
-            or _SPEAKER_NAMED.search(text, max(0, m.start() - 45), m.start())
+            or _SPEAKER_NAMED.search(text, max(0, m.start() - 70), m.start())
             or _SPEECH.match(after.lstrip(" ،,"))
             or "حسب" in m.group()
             or "بحسب" in m.group()

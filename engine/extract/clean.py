@@ -32,6 +32,33 @@ _ENDS_LIKE_PROSE = re.compile(r"[.!?؟:»)\]]\s*$")
 MAX_SENTENCE = 1500
 
 
+#: A hard-wrapped line goes on in the next one: it ends on a preposition or connector, or the
+#: next one starts with و, a relative pronoun or a preposition ("سيطر الجيش\nوحلفاؤه على …").
+_OPEN_END = re.compile(fold_pattern(r"(?<!\w)(?:مع|من|في|على|عن|الى|إلى|بين|و|أن|ان|إن|التي|الذي|بعد|قبل)\s*$"))
+_GOES_ON = re.compile(fold_pattern(
+    r"\s*(?:و[\u0621-\u064a]{2,}|(?:التي|الذي|الذين|اللذين|اللتين|على|في|من|الى|إلى|مع|عن|بعد|منذ)(?!\w))"))
+_WRAP_WIDTH = 100
+_PUNCTUATED = re.compile(r"[.!?؟:،,»)\]\-–]\s*$")
+
+
+def _wrapped(text: str, newline: int) -> bool:
+    """Whether the line break at ``newline`` only wraps a sentence (both sides are prose)."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    if not text[:line_start].strip():
+        return False  # the first line is the headline, not the start of a wrapped sentence
+    line = text[line_start:newline]
+    if not line.strip() or _PUNCTUATED.search(line) or not _ARABIC_WORD.search(line) \
+            or INLINE_FURNITURE.match(line):
+        return False
+    nxt = text[newline + 1:text.find("\n", newline + 1) % (len(text) + 1)]
+    if not nxt.strip():
+        return False
+    # a paragraph may open with و after an unpunctuated one: only short lines are wrapped
+    # "واقتحمت\nقوات …": a few words opening with و cannot be a menu item or a headline
+    stub = line.strip().startswith("و") and len(_ARABIC_WORD.findall(line)) <= 3
+    return bool(_OPEN_END.search(line) or stub or (len(line) <= _WRAP_WIDTH and _GOES_ON.match(nxt)))
+
+
 def body_lines(text: str) -> list[tuple[int, int]]:
     """Spans of the lines of folded ``text`` that belong to the article body.
 
@@ -44,9 +71,16 @@ def body_lines(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     pos = 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
+    lines: list[tuple[int, int]] = []  # hard-wrapped lines joined into one
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
         pos = end + 1
+        if lines and _wrapped(text, lines[-1][1]):
+            lines[-1] = (lines[-1][0], end)
+        else:
+            lines.append((start, end))
+    for start, end in lines:
+        line = text[start:end]
         if spans and FOOTER.match(line):
             break
         if INLINE_FURNITURE.match(line):
@@ -68,6 +102,8 @@ def sentences(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     for start, end in spans:
         cursor = start
         for stop in _SENTENCE_END.finditer(text, start, end):
+            if stop.group() == "\n" and _wrapped(text, stop.start()):
+                continue
             _add_bounded(out, text, cursor, stop.end())
             cursor = stop.end()
         _add_bounded(out, text, cursor, end)

@@ -44,7 +44,20 @@ _ORDINAL = {"الحادي": 1, "الاول": 1, "الثاني": 2, "الثالث
             "السابع": 7, "الثامن": 8, "التاسع": 9}
 _DAY_WORD = (rf"(?:(?:{'|'.join(_ORDINAL)})(?:\s+(?:عشر|والعشرين|والثلاثين))?|العاشر|العشرين|الثلاثين)")
 
+_QUAL = r"(?:نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط)"
 _PATTERNS = [
+    # "في شهري آب وأيلول", "بين آذار ونيسان 2016": one window over both months
+    ("month_pair", fold_pattern(
+        rf"(?:شهري|بين|ما\s+بين)\s+(?P<m1>{_M})\s*(?:و|الي|حتي|-)\s*(?:شهر\s+)?(?P<m2>{_M})"
+        rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<year>(?:19|20)\d\d)(?!\d))?"
+        rf"(?:\s+(?P<rel>{_REL}|الحالي|الجاري))?"
+    )),
+    # "ليل السبت الأحد", "ليلة السبت على الأحد": the night between two days
+    ("night_pair", fold_pattern(rf"(?:ليل|ليله)\s+(?P<wd>{_WD})\s*(?:علي|-|و)?\s*(?P<wd2>{_WD})")),
+    # "مطلع الشهر الجاري", "أواخر الشهر الماضي", "هذا الشهر"
+    ("this_month", fold_pattern(
+        rf"(?:(?P<qual>{_QUAL})\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL}|الجاري|الحالي)|هذا\s+الشهر)"
+    )),
     ("absolute", fold_pattern(
         rf"(?:(?:يوم\s+)?(?P<wd>{_WD})\s*،?\s*)?(?:(?P<qual>نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط)\s+)?"
         rf"(?:شهر\s+)?(?:(?:(?:ال)?(?P<day>[0-3]?\d)|(?P<dayword>{_DAY_WORD}))\s*(?:من\s+)?(?:شهر\s+)?)?"
@@ -57,19 +70,22 @@ _PATTERNS = [
         rf"(?:(?P<part>{_PART})\s+)?(?:يوم\s+)?(?P<ago>اول\s+(?:من\s+)?امس|امس\s+الاول|امس|الامس|البارحه)"
         rf"(?:\s+(?P<wd>{_WD}))?"
     )),
-    ("today", fold_pattern(rf"(?:(?:{_PART})\s+)?(?:اليوم|الليله\s+الماضيه|هذا\s+اليوم)(?:\s+(?P<wd>{_WD}))?")),
+    # "في اليوم الأول من المعركة", "اليوم التالي" count days of something else, not today
+    ("today", fold_pattern(rf"(?:(?:{_PART})\s+)?(?:اليوم|الليله\s+الماضيه|هذا\s+اليوم)"
+                           rf"(?!\s+(?:ال)?(?:اول|ثاني|ثالث|رابع|خامس|تالي|سابق|نفسه|ذاته|الذي|التي)(?!\w))"
+                           rf"(?:\s+(?P<wd>{_WD}))?")),
     ("days_ago", fold_pattern(
         r"(?:قبل|منذ)\s+(?:نحو\s+|حوالي\s+)?(?P<n>يومين|\d{1,2}\s+(?:ايام|يوما)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+ايام|"
-        r"ايام|اسبوع|اسبوعين|يوم)(?!\w)"
+        r"ايام|اسبوع|اسبوعين|يوم|\d{1,2}\s+اسابيع|(?:ثلاثه|اربعه|خمسه|سته)\s+اسابيع)(?!\w)"
     )),
     ("long_ago", fold_pattern(
         r"(?P<since>قبل|منذ)\s+(?P<about>نحو\s+|حوالي\s+|قرابه\s+|اكثر\s+من\s+|ما\s+يزيد\s+عن\s+)?"
         r"(?P<n>عام|سنه|عامين|سنتين|شهر|شهرين|\d{1,2}\s+(?:اشهر|شهرا|شهور|اعوام|سنوات|عاما)|"
         r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)\s+(?:اشهر|شهور)|"
         r"(?:ثلاث|اربع|خمس|ست|سبع)\s+(?:سنوات|اعوام))(?!\w)"
+        rf"(?!\s+(?:{_M}|\d))"  # "منذ شهر أيار 2015" names the month, it is not "a month ago"
     )),
     ("last_week", fold_pattern(rf"الاسبوع\s+{_REL}")),
-    ("last_month", fold_pattern(rf"الشهر\s+{_REL}")),
     ("part_of_year", fold_pattern(
         r"(?P<qual>مطلع|بدايه|اوائل|نهايه|اواخر|منتصف|اواسط)\s+(?:(?:ال)?عام|(?:ال)?سنه)\s+"
         r"(?:(?P<year>(?:19|20)\d\d)|(?P<rel>الحالي|الجاري|الماضي|الفائت|المنصرم|الحاليه|الماضيه))"
@@ -77,6 +93,12 @@ _PATTERNS = [
     ("last_year", fold_pattern(rf"(?:العام|السنه)\s+(?:{_REL}|الماضيه)")),
     ("weekday", fold_pattern(rf"(?:يوم\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}|المقبل|القادم))?(?!\s*\d)")),
     ("year", fold_pattern(r"(?:في\s+)?(?:(?:ال)?عام|سنه)\s+(?P<year>(?:19|20)\d\d)(?!\d)")),
+    # "بعد يومين من دخولها البلدة": the event named next happened that long before the report
+    ("since_event", fold_pattern(
+        r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>ايام|اسابيع|يومين|يوم(?:\s+واحد)?|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
+        r"\d{1,2}\s+(?:ايام|يوما|اسابيع|اشهر|شهرا)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+(?:ايام|اسابيع|اشهر))"
+        r"\s+(?:من|علي)(?!\w)"
+    )),
 ]
 # A date may follow a glued conjunction or preposition ("وأمس", "بتاريخ") but not a letter.
 _FINDER = re.compile(
@@ -90,7 +112,7 @@ _FINDER = re.compile(
 _GATE = WordGate(
     "|".join(sorted({name.split()[0] for name in MONTH_NUMBER} | set(WEEKDAY_NUMBER), key=len, reverse=True))
     + "|" + fold_pattern(r"يوم|شهر|نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط|صباح|مساء|ظهر|عصر|ليل|"
-                         r"ليله|فجر|اول|امس|الامس|البارحه|اليوم|الليله|هذا|قبل|منذ|الاسبوع|الشهر|العام|"
+                         r"ليله|فجر|اول|امس|الامس|البارحه|اليوم|الليله|هذا|قبل|منذ|بعد|بين|ما|الاسبوع|الشهر|العام|"
                          r"السنه|في|عام|سنه|(?:ال)?[0-3]?\d(?!\d)|" + "|".join(_ORDINAL) + "|العاشر|العشرين|الثلاثين")
 )
 
@@ -115,6 +137,8 @@ class DateMention:
     precision: str
     warnings: tuple[str, ...] = field(default=())
     absolute: bool = False
+    #: dates the event named after it ("بعد يومين من دخول البلدة"), never the one before
+    forward: bool = False
 
 
 def find_dates(text: str, published: dt.date, words: Words | None = None) -> list[DateMention]:
@@ -132,9 +156,13 @@ def find_dates(text: str, published: dt.date, words: Words | None = None) -> lis
                   if k.startswith(kind + "_") and v is not None}
         resolved = _resolve(kind, groups, published)
         if resolved:
-            mention = DateMention(start, end, *resolved, absolute=bool(groups.get("year")))
+            date_from, date_to, precision, warnings = resolved
+            mention = DateMention(start, end, date_from, date_to, precision, warnings,
+                                  absolute=bool(groups.get("year")), forward=kind == "since_event")
             found.append(_after(text, mention, published) or mention)
-    return found
+    # "بعد شهر من 27 آذار" is one date (the named one moved on), not also "a month before"
+    moved = {m.start for m in found if not m.forward}
+    return [m for m in found if not (m.forward and m.start in moved)]
 
 
 _AFTER = re.compile(fold_pattern(
@@ -205,6 +233,10 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
         return published, published, "day", _check_weekday(g.get("wd"), published)
     if kind == "days_ago":
         n = g["n"]
+        if n.endswith("اسابيع"):  # "قبل ثلاثة أسابيع": that week, give or take three days
+            weeks = int(n.split()[0]) if n.split()[0].isdigit() else _NUMBER_WORDS[n.split()[0]]
+            centre = pub.subtract(days=7 * weeks)
+            return _day(centre.subtract(days=3)), _day(centre.add(days=3)), "days", ()
         if n.startswith("اسبوعين"):
             return _day(pub.subtract(days=16)), _day(pub.subtract(days=12)), "days", ()
         if n.startswith("اسبوع"):
@@ -225,12 +257,48 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
         days = 10 if months < 3 else 0
         return (_day(centre.subtract(months=slack, days=days)),
                 min(published, _day(centre.add(months=slack, days=days))), "month", ())
+    if kind == "since_event":
+        n = g["n"]
+        if n in ("ايام", "اسابيع"):  # "بعد أيام من": two days to a week; "بعد أسابيع": two to six weeks
+            low, high = (2, 7) if n == "ايام" else (14, 42)
+            return _day(pub.subtract(days=high)), _day(pub.subtract(days=low)), "days", ()
+        head, unit = n.split()[0], n.split()[-1]
+        if n in ("يوم", "يوم واحد", "يومين", "اسبوع", "اسبوعين") or unit in ("ايام", "يوما", "اسابيع"):
+            days = {"يوم": 1, "يوم واحد": 1, "يومين": 2, "اسبوع": 7, "اسبوعين": 14}.get(n) or (
+                int(head) if head.isdigit() else _NUMBER_WORDS[head]) * (7 if unit == "اسابيع" else 1)
+            slack = 1 if days < 7 else 3
+            centre = pub.subtract(days=days)
+            return _day(centre.subtract(days=slack)), _day(centre.add(days=slack)), "days", ()
+        months = _months_back(n) if n in _UNITS or unit not in ("اشهر", "شهرا") else (
+            int(head) if head.isdigit() else _COUNT_WORDS[head])
+        centre = pub.subtract(months=months)
+        slack_days = 10 if months < 12 else 90
+        return (_day(centre.subtract(days=slack_days)), min(published, _day(centre.add(days=slack_days))),
+                "days" if months < 12 else "month", ())
     if kind == "last_week":
         # "الأسبوع الماضي": the previous calendar week under any week-start convention
         return _day(pub.subtract(days=13)), _day(pub.subtract(days=1)), "week", ()
-    if kind == "last_month":
-        last = pub.start_of("month").subtract(days=1)
-        return _day(last.start_of("month")), _day(last), "month", ()
+    if kind == "this_month":
+        month = pub.start_of("month")
+        if g.get("rel") and g["rel"] not in ("الجاري", "الحالي"):
+            month = month.subtract(days=1).start_of("month")  # "الشهر الماضي"
+        last = month.end_of("month").day
+        first_day, last_day = {"نهايه": (20, last), "اواخر": (20, last), "اخر": (20, last), "اوائل": (1, 10),
+                               "بدايه": (1, 10), "مطلع": (1, 10), "منتصف": (10, 20), "اواسط": (10, 20),
+                               }.get(g.get("qual", ""), (1, last))
+        date_from = month.add(days=first_day - 1)
+        if date_from > pub:
+            return None
+        return _day(date_from), min(published, _day(month.add(days=last_day - 1))), "month", ()
+    if kind == "month_pair":
+        m1, m2 = MONTH_NUMBER[g["m1"]], MONTH_NUMBER[g["m2"]]
+        year2 = _year({k: v for k, v in g.items() if k in ("year", "rel")}, published, m2)
+        year1 = year2 - 1 if m1 > m2 else year2
+        return (dt.date(year1, m1, 1), dt.date(year2, m2, calendar.monthrange(year2, m2)[1]), "month", ())
+    if kind == "night_pair":
+        second = WEEKDAY_NUMBER[g["wd2"]]
+        end = published if second == pub.weekday() else _day(pub.previous(_PENDULUM_DAY[second]))
+        return end - dt.timedelta(days=1), end, "days", ()
     if kind == "last_year":
         return dt.date(pub.year - 1, 1, 1), dt.date(pub.year - 1, 12, 31), "year", ()
     if kind == "weekday":

@@ -89,7 +89,9 @@ def normalise_gold(row: dict) -> dict:
     gainer = _actor(row.get("actor"))
     loser = _actor(row.get("counter_actor")) if row.get("counter_actor") else None
     kind = _KIND.get(row["kind"], row["kind"])
-    if kind == "besieged" and _BROKEN.search(fold_text(row.get("evidence", ""))):
+    broken = _BROKEN.search(fold_text(row.get("evidence", "")))
+    # "لكسر طوق الحصار" (in order to break it) is an attempt: the siege the gold says it is
+    if kind == "besieged" and broken and not broken.group().lstrip("وف").startswith("ل"):
         # the dev corpus writes a broken siege as the siege, ending on the break; ours is the
         # break itself, gained by the side that broke it, lost by the besieger
         kind, gainer, loser = "siege_broken", loser or "unknown", gainer

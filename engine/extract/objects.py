@@ -105,6 +105,9 @@ _GROUP_BEFORE = re.compile(
     r"(?<!\w)[وفبل]?(?:ال)?(?:فصائل|فصيل|كتائب|كتيبه|لواء|الويه|تجمع|جبهه|غرفه\s+عمليات|جيش|صقور|"
     r"ثوار|احرار|مجلس)(?:\s+\w+)?\s+$")
 _TOWN_NOUN_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:مدينه|بلده|قريه)\s+(?:$|(?=\w))")
+#: An advance "towards the town of X" names the town the next "البلدة" means (a bare
+#: "باتجاه السخنة" is only a direction, and stays an anchor).
+_TOWARDS_TOWN = re.compile(r"(?<!\w)(?:نحو|باتجاه|اتجاه|صوب)\s+(?:مدينه|بلده|قريه)\s+$")
 #: A relative pronoun right after a place (an adjective may come between).
 _RELATIVE_AFTER = re.compile(r"(?:\s+(?:ال)?\w+)?[\s،,]*(?:التي|الذي|اللتين|اللذين)(?!\w)")
 _DUAL = re.compile(r"هما(?!\w)")
@@ -242,7 +245,8 @@ class ObjectFinder:
                 ids, why = (), f"{surface!r} is a common word as well as the name of {label}, and no place near it is named"
             out[m.start] = ids
             self.why[m.start] = why
-            if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)) \
+            towards_town = _TOWARDS_TOWN.search(self.text, max(0, m.start - 20), m.start)
+            if len(ids) == 1 and (towards_town or not self._anchored(m, max(0, m.start - 40))) \
                     and not _GROUP_BEFORE.search(self.text, max(0, m.start - 30), m.start):
                 recent.append(ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
                 if _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \

@@ -86,7 +86,7 @@ class _Reader:
         self._body = bytearray(len(text) + 1)
         for a, b in self.sentences:
             self._body[a:b] = b"\x01" * (b - a)
-        gaz = load_gazetteer()
+        self.gaz = gaz = load_gazetteer()  # once per article: the loader checks the user's place files
         words = split_words(text)
         places = [p for p in gaz.find(text, words) if self._in_body(p.start)]
         self.objects = ObjectFinder(text, gaz, places, words)
@@ -100,11 +100,15 @@ class _Reader:
         self._at = {name: [x.start for x in getattr(self, name)]
                     for name in ("actors", "dates", "markers", "triggers")}
         self.last_agent: str | None = None
+        self.sentence_dates: list[DateMention] = []
+        self.entries: set[int] = set()  # claims that are partial only because a place was entered
         self.last_agent_at = -1
         self.bound_dates: dict[int, DateMention] = {}
         self.last_claimant = "outlet"
         self.previous_speaker: str | None = None  # who spoke in the sentence before
+        self.previous_speaker_at = 0  # where that speaker was named
         self._sides: list[str] | None = None
+        self._named: set[str] | None = None
         self.speaker_side: str | None = None
 
     def _within(self, name: str, lo: int, hi: int) -> list:
@@ -120,7 +124,7 @@ class _Reader:
                 self._warn(f"{w} (at {self._raw(date.start, date.end)!r})")
         for sentence in self.sentences:
             self._read_sentence(sentence)
-        self.out.claims = _dedupe(self.out.claims)
+        self.out.claims = _dedupe(_entered_then_taken(self.out.claims, self.entries))
         self.out.unresolved = self.objects.unresolved
         return self.out
 
@@ -131,18 +135,33 @@ class _Reader:
         markers = self._within("markers", s0, s1)
         # "مصادر في قوات سوريا الديمقراطية": the partisan voice among the sentence's speakers
         sided = [side_of(m.claimant) for m in markers if m.attributes and side_of(m.claimant)]
-        continuing = self.previous_speaker if self.previous_speaker and _CONTINUES.match(self.text, s0) else None
+        continuing = self.previous_speaker if self.previous_speaker and (
+            _CONTINUES.match(self.text, s0) or _GOES_ON.match(self.text, s0)) else None
         self.speaker_side = sided[0] if sided else side_of(continuing)
         self.sentence_actors = [self._resolved(a) for a in self._within("actors", s0, s1)]
-        dates = _bind_dates(self.text, self._within("dates", s0, s1), trigs)
+        self.sentence_dates = self._within("dates", s0, s1)
+        dates = _bind_dates(self.text, self.sentence_dates, trigs)
         self.bound_dates.update(dates)
         denial = lx.DENIAL.search(self.text, s0, s1)
         self.sentence_changes: set[tuple[str, str, bool]] = set()
-        own_claimant = None
+        own_claimant: str | None = None
+        own_at = s0
         previous: tuple[int, DateMention] | None = None  # last dated event of the sentence
+        # "سيطرت على المدينة واستعادت السد، وفق الناطق باسم…": an attribution after the last
+        # event of the sentence covers every event of it
+        last_event = max((t.end for t in trigs if t.kind != "attacked"), default=s1)
+        states: dict[int, bool] = {}
+
+        def stative(j: int) -> bool:  # is_state of trigger j, once per sentence
+            if j not in states:
+                states[j] = is_state(self.text, trigs[j], s0)
+            return states[j]
+
         for i, trig in enumerate(trigs):
             # attribution after a later *control* event belongs to that event; attacks don't count
-            next_start = next((t.start for t in trigs[i + 1:] if t.kind != "attacked"), s1)
+            # (a state is no event: "بعد خضوعها لسيطرة المعارضة منذ تسعة أشهر وفق ما أفاد المرصد")
+            next_start = next((t.start for j, t in enumerate(trigs[i + 1:], i + 1)
+                               if t.kind != "attacked" and not stative(j)), s1)
             if trig.rule.name == "siege_adjective":
                 places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
             else:
@@ -150,25 +169,47 @@ class _Reader:
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
                         self.text, max(s0, trig.start - 12), trig.start):
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
+            if not places and trig.rule.name == "became_held":
+                places = self._held_before(trig, s0)  # "أكثر من نصف المدينة أصبحت تحت سيطرة المعارضة"
+            if not places and trig.kind == "captured" and (share := _SHARE_OF_IT.match(self.text, trig.end)):
+                # "أعلن السيطرة على مساحات منها", "يسيطر على ثلث مساحتها": a share of the place before
+                places = [replace(p, kind_override="partial")
+                          for p in self.objects._antecedent(trig, s0)] if share else []
             if trig.rule.name in _ADVANCES:
                 places = [p for p in places if not self._towards(trig, p)]
             if trig.mid and _EVACUATED.search(self.text, trig.mid[0], trig.mid[1]):
                 places = []  # "إخراج المدنيين والمقاتلين من المدينة": an evacuation, not a capture
+            if trig.kind == "withdrew" and _NOT_THE_FORCE.match(self.text, trig.end):
+                places = []  # "انسحاب قادة التنظيم وعائلاتهم من المدينة": the force stays
             object_start = places[0].start if places and places[0].start > trig.end else next_start
             actor, loser, explicit = self._roles(trig, (s0, s1), object_start)
             # a siege is annotated while it lasts: "تحاصر الفصائل المعسكرين" is a claim, not a mere state
-            state = is_state(self.text, trig, s0) if trig.kind != "besieged" else self._standing_siege(trig)
+            state = is_state(self.text, trig, s0, headline=sentence == self.sentences[0]) \
+                if trig.kind != "besieged" else self._standing_siege(trig)
             event = trig.kind in self.kinds and not (
                 state
                 or is_modal(self.text, trig, s0)
                 or is_negated(self.text, trig, s0)
             )
+            if not event and trig.kind == "siege_broken" and "besieged" in self.kinds and not state \
+                    and not is_negated(self.text, trig, s0) and is_modal(self.text, trig, s0):
+                # "في محاولة لكسر الحصار عن المدينة": the siege stands, laid by the other side
+                besieger = loser or self._other_side(actor, "unknown")
+                actor, loser = besieger, (actor if actor != besieger else None)
+                places = [replace(p, kind_override="besieged") for p in places]
+                event, explicit = True, False
             if explicit:
                 self.last_agent, self.last_agent_at = actor, trig.start  # the topic for pro-drop
             earlier, previous = previous, ((trig.end, dates[trig.start]) if trig.start in dates else previous)
             if not event or not places:
                 continue
-            marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start)
+            marker = claimant_for(markers, sentence, (trig.start, trig.end), next_start) or next(
+                (m for m in markers if m.attributes and not m.forward and m.start > last_event
+                 and m.start - trig.end <= _COVERS), None)
+            if marker and marker.end <= trig.start and _CONTRAST.search(self.text, marker.end, trig.start):
+                marker = None  # "أعلن الجيش استعادتها، إلا أن التنظيم استعادها": the outlet's own voice again
+            if own_claimant and _CONTRAST.search(self.text, own_at, trig.start):
+                own_claimant = None
             if marker:
                 claimant = marker.claimant
             elif (voice := speaking_side(self.text, [(a.start, a.actor) for a in self.sentence_actors],
@@ -178,9 +219,11 @@ class _Reader:
                 claimant = own_claimant or self.previous_speaker or self.last_claimant
             elif self.previous_speaker and _CONTINUES.match(self.text, s0):
                 claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
+            elif self.previous_speaker and self._quote_open(self.previous_speaker_at, trig.start):
+                claimant = self.previous_speaker  # 'وقال: «سيطرنا على القرية. ودخلنا البلدة»': still quoted
             else:
                 claimant = "outlet"
-            own_claimant = claimant
+            own_claimant, own_at = claimant, trig.end
             date, evidence_end = self._date_of(trig, dates.get(trig.start), earlier)
             named = actor if explicit else None
             if denial and denial.start() > trig.end and _DENIES_IT.match(self.text, denial.end()):
@@ -197,6 +240,8 @@ class _Reader:
         speakers = [m for m in markers if m.attributes]
         self.previous_speaker = speakers[-1].claimant if speakers else (
             own_claimant if own_claimant not in (None, "outlet") else None)
+        if speakers:
+            self.previous_speaker_at = speakers[-1].end
         self.out.unresolved = self.objects.unresolved
 
     def _date_of(self, trig: Trigger, date: DateMention | None, earlier):
@@ -250,7 +295,7 @@ class _Reader:
             if agent is None and trig.mid:
                 agent = agent_after(acts, trig.mid[0], trig.mid[1])
             if agent is None and trig.possessive_pronoun:
-                agent = last_before(acts, trig.start, s0)
+                agent = self._possessor(trig, s0)
             if agent is None and trig.rule.form == "noun":
                 agent = genitive_after(acts, trig.end, self.text)
                 before = last_before(acts, trig.start, s0)
@@ -261,6 +306,11 @@ class _Reader:
                     loser, agent = agent.actor, None  # "تطويق مسلحي التنظيم في المدينة": the besieged
             elif agent is None:
                 agent = agent_after(acts, trig.end, min(trig.end + 45, limit + 1))
+                if agent and trig.kind == "besieged" and _INSIDE_NOW.match(self.text, agent.end) \
+                        and agent.start - trig.end < 4:
+                    loser, agent = agent.actor, None  # "وطوقت إرهابيي داعش في المدينة": the besieged
+            if agent is None and trig.rule.form == "verb":
+                agent = self._relative_head(trig, s0)  # "هيئة تحرير الشام التي كانت قد سيطرت على البلدة"
             if agent is None and not trig.possessive_pronoun:
                 agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
             owner = owner_after(acts, trig.end, trig.end + 160)
@@ -272,9 +322,11 @@ class _Reader:
                 or _THEY_SAID.search(self.text, max(s0, trig.start - 8), trig.start)):
             # "دخلنا البلدة", "قال بيان للمقاتلين إنهم انسحبوا": the speakers' own side
             return self.speaker_side, None, True
-        if actor is None and self.speaker_side and (
+        other_acted = self.last_agent_at >= s0 and self.last_agent not in (None, self.speaker_side)
+        if actor is None and self.speaker_side and not other_acted and (
                 trig.rule.name in _SPEAKERS_IDIOMS or (trig.rule.role == "gainer" and trig.kind != "attacked")):
             # "حرّرت وحداتنا", "قالت مصادر في القوات إنه تمت السيطرة": a side claims its own gains
+            # (unless another side acted in between: "أعلن الجيش… إلا أن التنظيم شن هجوما واستعاد")
             actor = self.speaker_side
         explicit = actor is not None
         if actor is None and trig.rule.role != "forced":
@@ -285,15 +337,72 @@ class _Reader:
             actor = self._other_side(loser)
         return actor, loser, explicit
 
+    def _relative_head(self, trig: Trigger, s0: int) -> ActorMention | None:
+        """The side a relative clause hangs on: "مع هيئة تحرير الشام التي كانت قد سيطرت على
+        البلدة" (the verb has no subject of its own after it)."""
+        rel = _RELATIVE_VERB.search(self.text, max(s0, trig.start - 30), trig.start)
+        if not rel:
+            return None
+        head = last_before(self.sentence_actors, rel.start(), s0)
+        if head and _HEAD_GAP.fullmatch(self.text, head.end, rel.start()):
+            return head
+        return None
+
+    def _held_before(self, trig: Trigger, s0: int) -> list[Place]:
+        """The place right before "أصبحت/باتت … تحت سيطرة": its subject; a share named before
+        it ("أكثر من 50 بالمئة من المدينة") makes the claim partial."""
+        for m in reversed(self.objects.mentions):
+            if m.end > trig.start:
+                continue
+            if m.start < max(s0, trig.start - 40) or not _SUBJECT_GAP.fullmatch(self.text, m.end, trig.start):
+                return []
+            part = _SHARE_BEFORE.search(self.text, max(s0, m.start - 40), m.start)
+            return [Place(m.start, m.end, sid, "partial" if part else None, False, m.fuzzy, bool(m.generic_kinds))
+                    for sid in self.objects.resolved.get(m.start, ())]
+        return []
+
+    def _quote_open(self, since: int, at: int) -> bool:
+        """A quotation opened after the speaker was named is still open at ``at``."""
+        a, b = self.folded.raw_span(since, at)  # folding drops the quotes: count them in the raw text
+        span = self.raw[a:b]
+        opened = span.count("«") + span.count("“")
+        closed = span.count("»") + span.count("”")
+        return opened > closed or (not opened and span.count('"') % 2 == 1)
+
+    def _possessor(self, trig: Trigger, s0: int) -> ActorMention | None:
+        """Whose "سيطرتها": the last subject before it in the sentence that agrees with the
+        pronoun ("فصائل المعارضة كسرت خطوط… أبرز مواقع قوات النظام، وأن سيطرتها" is the
+        factions'), else the last agreeing name, else the last name."""
+        before = [a for a in self.sentence_actors if s0 <= a.start and a.end <= trig.start]
+        feminine = {"ها": True, "ه": False}.get(trig.pronoun)
+        agreeing = [a for a in before if feminine is None or a.feminine == feminine
+                    or (a.actor == "isis" and _ISIS_FEMININE.search(self.text, a.start, a.end))] or before
+        subjects = [a for a in agreeing if a.subject]
+        pick = subjects or agreeing
+        return pick[-1] if pick else last_before(self.sentence_actors, trig.start, s0)
+
     def _resolved(self, a: ActorMention) -> ActorMention:
         """"قواتنا" is the speaker's side; a bare "القوات" the forces last named before it."""
         if a.actor == "self":
             return replace(a, actor=self.speaker_side or "unknown")
+        if a.actor == "opposition" and _BARE_MILITANTS.fullmatch(self.text, a.start, a.end):
+            # "المسلحين" alone: the rebels, unless the article's only armed foe is the organisation
+            named = self._named_sides()
+            if "isis" in named and "opposition" not in named:
+                return replace(a, actor="isis")
+            return a
         if a.actor == "forces":
             named = next((b.actor for b in reversed(self.actors) if b.end <= a.start
                           and b.actor not in ("self", "forces") and b.feminine), None)
             return replace(a, actor=named or "unknown")
         return a
+
+    def _named_sides(self) -> set[str]:
+        """Sides the article names by a proper name (not "المسلحين", "القوات", "قواتنا")."""
+        if self._named is None:
+            self._named = {a.actor for a in self.actors if a.actor not in ("self", "forces")
+                           and not _BARE_MILITANTS.fullmatch(self.text, a.start, a.end)}
+        return self._named
 
     def _ranked_sides(self) -> list[str]:
         """Sides named in the article, most often named first."""
@@ -359,18 +468,7 @@ class _Reader:
     def _emit(self, trig, places: list[Place], named, actor, loser, date: DateMention | None,
               claimant, denied, evidence_end: int | None = None):
         places = [p for p in places if self._first_in_sentence(p.site_id, trig, actor, denied)]
-        pub = self.published
-        if date:
-            date_from, date_to = date.date_from, min(date.date_to, pub)
-            if date_from > pub:
-                self._warn(f"date after publication ignored at {self._raw(date.start, date.end)!r}")
-                date = None
-        if not date and _EARLIER.search(self.text, max(0, trig.start - 30), trig.start + 1) or \
-                not date and _EARLIER_AFTER.match(self.text, trig.end):
-            # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا": some time before, we do not know when
-            date_from, date_to = pub - dt.timedelta(days=365), pub
-        elif not date:
-            date_from, date_to = pub - dt.timedelta(days=_DEFAULT_DAYS), pub
+        own_dates = self._own_dates(places)
         role = trig.rule.role
         if role == "besieged":
             gainer, lost = actor or "unknown", None
@@ -386,21 +484,28 @@ class _Reader:
         else:
             gainer = actor or "unknown"
             lost = loser if loser and loser != gainer else self._other_side(gainer)
+        previous_end = trig.end
         for place in places:
+            date = own_dates.get(place.start, date)
+            date_from, date_to, date = self._window(trig, date)
             kind = place.kind_override or trig.kind
             entry = kind == "captured" and trig.rule.partial and not _WHOLLY.search(
                 self.text, trig.start, min(len(self.text), place.end + 25))
             if entry:
                 kind = "partial"  # entering, storming, infiltrating
-            elif kind == "captured" and self._partly(trig, place):
+                self.entries.add(len(self.out.claims))
+            elif kind == "captured" and self._partly(
+                    trig.end if self.gaz.sites[place.site_id].kind not in _SETTLED else max(trig.end, previous_end),
+                    place):
                 kind = "partial"  # "سيطرت على أجزاء من الحي", "على أكثر من نصف المدينة"
+            previous_end = max(previous_end, place.end)
             start = trig.start if evidence_end else min(trig.start, place.start)
             end = evidence_end or max(trig.end, place.end)
             ev_start, ev_end = self.folded.raw_span(start, end)
             m_start, m_end = self.folded.raw_span(place.start, place.end)
             confidence = 0.85 - (0.15 if named is None or place.via_pronoun else 0.0) \
                 - (0.1 if place.fuzzy or place.generic else 0.0) - (0.1 if date and date.warnings else 0.0)
-            site = load_gazetteer().sites[place.site_id]
+            site = self.gaz.sites[place.site_id]
             self.out.claims.append({
                 "doc_id": self.doc_id, "site_id": place.site_id, "site_name": site.name_en,
                 "mention": self.raw[m_start:m_end], "mention_start": m_start, "mention_end": m_end,
@@ -416,6 +521,51 @@ class _Reader:
                 "site_why": place.why or f"{self._raw(place.start, place.end)!r} is the name of {site.label()}",
             })
 
+    def _window(self, trig: Trigger, date: DateMention | None) -> tuple[dt.date, dt.date, DateMention | None]:
+        """The claim's window: its date, else "some time before" for a pluperfect, else the
+        fallback window before publication (the date is then None, and the claim says so)."""
+        pub = self.published
+        if date:
+            if date.date_from > pub:
+                self._warn(f"date after publication ignored at {self._raw(date.start, date.end)!r}")
+            else:
+                return date.date_from, min(date.date_to, pub), date
+        if _EARLIER.search(self.text, max(0, trig.start - 30), trig.start + 1) or \
+                _EARLIER_AFTER.match(self.text, trig.end) or _SINCE.search(self.text, max(0, trig.start - 6), trig.start):
+            # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا", "منذ فك الحصار": some time
+            # before, we do not know when
+            return pub - dt.timedelta(days=365), pub, None
+        return pub - dt.timedelta(days=_DEFAULT_DAYS), pub, None
+
+    def _own_dates(self, places: list[Place]) -> dict[int, DateMention]:
+        """Dates that belong to one object of a list rather than to the verb: "سيطرت على إدلب
+        في 28 آذار، وجسر الشغور في 25 نيسان"; "معسكري القرميد والمسطومة في 27 نيسان و20 أيار"
+        (as many dates as places, in order: respectively)."""
+        if not places or not self.sentence_dates or self.sentence_dates[-1].start < places[0].end:
+            return {}  # no date after the first object: nothing to hand out
+        dates = self.sentence_dates
+        chain: list[DateMention] = []
+        pos = places[-1].end
+        for d in dates:
+            if d.start < pos:
+                continue
+            if not _DATE_GAP.fullmatch(self.text, pos, d.start):
+                break
+            chain.append(d)
+            pos = d.end
+        distinct = list(dict.fromkeys(p.start for p in places))
+        if len(distinct) >= 2 and len(chain) == len(distinct):
+            at = dict(zip(distinct, chain))
+            return {p.start: at[p.start] for p in places}
+        out: dict[int, DateMention] = {}
+        for i, p in enumerate(distinct):
+            nxt = distinct[i + 1] if i + 1 < len(distinct) else len(self.text)
+            own = next((d for d in dates if p < d.start < nxt), None)
+            place_end = next(q.end for q in places if q.start == p)
+            if own and _DATE_GAP.fullmatch(self.text, place_end, own.start) and (out or i + 1 < len(distinct)):
+                out[p] = own  # the last object's date is its own only when the list dates each one
+        return out
+
     def _standing_siege(self, trig: Trigger) -> bool:
         """"المنطقة التي يحاصرها التنظيم منذ عام": a relative clause saying how long a siege has
         lasted describes the place, like "يسيطر عليها منذ"; a clause reporting the siege does not."""
@@ -429,10 +579,11 @@ class _Reader:
         between = self.text[trig.end:place.start]
         return bool(_TOWARDS_WORDS.search(between) or _COMPASS_BEFORE.search(between))
 
-    def _partly(self, trig: Trigger, place: Place) -> bool:
-        """Words of partial control between the trigger and its place, or right after the place."""
-        if place.start > trig.end:
-            between = self.text[trig.end:place.start]
+    def _partly(self, since: int, place: Place) -> bool:
+        """Words of partial control between the trigger (or the list item before) and the
+        place, or right after the place: "حي الأصيلة وأجزاء من حي كرم الدعدع"."""
+        if place.start > since:
+            between = self.text[since:place.start]
             marks = list(_PARTLY.finditer(between)) if len(between) < 80 else []
             # "أجزاء من السلسلة ... في محاور ثنية رائد": the named place is another object
             if marks and not _OTHER_OBJECT.search(between, marks[-1].end()):
@@ -451,8 +602,8 @@ class _Reader:
 
     def _first_in_sentence(self, site_id: str, trig: Trigger, actor, denied: bool) -> bool:
         """One control change per site, gainer and sentence: "سيطرت على الحقل بعد انسحاب التنظيم منه"."""
-        if trig.kind not in ("captured", "withdrew"):
-            return True
+        if trig.kind not in ("captured", "withdrew") or trig.rule.partial:
+            return True  # an entry does not stand for the capture that may follow it
         gainer = self._other_side(actor, "unknown") if trig.rule.role == "loser" else (actor or "unknown")
         key = (site_id, gainer, denied)
         if key in self.sentence_changes:
@@ -474,18 +625,41 @@ _RELATIVE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\
 _SINCE_AFTER = re.compile(r"(?:\s+\w+){0,4}?\s+منذ(?!\w)")
 _IMPOSED = re.compile(r"(?<!\w)(?:ال)?مفروض(?:ه)?(?!\w)|(?<!\w)فرض(?:ه|ها|ته)(?!\w)")
 _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s")
+# "تنظيم الدولة … سيطرتها": the state, feminine, may own the pronoun
+_ISIS_FEMININE = re.compile(r"الدوله|داعش")
+_RELATIVE_VERB = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+(?:(?:كان|كانت|كانوا)\s+)?(?:قد\s+)?[وف]?$")
+_HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
+#: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
+#: "أجزاء واسعة من جبل" in a list reads as taking the heights
+_SETTLED = frozenset({"city", "town", "village", "neighbourhood", "area"})
+#: How far (characters) a sentence-final attribution reaches back over the events before it
+_COVERS = 160
+_SHARE_OF_IT = re.compile(
+    r"\s+علي\s+(?:(?:اجزاء|مساحات|معظم|اغلب|نصف|ثلث|ثلثي|ربع|اكثر\s+من\s+(?:نصف|ثلث|\d+\s*%?))\s+"
+    r"(?:واسعه\s+)?(?:من(?:ها|ه)|مساحت(?:ها|ه)|احيائ(?:ها|ه))|(?:جزء|قسم)\s+(?:كبير\s+)?من(?:ها|ه))(?!\w)")
+_SUBJECT_GAP = re.compile(r"[\s،,\"“”«»()]*(?:(?:قد|الان|اليوم|بذلك)\s*)*")
+_SHARE_BEFORE = re.compile(
+    r"(?<!\w)(?:اجزاء|معظم|اغلب|نصف|ثلث|ثلثي|ربع|\d+\s*(?:%|بالمئه|بالمائه|في\s+الم[ئا]ه))(?:\s+\w+){0,2}\s+من\s+$")
+_BARE_MILITANTS = re.compile(r"[وف]?(?:لل|[لبك])?(?:ال)?مسلح(?:ين|ون)")
+_CONTRAST = re.compile(r"(?<!\w)(?:الا\s+ان|غير\s+ان|لكن|لكنه|لكنها|بيد\s+ان|في\s+حين)(?!\w)")
+_INSIDE_NOW = re.compile(r"[\s\"“”()]*(?:في|داخل|بداخل)\s")
 _THEY_SAID = re.compile(r"(?<!\w)[بلف]?ان(?:هم|نا)\s+$")
 _ENABLED = re.compile(r"[\s\"“”«»()،,]*(?:ايضا[\s،,]*)?[وف]?(?:ب|ل|من\s+)?")
 _ADVANCES = frozenset({"advance_verb", "advance_noun"})
 _TOWARDS_WORDS = re.compile(r"(?<!\w)(?:باتجاه|اتجاه|نحو|صوب|تجاه|الي|حتي|مشارف|اطراف|محيط|بين|قرب|بالقرب)(?!\w)")
 _COMPASS_BEFORE = re.compile(r"(?<!\w)(?:شمال|جنوب|شرق|غرب)\w*\s+(?:(?:قريه|بلده|مدينه|حي|منطقه|بلدتي|قريتي)\s+)?$")
+_NOT_THE_FORCE = re.compile(r"\s+(?:\w+\s+)?(?:ال)?(?:قاده|قادات|قيادات|قيادي\w*|امراء|عائلات|عوائل|اسر|"
+                            r"مدنيين|المدنيين|اهالي|سكان|جرحي|مصابين)(?!\w)")
 _EVACUATED = re.compile(r"(?<!\w)(?:ال)?(?:مدنيين|اهالي|سكان|جرحي|عائلات|المحاصرين)(?!\w)")
 _LOYAL = re.compile(r"(?:الموالي\w*|موالي\w*|التابع\w*)\s+$")
 #: Idioms of the victor: with no agent named, the gainer is the side of who says it.
 _SPEAKERS_IDIOMS = frozenset({"liberate", "liberate_noun", "restore_security"})
 _CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
+_GOES_ON = re.compile(lx.CONTINUES_CLAIMANT.removeprefix("^"))  # "وأضاف:", "وأوضحت أن": the speaker before goes on
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
+# between a place and its own date: "إدلب (مركز المحافظة) في 28 آذار"
+_DATE_GAP = re.compile(r"[\s،,]*(?:\([^()]{0,40}\)[\s،,]*)?(?:و\s*)?(?:في|يوم|بتاريخ)?\s*")
 _WHOLLY = re.compile(lx.WHOLLY)
 _OTHER_OBJECT = re.compile(r"(?<!\w)(?:علي|محاور|محور|محوري)(?!\w)")
 _PARTLY_AFTER = re.compile(lx.PARTLY_AFTER)
@@ -493,6 +667,7 @@ _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)
 _SINCE = re.compile(r"(?<!\w)منذ\s*$")
+_TIME_LINK = re.compile(r"(?<!\w)(?:بعد|عقب|اثر|قبل|خلال|حتي)(?!\w)")
 _EARLIER = re.compile(lx.PLUPERFECT)
 _EARLIER_AFTER = re.compile(lx.EARLIER_AFTER)
 
@@ -501,17 +676,27 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
     """Give each date to the nearest trigger of its sentence (a trigger keeps its nearest date)."""
     bound: dict[int, tuple[int, DateMention]] = {}
     for d in dates:
-        if _SINCE.search(text, max(0, d.start - 6), d.start):
-            continue  # "منذ مطلع عام 2015" dates how long a state lasted, not the event
+        since = bool(_SINCE.search(text, max(0, d.start - 6), d.start))
+        last = next((t for t in reversed(trigs) if t.end <= d.start), None)
         best = None
         for t in trigs:
+            if since and not (t is last and t.rule.form == "verb" and not t.present
+                              and t.kind in ("captured", "withdrew")):
+                # "منذ مطلع عام 2015" dates how long a state lasted; only after a past event
+                # ("الذين سيطروا على المطار منذ آب 2014") does it say when the event was
+                continue
             # a date usually follows its verb; one before the verb must be much closer
             resumptive = _RESUMPTIVE.match(text, t.end)
             end = resumptive.end() if resumptive else t.end  # "انسحب منها في آذار"
             if t.start <= d.start < t.end:
                 distance = 0  # inside the trigger: "أعادت في 27 آذار الأمن والاستقرار إلى"
+            elif d.forward:
+                distance = t.start - d.end  # "بعد يومين من دخول البلدة": the event after it
             else:
                 distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
+                if d.start < t.end and (best is None or distance < best[0]) and \
+                        _TIME_LINK.search(text, d.end, t.start):
+                    continue  # "سيطرت عليها في 5 نيسان بعد معارك": the date is the capture's, not the battle's
             if distance >= 0 and (best is None or distance < best[0]):
                 best = (distance, t)
         if best and (best[1].start not in bound or best[0] < bound[best[1].start][0]):
@@ -519,17 +704,42 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
     return {k: v[1] for k, v in bound.items()}
 
 
-def _dedupe(claims: list[dict]) -> list[dict]:
-    """One claim per (site, kind, gainer, denied) and overlapping window: the first one stands.
+def _entered_then_taken(claims: list[dict], entries: set[int]) -> list[dict]:
+    """Drop "stormed the town" when the article says the same side took the whole town in the
+    same days: the entry was the way in, the capture is the claim ("اقتحم البلدة … وسيطر عليها")."""
+    taken = [c for c in claims if c["kind"] == "captured" and not c["denied"]]
+    return [c for i, c in enumerate(claims) if i not in entries or not any(
+        t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"] and t["date_from"] <= c["date_to"]
+        and c["date_from"] <= t["date_to"]
+        and not (t["time_precision"] == "fallback" and c["time_precision"] != "fallback") for t in taken)]
 
-    Repeats of an event in one article (a summary line, a confirmation by "other
-    sources") are one claim of that article.
+
+def _dedupe(claims: list[dict]) -> list[dict]:
+    """One claim per (site, kind, gainer, denied) and overlapping window.
+
+    Repeats of an event in one article (a headline, a summary line, a confirmation by
+    "other sources") are one claim of that article. The first one stands, unless a
+    repeat says who asserts it (the outlet's headline, then the agency it quotes);
+    then the repeat takes its place.
     """
     kept: list[dict] = []
-    by_key: dict[tuple, list[dict]] = {}
+    by_key: dict[tuple, list[int]] = {}
     for c in claims:
         same = by_key.setdefault((c["site_id"], c["kind"], c["gainer"], c["denied"]), [])
-        if not any(k["date_from"] <= c["date_to"] and c["date_from"] <= k["date_to"] for k in same):
-            same.append(c)
+        twin = next((i for i in same if kept[i]["date_from"] <= c["date_to"]
+                     and c["date_from"] <= kept[i]["date_to"]), None)
+        if twin is None:
+            same.append(len(kept))
             kept.append(c)
+        elif _says_more(c, kept[twin]):
+            kept[twin] = c
+        elif c["claimant"] != "outlet" and kept[twin]["claimant"] == "outlet":
+            kept[twin] = {**kept[twin], "claimant": c["claimant"]}  # who says it; the first line says when
     return kept
+
+
+def _says_more(new: dict, old: dict) -> bool:
+    """A repeat names the claimant the first line left to the outlet (a headline, then the
+    agency it quotes), and is no vaguer about when."""
+    named = new["claimant"] != "outlet" and old["claimant"] == "outlet"
+    return named and not (new["time_precision"] == "fallback" and old["time_precision"] != "fallback")

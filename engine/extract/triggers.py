@@ -101,13 +101,27 @@ def _trigger(m: re.Match[str], rule: lx.TriggerRule) -> Trigger:
     groups = m.groupdict()
     present = bool(groups.get("pres") or groups.get("pres2") or groups.get("pres3"))
     prefix = groups.get("prefix") or ""
-    purpose = rule.form == "noun" and prefix.lstrip("وف").startswith("ل")
+    # "لاستعادة", "لطرد التنظيم" (a masdar), "لتكسر الحصار": a ل glued before them is purpose;
+    # before other present verbs it is often a result ("تابعت تقدمها لتبسط سيطرتها على"), an event
+    lam = prefix.lstrip("وف").startswith("ل")
+    core = m.group()[len(prefix):].split(maxsplit=1)[0] if m.group() else ""
+    purpose = lam and (rule.form == "noun" or core in _MASDAR_IN_VERB_RULES
+                       or (present and rule.kind == "siege_broken"))
     mid = m.span("mid") if groups.get("mid") is not None else None
     return Trigger(m.start(), m.end(), rule, present, groups.get("pron") or "", purpose, mid)
 
 
+#: Masdars listed among a verb rule's forms ("طرد X من", "إخراج X من")
+_MASDAR_IN_VERB_RULES = frozenset({"طرد", "اخراج", "دحر"})
 _STATE_BEFORE = re.compile(lx.STATE_BEFORE)
 _STATE_AFTER = re.compile(lx.STATE_AFTER)
+_CONTINUED = re.compile(lx.CONTINUED)
+_DURATION = re.compile(r"(?<!\w)(?:منذ|حتي\s+الان|لا\s+تزال|ما\s+زالت)(?!\w)")
+
+
+def _clause(text: str, start: int) -> str:
+    """The text from ``start`` to the end of its clause (at most 80 characters)."""
+    return re.split(r"[.،,؟!\n]", text[start:start + 80], maxsplit=1)[0]
 _FOR_HEAD = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:معركه|معارك|عمليه|عمليات|حمله|خطه|محاوله|محاولات|سعي|طريق|"
     r"مساعي|جهود|هدف|بهدف|تمهيدا|استعدادات|تحضيرات)\s+(?:ل)?$"
@@ -115,14 +129,22 @@ _FOR_HEAD = re.compile(fold_pattern(
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")
 
 
-def is_state(text: str, trig: Trigger, sentence_start: int) -> bool:
-    """A state ("تحت سيطرة", "مناطق يسيطر عليها", "المحاصرة"), not an event."""
+def is_state(text: str, trig: Trigger, sentence_start: int, headline: bool = False) -> bool:
+    """A state ("تحت سيطرة", "مناطق يسيطر عليها", "المحاصرة"), not an event.
+
+    In a ``headline`` (the article's first sentence) a present tense reports the news
+    ("قوات سوريا الديمقراطية تسيطر على مدينة الطبقة"), unless a duration says it is a state.
+    """
     before = text[max(sentence_start, trig.start - 25):trig.start]
     if _STATE_BEFORE.search(before) or _STATE_AFTER.match(text, trig.end):
         return True
+    if trig.kind == "captured" and trig.rule.name in ("control_noun", "control_verb") and \
+            _CONTINUED.search(text, max(sentence_start, trig.start - 45), trig.start):
+        return True  # "وتواصل قوات النظام سيطرتها على": control that goes on
     if trig.present and re.match(lx.RESUMPTIVE, text[trig.end:trig.end + 12]):
         return True  # "التي يحاصرها التنظيم": a relative clause describing a state
-    if trig.present and trig.rule.name in _STATE_WHEN_PRESENT and not _BECAME.search(before):
+    if trig.present and trig.rule.name in _STATE_WHEN_PRESENT and not _BECAME.search(before) and not (
+            headline and not _DURATION.search(_clause(text, trig.end))):
         return True  # "ويسيطر التنظيم على معظم الأحياء", "تحاصر قواته": how things stand
     return bool(trig.present and re.search(r"(?:التي|الذي|مناطق|مواقع)\s*$", before))
 

@@ -79,3 +79,12 @@ def test_the_report_counts_claims_from_negative_documents():
     r = report([claim(doc_id="neg")], [claim()], negatives=["neg"], undated=["u"])
     assert r.negative_claims == {"neg": 1} and r.undated == ["u"]
     assert "negatives" in r.text() and r.as_dict()["negative_claims"] == {"neg": 1}
+
+
+def test_a_gold_siege_with_an_attempt_to_break_it_stays_a_siege():
+    from engine.extract.evaluate import normalise_gold
+
+    row = {"doc_id": "d", "site": "Palmyra", "site_ar": "تدمر", "actor": "SAA", "counter_actor": "ISIS",
+           "date_from": "2016-01-01", "date_to": "2016-01-01", "claimed_by": "outlet", "kind": "besieged"}
+    assert normalise_gold({**row, "evidence": "في محاولة منه لكسر الحصار عن المدينة"})["kind"] == "besieged"
+    assert normalise_gold({**row, "evidence": "فكت الحصار عن المدينة"})["kind"] == "siege_broken"

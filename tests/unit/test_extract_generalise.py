@@ -1,0 +1,371 @@
+"""Rules of the genre found on the development corpus (issue 14), each written as a sentence
+composed for the test; none is copied from an article."""
+
+import datetime as dt
+
+from engine.extract.dates import find_dates
+from engine.extract.normalise import fold_text
+from engine.extract.pipeline import extract_claims
+
+PUBLISHED = dt.date(2016, 12, 12)  # a Monday
+
+
+def claims(text: str, published: dt.date = PUBLISHED) -> list[dict]:
+    return extract_claims(text, published).claims
+
+
+def by_site(text: str, published: dt.date = PUBLISHED) -> dict[str, dict]:
+    return {c["site_id"]: c for c in claims(text, published)}
+
+
+def window(phrase: str, published: dt.date = PUBLISHED) -> tuple[str, str]:
+    found = find_dates(fold_text(phrase), published)
+    assert found, phrase
+    return found[0].date_from.isoformat(), found[0].date_to.isoformat()
+
+
+# dates
+def test_each_object_of_a_list_keeps_the_date_written_after_it() -> None:
+    found = by_site(
+        "وكانت فصائل المعارضة قد سيطرت على مدينة تدمر في 3 آذار، ومدينة القريتين في 5 نيسان."
+    )
+    assert (found["palmyra"]["date_from"], found["al_qaryatayn"]["date_from"]) == (
+        "2016-03-03",
+        "2016-04-05",
+    )
+
+
+def test_one_date_after_a_list_dates_every_object() -> None:
+    found = by_site("سيطرت فصائل المعارضة على مدينتي تدمر والقريتين في 5 نيسان بعد معارك عنيفة.")
+    assert {c["date_from"] for c in found.values()} == {"2016-04-05"}
+
+
+def test_as_many_dates_as_objects_pair_in_order() -> None:
+    found = by_site("وطردت الفصائل قوات النظام من مدينتي تدمر والقريتين، في 3 آذار و5 نيسان.")
+    assert (found["palmyra"]["date_from"], found["al_qaryatayn"]["date_from"]) == (
+        "2016-03-03",
+        "2016-04-05",
+    )
+
+
+def test_days_after_an_event_date_the_event_named_next() -> None:
+    assert window("بعد يومين من دخول القوات") == ("2016-12-09", "2016-12-11")
+    assert window("بعد عشرة أيام على سيطرتها") == ("2016-11-29", "2016-12-05")
+    found = claims("وجاء الهجوم بعد ثلاثة أيام من سيطرة قوات النظام على مدينة تدمر.")
+    assert [(c["site_id"], c["date_from"], c["date_to"]) for c in found] == [
+        ("palmyra", "2016-12-08", "2016-12-10")
+    ]
+
+
+def test_a_month_after_a_named_date_stays_one_date() -> None:
+    found = find_dates(fold_text("بعد شهر من 27 آذار"), PUBLISHED)
+    assert len(found) == 1 and found[0].date_from.isoformat() == "2016-04-20"
+
+
+def test_the_first_day_of_a_battle_is_not_today() -> None:
+    assert not [
+        d
+        for d in find_dates(fold_text("في اليوم الأول من المعركة"), PUBLISHED)
+        if d.date_from == PUBLISHED
+    ]
+    assert window("اليوم الاثنين") == ("2016-12-12", "2016-12-12")
+
+
+# kinds
+def test_the_western_part_of_a_town_is_partial_control() -> None:
+    found = claims("سيطرت قوات النظام أمس على الشطر الغربي من مدينة تدمر بعد معارك مع التنظيم.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "partial", "government")
+    ]
+
+
+def test_parts_after_a_first_object_make_only_the_second_partial() -> None:
+    found = by_site(
+        "وأعادت وحدات الجيش أمس الأمن والاستقرار إلى مدينة القريتين وأجزاء من مدينة تدمر."
+    )
+    assert (found["al_qaryatayn"]["kind"], found["palmyra"]["kind"]) == ("captured", "partial")
+
+
+# agents
+def test_the_fighters_right_after_a_siege_verb_are_the_besieged() -> None:
+    found = claims(
+        "أعلن الجيش السوري أن وحداته تقدمت من الجهة الغربية وطوقت مسلحي داعش في مدينة تدمر."
+    )
+    sieges = [(c["site_id"], c["gainer"], c["loser"]) for c in found if c["kind"] == "besieged"]
+    assert sieges == [("palmyra", "government", "isis")]
+
+
+def test_a_possessive_belongs_to_the_subject_that_agrees_with_it() -> None:
+    found = claims(
+        "وأكد أن فصائل المعارضة كسرت خطوط الدفاع عن أبرز مواقع قوات النظام، "
+        "وأن سيطرتها على مدينة تدمر خطوة مهمة."
+    )
+    assert [(c["site_id"], c["gainer"]) for c in found] == [("palmyra", "opposition")]
+
+
+def test_sdf_spelled_with_waw() -> None:
+    found = claims("واقتحمت قوات سوريا الديموقراطية مدينة تدمر في 24 نيسان.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "partial", "sdf")
+    ]
+
+
+# claimants
+def test_a_speaker_named_by_name_and_title_is_the_claimant() -> None:
+    found = claims(
+        'وأوضح "أبو محمد" المسؤول الإعلامي في حركة أحرار الشام، أن مقاتلي الحركة سيطروا '
+        "على مدينة تدمر بعد ظهر اليوم."
+    )
+    assert [(c["site_id"], c["claimant"]) for c in found] == [("palmyra", "opposition_factions")]
+
+
+def test_he_added_carries_the_speakers_side_into_our_fighters() -> None:
+    found = claims(
+        "وقال المسؤول الإعلامي في حركة أحرار الشام إن المعارك بدأت فجر اليوم. "
+        'وأضاف: "سيطر مقاتلونا على مدينة تدمر بعد انهيار دفاعات النظام".'
+    )
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
+        ("palmyra", "opposition", "opposition_factions")
+    ]
+
+
+def test_a_repeat_that_names_the_source_replaces_the_outlets_headline() -> None:
+    found = claims(
+        "التنظيم يسيطر على مدينة تدمر\nوقالت وكالة أعماق إن مقاتلي التنظيم سيطروا على مدينة تدمر أمس."
+    )
+    assert [(c["site_id"], c["claimant"]) for c in found] == [("palmyra", "amaq")]
+
+
+def test_attribution_after_a_state_belongs_to_the_event_before_it() -> None:
+    found = claims(
+        "استعاد الجيش الخميس مدينة تدمر بعد خضوعها لسيطرة التنظيم منذ تسعة أشهر "
+        "وفق ما أفاد المرصد السوري لحقوق الإنسان."
+    )
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
+        ("palmyra", "government", "sohr")
+    ]
+
+
+# page text
+def test_a_hard_wrapped_sentence_is_read_as_one() -> None:
+    text = (
+        "معارك عنيفة في البادية\nسيطر الجيش السوري\nوحلفاؤه على مدينة تدمر بعد معارك عنيفة مع التنظيم\n"
+        "الذي كان قد سيطر على المدينة في أيار من العام الماضي."
+    )
+    found = {(c["site_id"], c["gainer"], c["date_from"][:7]) for c in claims(text)}
+    assert ("palmyra", "government", "2016-12") in found and ("palmyra", "isis", "2015-05") in found
+
+
+def test_a_read_also_line_does_not_swallow_the_paragraph_after_it() -> None:
+    text = (
+        "اقرأ أيضا: التنظيم يهاجم مواقع النظام\nوتحاصر قوات النظام مدينة تدمر من ثلاث جهات "
+        "منذ أسبوع بحسب ناشطين محليين في المنطقة."
+    )
+    assert [(c["site_id"], c["kind"]) for c in claims(text)] == [("palmyra", "besieged")]
+
+
+def test_days_after_without_a_number() -> None:
+    assert window("بعد أيام من سيطرتها") == ("2016-12-05", "2016-12-10")
+
+
+def test_since_after_a_past_capture_dates_the_capture_and_not_a_state() -> None:
+    found = claims(
+        "سيطرت قوات النظام أمس على مطار التيفور بعد معارك مع مسلحي داعش الذين سيطروا "
+        "على مدينة تدمر منذ شهر أيار عام 2015."
+    )
+    assert ("palmyra", "isis", "2015-05-01", "2015-05-31") in {
+        (c["site_id"], c["gainer"], c["date_from"], c["date_to"]) for c in found
+    }
+    state = claims("ويسيطر التنظيم على مدينة تدمر منذ أيار 2015 وسط غارات متواصلة.")
+    assert state == []
+
+
+# sieges
+def test_an_attempt_to_break_a_siege_says_the_siege_stands() -> None:
+    found = claims(
+        "وهاجم مسلحو التنظيم مواقع قوات النظام في محاولة منهم لكسر الحصار عن مدينة تدمر."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"], c["loser"]) for c in found] == [
+        ("palmyra", "besieged", "government", "isis")
+    ]
+
+
+def test_since_the_siege_was_broken_is_some_time_before() -> None:
+    found = claims("وقتل العشرات من عناصر التنظيم منذ فك الحصار عن مطار التيفور.")
+    assert [(c["site_id"], c["kind"], c["date_from"]) for c in found] == [
+        ("t4_airbase", "siege_broken", "2015-12-13")
+    ]
+
+
+def test_between_is_not_a_verb_of_saying() -> None:
+    found = claims(
+        "وشهدت الجبهة اشتباكات عنيفة بين عناصر التنظيم وقوات سوريا الديمقراطية تمكنت خلالها "
+        "قوات سوريا الديمقراطية من السيطرة على مدينة تدمر."
+    )
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
+        ("palmyra", "sdf", "outlet")
+    ]
+
+
+def test_hasbama_and_the_director_of_a_source_attribute() -> None:
+    found = claims(
+        "تمكنت قوات النظام الخميس من دخول مدينة تدمر، حسبما أفاد المرصد السوري لحقوق الإنسان."
+    )
+    assert [c["claimant"] for c in found] == ["sohr"]
+    found = claims(
+        'ونقلت وكالة رويترز مساء السبت عن مدير المرصد السوري قوله إن "التنظيم سيطر على مدينة تدمر".'
+    )
+    assert [c["claimant"] for c in found] == ["sohr"]
+
+
+def test_a_quoted_repeat_names_the_claimant_and_the_first_line_keeps_its_date() -> None:
+    found = claims(
+        'سيطر الجيش السوري أمس على كامل مدينة تدمر. وقال مصدر عسكري "سيطر الجيش السوري على '
+        'كامل مدينة تدمر".'
+    )
+    assert [(c["site_id"], c["date_from"], c["claimant"]) for c in found] == [
+        ("palmyra", "2016-12-11", "syrian_military")
+    ]
+
+
+def test_storming_then_taking_the_town_is_one_capture() -> None:
+    found = claims(
+        "اقتحمت قوات النظام مدينة تدمر فجر اليوم وسيطرت عليها بعد ساعات من المعارك مع التنظيم."
+    )
+    assert [(c["site_id"], c["kind"]) for c in found] == [("palmyra", "captured")]
+    found = claims("اقتحمت قوات النظام مدينة تدمر في 3 آذار، ثم سيطرت على مدينة تدمر في 27 آذار.")
+    assert sorted(c["kind"] for c in found) == ["captured", "partial"]
+
+
+def test_a_glued_lam_before_a_verb_is_purpose() -> None:
+    assert claims("وبدأت قوات النظام حملة واسعة قبل شهرين لطرد التنظيم من مدينة تدمر.") == []
+
+
+# not events
+def test_continued_control_is_not_a_change() -> None:
+    assert claims("وتواصل قوات النظام سيطرتها على مدينة تدمر منذ آذار الماضي.") == []
+    assert claims("وأكد المرصد استمرار سيطرة التنظيم على مدينة تدمر رغم الغارات.") == []
+    assert claims("وحافظت قوات النظام على سيطرتها على مدينة تدمر رغم الهجوم.") == []
+
+
+def test_fire_control_after_a_possessive_is_not_a_capture() -> None:
+    assert claims("وأحكمت قوات النظام سيطرتها النارية على مطار التيفور بعد معارك عنيفة.") == []
+
+
+def test_the_breaker_may_stand_between_verb_and_siege() -> None:
+    found = claims("وكسرت قوات النظام الحصار عن مطار التيفور بعد معارك مع التنظيم.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("t4_airbase", "siege_broken", "government")
+    ]
+
+
+def test_a_present_tense_headline_reports_the_news() -> None:
+    found = claims(
+        "قوات النظام تسيطر على مدينة تدمر وتطرد التنظيم منها بعد معارك عنيفة.\n"
+        "وقالت مصادر ميدانية إن المعارك استمرت ثلاثة أيام."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "captured", "government")
+    ]
+    assert claims("التنظيم يسيطر على مدينة تدمر منذ أيار 2015 رغم الغارات الجوية المتواصلة.") == []
+
+
+def test_an_attribution_after_the_last_event_covers_the_sentence() -> None:
+    found = claims(
+        "سيطرت قوات النظام على مدينة تدمر، واستعادت مطار التيفور من التنظيم، "
+        "وفق ما أفاد المرصد السوري لحقوق الإنسان."
+    )
+    assert {(c["site_id"], c["claimant"]) for c in found} == {
+        ("palmyra", "sohr"),
+        ("t4_airbase", "sohr"),
+    }
+
+
+def test_a_bearing_from_a_named_town_is_not_the_town() -> None:
+    found = claims("سيطرت قوات النظام أمس على تلة استراتيجية شمال مدينة تدمر بعد معارك مع التنظيم.")
+    assert [c["site_id"] for c in found if c["site_id"] == "palmyra"] == []
+
+
+def test_leaders_and_families_leaving_is_no_withdrawal() -> None:
+    assert (
+        claims("وأفادت مصادر محلية عن انسحاب قادة التنظيم وعائلاتهم من مدينة تدمر باتجاه الرقة.")
+        == []
+    )
+
+
+def test_a_side_that_acts_in_between_takes_the_event_from_the_speaker() -> None:
+    found = claims(
+        "وكان الجيش السوري أعلن استعادة كامل مدينة تدمر الأسبوع الماضي، إلا أن التنظيم المتطرف "
+        "شن هجوما مضادا واستعاد السيطرة عليها.",
+        dt.date(2016, 12, 12),
+    )
+    assert {(c["site_id"], c["gainer"]) for c in found} == {
+        ("palmyra", "government"),
+        ("palmyra", "isis"),
+    }
+
+
+def test_a_lam_of_result_before_a_present_verb_reports_the_event() -> None:
+    found = claims(
+        "وتابعت قوات النظام تقدمها يوم الأمس لتبسط سيطرتها على مدينة تدمر بعد معارك عنيفة."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "captured", "government")
+    ]
+
+
+def test_a_quotation_still_open_keeps_its_speaker() -> None:
+    found = claims(
+        "وقال المتحدث باسم حركة أحرار الشام: «بدأت المعركة فجر اليوم بعد تمهيد مدفعي كثيف. "
+        "وسيطر مقاتلو الحركة على مدينة تدمر بعد ساعات من المعارك». وسيطرت قوات النظام على مطار التيفور "
+        "بعد معارك مع التنظيم."
+    )
+    assert {(c["site_id"], c["claimant"]) for c in found} == {
+        ("palmyra", "opposition_factions"),
+        ("t4_airbase", "outlet"),
+    }
+
+
+def test_a_share_of_the_place_named_before_is_partial() -> None:
+    found = claims(
+        "ومع تواصل المعارك في مدينة تدمر التي بات التنظيم يسيطر على ثلث مساحتها، قتل العشرات."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "partial", "isis")
+    ]
+
+
+def test_a_share_that_became_held_is_partial() -> None:
+    found = claims(
+        "وقال قائد ميداني إن أكثر من 50 بالمئة من مدينة تدمر أصبحت الآن تحت سيطرة قوات المعارضة."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("palmyra", "partial", "opposition")
+    ]
+
+
+def test_current_month_with_a_qualifier() -> None:
+    assert window("مطلع الشهر الجاري") == ("2016-12-01", "2016-12-10")
+    assert window("أواخر الشهر الماضي") == ("2016-11-20", "2016-11-30")
+    assert window("هذا الشهر") == ("2016-12-01", "2016-12-12")
+    assert not find_dates(fold_text("أواخر الشهر الجاري"), PUBLISHED)  # not yet
+
+
+def test_month_pairs_and_night_pairs_are_one_window() -> None:
+    assert window("في شهري آب وأيلول") == ("2016-08-01", "2016-09-30")
+    assert window("بين تشرين الثاني وكانون الثاني") == ("2015-11-01", "2016-01-31")
+    assert window("ليل السبت الأحد") == ("2016-12-10", "2016-12-11")
+
+
+def test_weeks_ago() -> None:
+    assert window("قبل ثلاثة أسابيع") == ("2016-11-18", "2016-11-24")
+
+
+def test_bare_militants_are_the_organisation_when_it_is_the_only_foe_named() -> None:
+    found = claims(
+        "تمكن الجيش السوري من دخول مدينة تدمر بعد أيام من استعادة المسلحين السيطرة على مدينة "
+        "القريتين، وفق المرصد الذي قال إن تنظيم داعش خسر معظم مواقعه."
+    )
+    assert ("al_qaryatayn", "isis") in {(c["site_id"], c["gainer"]) for c in found}
+    found = claims("واستعاد المسلحون السيطرة على مدينة القريتين بعد معارك مع قوات النظام.")
+    assert [(c["site_id"], c["gainer"]) for c in found] == [("al_qaryatayn", "opposition")]
