@@ -157,6 +157,23 @@ def voices_of(bounds, key, words):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def shares_of(voice, weight):  # pragma: no cover - compiled
+    """Each claim's part of its voice's weight: the largest weight among the copies,
+    split evenly between them (``voice``: the row of each claim's first copy)."""
+    n = voice.size
+    most = np.zeros(n, np.float64)
+    copies = np.zeros(n, np.int64)
+    for i in range(n):
+        v = voice[i]
+        most[v] = weight[i] if copies[v] == 0 else max(most[v], weight[i])
+        copies[v] += 1
+    share = np.empty(n, np.float64)
+    for i in range(n):
+        share[i] = most[voice[i]] / copies[voice[i]]
+    return share
+
+
+@njit(cache=True, nogil=True)
 def by_site(site, record, sites):  # pragma: no cover - compiled
     """Rows grouped by ``site`` (codes 0..sites-1), each site's rows by ``record`` (log
     order); and the bounds of each site's rows."""
