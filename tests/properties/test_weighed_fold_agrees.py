@@ -1,0 +1,84 @@
+"""The compiled weighed fold (engine.domain.weighing_passes) gives the same tables as the
+specification (engine.domain.weighing) on every log hypothesis generates: several sites,
+every kind of claim, denials, sieges, near and far dates, fallback windows, copies of one
+wording, claimant weights."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from engine.domain import EncodedEvents, Policy
+from engine.domain.replay_weighed import weighed_timelines
+from engine.domain.testing import claim_events
+
+BASE = dt.date(2016, 12, 1)
+KINDS = ["captured", "captured", "withdrew", "partial", "besieged", "siege_broken", "attacked"]
+ACTORS = ["isis", "government", "opposition", "unknown", None]
+CLAIMANTS = ["outlet", "outlet", "amaq", "sana", "russian_mod"]
+# reprints differ in punctuation and spacing; "…" has no words (a voice of its own)
+WORDINGS = ["ISIS took the town.", "ISIS  took the town", "the army entered", "…", ""]
+PRECISIONS = ["day", "days", "week", "month", "year", "fallback", None]
+
+
+@st.composite
+def claim(draw, number: int) -> dict:
+    far = draw(st.booleans())
+    start = draw(st.integers(-400, 400) if far else st.integers(0, 20))
+    width = draw(st.sampled_from([0, 0, 1, 2, 5, 30, 31, 40, 365]))
+    lag = draw(st.sampled_from([0, 0, 1, 10, 31, 32, 300]))
+    begin = BASE + dt.timedelta(days=start)
+    end = begin + dt.timedelta(days=width)
+    return dict(
+        claim_id=f"c{number:03d}",
+        site_id=draw(st.sampled_from(["a", "b", "c"])),
+        kind=draw(st.sampled_from(KINDS)),
+        gainer=draw(st.sampled_from(ACTORS)),
+        loser=draw(st.sampled_from(ACTORS)),
+        valid_from=begin,
+        valid_to=end,
+        published_date=None if draw(st.integers(0, 9)) == 0 else end + dt.timedelta(days=lag),
+        time_precision=draw(st.sampled_from(PRECISIONS)),
+        claimant=draw(st.sampled_from(CLAIMANTS)),
+        denied=draw(st.integers(0, 5)) == 0,
+        confidence=draw(st.sampled_from([1.0, 1.0, 0.9, 0.5])),
+        evidence_text=draw(st.sampled_from(WORDINGS)),
+    )
+
+
+@st.composite
+def logs(draw) -> list[dict]:
+    count = draw(st.integers(1, 40))
+    rows = [draw(claim(number)) for number in range(count)]
+    # a few later events: a retraction, a correction moving a claim's window
+    for number in draw(st.lists(st.integers(0, count - 1), max_size=3)):
+        if draw(st.booleans()):
+            rows.append(dict(event="retracted", claim_id=f"c{number:03d}"))
+        else:
+            moved = BASE + dt.timedelta(days=draw(st.integers(0, 20)))
+            rows.append(dict(event="corrected", claim_id=f"c{number:03d}", site_id="a",
+                             kind="captured", gainer=draw(st.sampled_from(ACTORS[:3])),
+                             valid_from=moved, valid_to=moved))
+    return rows
+
+
+policies = st.builds(
+    Policy,
+    include_denied=st.booleans(),
+    weights=st.dictionaries(
+        st.sampled_from(CLAIMANTS[1:]), st.sampled_from([0, 0.5, 1, 2, 3]), max_size=3
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(logs(), policies)
+def test_the_compiled_fold_gives_the_specifications_tables(rows, policy):
+    encoded = EncodedEvents.of(claim_events(rows))
+    _, spec_intervals, spec_swings, _ = weighed_timelines(encoded, policy, compiled=False)
+    _, intervals, swings, _ = weighed_timelines(encoded, policy, compiled=True)
+    assert_frame_equal(intervals, spec_intervals)
+    assert_frame_equal(swings, spec_swings)
