@@ -34,6 +34,9 @@ from engine.domain.weighing import support_of, weight_of
 #: fold takes on a few hundred claims (~50 us a claim); measured with
 #: bench/replay.py --sizes 500,2000,10000 (see bench/README.md)
 COMPILED_FROM = 2_000
+#: from this many heard claims on, the compiled fold runs on two threads, each over its
+#: own sites (measured: see bench/README.md)
+PARALLEL_FROM = 200_000
 
 
 def weighed_timelines(
@@ -209,7 +212,7 @@ def _compiled_tables(
         denied=pl.col("denied") & (not policy.include_denied),
     )
     order, bounds = passes.by_site(
-        row["site"].to_numpy(), row["record"].to_numpy(), encoded.sites.len()
+        row["site"].to_numpy(), row["record"].to_numpy(), encoded.sites.len(), encoded.height
     )
     row = row[order]
     claimant = row["claimant"].fill_null(passes.NONE).to_numpy()
@@ -234,7 +237,9 @@ def _compiled_tables(
         ],
         axis=1,
     ).astype(np.int64)
-    voice = passes.voices_of(bounds, key, np.where(named, 0, words).astype(np.int64))
+    voice = passes.voices_of(
+        row["site"].to_numpy(), key, np.where(named, 0, words).astype(np.int64)
+    )
     data = passes.FoldInput(
         bounds=bounds,
         kind=kind,
@@ -248,7 +253,8 @@ def _compiled_tables(
         share=passes.shares_of(voice, weight),
         unknown=_code_of(encoded.actors, "unknown"),
     )
-    out = passes.fold_sites(data)
+    threads = 2 if heard.height >= PARALLEL_FROM and pl.thread_pool_size() > 1 else 1
+    out = passes.fold_sites(data, threads)
     placed = pl.DataFrame(
         {
             "interval": out.interval,
@@ -268,14 +274,16 @@ def _interval_table(
     encoded: EncodedEvents, out: passes.FoldOutput, placed: pl.DataFrame
 ) -> pl.DataFrame:
     n = out.controller.size
+    # supporting and dissenting claims of interval k: groups 2k and 2k + 1
+    key = np.where(out.interval == passes.NONE, passes.NONE, 2 * out.interval + ~out.supports)
     lists = _lists(
-        placed.filter(pl.col("interval") != passes.NONE),
-        "interval",
-        n,
-        claim_ids=pl.col("claim_id").filter("supports"),
-        n_claimants=pl.col("claimant").filter("supports").n_unique().cast(pl.UInt32),
-        dissent_ids=pl.col("claim_id").filter(~pl.col("supports")),
+        placed,
+        key,
+        2 * n,
+        claim_ids="claim_id",
+        n_claimants=pl.col("claimant").n_unique().cast(pl.UInt32),
     )
+    support, dissent = lists.gather_every(2), lists.gather_every(2, offset=1)
     site = pl.Series(out.interval_site)
     same_site_next = pl.col("site") == pl.col("site").shift(-1)
     frame = pl.DataFrame(
@@ -298,14 +306,14 @@ def _interval_table(
         start_latest="start_latest",
         end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)),
         end_latest=pl.when(same_site_next).then(pl.col("start_latest").shift(-1)),
-        n_claims=lists["claim_ids"].list.len().cast(pl.UInt32),
-        n_claimants=lists["n_claimants"].fill_null(0),
-        claim_ids=lists["claim_ids"],
+        n_claims=support["claim_ids"].list.len().cast(pl.UInt32),
+        n_claimants=support["n_claimants"].fill_null(0),
+        claim_ids=support["claim_ids"],
         open_start="open_start",
         siege="siege",
         support="support",
-        n_dissents=lists["dissent_ids"].list.len().cast(pl.UInt32),
-        dissent_ids=lists["dissent_ids"],
+        n_dissents=dissent["claim_ids"].list.len().cast(pl.UInt32),
+        dissent_ids=dissent["claim_ids"],
     )
     return enforce_schema(table, INTERVALS, "intervals")
 
@@ -316,11 +324,10 @@ def _swing_table(
     n = out.to_controller.size
     names = encoded.claimants
     # codes follow the lexical order of names: sorting codes sorts names
+    on_swings = placed.filter(pl.col("swing") != passes.NONE)
     lists = _lists(
-        placed.filter(pl.col("swing") != passes.NONE).with_columns(
-            name=pl.lit(names).gather(pl.col("claimant"))
-        ),
-        "swing",
+        on_swings.with_columns(name=pl.lit(names).gather(pl.col("claimant"))),
+        on_swings["swing"].to_numpy(),
         n,
         claim_ids="claim_id",
         claimants=pl.col("name").sort_by("claimant").unique(maintain_order=True),
@@ -351,12 +358,15 @@ def _swing_table(
     return enforce_schema(table, SWINGS, "swings")
 
 
-def _lists(placed: pl.DataFrame, by: str, n: int, **aggs: pl.Expr) -> pl.DataFrame:
-    """Per row 0..n-1 of ``by``, the ``aggs`` over ``placed`` (claims in log order);
-    a row no claim names gets empty lists."""
-    grouped = placed.group_by(by, maintain_order=True).agg(**aggs)
-    every = pl.DataFrame({by: pl.int_range(n, dtype=pl.Int64, eager=True)})
-    joined = every.join(grouped, on=by, how="left", maintain_order="left")
+def _lists(placed: pl.DataFrame, key: np.ndarray, n: int, **aggs: pl.Expr) -> pl.DataFrame:
+    """Per group 0..n-1 (``key`` of each row of ``placed``, ``NONE``: none), the ``aggs``
+    over its rows (in log order); a group no row names gets empty lists. The rows are
+    put in group order first (a counting sort), so that polars groups a sorted key."""
+    order, sorted_key = passes.grouped(key, n)
+    rows = placed[order].with_columns(group=pl.Series(sorted_key).set_sorted())
+    grouped = rows.group_by("group", maintain_order=True).agg(**aggs)
+    every = pl.DataFrame({"group": pl.int_range(n, dtype=pl.Int64, eager=True)})
+    joined = every.join(grouped, on="group", how="left", maintain_order="left")
     return joined.with_columns(
         pl.col(name).fill_null(pl.lit([], joined.schema[name]))
         for name, dtype in joined.schema.items()

@@ -18,6 +18,8 @@ computed before (:mod:`engine.domain.replay_weighed` does, the way
 
 from __future__ import annotations
 
+import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,67 +94,94 @@ class FoldOutput:
     swing_support: np.ndarray
 
 
-def fold_sites(data: FoldInput) -> FoldOutput:
-    """Fold every site of ``data`` (see :func:`engine.domain.weighing.fold_site`)."""
-    made = _fold_sites(
-        data.bounds.astype(np.int64),
-        data.kind.astype(np.int8),
-        data.gainer.astype(np.int32),
-        data.loser.astype(np.int32),
-        data.valid_from.astype(np.int32),
-        data.valid_to.astype(np.int32),
-        data.published.astype(np.int32),
-        data.fallback.astype(np.bool_),
-        data.denied.astype(np.bool_),
-        data.share.astype(np.float64),
+def fold_sites(data: FoldInput, threads: int = 1) -> FoldOutput:
+    """Fold every site of ``data`` (see :func:`engine.domain.weighing.fold_site`); with
+    ``threads`` > 1, the sites in that many parts of about equal claims, each folded on
+    its own thread (the compiled fold releases the GIL; sites are independent)."""
+    cuts = [0, data.bounds.size - 1]
+    if threads > 1:
+        wanted = np.arange(1, threads) * (data.bounds[-1] / threads)
+        inner = np.searchsorted(data.bounds, wanted).tolist()
+        cuts = sorted({0, *inner, data.bounds.size - 1})
+    parts = list(itertools.pairwise(cuts))
+    if len(parts) == 1:
+        return FoldOutput(*_fold_part(data, 0, cuts[-1]))
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        made = list(pool.map(lambda part: _fold_part(data, *part), parts))
+    # rows of a later part's intervals and swings come after the earlier parts'
+    intervals = np.cumsum([0] + [m[4].size for m in made[:-1]])
+    swings = np.cumsum([0] + [m[11].size for m in made[:-1]])
+    columns = []
+    for k in range(len(made[0])):
+        pieces = []
+        for m, i0, s0, (first, _) in zip(made, intervals, swings, parts, strict=True):
+            x = m[k]
+            if k in (0, 16):  # interval rows
+                x = np.where(x == NONE, NONE, x + i0)
+            elif k == 2:  # swing rows
+                x = np.where(x == NONE, NONE, x + s0)
+            elif k in (3, 11):  # sites
+                x = x + first
+            pieces.append(x)
+        columns.append(np.concatenate(pieces))
+    return FoldOutput(*columns)
+
+
+def _fold_part(data: FoldInput, first: int, last: int) -> tuple:
+    """The fold of sites ``first``..``last - 1`` (sites numbered from ``first``)."""
+    a, b = int(data.bounds[first]), int(data.bounds[last])
+    return _fold_sites(
+        (data.bounds[first : last + 1] - a).astype(np.int64),
+        data.kind[a:b].astype(np.int8),
+        data.gainer[a:b].astype(np.int32),
+        data.loser[a:b].astype(np.int32),
+        data.valid_from[a:b].astype(np.int32),
+        data.valid_to[a:b].astype(np.int32),
+        data.published[a:b].astype(np.int32),
+        data.fallback[a:b].astype(np.bool_),
+        data.denied[a:b].astype(np.bool_),
+        data.share[a:b].astype(np.float64),
         np.int32(data.unknown),
     )
-    return FoldOutput(*made)
 
 
 @njit(cache=True, nogil=True)
-def voices_of(bounds, key, words):  # pragma: no cover - compiled
+def voices_of(site, key, words):  # pragma: no cover - compiled
     """The voice of each claim (:func:`~engine.domain.weighing.split_voices`): the row of
-    the first claim (in log order) of its site with the same ``key`` (a row of integer
-    fields per claim) and ``words`` (the words of its quote, as a code; ``NONE``: its
-    own voice). Claims are grouped by a hash of their fields, then compared field by
-    field, so equal hashes of different fields are never taken for one voice."""
+    the first claim (rows in log order within a site) of its ``site`` with the same
+    ``key`` (a row of integer fields) and ``words`` (the words of its quote as a code;
+    ``NONE`` with ``key[i, 0] == 1``: a voice of its own). An open-addressing table of
+    the first copies, by a hash of the fields; a hit is confirmed field by field."""
     n, width = key.shape
     voice = np.empty(n, np.int64)
-    h = np.empty(n, np.uint64)
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    table = np.full(size, NONE, np.int64)
     for i in range(n):
-        x = np.uint64(1469598103934665603)
+        if words[i] == NONE and key[i, 0] == 1:
+            voice[i] = i
+            continue
+        x = np.uint64(1469598103934665603) ^ np.uint64(site[i] & 0xFFFFFFFFFFFF)
         for f in range(width):
             x = (x ^ np.uint64(key[i, f] & 0xFFFFFFFFFFFF)) * np.uint64(1099511628211)
             x ^= x >> np.uint64(29)
         x = (x ^ np.uint64(words[i] & 0xFFFFFFFFFFFF)) * np.uint64(1099511628211)
-        h[i] = x ^ (x >> np.uint64(31))
-    for s in range(bounds.size - 1):
-        a, b = bounds[s], bounds[s + 1]
-        order = np.argsort(h[a:b], kind="mergesort") + a
-        k = 0
-        while k < order.size:
-            e = k
-            while e < order.size and h[order[e]] == h[order[k]]:
-                e += 1
-            for q in range(k, e):  # a run of equal hashes: the first equal one leads
-                i = order[q]
-                voice[i] = i
-                if words[i] == NONE and key[i, 0] == 1:
-                    continue
-                for r in range(k, q):
-                    j = order[r]
-                    if voice[j] != j or words[j] != words[i]:
-                        continue
-                    same = True
-                    for f in range(width):
-                        if key[i, f] != key[j, f]:
-                            same = False
-                            break
-                    if same:
-                        voice[i] = j
-                        break
-            k = e
+        slot = np.int64((x ^ (x >> np.uint64(31))) & np.uint64(size - 1))
+        while True:
+            j = table[slot]
+            if j == NONE:
+                table[slot], voice[i] = i, i
+                break
+            same = site[j] == site[i] and words[j] == words[i]
+            f = 0
+            while same and f < width:
+                same = key[i, f] == key[j, f]
+                f += 1
+            if same:
+                voice[i] = j
+                break
+            slot = (slot + 1) & (size - 1)
     return voice
 
 
@@ -174,24 +203,63 @@ def shares_of(voice, weight):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def by_site(site, record, sites):  # pragma: no cover - compiled
-    """Rows grouped by ``site`` (codes 0..sites-1), each site's rows by ``record`` (log
-    order); and the bounds of each site's rows."""
+def by_site(site, record, sites, records):  # pragma: no cover - compiled
+    """Rows grouped by ``site`` (codes 0..sites-1), each site's rows by ``record`` (their
+    rows in a log of ``records`` events: log order); and the bounds of each site's rows.
+    Two counting passes: by record, then (stably) by site."""
+    n = site.size
+    at_record = np.full(records, NONE, np.int64)
+    for i in range(n):
+        at_record[record[i]] = i
     counts = np.zeros(sites + 1, np.int64)
-    for i in range(site.size):
+    for i in range(n):
         counts[site[i] + 1] += 1
     bounds = np.cumsum(counts)
     at = bounds[:-1].copy()
-    order = np.empty(site.size, np.int64)
-    for i in range(site.size):
-        order[at[site[i]]] = i
-        at[site[i]] += 1
-    for s in range(sites):
-        a, b = bounds[s], bounds[s + 1]
-        if b - a > 1:
-            rows = order[a:b]
-            order[a:b] = rows[np.argsort(record[rows], kind="mergesort")]
+    order = np.empty(n, np.int64)
+    for r in range(records):
+        i = at_record[r]
+        if i != NONE:
+            order[at[site[i]]] = i
+            at[site[i]] += 1
     return order, bounds
+
+
+@njit(cache=True, nogil=True)
+def grouped(key, keys):  # pragma: no cover - compiled
+    """The rows whose ``key`` (0..keys-1; ``NONE``: left out) is set, ordered by key,
+    stably (a counting sort), and their keys in that order."""
+    counts = np.zeros(keys + 1, np.int64)
+    for i in range(key.size):
+        if key[i] != NONE:
+            counts[key[i] + 1] += 1
+    at = np.cumsum(counts)
+    order = np.empty(at[-1], np.int64)
+    sorted_key = np.empty(at[-1], np.int64)
+    for i in range(key.size):
+        k = key[i]
+        if k != NONE:
+            order[at[k]], sorted_key[at[k]] = i, k
+            at[k] += 1
+    return order, sorted_key
+
+
+@njit(cache=True, nogil=True)
+def _sort_by(key, rows, n):  # pragma: no cover - compiled
+    """``rows[:n]`` and ``key[:n]`` reordered by key, stably (ties keep their order):
+    an insertion sort in place for the few claims of most sites, a merge sort beyond."""
+    if n > 24:
+        order = np.argsort(key[:n], kind="mergesort")
+        rows[:n] = rows[:n][order]
+        key[:n] = key[:n][order]
+        return
+    for i in range(1, n):
+        k, r = key[i], rows[i]
+        j = i - 1
+        while j >= 0 and key[j] > k:
+            key[j + 1], rows[j + 1] = key[j], rows[j]
+            j -= 1
+        key[j + 1], rows[j + 1] = k, r
 
 
 @njit(cache=True, nogil=True)
@@ -343,7 +411,9 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
     r_against = np.empty(m1, np.float64)
     r_head = np.empty(m1, np.int64)
     r_tail = np.empty(m1, np.int64)
-    r_stamp = np.full(m1, NONE, np.int64)
+    r_s = np.empty(m1, np.int64)
+    r_e = np.empty(m1, np.int64)
+    g_runs = np.empty(m1, np.int64)
     left = np.empty(m1, np.int64)
     right = np.empty(m1, np.int64)
     alive = np.empty(m1, np.bool_)
@@ -369,8 +439,16 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
     ls_marker = np.empty(cap_m, np.int64)
     ls_from = np.empty(cap_m, np.int32)
     weights = np.zeros(actors, np.float64)
+    g_off = np.zeros(actors + 1, np.int64)
+    g_at = np.zeros(actors, np.int64)
     seen = np.zeros(actors, np.bool_)
     heap = np.empty((64, 5), np.float64)
+    rows_a = np.empty(cap_m, np.int64)
+    key_a = np.empty(cap_m, np.int64)
+    rows_b = np.empty(cap_m, np.int64)
+    key_b = np.empty(cap_m, np.int64)
+    burst_w = np.empty(m1, np.float64)
+    c_swing_scratch = np.empty(m1, np.int64)
     top = np.empty(5, np.float64)
     for s in range(sites):
         a, b = bounds[s], bounds[s + 1]
@@ -394,17 +472,16 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
         for p in range(m):
             if (K[p] == CAPTURED or K[p] == WITHDREW) and dated[p] and not X[p]:
                 n_dated += 1
-        d_rows = np.empty(n_dated, np.int64)
+        d_rows, starts, reach = rows_a, key_a, key_b
         q = 0
         for p in range(m):
             if (K[p] == CAPTURED or K[p] == WITHDREW) and dated[p] and not X[p]:
-                d_rows[q] = p
+                d_rows[q], starts[q] = p, F[p]
                 q += 1
-        d_rows = d_rows[np.argsort(F[d_rows], kind="mergesort")]
-        starts = F[d_rows]
-        reach = np.empty(n_dated, np.int64)
+        _sort_by(starts, d_rows, n_dated)
         for q in range(n_dated):
             reach[q] = T[d_rows[q]] if q == 0 else max(reach[q - 1], T[d_rows[q]])
+        starts = starts[:n_dated]
         n_said = 0
         for p in range(m):
             transition = K[p] == CAPTURED or K[p] == WITHDREW
@@ -418,16 +495,14 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
             if speaking[p] or (K[p] == PARTIAL and dated[p] and not X[p]):
                 n_said += 1
         # rule 3: runs, by the day they say the change had happened by
-        said = np.empty(n_said, np.int64)
+        said, key = rows_a, key_a
         q = 0
         for p in range(m):
             if speaking[p] or (K[p] == PARTIAL and dated[p] and not X[p]):
                 said[q] = p
+                key[q] = ((np.int64(T[p]) + _SHIFT) << 23) | (np.int64(F[p]) + _SHIFT)
                 q += 1
-        key = np.empty(n_said, np.int64)
-        for q in range(n_said):
-            key[q] = ((np.int64(T[said[q]]) + _SHIFT) << 23) | (np.int64(F[said[q]]) + _SHIFT)
-        said = said[np.argsort(key, kind="mergesort")]
+        _sort_by(key, said, n_said)
         nr = 0
         separated = False
         n_t = 0
@@ -451,31 +526,57 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
                 r_first[r] = min(r_first[r], F[p])
                 r_last[r] = max(r_last[r], T[p])
                 r_said[r] += W[p]
+                r_e[r] = n_t
             else:
                 r = nr
                 nr += 1
                 r_gainer[r] = g if g != NONE else unknown
                 r_head[r], r_tail[r] = p, p
                 r_first[r], r_last[r] = F[p], T[p]
-                r_said[r], r_against[r], r_stamp[r] = W[p], 0.0, NONE
+                r_said[r], r_against[r] = W[p], 0.0
+                r_s[r], r_e[r] = n_t - 1, n_t
             run_of[p] = r
             separated = False
         # denials of the same change overlapping a run weigh against it (log order)
-        t_vt = np.empty(n_t, np.int64)
+        t_vt = key_b
         for q in range(n_t):
             t_vt[q] = T[said[q]]
+        t_vt = t_vt[:n_t]
+        # (the runs of each gainer, in order: a denial visits only its gainer's runs
+        # that its window can reach)
+        g_off[:] = 0
+        for r in range(nr):
+            g_off[r_gainer[r] + 1] += 1
+        for g in range(actors):
+            g_off[g + 1] += g_off[g]
+            g_at[g] = g_off[g]
+        for r in range(nr):
+            g_runs[g_at[r_gainer[r]]] = r
+            g_at[r_gainer[r]] += 1
         for d in range(m):
             if not ((K[d] == CAPTURED or K[d] == WITHDREW) and X[d]):
                 continue
             dg = G[d] if G[d] != NONE else unknown
             q = np.searchsorted(t_vt, F[d], side="left")
-            while q < n_t and t_vt[q] <= T[d] + widest:
-                p = said[q]
-                r = run_of[p]
-                if F[p] <= T[d] and r_gainer[r] == dg and r_stamp[r] != d:
-                    r_stamp[r] = d
+            if q >= n_t:
+                continue
+            # claims from q on end on or after the denial's first day: the first run
+            # claim by claim, every later one by its earliest start
+            r0 = run_of[said[q]]
+            if r_gainer[r0] == dg:
+                for pos in range(q, r_e[r0]):
+                    if F[said[pos]] <= T[d]:
+                        r_against[r0] += W[d]
+                        break
+            lo, hi = g_off[dg], g_off[dg + 1]
+            k = lo + np.searchsorted(g_runs[lo:hi], r0, side="right")
+            while k < hi:
+                r = g_runs[k]
+                if t_vt[r_s[r]] > T[d] + widest:
+                    break
+                if r_first[r] <= T[d]:
                     r_against[r] += W[d]
-                q += 1
+                k += 1
         # rule 4: overrule the weakest run a near neighbour outweighs (weighing._overrule)
         for r in range(nr):
             left[r], right[r], alive[r], version[r] = r - 1, r + 1, True, 0
@@ -551,7 +652,8 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
                     break
             lost = _loser_of(r_head[g0], nxt, L, W, r_gainer[g0], unknown, weights, seen)
             if g0 == last:
-                ls, ee = _swing_window(last, r_head, nxt, F, T, W, dated, overruled)
+                ls, ee = _swing_window(last, r_head, nxt, F, T, W, dated, overruled, rows_b,
+                                       key_b, c_swing_scratch, burst_w)
                 # the premature reports leave the run (its list, in order)
                 p, prev = r_head[last], NONE
                 while p != NONE:
@@ -621,11 +723,13 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
             c_mark[p] = n_m
             n_m += 1
         # the walk (weighing._walk)
-        key = np.empty(n_m, np.int64)
+        order, key = rows_a, key_a
         for k in range(n_m):
             mk_at[k], mk_swing[k] = NONE, NONE
+            order[k] = k
             key[k] = (((mk_sl[k] + _SHIFT) << 26) | ((mk_se[k] + _SHIFT) << 3)) | mk_action[k]
-        order = np.argsort(key, kind="mergesort")
+        _sort_by(key, order, n_m)
+        order = order[:n_m]
         n_li, n_ls, n_w = 0, 0, 0
         holder, siege = NONE, NONE
         contest, partial = False, False
@@ -692,9 +796,8 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
         if n_li == 0:
             continue
         # support and dissent (weighing._attach)
-        begun = np.empty(n_li, np.int64)
+        begun = li_sl[:n_li]
         for k in range(n_li):
-            begun[k] = li_sl[k]
             li_agree[k], li_against[k] = 0.0, 0.0
         for p in range(m):
             at = NONE
@@ -760,27 +863,20 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
 
 
 @njit(cache=True, nogil=True)
-def _swing_window(run, r_head, nxt, F, T, W, dated, overruled):  # pragma: no cover
+def _swing_window(run, r_head, nxt, F, T, W, dated, overruled, rows, key, burst_of,
+                  weights):  # pragma: no cover - compiled
     """weighing._swing_window: the window of the reports that date a run's change; its
-    premature reports are marked ``overruled``."""
+    premature reports are marked ``overruled`` (``rows``...``weights``: scratch)."""
     count = 0
     p = r_head[run]
     while p != NONE:
+        rows[count], key[count] = p, p
         count += 1
         p = nxt[p]
-    rows = np.empty(count, np.int64)
-    p, q = r_head[run], 0
-    while p != NONE:
-        rows[q] = p
-        q += 1
-        p = nxt[p]
-    rows.sort()  # log order, then by (valid_to, valid_from), stable
-    key = np.empty(count, np.int64)
+    _sort_by(key, rows, count)  # log order, then by (valid_to, valid_from), stably
     for q in range(count):
         key[q] = ((np.int64(T[rows[q]]) + _SHIFT) << 23) | (np.int64(F[rows[q]]) + _SHIFT)
-    rows = rows[np.argsort(key, kind="mergesort")]
-    burst_of = np.empty(count, np.int64)
-    weights = np.empty(count, np.float64)
+    _sort_by(key, rows, count)
     nb = 0
     reach = np.iinfo(np.int64).min // 2
     size = 0
