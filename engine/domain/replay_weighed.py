@@ -29,14 +29,17 @@ from engine.domain.weighing import FALLBACK, Claim, SiteTimeline, _words, fold, 
 from engine.domain.weighing import support_of, weight_of
 
 #: from this many heard claims on, the compiled fold runs; below, the specification.
-#: The compiled fold's fixed cost (loading its machine code from numba's cache on first
-#: use in a process, ~0.3 s; then ~2 ms of array set-up a call) exceeds what the plain
-#: fold takes on a few hundred claims (~50 us a claim); measured with
-#: bench/replay.py --sizes 500,2000,10000 (see bench/README.md)
-COMPILED_FROM = 2_000
+#: Warm, the compiled fold is faster from a few hundred claims on (measured on synthetic
+#: logs, a 2-core VM under load: 1,000 events, ~620 heard claims: 21 ms against 7.5 ms;
+#: 10,000 events: 431 ms against 11 ms), but its first call in a process loads its machine
+#: code from numba's cache (0.3-0.7 s), which the plain fold repays only at several
+#: thousand claims (~70 us a claim). A process that replays a small log once (the
+#: embedded log, a notebook's, the dev corpus) never loads it.
+COMPILED_FROM = 5_000
 #: from this many heard claims on, the compiled fold runs on two threads, each over its
-#: own sites (measured: see bench/README.md)
-PARALLEL_FROM = 200_000
+#: own sites. Measured at 1M events (617k heard) on the 2-core VM under a load of 7.5:
+#: no gain (median 529 ms on one thread, 554 on two), so only the largest logs use them
+PARALLEL_FROM = 1 << 22
 
 
 def weighed_timelines(
@@ -253,7 +256,7 @@ def _compiled_tables(
         share=passes.shares_of(voice, weight),
         unknown=_code_of(encoded.actors, "unknown"),
     )
-    threads = 2 if heard.height >= PARALLEL_FROM and pl.thread_pool_size() > 1 else 1
+    threads = 2 if heard.height >= PARALLEL_FROM else 1
     out = passes.fold_sites(data, threads)
     placed = pl.DataFrame(
         {

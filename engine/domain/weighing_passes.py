@@ -142,6 +142,7 @@ def _fold_part(data: FoldInput, first: int, last: int) -> tuple:
         data.denied[a:b].astype(np.bool_),
         data.share[a:b].astype(np.float64),
         np.int32(data.unknown),
+        np.array([DATED_WIDTH_DAYS, DATED_LAG_DAYS, NEAR_DAYS, CONTEST_RATIO], np.float64),
     )
 
 
@@ -273,17 +274,17 @@ def _sum_list(head, nxt, share):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _near(k, j, first, last):  # pragma: no cover - compiled
-    return first[k] <= last[j] + NEAR_DAYS and first[j] <= last[k] + NEAR_DAYS
+def _near(k, j, first, last, near):  # pragma: no cover - compiled
+    return first[k] <= last[j] + near and first[j] <= last[k] + near
 
 
 @njit(cache=True, nogil=True)
-def _weight_near(j, k, head, nxt, vf, vt, share, first, last, against):  # pragma: no cover
+def _weight_near(j, k, head, nxt, vf, vt, share, first, last, against, near):  # pragma: no cover
     """Run.weight_near: run ``j``'s weight at the days of run ``k``."""
     total = 0.0
     p = head[j]
     while p != NONE:
-        if vf[p] <= last[k] + NEAR_DAYS and first[k] <= vt[p] + NEAR_DAYS:
+        if vf[p] <= last[k] + near and first[k] <= vt[p] + near:
             total += share[p]
         p = nxt[p]
     return max(0.0, total - against[j])
@@ -363,7 +364,10 @@ def _loser_of(head, nxt, loser, share, gainer, unknown, weights, seen):  # pragm
 
 @njit(cache=True, nogil=True)
 def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied, share,
-                unknown):  # pragma: no cover - compiled
+                unknown, rules):  # pragma: no cover - compiled
+    # the specification's constants come as an argument, not as globals: numba's cache
+    # would keep the values it compiled with if weighing.py changed them
+    widest_dated, latest, near, ratio = int(rules[0]), int(rules[1]), int(rules[2]), rules[3]
     n = kind.size
     sites = bounds.size - 1
     most = 0
@@ -464,8 +468,7 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
         X = denied[a:b]
         for p in range(m):
             lag = published[a + p] - T[p] if published[a + p] != NO_DAY else 0
-            dated[p] = (not fallback[a + p] and T[p] - F[p] + 1 <= DATED_WIDTH_DAYS
-                        and lag <= DATED_LAG_DAYS)
+            dated[p] = not fallback[a + p] and T[p] - F[p] + 1 <= widest_dated and lag <= latest
             overruled[p], nxt[p], run_of[p], c_mark[p], c_cmark[p] = False, NONE, NONE, NONE, NONE
         # rule 2: a back-reference speaks of when only where nothing dated does
         n_dated = 0
@@ -583,9 +586,9 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
         size = 0
         for k in range(nr):
             for j in (left[k], right[k]):
-                if (0 <= j < nr and r_gainer[j] != r_gainer[k] and _near(k, j, r_first, r_last)
-                        and max(0.0, r_said[k] - r_against[k]) <= CONTEST_RATIO * _weight_near(
-                            j, k, r_head, nxt, F, T, W, r_first, r_last, r_against)):
+                if (0 <= j < nr and r_gainer[j] != r_gainer[k] and _near(k, j, r_first, r_last, near)
+                        and max(0.0, r_said[k] - r_against[k]) <= ratio * _weight_near(
+                            j, k, r_head, nxt, F, T, W, r_first, r_last, r_against, near)):
                     heap, size = _heap_push(heap, size, max(0.0, r_said[k] - r_against[k]),
                                             k, j, version[k], version[j])
         while size:
@@ -624,10 +627,10 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
                 if 0 <= mm < nr and alive[mm]:
                     for j in (left[mm], right[mm]):
                         if (0 <= j < nr and r_gainer[j] != r_gainer[mm]
-                                and _near(mm, j, r_first, r_last)
+                                and _near(mm, j, r_first, r_last, near)
                                 and max(0.0, r_said[mm] - r_against[mm])
-                                <= CONTEST_RATIO * _weight_near(j, mm, r_head, nxt, F, T, W,
-                                                                r_first, r_last, r_against)):
+                                <= ratio * _weight_near(j, mm, r_head, nxt, F, T, W,
+                                                         r_first, r_last, r_against, near)):
                             heap, size = _heap_push(
                                 heap, size, max(0.0, r_said[mm] - r_against[mm]), mm, j,
                                 version[mm], version[j])
@@ -645,14 +648,14 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
                 if not alive[r]:
                     r += 1
                     continue
-                if r_gainer[last] != r_gainer[r] and _near(last, r, r_first, r_last):
+                if r_gainer[last] != r_gainer[r] and _near(last, r, r_first, r_last, near):
                     last = r
                     r += 1
                 else:
                     break
             lost = _loser_of(r_head[g0], nxt, L, W, r_gainer[g0], unknown, weights, seen)
             if g0 == last:
-                ls, ee = _swing_window(last, r_head, nxt, F, T, W, dated, overruled, rows_b,
+                ls, ee = _swing_window(last, r_head, nxt, F, T, W, dated, overruled, near, rows_b,
                                        key_b, c_swing_scratch, burst_w)
                 # the premature reports leave the run (its list, in order)
                 p, prev = r_head[last], NONE
@@ -683,7 +686,7 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
                 for u, v in ((x, y), (y, x)):
                     p = r_head[u]
                     while p != NONE:
-                        if F[p] <= r_last[v] + NEAR_DAYS and r_first[v] <= T[p] + NEAR_DAYS:
+                        if F[p] <= r_last[v] + near and r_first[v] <= T[p] + near:
                             start, end = min(start, F[p]), max(end, T[p])
                         p = nxt[p]
                 x = y
@@ -863,7 +866,7 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
 
 
 @njit(cache=True, nogil=True)
-def _swing_window(run, r_head, nxt, F, T, W, dated, overruled, rows, key, burst_of,
+def _swing_window(run, r_head, nxt, F, T, W, dated, overruled, near, rows, key, burst_of,
                   weights):  # pragma: no cover - compiled
     """weighing._swing_window: the window of the reports that date a run's change; its
     premature reports are marked ``overruled`` (``rows``...``weights``: scratch)."""
@@ -882,7 +885,7 @@ def _swing_window(run, r_head, nxt, F, T, W, dated, overruled, rows, key, burst_
     size = 0
     for q in range(count):
         p = rows[q]
-        if nb > 0 and F[p] <= reach + NEAR_DAYS:
+        if nb > 0 and F[p] <= reach + near:
             size += 1
         else:
             nb += 1

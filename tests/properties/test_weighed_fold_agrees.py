@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from engine.domain import EncodedEvents, Policy
+from engine.domain import EncodedEvents, Policy, replay_weighed
 from engine.domain.replay_weighed import weighed_timelines
+from engine.scale.synth import synth_claim_events
 from engine.domain.testing import claim_events
 
 BASE = dt.date(2016, 12, 1)
@@ -82,3 +83,14 @@ def test_the_compiled_fold_gives_the_specifications_tables(rows, policy):
     _, intervals, swings, _ = weighed_timelines(encoded, policy, compiled=True)
     assert_frame_equal(intervals, spec_intervals)
     assert_frame_equal(swings, spec_swings)
+
+
+def test_the_compiled_fold_on_two_threads_gives_what_one_thread_gives(monkeypatch):
+    encoded = EncodedEvents.of(synth_claim_events(20_000, seed=3))
+    folded = []
+    for threads in (1, 2):
+        monkeypatch.setattr(replay_weighed, "PARALLEL_FROM", 0 if threads == 2 else 10**12)
+        folded.append(weighed_timelines(encoded, Policy(), compiled=True))
+    assert_frame_equal(folded[0][1], folded[1][1])
+    assert_frame_equal(folded[0][2], folded[1][2])
+    assert folded[0][1]["site_id"].n_unique() > 100  # sites enough for two parts
