@@ -148,6 +148,8 @@ def main() -> int:
     parser.add_argument("--weighed-spec-up-to", type=int, default=1_000_000,
                         help="run the weighed mode's plain-Python specification up to this "
                              "size (~50 us a claim)")
+    parser.add_argument("--name", help="results/NAME.json (default: replay, or replay_weighed "
+                        "with --only-weighed)")
     parser.add_argument("--only-weighed", action="store_true",
                         help="measure the weighed mode alone (not the strict baselines)")
     parser.add_argument("--seed", type=int, default=0)
@@ -162,7 +164,7 @@ def main() -> int:
                      ["polars_strings", "polars_v1", "reference_fold", "eventsourcing"],
                      "polars") + "\n\n" + text
     print(text)
-    name = "replay_weighed" if args.only_weighed else "replay"
+    name = args.name or ("replay_weighed" if args.only_weighed else "replay")
     path = write_results(name, measures, {"checks": checks, "table": text})
     print(f"\nchecks: {'; '.join(checks)}\nwrote {path}", file=sys.stderr)
     return 0

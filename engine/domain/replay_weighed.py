@@ -420,25 +420,36 @@ def _text_codes(encoded: EncodedEvents) -> pl.DataFrame:
     ``fallback`` (its window was guessed from the publication day) and ``words`` (a code
     of the words of its quote, as :func:`~engine.domain.weighing._words` reads them;
     ``NONE``: none). They depend on the log alone, so they are made once per encoding
-    and kept beside it (the encoding is frozen; its ``__dict__`` holds cached values)."""
+    and kept beside it (the encoding is frozen; its ``__dict__`` holds cached values).
+
+    Only the words of an outlet's own report make a voice (a named source's copies are
+    grouped by source and dates), so only the records of claims an outlet asserts (in
+    their record or a correction) have their words read."""
     kept = encoded.__dict__.get("_weighed_text_codes")
     if kept is not None:
         return kept
-    source = encoded.source
+    source, codes = encoded.source, encoded.codes
     kinds = {name: code for code, name in enumerate(passes.KINDS)}
-    texts = source["evidence_text"].fill_null("")
+    outlet = _code_of(encoded.claimants, "outlet")
+    records = codes.filter(pl.col("claimant") == outlet)["claim"].drop_nulls().unique()
+    texts = source["evidence_text"].gather(records).fill_null("")
     distinct = texts.unique()
-    said = [_words(text) for text in distinct.to_list()]
-    codes: dict[str, int] = {}
-    word_codes = [passes.NONE if not w else codes.setdefault(w, len(codes)) for w in said]
+    said: dict[str, int] = {}
+    word_codes = []
+    for text in distinct.to_list():
+        words = _words(text)
+        word_codes.append(said.setdefault(words, len(said)) if words else passes.NONE)
+    words_of = texts.replace_strict(
+        distinct, pl.Series(word_codes, dtype=pl.Int64), return_dtype=pl.Int64
+    )
     made = pl.DataFrame(
         {
             "kind": source["kind"]
             .replace_strict(kinds, default=passes.OTHER, return_dtype=pl.Int8)
             .fill_null(passes.OTHER),
             "fallback": (source["time_precision"] == FALLBACK).fill_null(False),
-            "words": texts.replace_strict(
-                distinct, pl.Series(word_codes, dtype=pl.Int64), return_dtype=pl.Int64
+            "words": pl.repeat(passes.NONE, encoded.height, dtype=pl.Int64, eager=True).scatter(
+                records, words_of
             ),
         }
     )
