@@ -38,7 +38,7 @@ class Site(Aggregate):
     @event("Opened")
     def __init__(self, site_id: str):
         self.site_id = site_id
-        self.rows = []
+        self.rows: list[dict] = []
 
     @event("Recorded")
     def record(self, row: dict):

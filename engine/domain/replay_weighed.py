@@ -25,8 +25,16 @@ from engine.domain.errors import ClaimWithoutWindow
 from engine.domain.policy import Policy
 from engine.domain.schema import CLAIMS, INTERVALS, SWINGS, enforce_schema, polars_schema
 from engine.domain.vocabulary import STATUSES
-from engine.domain.weighing import FALLBACK, Claim, SiteTimeline, _words, fold, fold_site
-from engine.domain.weighing import support_of, weight_of
+from engine.domain.weighing import (
+    FALLBACK,
+    Claim,
+    SiteTimeline,
+    _words,
+    fold,
+    fold_site,
+    support_of,
+    weight_of,
+)
 
 #: from this many heard claims on, the compiled fold runs; below, the specification.
 #: Warm, the compiled fold is faster from a few hundred claims on (measured on synthetic
@@ -98,7 +106,8 @@ def _require_windows(encoded: EncodedEvents, believed_rows: pl.DataFrame) -> Non
     which (the first in log order)."""
     placeless = believed_rows.filter(pl.any_horizontal(pl.col("site", "start", "end").is_null()))
     if placeless.height:
-        raise ClaimWithoutWindow(encoded.source["claim_id"][int(placeless["record"].min())])
+        first = placeless["record"].min()
+        raise ClaimWithoutWindow(encoded.source["claim_id"][int(first)])  # type: ignore[arg-type]
 
 
 def _rows(frame: pl.DataFrame):
@@ -283,7 +292,7 @@ def _interval_table(
         placed,
         key,
         2 * n,
-        claim_ids="claim_id",
+        claim_ids=pl.col("claim_id"),
         n_claimants=pl.col("claimant").n_unique().cast(pl.UInt32),
     )
     support, dissent = lists.gather_every(2), lists.gather_every(2, offset=1)
@@ -332,7 +341,7 @@ def _swing_table(
         on_swings.with_columns(name=pl.lit(names).gather(pl.col("claimant"))),
         on_swings["swing"].to_numpy(),
         n,
-        claim_ids="claim_id",
+        claim_ids=pl.col("claim_id"),
         claimants=pl.col("name").sort_by("claimant").unique(maintain_order=True),
     )
     frame = pl.DataFrame(

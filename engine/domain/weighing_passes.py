@@ -363,8 +363,9 @@ def _loser_of(head, nxt, loser, share, gainer, unknown, weights, seen):  # pragm
 
 
 @njit(cache=True, nogil=True)
-def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied, share,
-                unknown, rules):  # pragma: no cover - compiled
+def _fold_sites(
+    bounds, kind, gainer, loser, vf, vt, published, fallback, denied, share, unknown, rules
+):  # pragma: no cover - compiled
     # the specification's constants come as an argument, not as globals: numba's cache
     # would keep the values it compiled with if weighing.py changed them
     widest_dated, latest, near, ratio = int(rules[0]), int(rules[1]), int(rules[2]), rules[3]
@@ -519,9 +520,14 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
             n_t += 1
             widest = max(widest, T[p] - F[p])
             g = G[p] if G[p] != NONE and G[p] != unknown else NONE
-            joins = not separated and nr > 0 and (
-                (g != NONE and g == r_gainer[nr - 1])
-                or (g == NONE and r_gainer[nr - 1] != L[p] and r_gainer[nr - 1] != unknown))
+            joins = (
+                not separated
+                and nr > 0
+                and (
+                    (g != NONE and g == r_gainer[nr - 1])
+                    or (g == NONE and r_gainer[nr - 1] != L[p] and r_gainer[nr - 1] != unknown)
+                )
+            )
             if joins:
                 r = nr - 1
                 nxt[r_tail[r]] = p
@@ -586,16 +592,27 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
         size = 0
         for k in range(nr):
             for j in (left[k], right[k]):
-                if (0 <= j < nr and r_gainer[j] != r_gainer[k] and _near(k, j, r_first, r_last, near)
-                        and max(0.0, r_said[k] - r_against[k]) <= ratio * _weight_near(
-                            j, k, r_head, nxt, F, T, W, r_first, r_last, r_against, near)):
-                    heap, size = _heap_push(heap, size, max(0.0, r_said[k] - r_against[k]),
-                                            k, j, version[k], version[j])
+                if (
+                    0 <= j < nr
+                    and r_gainer[j] != r_gainer[k]
+                    and _near(k, j, r_first, r_last, near)
+                    and max(0.0, r_said[k] - r_against[k])
+                    <= ratio
+                    * _weight_near(j, k, r_head, nxt, F, T, W, r_first, r_last, r_against, near)
+                ):
+                    heap, size = _heap_push(
+                        heap, size, max(0.0, r_said[k] - r_against[k]), k, j, version[k], version[j]
+                    )
         while size:
             size = _heap_pop(heap, size, top)
             k, j, vk, vj = int(top[1]), int(top[2]), int(top[3]), int(top[4])
-            if not (alive[k] and alive[j] and version[k] == vk and version[j] == vj
-                    and (j == left[k] or j == right[k])):
+            if not (
+                alive[k]
+                and alive[j]
+                and version[k] == vk
+                and version[j] == vj
+                and (j == left[k] or j == right[k])
+            ):
                 continue
             p = r_head[k]
             while p != NONE:
@@ -626,14 +643,25 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
             for mm in (x, y, left[x] if 0 <= x else -1, right[y] if y < nr else nr):
                 if 0 <= mm < nr and alive[mm]:
                     for j in (left[mm], right[mm]):
-                        if (0 <= j < nr and r_gainer[j] != r_gainer[mm]
-                                and _near(mm, j, r_first, r_last, near)
-                                and max(0.0, r_said[mm] - r_against[mm])
-                                <= ratio * _weight_near(j, mm, r_head, nxt, F, T, W,
-                                                         r_first, r_last, r_against, near)):
+                        if (
+                            0 <= j < nr
+                            and r_gainer[j] != r_gainer[mm]
+                            and _near(mm, j, r_first, r_last, near)
+                            and max(0.0, r_said[mm] - r_against[mm])
+                            <= ratio
+                            * _weight_near(
+                                j, mm, r_head, nxt, F, T, W, r_first, r_last, r_against, near
+                            )
+                        ):
                             heap, size = _heap_push(
-                                heap, size, max(0.0, r_said[mm] - r_against[mm]), mm, j,
-                                version[mm], version[j])
+                                heap,
+                                size,
+                                max(0.0, r_said[mm] - r_against[mm]),
+                                mm,
+                                j,
+                                version[mm],
+                                version[j],
+                            )
         # rules 5 and 6: contests and swings (weighing._contests, _transition_markers)
         n_m = 0
         r = 0
@@ -655,8 +683,21 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
                     break
             lost = _loser_of(r_head[g0], nxt, L, W, r_gainer[g0], unknown, weights, seen)
             if g0 == last:
-                ls, ee = _swing_window(last, r_head, nxt, F, T, W, dated, overruled, near, rows_b,
-                                       key_b, c_swing_scratch, burst_w)
+                ls, ee = _swing_window(
+                    last,
+                    r_head,
+                    nxt,
+                    F,
+                    T,
+                    W,
+                    dated,
+                    overruled,
+                    near,
+                    rows_b,
+                    key_b,
+                    c_swing_scratch,
+                    burst_w,
+                )
                 # the premature reports leave the run (its list, in order)
                 p, prev = r_head[last], NONE
                 while p != NONE:
@@ -773,19 +814,34 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
             else:
                 siege = NONE
             controller = holder if holder != NONE else unknown
-            status = (CONTESTED if contest or partial else BESIEGED_STATUS if siege != NONE
-                      else UNKNOWN_STATUS if controller == unknown else HELD)
+            status = (
+                CONTESTED
+                if contest or partial
+                else BESIEGED_STATUS
+                if siege != NONE
+                else UNKNOWN_STATUS
+                if controller == unknown
+                else HELD
+            )
             moved_from = n_w
-            if (n_li > 0 and not li_open[n_li - 1] and li_se[n_li - 1] == mk_se[k]
-                    and li_sl[n_li - 1] == mk_sl[k]):
+            if (
+                n_li > 0
+                and not li_open[n_li - 1]
+                and li_se[n_li - 1] == mk_se[k]
+                and li_sl[n_li - 1] == mk_sl[k]
+            ):
                 # two changes on the same days make one interval, not one of no length
                 while moved_from > 0 and mk_at[walked[moved_from - 1]] == n_li - 1:
                     moved_from -= 1
                 n_li -= 1
             walked[n_w] = k
             n_w += 1
-            if not (n_li > 0 and li_ctrl[n_li - 1] == controller and li_status[n_li - 1] == status
-                    and li_siege[n_li - 1] == (siege != NONE)):
+            if not (
+                n_li > 0
+                and li_ctrl[n_li - 1] == controller
+                and li_status[n_li - 1] == status
+                and li_siege[n_li - 1] == (siege != NONE)
+            ):
                 li_ctrl[n_li], li_status[n_li] = controller, status
                 li_se[n_li], li_sl[n_li] = mk_se[k], mk_sl[k]
                 li_open[n_li], li_siege[n_li] = False, siege != NONE
@@ -794,8 +850,22 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
             for w in range(moved_from, n_w):
                 mk_at[walked[w]] = n_li - 1
         if n_li == 0:
-            n_li = _held_by_undated(K, G, X, T, W, unknown, weights, seen, li_ctrl, li_status,
-                                    li_se, li_sl, li_open, li_siege)
+            n_li = _held_by_undated(
+                K,
+                G,
+                X,
+                T,
+                W,
+                unknown,
+                weights,
+                seen,
+                li_ctrl,
+                li_status,
+                li_se,
+                li_sl,
+                li_open,
+                li_siege,
+            )
         if n_li == 0:
             continue
         # support and dissent (weighing._attach)
@@ -859,15 +929,32 @@ def _fold_sites(bounds, kind, gainer, loser, vf, vt, published, fallback, denied
                 p = nxt[p]
         n_i += n_li
         n_s += n_ls
-    return (c_interval, c_supports, c_swing, i_site[:n_i], i_ctrl[:n_i], i_status[:n_i],
-            i_se[:n_i], i_sl[:n_i], i_open[:n_i], i_siege[:n_i], i_support[:n_i],
-            s_site[:n_s], s_from[:n_s], s_to[:n_s], s_se[:n_s], s_sl[:n_s], s_interval[:n_s],
-            s_support[:n_s])
+    return (
+        c_interval,
+        c_supports,
+        c_swing,
+        i_site[:n_i],
+        i_ctrl[:n_i],
+        i_status[:n_i],
+        i_se[:n_i],
+        i_sl[:n_i],
+        i_open[:n_i],
+        i_siege[:n_i],
+        i_support[:n_i],
+        s_site[:n_s],
+        s_from[:n_s],
+        s_to[:n_s],
+        s_se[:n_s],
+        s_sl[:n_s],
+        s_interval[:n_s],
+        s_support[:n_s],
+    )
 
 
 @njit(cache=True, nogil=True)
-def _swing_window(run, r_head, nxt, F, T, W, dated, overruled, near, rows, key, burst_of,
-                  weights):  # pragma: no cover - compiled
+def _swing_window(
+    run, r_head, nxt, F, T, W, dated, overruled, near, rows, key, burst_of, weights
+):  # pragma: no cover - compiled
     """weighing._swing_window: the window of the reports that date a run's change; its
     premature reports are marked ``overruled`` (``rows``...``weights``: scratch)."""
     count = 0
@@ -933,13 +1020,13 @@ def _swing_window(run, r_head, nxt, F, T, W, dated, overruled, near, rows, key, 
 
 
 @njit(cache=True, nogil=True)
-def _held_by_undated(K, G, X, T, W, unknown, weights, seen, li_ctrl, li_status, li_se, li_sl,
-                     li_open, li_siege):  # pragma: no cover - compiled
+def _held_by_undated(
+    K, G, X, T, W, unknown, weights, seen, li_ctrl, li_status, li_se, li_sl, li_open, li_siege
+):  # pragma: no cover - compiled
     """weighing._held_by_undated: the number of intervals written (0 or 1)."""
     any_ = False
     for p in range(K.size):
-        if (K[p] == CAPTURED or K[p] == WITHDREW) and not X[p] and G[p] != NONE \
-                and G[p] != unknown:
+        if (K[p] == CAPTURED or K[p] == WITHDREW) and not X[p] and G[p] != NONE and G[p] != unknown:
             if not seen[G[p]]:
                 seen[G[p]], weights[G[p]] = True, 0.0
             weights[G[p]] += W[p]

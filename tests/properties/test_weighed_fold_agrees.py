@@ -13,8 +13,8 @@ from polars.testing import assert_frame_equal
 
 from engine.domain import EncodedEvents, Policy, replay_weighed
 from engine.domain.replay_weighed import weighed_timelines
-from engine.scale.synth import synth_claim_events
 from engine.domain.testing import claim_events
+from engine.scale.synth import synth_claim_events
 
 BASE = dt.date(2016, 12, 1)
 KINDS = ["captured", "captured", "withdrew", "partial", "besieged", "siege_broken", "attacked"]
@@ -33,21 +33,21 @@ def claim(draw, number: int) -> dict:
     lag = draw(st.sampled_from([0, 0, 1, 10, 31, 32, 300]))
     begin = BASE + dt.timedelta(days=start)
     end = begin + dt.timedelta(days=width)
-    return dict(
-        claim_id=f"c{number:03d}",
-        site_id=draw(st.sampled_from(["a", "b", "c"])),
-        kind=draw(st.sampled_from(KINDS)),
-        gainer=draw(st.sampled_from(ACTORS)),
-        loser=draw(st.sampled_from(ACTORS)),
-        valid_from=begin,
-        valid_to=end,
-        published_date=None if draw(st.integers(0, 9)) == 0 else end + dt.timedelta(days=lag),
-        time_precision=draw(st.sampled_from(PRECISIONS)),
-        claimant=draw(st.sampled_from(CLAIMANTS)),
-        denied=draw(st.integers(0, 5)) == 0,
-        confidence=draw(st.sampled_from([1.0, 1.0, 0.9, 0.5])),
-        evidence_text=draw(st.sampled_from(WORDINGS)),
-    )
+    return {
+        "claim_id": f"c{number:03d}",
+        "site_id": draw(st.sampled_from(["a", "b", "c"])),
+        "kind": draw(st.sampled_from(KINDS)),
+        "gainer": draw(st.sampled_from(ACTORS)),
+        "loser": draw(st.sampled_from(ACTORS)),
+        "valid_from": begin,
+        "valid_to": end,
+        "published_date": None if draw(st.integers(0, 9)) == 0 else end + dt.timedelta(days=lag),
+        "time_precision": draw(st.sampled_from(PRECISIONS)),
+        "claimant": draw(st.sampled_from(CLAIMANTS)),
+        "denied": draw(st.integers(0, 5)) == 0,
+        "confidence": draw(st.sampled_from([1.0, 1.0, 0.9, 0.5])),
+        "evidence_text": draw(st.sampled_from(WORDINGS)),
+    }
 
 
 @st.composite
@@ -57,12 +57,20 @@ def logs(draw) -> list[dict]:
     # a few later events: a retraction, a correction moving a claim's window
     for number in draw(st.lists(st.integers(0, count - 1), max_size=3)):
         if draw(st.booleans()):
-            rows.append(dict(event="retracted", claim_id=f"c{number:03d}"))
+            rows.append({"event": "retracted", "claim_id": f"c{number:03d}"})
         else:
             moved = BASE + dt.timedelta(days=draw(st.integers(0, 20)))
-            rows.append(dict(event="corrected", claim_id=f"c{number:03d}", site_id="a",
-                             kind="captured", gainer=draw(st.sampled_from(ACTORS[:3])),
-                             valid_from=moved, valid_to=moved))
+            rows.append(
+                {
+                    "event": "corrected",
+                    "claim_id": f"c{number:03d}",
+                    "site_id": "a",
+                    "kind": "captured",
+                    "gainer": draw(st.sampled_from(ACTORS[:3])),
+                    "valid_from": moved,
+                    "valid_to": moved,
+                }
+            )
     return rows
 
 
