@@ -102,3 +102,45 @@ def test_the_compiled_fold_on_two_threads_gives_what_one_thread_gives(monkeypatc
     assert_frame_equal(folded[0][1], folded[1][1])
     assert_frame_equal(folded[0][2], folded[1][2])
     assert folded[0][1]["site_id"].n_unique() > 100  # sites enough for two parts
+
+
+def test_explain_reads_the_specification_when_the_compiled_fold_made_the_tables(monkeypatch):
+    from engine.domain import replay
+
+    rows = [
+        {
+            "claim_id": "a",
+            "site_id": "x",
+            "gainer": "isis",
+            "loser": "government",
+            "valid_from": "2016-12-11",
+            "published_date": "2016-12-11",
+            "evidence_text": "a",
+        },
+        {
+            "claim_id": "b",
+            "site_id": "x",
+            "gainer": "isis",
+            "valid_from": "2016-12-11",
+            "published_date": "2016-12-11",
+            "claimant": "amaq",
+            "evidence_text": "b",
+        },
+        {
+            "claim_id": "c",
+            "site_id": "x",
+            "gainer": "government",
+            "loser": "isis",
+            "valid_from": "2016-12-11",
+            "published_date": "2016-12-11",
+            "claimant": "russian_mod",
+        },
+    ]
+    events = claim_events(rows)
+    spec = replay(events).explain("x", dt.date(2016, 12, 20))
+    monkeypatch.setattr(replay_weighed, "COMPILED_FROM", 0)
+    compiled = replay(events)
+    why = compiled.explain("x", dt.date(2016, 12, 20))
+    assert why.rule == spec.rule and why.interval == spec.interval
+    assert why.claims.equals(spec.claims)
+    assert why.claims.filter(stance="against")["claim_id"].to_list() == ["c"]
