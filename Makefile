@@ -39,7 +39,12 @@ setup: $(BIN)/tadmur
 
 setup-test: $(VENV)/.test-extras
 
+# numba keeps compiled code on disk: compiling the replay's passes once here (8-20 s) means
+# no notebook or large replay waits for it later (small logs never compile at all)
 run: setup
+	@echo "[run] compiling the replay's passes into numba's cache ..."
+	@$(BIN)/python -c "from engine.domain.warm_up import compile_passes; compile_passes()" \
+	  && echo "    done in $$SECONDS s"
 	@echo "[run] tadmur demo --out build"
 	@$(BIN)/tadmur demo --out build && echo "[run] done in $$SECONDS s"
 
@@ -76,13 +81,21 @@ test-fast: setup-test
 	$(BIN)/python -m pytest -n 2 tests/unit engine
 
 # format and type checks, on the modules that are already clean (the list grows as files are cleaned)
-CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/init_command.py \
+CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/cli engine/terminal.py \
                engine/packaged_data.py engine/provenance.py tests/unit/test_packaging.py \
                tests/unit/test_interop.py tests/integration/test_wheel.py \
                tests/integration/test_verify_chain_sh.py tests/integration/test_interop_cli.py \
                engine/domain/weighing.py engine/domain/replay_weighed.py engine/domain/explain.py \
-               engine/extract/claims_import.py engine/replay_commands.py bench/devcorpus_replay.py \
+               engine/extract/claims_import.py bench/devcorpus_replay.py \
                tests/unit/test_weighing_rules.py tests/integration/test_claims_import_and_explain.py \
+               engine/domain/codes.py engine/domain/revisions.py tests/unit/test_event_registry.py \
+               tests/unit/test_import_direction.py engine/domain/passes.py bench/small_logs.py \
+               tests/properties/strategies.py tests/properties/test_compiled_passes.py \
+               tests/properties/test_encoding_properties.py \
+               tests/properties/test_incremental_properties.py \
+               tests/properties/test_replay_agrees_with_reference_fold.py tests/unit/test_front_door.py \
+               bench/cli_startup.py tests/unit/test_cli_imports.py tests/integration/test_cli_options.py \
+               engine/version.py engine/domain/warm_up.py \
                engine/domain/weighing_passes.py tests/properties/test_weighed_fold_agrees.py \
                bench/baselines/eventsourcing_sites.py
 lint: setup-test

@@ -17,7 +17,7 @@ from common import measure, table, write_results
 
 from engine.charts import sites_for, timeline_chart
 from engine.domain import Policy, replay
-from engine.scale.synth import synth_claim_events
+from engine.synth import synth_claim_events
 
 #: the compiled path (the weighed default is the plain-Python fold: bench/replay.py)
 STRICT = Policy(mode="strict")

@@ -25,7 +25,7 @@ from pathlib import Path
 from engine.extract.pipeline import extract_claims
 
 HERE = Path(__file__).resolve().parent
-SEEDS = [HERE.parent.parent / "shared" / "seeds", Path("/work/shared/seeds"), HERE.parent / "events" / "sources"]
+SEEDS = [HERE.parent.parent / "shared" / "seeds", HERE.parent / "events" / "sources"]
 TARGET_PER_S = 200
 
 

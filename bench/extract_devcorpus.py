@@ -23,9 +23,9 @@ from pathlib import Path
 
 from engine.extract import evaluate, pipeline
 from engine.extract.articles import load_articles
-from engine.extract.commands import _read_gold, extract_all
+from engine.cli.extract import extract_all, read_gold
 from engine.extract.normalise import fold_text
-from engine.reference import gazetteer
+from engine.reference import gazetteer, resolve
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "devcorpus"
 
@@ -42,6 +42,8 @@ def with_gold_places(gold_file: Path) -> gazetteer.Gazetteer:
         name = fold_text(row["site_ar"]).strip()
         if not name or name in gazetteer.GENERIC_NAMES or len(name) < 3:
             continue
+        if evaluate.site_id_of_gold(row["site"], row["site_ar"], row.get("evidence", "")) in seen:
+            continue  # the gazetteer knows it already: a second id for it would only make it ambiguous
         site_id = re.sub(r"[^a-z0-9]+", "_", row["site"].lower()).strip("_")
         if site_id not in seen:
             kind = "city" if "city" in row["site"].lower() else "town"
@@ -67,8 +69,8 @@ def main() -> None:
         sys.exit(f"no gold.jsonl in {args.corpus}; pass the dev corpus directory")
     if args.oracle_places:
         oracle = with_gold_places(gold_file)
-        pipeline.load_gazetteer = evaluate.load_gazetteer = lambda: oracle
-    gold = _read_gold(gold_file)
+        pipeline.load_gazetteer = evaluate.load_gazetteer = resolve.load_gazetteer = lambda: oracle
+    gold = read_gold(gold_file)
     articles = load_articles(articles_file, allow_undated=True)
     predicted, undated = extract_all(articles)
     with_gold = {g["doc_id"] for g in gold}

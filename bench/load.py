@@ -31,7 +31,7 @@ from polars.testing import assert_frame_equal
 from engine.domain import EncodedEvents
 from engine.scale.encoded_snapshot import load_encoded
 from engine.scale.load import cache_dir, load_claim_events
-from engine.scale.synth import write_synth_log
+from engine.synth import write_synth_log
 from engine.store.codec import decode_line
 from engine.store.frames import claim_events_frame
 

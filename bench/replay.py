@@ -41,8 +41,8 @@ from polars.testing import assert_frame_equal
 from bench.baselines import polars_v1
 from engine.domain import EncodedEvents, Policy, replay
 from engine.domain.replay_weighed import weighed_timelines
+from engine.synth import synth_claim_events
 from engine.domain.strict_rules import believed_claims, fold
-from engine.scale.synth import synth_claim_events
 
 #: the first compiled path and its baselines implement the strict rules; the weighed mode
 #: (the default) is measured beside them, compiled and as its plain-Python specification

@@ -19,7 +19,7 @@ from common import measure, write_results
 
 from engine.domain import EncodedEvents, Policy, replay
 from engine.domain.claims import believed
-from engine.scale.synth import synth_claim_events
+from engine.synth import synth_claim_events
 
 # `engine.domain.replay` the name is the function; the module holds the stages
 stages = importlib.import_module("engine.domain.replay")

@@ -19,8 +19,8 @@ import time
 import polars as pl
 from common import DATA, measure, write_results
 
-from engine.scale.partitioned import buckets, replay_on_ray, replay_partitioned, write_partitions
-from engine.scale.synth import synth_chunks
+from engine.partitioned import buckets, replay_on_ray, replay_partitioned, write_partitions
+from engine.synth import synth_chunks
 
 
 def main() -> int:

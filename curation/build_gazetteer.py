@@ -86,16 +86,27 @@ def community_names(row: dict) -> list[str]:
     ['الطيبة', 'كترين']
     """
     admin = {fold(row["admin2_ar"]), fold(row["admin3_ar"]), fold(re.sub(r"^مركز\s+", "", row["admin3_ar"]))}
+    loose = {_loose(a) for a in admin}
     parts = [p.strip() for p in re.split(r"[_\-]", row["name_ar"]) if p.strip()]
     names = [p for i, p in enumerate(parts) if i == 0 or fold(p) not in admin]
     for name in list(names):
-        # "كفريا معرتمصرين": the village, then its subdistrict written after it
+        # "كفريا معرتمصرين": the village, then its subdistrict written after it (spelt
+        # "معرة تمصرين" in the subdistrict's own row: compared without spaces and ة/ت)
         words = name.split()
         for k in range(1, len(words)):
-            if fold(" ".join(words[k:])) in admin:
+            if fold(" ".join(words[k:])) in admin or _loose(" ".join(words[k:])) in loose:
                 names.append(" ".join(words[:k]))
                 break
     return [n for n in dict.fromkeys(names) if len(n.replace(" ", "")) >= 2]
+
+
+def _loose(text: str) -> str:
+    """A spelling key for admin names: folded, without spaces, ة/ه/ت and ال.
+
+    >>> _loose("معرة تمصرين") == _loose("معرتمصرين")
+    True
+    """
+    return re.sub(r"[\sهت]|^ال", "", fold(text))
 
 
 def read_csv(path: Path) -> list[dict]:

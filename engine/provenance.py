@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from engine import __version__
+from engine.version import __version__
 
 
 def _installed(distribution: str) -> str:

@@ -23,43 +23,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import polars as pl
 
+from engine.domain.codes import (
+    CODES,
+    EVENTS,
+    MARKERS,
+    RECORDED,
+    VERDICTS,
+    event_codes,
+    small_codes,
+)
 from engine.domain.ordering import in_site_start_order, site_start, sort_ints
+from engine.domain.revisions import Revisions, revisions_of
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 from engine.domain.vocabulary import MANUAL_EXTRACTOR
 
-if TYPE_CHECKING:
-    from engine.domain.claims import Revisions
-
-#: event -> code; a claim's own record is 0
-EVENTS = ("recorded", "corrected", "retracted", "reviewed")
-RECORDED, CORRECTED, RETRACTED, REVIEWED = range(4)
-#: kind -> the replay's marker: 0 transition, 1 partial (contest), 2 siege on,
-#: 3 siege off; attacked raises none (null)
-MARKERS = {"captured": 0, "withdrew": 0, "partial": 1, "besieged": 2, "siege_broken": 3}
-VERDICTS = {"accepted": 0, "rejected": 1}
-
-#: the integer columns, one row per claim event, in log order
-CODES = pl.Schema({
-    "seq": pl.Int64(),
-    "event": pl.Int8(),
-    "claim": pl.UInt32(),  # row of the claim's record (null: no record in this frame)
-    "site": pl.Int32(),
-    "kind": pl.Int8(),  # the marker it raises (see MARKERS)
-    "gainer": pl.Int32(),
-    "loser": pl.Int32(),
-    "start": pl.Int32(),  # days since 1970-01-01
-    "end": pl.Int32(),
-    "claimant": pl.Int32(),
-    "denied": pl.Boolean(),
-    "confidence": pl.Float64(),
-    "published": pl.Int32(),
-    "manual": pl.Boolean(),
-    "verdict": pl.Int8(),
-})
+#: the names other modules import from here (the codes live in engine.domain.codes)
+__all__ = ["CODES", "EVENTS", "MARKERS", "RECORDED", "VERDICTS", "EncodedEvents", "codes_frame",
+           "event_codes", "lexical_codes", "lexical_codes_of", "records_by_site", "stacked",
+           "untouched_mask"]
 
 
 @dataclass(frozen=True)
@@ -88,15 +72,13 @@ class EncodedEvents:
     by_site: pl.DataFrame = field(default=None, repr=False)  # type: ignore[assignment]
 
     #: what later events made of the claims they touch, resolved once for every policy
-    #: (:func:`~engine.domain.claims.revisions_of`); made from ``codes`` when not given
+    #: (:func:`~engine.domain.revisions.revisions_of`); made from ``codes`` when not given
     revisions: Revisions = field(default=None, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.by_site is None:
             object.__setattr__(self, "by_site", records_by_site(self.codes))
         if self.revisions is None:
-            from engine.domain.claims import revisions_of  # claims builds on this module
-
             object.__setattr__(self, "revisions", revisions_of(self.codes))
 
     @staticmethod
@@ -216,11 +198,6 @@ def _compacted(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rechunk() if frame.n_chunks() > _MAX_CHUNKS else frame
 
 
-def event_codes(events: pl.Series) -> pl.Series:
-    """``recorded | corrected | retracted | reviewed`` as 0..3."""
-    return _small_codes(events, dict(zip(EVENTS, range(len(EVENTS)), strict=True)))
-
-
 def codes_frame(events: pl.DataFrame, **coded: pl.Series | list) -> pl.DataFrame:
     """The :data:`CODES` frame of ``events``, given the columns that need dictionaries
     (``event``, ``claim``, ``site``, ``gainer``, ``loser``, ``claimant``); the rest is
@@ -230,7 +207,7 @@ def codes_frame(events: pl.DataFrame, **coded: pl.Series | list) -> pl.DataFrame
         "event": coded["event"],
         "claim": coded["claim"],
         "site": coded["site"],
-        "kind": _small_codes(events["kind"], MARKERS),
+        "kind": small_codes(events["kind"], MARKERS),
         "gainer": coded["gainer"],
         "loser": coded["loser"],
         "start": events["valid_from"].to_physical(),
@@ -240,7 +217,7 @@ def codes_frame(events: pl.DataFrame, **coded: pl.Series | list) -> pl.DataFrame
         "confidence": events["confidence"],
         "published": events["published_date"].to_physical(),
         "manual": events["extractor"] == MANUAL_EXTRACTOR,
-        "verdict": _small_codes(events["verdict"], VERDICTS),
+        "verdict": small_codes(events["verdict"], VERDICTS),
     }, schema_overrides=CODES).cast(CODES)  # type: ignore[arg-type]
 
 
@@ -285,16 +262,6 @@ def _recode(codes: pl.Series, names: pl.Series, dictionary: pl.Series) -> pl.Ser
     """``codes`` into ``names`` re-coded as positions in the sorted ``dictionary``."""
     positions = pl.Series([dictionary.index_of(v) for v in names.to_list()], dtype=pl.Int64)
     return codes.replace_strict(pl.int_range(names.len(), eager=True), positions, default=None)
-
-
-def _small_codes(column: pl.Series, mapping: dict[str, int]) -> pl.Series:
-    """A closed vocabulary as Int8 codes (anything else: null)."""
-    if column.len() <= _FEW:  # an append's few rows: a dict beats setting up a replace
-        return pl.Series(column.name, [mapping.get(v) for v in column.to_list()], dtype=pl.Int8)
-    return column.replace_strict(mapping, default=None, return_dtype=pl.Int8)
-
-
-_FEW = 64
 
 
 def _claim_rows(claim_ids: pl.Series, event: pl.Series) -> pl.Series:

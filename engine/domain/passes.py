@@ -9,6 +9,14 @@ over the whole table, each with its own pass and buffers, and each ordering as a
 sort; here each is one loop, which numba compiles to machine code on first use and
 keeps on disk (``cache=True``), so later processes load it.
 
+Compiling costs seconds (10-20 s for all of them on a busy machine) and loading the
+compiled code from numba's cache still a few hundred milliseconds, while the same loops
+in plain Python take microseconds a row: below :data:`COMPILE_FROM` rows a pass runs as
+the plain Python function it is written as (``.py_func``, the same code), and numba is
+not even imported. ``make`` fills the cache (:func:`engine.domain.warm_up.compile_passes`), so the first large
+replay on a machine does not wait either. The plain and the compiled runs agree on every
+log hypothesis generates (tests/properties/test_compiled_passes.py).
+
 The functions take and return numpy arrays (polars hands its columns over without a
 copy) and know nothing of names or frames: :mod:`engine.domain.replay` prepares their
 input and reads their output. ``NONE`` (-1) stands for a null code throughout.
@@ -16,8 +24,12 @@ input and reads their output. ``NONE`` (-1) stands for a null code throughout.
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
-from numba import njit
 
 NONE = -1
 #: markers (engine.domain.encoding.MARKERS), restated here for the compiled code
@@ -25,9 +37,77 @@ SWING, CONTEST, SIEGE_ON, SIEGE_OFF = 0, 1, 2, 3
 #: states (engine.domain.vocabulary.STATUSES)
 HELD, CONTESTED, BESIEGED, UNKNOWN = 0, 1, 2, 3
 
+#: from this many rows (the length of a pass's first array) on, a pass runs compiled.
+#: Measured (bench/small_logs.py): a strict replay in plain Python costs 3-8 us a claim
+#: more than compiled (82 against 14 ms at 20k claims), loading the compiled passes from
+#: numba's cache 1-2 s once a process, compiling them 8-20 s: below 10k believed claims
+#: a replay stays well under 0.1 s plain
+COMPILE_FROM = 10_000
 
-@njit(cache=True, nogil=True)
-def site_start_order(key: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+_HELPERS: list[Callable] = []
+_COMPILED: dict[str, Any] = {}
+_COMPILING = threading.Lock()
+
+
+def _helper(fn: Callable) -> Callable:
+    """A loop the passes call: plain Python when they are, inlined when they compile."""
+    _HELPERS.append(fn)
+    return fn
+
+
+def _pass(fn: Callable | None = None, *, writes: tuple[int, ...] = ()) -> Any:
+    """``fn`` as it is below :data:`COMPILE_FROM` rows, compiled by numba from there on.
+
+    ``writes``: the positions of the arrays it writes into; the others reach the compiled
+    code read-only and integers as Python ints, so its argument types (what numba
+    compiles and caches one machine code for) never depend on where the arrays came from
+    (polars hands over read-only buffers, or writeable copies when a column has chunks)."""
+    if fn is None:
+        return functools.partial(_pass, writes=writes)
+    plain = fn
+
+    @functools.wraps(plain)
+    def run(*args: Any) -> Any:
+        if len(args[0]) < COMPILE_FROM:
+            return plain(*args)
+        return compiled(plain)(
+            *(_as_read(arg) if i not in writes else arg for i, arg in enumerate(args))
+        )
+
+    run.py_func = plain  # type: ignore[attr-defined]  # as numba names it
+    return run
+
+
+def _as_read(arg: Any) -> Any:
+    if isinstance(arg, np.ndarray):
+        if not arg.flags.writeable:
+            return arg
+        view = arg.view()  # no copy
+        view.flags.writeable = False
+        return view
+    if isinstance(arg, int | np.integer) and not isinstance(arg, bool | np.bool_):
+        return int(arg)
+    return arg
+
+
+def compiled(fn: Callable) -> Any:
+    """The numba dispatcher of a pass (compiled on first call, kept on disk)."""
+    name = getattr(fn, "py_func", fn).__name__
+    if name not in _COMPILED:
+        with _COMPILING:  # the walks of a large replay start on two threads at once
+            if name not in _COMPILED:
+                from numba import njit
+                from numba.extending import register_jitable
+
+                if not _COMPILED:  # the helpers first: the passes find them compiled
+                    for helper in _HELPERS:
+                        register_jitable(helper)
+                _COMPILED[name] = njit(cache=True, nogil=True)(getattr(fn, "py_func", fn))
+    return _COMPILED[name]
+
+
+@_pass
+def site_start_order(key: np.ndarray) -> np.ndarray:
     """Rows in ``key`` order, stable. Believed claims come in two sorted runs (the
     untouched claims, then the revised ones), which a merge orders in one pass; any
     other input is sorted."""
@@ -49,9 +129,8 @@ def site_start_order(key: np.ndarray) -> np.ndarray:  # pragma: no cover - compi
     return order
 
 
-@njit(cache=True, nogil=True)
-def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim_marker,
-               first):  # pragma: no cover - compiled
+@_pass(writes=(9,))  # claim_marker
+def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim_marker, first):
     """The markers of a replay, and for each claim the marker it supports.
 
     Walks the claims in ``order`` (by site, then start). Transitions whose windows
@@ -83,8 +162,13 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim
         if i != NONE and kind[i] == NONE:  # attacked: changes nothing
             claim_marker[i] = NONE
             continue
-        joins = (i != NONE and kind[i] == SWING and open_ != NONE
-                 and site[i] == m_site[open_] and start[i] <= hi_to)
+        joins = (
+            i != NONE
+            and kind[i] == SWING
+            and open_ != NONE
+            and site[i] == m_site[open_]
+            and start[i] <= hi_to
+        )
         if open_ != NONE and not joins and (i == NONE or kind[i] == SWING):
             # the open cluster is complete: a swing or a contest, and its window
             contest = known_lo != NONE and known_lo != known_hi
@@ -116,12 +200,19 @@ def markers_of(order, site, kind, start, end, gainer, loser, seq, unknown, claim
             hint = m_loser[open_]
             m_loser[open_] = loser[i] if hint == NONE else min(hint, loser[i])
         claim_marker[i] = first + open_
-    return (m_site[:count], m_kind[:count], m_controller[:count], m_loser[:count],
-            m_from[:count], m_to[:count], m_seq[:count])
+    return (
+        m_site[:count],
+        m_kind[:count],
+        m_controller[:count],
+        m_loser[:count],
+        m_from[:count],
+        m_to[:count],
+        m_seq[:count],
+    )
 
 
-@njit(cache=True, nogil=True)
-def marker_order(site, start_earliest, start_latest, order_seq, budget):  # pragma: no cover
+@_pass
+def marker_order(site, start_earliest, start_latest, order_seq, budget):
     """The markers' replay order, by (site, start_earliest, start_latest, order_seq),
     and whether it was found within ``budget`` moves.
 
@@ -144,8 +235,8 @@ def marker_order(site, start_earliest, start_latest, order_seq, budget):  # prag
     return order, True
 
 
-@njit(cache=True, nogil=True)
-def _after(a, b, site, start_earliest, start_latest, order_seq):  # pragma: no cover
+@_helper
+def _after(a, b, site, start_earliest, start_latest, order_seq):
     if site[a] != site[b]:
         return site[a] > site[b]
     if start_earliest[a] != start_earliest[b]:
@@ -155,8 +246,8 @@ def _after(a, b, site, start_earliest, start_latest, order_seq):  # pragma: no c
     return order_seq[a] > order_seq[b]
 
 
-@njit(cache=True, nogil=True)
-def states_of(site, kind, controller, unknown):  # pragma: no cover - compiled
+@_pass
+def states_of(site, kind, controller, unknown):
     """The state after each marker, markers in replay order (by site, then window).
 
     A swing sets the holder and ends any contest or siege; a contest lasts until the
@@ -202,9 +293,8 @@ def states_of(site, kind, controller, unknown):  # pragma: no cover - compiled
     return holder, previous, state, status, run, changed
 
 
-@njit(cache=True, nogil=True)
-def support_of(order, claim_marker, record, claimant, marker_run, marker_changed, runs
-               ):  # pragma: no cover - compiled
+@_pass
+def support_of(order, claim_marker, record, claimant, marker_run, marker_changed, runs):
     """The claims behind markers, by run and within a run in log order: per claim its
     ``record``, ``claimant``, ``run`` and ``swing`` (its marker changed the holder).
 
@@ -231,7 +321,7 @@ def support_of(order, claim_marker, record, claimant, marker_run, marker_changed
     longest = np.max(offsets[1:] - offsets[:-1]) if runs else 0
     scratch = np.empty((3, longest if longest > _SHORT else 0), np.int64)
     for run in range(runs):
-        segment = rows[offsets[run]:offsets[run + 1]]
+        segment = rows[offsets[run] : offsets[run + 1]]
         if segment.size <= _SHORT:
             _insertion_sort_by(segment, record)
         else:
@@ -244,8 +334,8 @@ _SHORT = 128
 _DIGIT = 12  # bits per radix pass: 4096 counters stay in the fastest cache
 
 
-@njit(cache=True, nogil=True)
-def _insertion_sort_by(rows, key):  # pragma: no cover - compiled
+@_helper
+def _insertion_sort_by(rows, key):
     """``rows`` in place, in the order of their ``key``."""
     for j in range(1, rows.size):
         row, k, h = rows[j], key[rows[j]], j - 1
@@ -255,8 +345,8 @@ def _insertion_sort_by(rows, key):  # pragma: no cover - compiled
         rows[h + 1] = row
 
 
-@njit(cache=True, nogil=True)
-def _radix_sort_by(rows, key, scratch):  # pragma: no cover - compiled
+@_helper
+def _radix_sort_by(rows, key, scratch):
     """``rows`` in place, in the order of their (non-negative) ``key``: a least
     significant digit first radix sort, each pass stable; ``scratch``: 3 x len(rows)."""
     n, mask = rows.size, (1 << _DIGIT) - 1

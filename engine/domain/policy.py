@@ -9,8 +9,9 @@ claims are about, and is only ever sorted on in the replay.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import difflib
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, fields
 
 import polars as pl
 
@@ -118,6 +119,43 @@ class Policy:
         if self.min_confidence > 0:
             keep &= pl.col("confidence") >= self.min_confidence
         return keep
+
+
+def build_policy(base: Policy | None = None, *, claimants: Collection[str] | None = None,
+                 option_names: Mapping[str, str] | None = None, **changes) -> Policy:
+    """A policy from a person's choices: the one builder of ``tadmur``'s options and the
+    explorer's controls, so both refuse the same mistakes the same way.
+
+    Args:
+        base: the policy the choices modify (default: ``Policy()``).
+        claimants: the known claimant ids; a name in ``trust``, ``distrust`` or
+            ``weights`` outside them is refused, with the closest names as a hint.
+        option_names: how the person wrote each field (``{"trust": "--trust"}``), named
+            in the error.
+        **changes: :class:`Policy` fields; ``trust`` and ``distrust`` take any iterable.
+
+    Example:
+        >>> build_policy(distrust=["amaq"], claimants={"amaq", "sana"}).describe()
+        'not amaq'
+        >>> build_policy(trust=["amak"], claimants={"amaq", "sana"}, option_names={"trust": "--trust"})
+        Traceback (most recent call last):
+        ...
+        engine.domain.errors.PolicyError: unknown claimant 'amak' (at --trust). Hint: did you mean amaq? claimants are listed in engine/reference/claimants.csv
+    """
+    chosen = {f.name: getattr(base or Policy(), f.name) for f in fields(Policy)} | changes
+    for name in ("trust", "distrust"):
+        if chosen[name] is not None:
+            chosen[name] = frozenset(chosen[name])
+    if claimants is not None:
+        known = sorted(claimants)
+        for name in ("trust", "distrust", "weights"):
+            for claimant in sorted(set(chosen[name] or ()) - set(known)):
+                close = difflib.get_close_matches(claimant, known, n=3)
+                raise PolicyError(f"unknown claimant {claimant!r}",
+                                  where=(option_names or {}).get(name, name),
+                                  hint=(f"did you mean {' or '.join(close)}? " if close else "")
+                                  + "claimants are listed in engine/reference/claimants.csv")
+    return Policy(**chosen)
 
 
 class _Weights(dict):

@@ -1,6 +1,7 @@
 """Replay: believed claims -> per-site control intervals, swings and snapshots.
 
-No Python loop over rows: columns and compiled passes. The semantics, per site in
+No Python loop over rows: columns and compiled passes (a small log's passes run as the
+plain Python they are written in: see :mod:`engine.domain.passes`). The semantics, per site in
 valid-time order:
 
 1. ``captured``/``withdrew`` claims are *transitions* to their gainer over a date window.

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-CORRECTABLE = ("site_id", "kind", "gainer", "loser", "valid_from", "valid_to",
-               "time_precision", "claimant", "denied", "confidence")
+from engine.domain.events import CORRECTABLE_FIELDS
 MARKER_RANK = {"swing": 0, "contest": 1, "siege_on": 2, "siege_off": 3}
 
 
@@ -33,7 +32,7 @@ def believed_claims(events: list[dict], policy) -> list[dict]:
         if cid in change and change[cid]["event"] == "retracted":
             continue
         if cid in change:
-            claim.update({k: change[cid][k] for k in CORRECTABLE})
+            claim.update({k: change[cid][k] for k in CORRECTABLE_FIELDS})
         v = verdict.get(cid)
         accepted = (claim["extractor"] == "manual" or v == "accepted"
                     or (policy.include_candidates and v is None)) and v != "rejected"

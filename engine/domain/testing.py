@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from engine.domain.events import CORRECTABLE_FIELDS
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema, polars_schema
 
 _DEFAULTS: dict[str, Any] = {
@@ -48,8 +49,9 @@ def claim_events(rows: list[dict[str, Any]]) -> pl.DataFrame:
         row.setdefault("event", "recorded")
         if row["event"] in ("recorded", "corrected"):
             for key, value in _DEFAULTS.items():
-                if row["event"] == "recorded" or key in ("loser", "time_precision", "claimant",
-                                                         "denied", "confidence", "kind"):
+                # a correction restates the correctable fields: all but its window default
+                if row["event"] == "recorded" or (key in CORRECTABLE_FIELDS
+                                                  and key != "valid_from"):
                     row.setdefault(key, value)
             row.setdefault("valid_to", row.get("valid_from"))
         full.append({name: _as_date(row.get(name)) if name in _DATES else row.get(name)

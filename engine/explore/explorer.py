@@ -11,7 +11,6 @@ table lists.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import shlex
 from pathlib import Path
@@ -24,6 +23,7 @@ from engine import charts
 from engine.charts.targets import SiteSet, site_set
 from engine.charts.timeline import TimelineRows, timeline_layout, timeline_rows
 from engine.domain import Policy
+from engine.domain.policy import build_policy
 from engine.explore.live import live_chart, send
 from engine.explore.tables import TABLE_ROWS, claims_table_html, table_order
 from engine.project import Replayed
@@ -172,7 +172,9 @@ class Explorer:
         base = self.base.policy
         off = frozenset(c for c, toggle in self.toggles.items() if not toggle.value)
         known_by = None if self.known_by.value == _ALL else self.known_by.value
-        return dataclasses.replace(base, known_by=known_by, distrust=base.distrust | off)
+        # the builder `tadmur`'s policy options use: both refuse the same mistakes
+        return build_policy(base, known_by=known_by, distrust=base.distrust | off,
+                            claimants=self.camp_of)
 
     def _targets(self) -> list[tuple[str, str]]:
         sites = load_sites()

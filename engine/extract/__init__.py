@@ -1,7 +1,7 @@
 """Arabic article -> candidate claims: offline, rule-based, deterministic.
 
 ``extract_claims(text, published, doc_id)`` is the entry point (see ``pipeline``);
-``commands.register`` adds ``tadmur extract / eval / ingest / review``.
+``engine.cli`` adds ``tadmur extract / eval / ingest / review``.
 
 Modules: ``normalise`` (folding with an offset map), ``clean`` (page furniture,
 sentences), ``lexicon`` (word lists as data), ``triggers``, ``actors``,

@@ -1,4 +1,5 @@
-"""``tadmur claims import FILE.jsonl``: claims typed or extracted elsewhere, into the log.
+"""Claims typed or extracted elsewhere, into the log (``tadmur claims import FILE.jsonl``,
+in ``engine.cli.claims``).
 
 One claim per line, in the fields ``tadmur extract`` prints: ``doc_id``, ``site_id`` (or a
 ``mention`` the gazetteer resolves), ``kind``, ``gainer``, ``loser``, ``date_from``,
@@ -14,14 +15,13 @@ a hint, and nothing of it is appended; the good lines go in; re-running adds not
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from engine.domain.errors import InvalidEvent, TadmurError
-from engine.domain.events import ClaimRecorded, ClaimReviewed, parse_date
+from engine.domain.events import ClaimRecorded, parse_date
 
 EXTRACTOR = "import"
 REQUIRED = ("doc_id", "kind", "gainer", "date_from", "date_to", "claimant", "evidence")
@@ -31,45 +31,8 @@ class ImportError_(TadmurError):  # ("ImportError" is a builtin)
     """A claim line that cannot be imported."""
 
 
-def register(subparsers) -> None:
-    """``tadmur claims import``."""
-    claims = subparsers.add_parser("claims", help="claims from elsewhere: `tadmur claims import`")
-    sub = claims.add_subparsers(dest="claims_command", metavar="ACTION", required=True)
-    p = sub.add_parser("import", help="append claims from a JSON lines file as accepted claims")
-    p.add_argument("file", type=Path, metavar="FILE.jsonl")
-    p.add_argument("--log", default=None, help="log directory (default: events/ or $TADMUR_LOG)")
-    p.set_defaults(func=run_import)
-
-
-def run_import(args: argparse.Namespace) -> int:
-    from engine.store import open_log
-
-    log = open_log(args.log, must_exist=True)
-    texts: dict[str, str | None] = {}
-    events, refused, lines = [], 0, 0
-    for number, raw in enumerate(_lines(args.file), start=1):
-        if not raw.strip():
-            continue
-        lines += 1
-        where = f"{args.file}:{number}"
-        try:
-            claim = claim_of(_json(raw, where), where, lambda doc: _text(log, doc, texts))
-        except TadmurError as exc:
-            print(f"tadmur claims import: refused: {exc}", file=sys.stderr)
-            refused += 1
-            continue
-        events += [
-            claim,
-            ClaimReviewed(claim.claim_id, "accepted", "import", f"imported from {args.file.name}"),
-        ]
-    if events:
-        log.append(events)
-    added = len(log.appended) if events else 0
-    print(
-        f"{len(events) // 2} of {lines} claims read; {added} new events appended "
-        f"(log seq {log.head().seq}); {refused} lines refused"
-    )
-    return 2 if refused else 0
+#: The extractor of imported claims, and the reviewer who accepts them.
+REVIEWER = "import"
 
 
 def claim_of(row: dict, where: str, text_of) -> ClaimRecorded:
@@ -198,7 +161,7 @@ def _boolean(value, where: str) -> bool:
     )
 
 
-def _json(raw: str, where: str) -> dict:
+def parse_line(raw: str, where: str) -> dict:
     try:
         row = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -216,7 +179,8 @@ def _json(raw: str, where: str) -> dict:
     return row
 
 
-def _lines(path: Path):
+def claim_lines(path: Path) -> Iterator[str]:
+    """The lines of a claims file, refused unless it is UTF-8."""
     try:
         with open(path, encoding="utf-8") as handle:
             yield from handle
@@ -228,7 +192,7 @@ def _lines(path: Path):
         ) from None
 
 
-def _text(log, doc_id: str, cache: dict[str, str | None]) -> str | None:
+def document_text(log, doc_id: str, cache: dict[str, str | None]) -> str | None:
     if doc_id not in cache:
         try:
             cache[doc_id] = log.source_text(doc_id)

@@ -95,7 +95,7 @@ def normalise_gold(row: dict) -> dict:
         kind, gainer, loser = "siege_broken", loser or "unknown", gainer
     return {
         "doc_id": row["doc_id"],
-        "site_id": site_id_of_gold(row.get("site", ""), row.get("site_ar", "")),
+        "site_id": site_id_of_gold(row.get("site", ""), row.get("site_ar", ""), row.get("evidence", "")),
         "kind": kind,
         "gainer": gainer,
         "loser": loser,
@@ -137,15 +137,43 @@ def _claimant(value: str) -> tuple[str, ...]:
 _BROKEN = re.compile(r"(?<!\w)[وفل]?[يت]?(?:فك|كسر)(?:ت|وا|ون)?\s+(?:طوق\s+)?(?:ال)?حصار")
 
 
-def site_id_of_gold(name_en: str, name_ar: str) -> str:
+def site_id_of_gold(name_en: str, name_ar: str, evidence: str = "") -> str:
     """The one place where a gold site name becomes a site id: the gazetteer's resolver
-    (``engine.reference.resolve_site``) when the package has it, else ``gold_site_id``."""
+    (``engine.reference.resolve_site``) when the package has it, else ``gold_site_id``.
+    A name several places share is resolved by the gold sentence (``evidence``: the places
+    and governorate it names) and the qualifier of the English name ("Suran (Azaz)")."""
     try:
         from engine.reference import resolve_site
     except ImportError:
         return gold_site_id(name_en, name_ar)
     site_id, _why = resolve_site(name_ar, name_en=name_en)
+    if site_id is None and evidence:
+        in_context, why = resolve_site(name_ar, name_en=name_en, context=evidence)
+        # a generic "المدينة" keeps its English name; a spelling one letter off is the
+        # resolver's guess, taken only when the annotator's English name agrees with the site's
+        guessed = any(w in why for w in ("letter off", "without its"))
+        if in_context and "stands for" not in why and (
+                not guessed or _same_english(name_en, load_gazetteer().sites[in_context].name_en)):
+            site_id = in_context
     return site_id or gold_site_id(name_en, name_ar)
+
+
+def _same_english(a: str, b: str) -> bool:
+    """Two transliterations of one name: the same consonants, give or take one.
+
+    >>> _same_english("Ihtaimlat", "Ehteimlat"), _same_english("al-Hamir", "Hmeireh - Ashkaji")
+    (True, False)
+    """
+    def skeleton(name: str) -> str:
+        words = re.sub(r"[^a-z ]", " ", name.lower().split("(")[0].split(" - ")[0]).split()
+        words = [w for w in words if w not in ("al", "el", "ar", "as", "ash", "ad", "kherbet", "khirbet")]
+        return re.sub(r"[aeiouy]|(?<=[kgsdt])h", "", "".join(words))
+    x, y = skeleton(a), skeleton(b)
+    if not x or not y:
+        return False
+    if x == y or (len(x) > 3 and (x in y or y in x)):
+        return True
+    return len(x) == len(y) > 3 and sum(c1 != c2 for c1, c2 in zip(x, y)) <= 1
 
 
 def gold_site_id(name_en: str, name_ar: str) -> str:

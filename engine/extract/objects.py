@@ -5,47 +5,123 @@ each), from a resumptive pronoun ("التي انسحب منها" points back to 
 before), or from "تلك المواقع" (the places of the previous event). Places after
 a direction ("شمال شرق مطار التيفور") or "in" a city after the object ("مشفى الأسد في
 دير الزور") only locate the event.
+
+Each resolved place carries a ``why`` (the claim's ``site_why``). Names the finder missed
+after a place noun or in a list may be another spelling of a place near the ones the text
+names (one letter off, without a size word or "خربة"); every other unknown name after a
+place noun, and every unknown item of a list of villages, is reported once per article
+(``unresolved``), whether or not a trigger needs it.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.extract import lexicon as lx
+from engine.extract.normalise import fold_pattern, fold_text, recent_fold
 from engine.extract.triggers import Trigger
-from engine.extract.normalise import fold_text, recent_fold
-from engine.reference.gazetteer import COMMON_WORDS, FUNCTION_WORDS, Gazetteer, PlaceMention, generic_heads
-from engine.reference.resolve import Evidence, choose, confirmed, main_place
+from engine.reference.gazetteer import (
+    COMMON_WORDS,
+    FUNCTION_WORDS,
+    Gazetteer,
+    PlaceMention,
+    generic_heads,
+)
+from engine.reference.resolve import (
+    TYPO_KM,
+    Evidence,
+    choose,
+    confirmed,
+    km,
+    main_place,
+    near_spelling,
+    nearest,
+)
 
 _TOWNS = ("city", "town")
 _POPULATED = ("city", "town", "village")
 _LIGHT = frozenset({"الي", "لي", "من", "في", "علي", "عن", "احياء", "اطراف", "قد", "بالكامل", "كامل"})
 _WINDOW = 220
 #: First words after a place noun that describe rather than name ("بلدة كبيرة").
-_NOT_A_NAME = frozenset(fold_text(w) for w in (
+_DESCRIPTORS = frozenset(fold_text(w) for w in (
     "كبيرة", "صغيرة", "استراتيجية", "هامة", "مهمة", "واسعة", "جديدة", "قديمة", "عسكرية", "أخرى",
     "ثانية", "مجاورة", "قريبة", "محاذية", "سورية", "عديدة", "كاملة", "بأكملها", "بالكامل", "واحدة",
     "تابعة", "التابعة", "المحيطة", "محيطة", "الحدودية", "حدودية", "مهمة", "رئيسية", "الرئيسية",
     "كان", "كانت", "يسيطر", "تسيطر", "سيطر", "سيطرت", "بعد", "التي", "الذي", "هذه", "هذا", "ذات",
-)) | COMMON_WORDS | FUNCTION_WORDS
+    "عازلة", "آمنة", "سكنية", "صناعية", "زراعية", "تجارية", "سياحية", "بدعم", "بالقرب", "الواقعة", "الواقع", "ألغام", "الغام",
+    "المحاصرة", "المحررة", "محاصرة", "محررة", "باتت", "تتواجد", "يتواجد", "مرة", "مجددا", "صباح",
+    "مساء", "ليلا", "فجر", "ظهر", "عصر", "صباحا", "مساء", "بشكل", "بالكامل",
+))
+_NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
+#: A village this far from every other place the article names is another place of that name.
+_FAR_KM = 100.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
 LIST_CONNECTOR = (r"(?:بما\s+(?:في\s+ذلك|فيها|فيه|فيهم)|[وب]?لا\s+سيما|سيما|[وب]?(?:ال)?اضافه\s+(?:ل|الي)\s*|"
-                  r"فضلا\s+عن|علاوه\s+علي|منها|من\s+بينها|مثل|ابرزها|اهمها|خاصه|وخاصه|تحديدا)")
-_LIST_GAP = re.compile(rf"^[\s،,()\-–/:]*(?:{LIST_CONNECTOR}[\s،,:]*)?$")
+                  r"فضلا\s+عن|علاوه\s+علي|منها|من\s+بينها|بينها|مثل|ابرزها|اهمها|خاصه|وخاصه|تحديدا)")
+#: A direction in brackets after a list item: "حطين (غرب) والبريد (شمال غرب)".
+_BRACKETED_SIDE = r"(?:\(\s*(?:ال)?(?:شمال|جنوب|شرق|غرب|وسط)\w*(?:\s+(?:ال)?(?:شرق|غرب)\w*)?\s*\))?"
+_LIST_GAP = re.compile(rf"^[\s،,()\-–/:]*{_BRACKETED_SIDE}[\s،,]*(?:و\s+)?(?:{LIST_CONNECTOR}[\s،,:]*)?$")
+_PLAIN_GAP = re.compile(rf"[\s،,()\-–/:]*{_BRACKETED_SIDE}[\s،,]*(?:و\s*)?")
 _CONNECTOR_AHEAD = re.compile(rf"[\s،,]*{LIST_CONNECTOR}")
 #: More anchors than the lexicon's: the place only locates the event ("حول", "على مقربة من").
 _MORE_ANCHORS = re.compile(
     r"(?:(?<!\w)(?:[وف]?(?:حول|محيط|بمحيط|مداخل|بمحاذاه|علي\s+مقربه\s+من|المتاخمه\s+ل|المجاوره\s+ل|"
     r"القريبه\s+من|القريب\s+من|الواقعه\s+(?:في|علي|قرب|شرق|غرب|شمال|جنوب)\w*|الواقع\s+(?:في|علي)))\s+|"
     r"(?<!\w)(?:ال)?(?:تابع|تابعه|مجاور|مجاوره|محاذي|محاذيه|متاخم|متاخمه)\s+)$")
+#: A direction, "near", "facing" or a road, then a place noun: "شرق مدينة الباب", "قريبة من
+#: مدينة الطبقة", "تقابل مطار حماة", "أوتوستراد حلب ـ دمشق". The place only locates the event.
+_ANCHOR_NOUN = re.compile(
+    r"(?<!\w)(?:[وف]?(?:ب|ل|من\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|يه|يها|ا)?(?:\s+(?:ال)?(?:شرق|غرب)(?:ي|يه)?)?|"
+    r"قرب|بالقرب\s+من|(?:ال)?قريب(?:ه|ا)?\s+من|تقابل|يقابل|مقابل|(?:ال)?مقابل(?:ه)?\s+ل|"
+    r"[وفب]?(?:علي\s+)?(?:مشارف|اطراف|تخوم|محيط|مداخل|مدخل|ضواحي|حدود)|"
+    r"(?:تطل|يطل|تشرف|يشرف)\s+علي|(?:ال)?(?:اوتوستراد|اتوستراد)(?:\s+[^\s،,]+){0,2}|"
+    r"يربط(?:\s+[^\s،,]+){0,2}|(?:ال)?(?:واصل|رابط)(?:ه)?\s+بين(?:\s+[^\s،,]+){0,2})\s+"
+    r"(?:(?:ال)?(?:مدينه|بلده|قريه|حي|منطقه|بلدتي|قريتي|مدينتي)\s+)?$")
+#: A road or an unnamed object noun between the trigger and the first place: the object
+#: is not in the gazetteer, and a town named after it only locates it.
+_UNNAMED_OBJECT = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:طريق|اوتوستراد|اتوستراد|خط\s+(?:ال)?امداد|حواجز|حاجزي|معسكري|معسكرات|نقاط|"
+    r"مداجن|مقالع|مستودعات|كتيبتي|سريتي)(?!\w)")
 _FACILITY_OF = re.compile(lx.FACILITY_OF)
-_LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+$)")
+#: An adjective after a generic name: "المطار المهجور" is another airport than the one named.
+_OTHER_PLACE_AFTER = re.compile(r"\s+(ال\w{2,}يه?|الم\w{3,})(?!\w)")
+#: Adjectives that describe the same place ("البلدة الاستراتيجية", "المدينة المحاصرة").
+_SAME_PLACE_WORDS = frozenset(fold_text(w) for w in (
+    "الاستراتيجية", "المحاصرة", "المحاصر", "المحررة", "المحرر", "الحدودية", "الحدودي", "الكبيرة", "الكبير",
+    "الصغيرة", "الصغير", "نفسها", "نفسه", "ذاتها", "ذاته", "المذكورة", "المذكور", "العسكري", "العسكرية",
+    "الحربي", "الجوي", "الجوية", "الدولي", "المهمة", "الهامة", "الواقعة", "الواقع", "التي", "الذي",
+    "المجاورة", "المجاور", "المنكوبة", "الشهيرة", "القريبة", "الأثرية", "الاثرية", "الرئيسي", "الرئيسية",
+    "المواليتين", "الموالية", "المحاصرتين", "الخاضعة", "الخاضع", "السورية", "الاستراتيجي",
+    "الشمالية", "الجنوبية", "الشرقية", "الغربية", "الشمالي", "الجنوبي", "الشرقي", "الغربي",
+    "بالكامل", "الكاملة", "الوحيدة", "الوحيد", "الأخيرة", "الاخيرة", "الأخير", "الاخير", "الثانية", "الأولى",
+))
+#: Armed groups named after a place ("فصائل حوار كلس", "لواء صقور الرقة"): not the topic.
+_GROUP_BEFORE = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:فصائل|فصيل|كتائب|كتيبه|لواء|الويه|تجمع|جبهه|غرفه\s+عمليات|جيش|صقور|"
+    r"ثوار|احرار|مجلس)(?:\s+\w+)?\s+$")
+_TOWN_NOUN_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:مدينه|بلده|قريه)\s+(?:$|(?=\w))")
+#: A relative pronoun right after a place (an adjective may come between).
+_RELATIVE_AFTER = re.compile(r"(?:\s+(?:ال)?\w+)?[\s،,]*(?:التي|الذي|اللتين|اللذين)(?!\w)")
+_DUAL = re.compile(r"هما(?!\w)")
+#: Between the two places of a pair: و, perhaps after an adjective ("الطبقة الاستراتيجية وسد الفرات").
+_PAIR_GAP = re.compile(r"(?:\s+ال\w+)?\s*(?:[،,]\s*)?(?:و\s*)?")
+_JOINED = re.compile(r"\s*(?:[،,]\s*)?و(\w{4,})(?!\w)")
+#: A list of checkpoints or posts: its names are not villages ("حواجز السمان، والإسكان، والخزان").
+_CHECKPOINTS_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?(?:حواجز|حاجزي|حاجز|نقاط|نقطتي|معسكرات|معسكري|مواقع)(?!\w)")
+#: The first word of a compound name right before a village's name: "عين السبيل", "تل X",
+#: "جبل X" name another place (the finder found only the village).
+_NAME_HEAD = re.compile(r"(?<!\w)[وفبل]?(?:عين|بئر|بير|تل|جبل|خربه|دير|كفر|راس|وادي|جسر)\s+$")
+#: Dual and plural facility nouns ("حاجزي البركة", "معسكرات القرميد"): not the village.
+_FACILITIES_OF = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:حاجزي|حواجز|معسكري|معسكرات|معسكر|مداجن|مقالع|صوامع|مزارع|مزرعه|مستودعات|"
+    r"ثكنه|ثكنات|كتيبه|سريه|فوج|مبني|مدرسه|فندق|قصر)\s+$")
+_LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+(?:(?:مدينه|بلده|قريه|حي|منطقه)\s+)?$|"
+                       r"(?<!\w)ب(?:مدينه|بلده|قريه|حي|منطقه)\s+$)")
 _STOP = lx.WINDOW_STOP
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 #: A comma then a word that is neither "و…" nor a preposition: the list has ended.
@@ -71,8 +147,15 @@ class Place:
 class ObjectFinder:
     """Resolves the article's place mentions once, then finds each trigger's objects."""
 
-    def __init__(self, text: str, gazetteer: Gazetteer, mentions: list[PlaceMention]):
+    def __init__(self, text: str, gazetteer: Gazetteer, mentions: list[PlaceMention],
+                 words: list[tuple[int, int, str]] | None = None):
         self.text, self.gaz = text, gazetteer
+        self._spelt: dict[int, str] = {}
+        # place nouns and plural place nouns of the whole text, found once
+        self._noun_hits, self._plural_hits = _noun_hits(text, words)
+        self._noun_starts = [h.start() for h in self._noun_hits]
+        self._plural_starts = [h.start() for h in self._plural_hits]
+        mentions = self._respelt(mentions)
         self.mentions = _keep_weak_in_lists(text, mentions)
         self._starts = [m.start for m in self.mentions]
         self._anchor_memo: dict[tuple[int, int], bool] = {}
@@ -99,13 +182,29 @@ class ObjectFinder:
         evidence = Evidence.of_mentions(gaz, self.mentions)
         out: dict[int, tuple[str, ...]] = {}
         recent: list[str] = []
-        for m in self.mentions:
+        qualifiers: set[int] = set()
+        for k, m in enumerate(self.mentions):
             surface = self.text[m.start:m.end]
+            if m.start in qualifiers:
+                out[m.start] = ()
+                self.why[m.start] = f"{surface!r} names the district of the place before it, not a place of the text"
+                continue
             if m.region:
                 out[m.start] = ()
                 self.why[m.start] = f"{surface!r} names a region, not the place"
                 continue
             if m.generic_kinds:
+                number = re.match(r"\s+\d+", self.text[m.end:m.end + 8])
+                if number:
+                    out[m.start] = ()
+                    self.why[m.start] = f"{self.text[m.start:m.end + number.end()]!r}: a numbered unit not in the gazetteer"
+                    continue
+                other = _OTHER_PLACE_AFTER.match(self.text, m.end)
+                if other and other.group(1) not in _SAME_PLACE_WORDS:
+                    out[m.start] = ()
+                    self.why[m.start] = (f"{self.text[m.start:other.end()]!r}: another "
+                                         f"{'/'.join(m.generic_kinds)} than the one named before it")
+                    continue  # "المطار المهجور", "المدينة الصناعية": not the airbase, not the city
                 fitting = frozenset(m.site_ids)
                 heads = generic_heads(m.name)
                 fitting = fitting | {s for s in recent if heads and sites[s].kind in m.generic_kinds}
@@ -115,7 +214,8 @@ class ObjectFinder:
                     self.why[m.start] = (f"{surface!r} stands for the {'/'.join(m.generic_kinds)} named "
                                          f"most before it: {sites[before].label()}")
                     continue
-                ids, why = (), ""
+                ids: tuple[str, ...] = ()
+                why = ""
                 if not any(k in _TOWNS or k == "village" for k in m.generic_kinds):
                     # "المطار" of an article on Deir ez-Zor: the only airbase near the places it names
                     ids, why = choose(gaz, surface, m.site_ids, evidence)
@@ -127,14 +227,126 @@ class ObjectFinder:
                     self.why[m.start] = f"{surface!r}: no {'/'.join(m.generic_kinds)} named before it"
                 continue
             ids, why = choose(gaz, surface, m.site_ids, evidence)
+            if m.start in self._spelt:
+                why = self._spelt[m.start]
+            far = self._far_village(ids, evidence) if len(ids) == 1 and not m.fuzzy else None
+            if far:
+                respelt = near_spelling(gaz, m.name, evidence) if " " not in m.name else None
+                ids, why = ((respelt[0],), f"{far}; read as {respelt[1]}") if respelt else ((), far)
+            district = self._district_after(k)
+            if district:
+                ids, why = (district[0],), district[1]
+                qualifiers.add(self.mentions[k + 1].start)
             if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence):
-                ids, why = (), (f"{surface!r} is a common word as well as the name of {sites[ids[0]].label()}, "
-                                "and no place near it is named")
+                label = sites[ids[0]].label()
+                ids, why = (), f"{surface!r} is a common word as well as the name of {label}, and no place near it is named"
             out[m.start] = ids
             self.why[m.start] = why
-            if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)):
+            if len(ids) == 1 and not self._anchored(m, max(0, m.start - 40)) \
+                    and not _GROUP_BEFORE.search(self.text, max(0, m.start - 30), m.start):
                 recent.append(ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
+                if _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \
+                        or _TOWN_NOUN_BEFORE.match(surface + " "):
+                    recent.append(ids[0])  # "بلدة دابق" weighs more for "البلدة" than a bare name
         return out
+
+    def _far_village(self, ids: tuple[str, ...], evidence: Evidence) -> str | None:
+        """Why a village the text names alone is not taken: it lies more than
+        :data:`_FAR_KM` from every other place the text names (at least two), like the
+        village "مصطفى" of Qamishli in an article on Manbij ("قرية مصطفى جمادي")."""
+        site = self.gaz.sites[ids[0]]
+        if site.kind != "village" or site.origin != "ocha" or site.lat is None \
+                or site.admin1_pcode in evidence.governorates:
+            return None  # "مورك" in an article naming "ريف حماة" and the Aleppo-Damascus road
+        others = {o for o in evidence.sites if o != site.site_id and self.gaz.sites[o].lat is not None}
+        if len(others) < 2:
+            return None
+        nearest = min(km(site, self.gaz.sites[o]) for o in others)
+        if nearest <= _FAR_KM:
+            return None
+        return (f"{site.name_ar!r} is the name of {site.label()}, but that village is {nearest:.0f} km "
+                "from every other place the text names: another place of that name, not in the gazetteer")
+
+    def _district_after(self, k: int) -> tuple[str, str] | None:
+        """"صوران أعزاز", "تل شعير جرابلس": a shared name, then (nothing between) the district
+        town of one of its places: that place, and the district is no place of the text."""
+        m = self.mentions[k]
+        if len(m.site_ids) < 2 or k + 1 >= len(self.mentions):
+            return None
+        n = self.mentions[k + 1]
+        if self.text[m.end:n.start].strip() or len(n.site_ids) != 1 or n.generic_kinds \
+                or self.text[n.start:n.end] != n.name:  # "بدير الزور" locates; "أعزاز" qualifies
+            return None
+        town = self.gaz.sites[n.site_ids[0]]
+        if town.kind not in _TOWNS or not town.admin2_pcode:
+            return None
+        inside = [s for s in m.site_ids if self.gaz.sites[s].admin2_pcode == town.admin2_pcode]
+        if len(inside) != 1:
+            return None
+        site = self.gaz.sites[inside[0]]
+        return site.site_id, (f"{self.text[m.start:n.end]!r}: {len(m.site_ids)} places of that name; "
+                              f"{site.label()} is in {town.admin2_en} district, which is written after it")
+
+    def _respelt(self, mentions: list[PlaceMention]) -> list[PlaceMention]:
+        """Names the finder missed after a place noun or in a list of places ("منطقة غندور",
+        "قرى … واحتميلات"), read as another spelling of a place near the ones the article
+        names: a letter missing, added or two swapped (الغندورة, احتيملات), or without the
+        "خربة" the gazetteer writes (سوبين → خربة سوبين). Each says why."""
+        text, gaz = self.text, self.gaz
+        starts = [m.start for m in mentions]
+
+        def free(a: int, b: int) -> bool:  # no mention overlaps [a, b)
+            i = bisect_left(starts, b)
+            return not (i and mentions[i - 1].end > a) and not any(
+                m.end > a for m in mentions[max(0, i - 3):i])
+        spans: list[tuple[int, int]] = []
+        for hit in self._noun_hits:
+            if hit.group("name"):
+                first = hit.group("name").split()[0]
+                spans.append((hit.start("name"), hit.start("name") + len(first)))
+                spans.append((hit.start("name"), hit.end("name")))
+        for hit in self._plural_hits:
+            stop = text.find(".", hit.end())
+            spans.extend(_list_items(text, hit.end(), stop if stop > 0 else len(text)))
+        for m in mentions:  # "صوران واحتميلات": the word joined to a place by و
+            joined = _JOINED.match(text, m.end)
+            if joined and not _CHECKPOINTS_BEFORE.search(text, max(0, m.start - 50), m.start):
+                spans.append((joined.start(1), joined.end(1)))
+        spans = [(a, b) for a, b in dict.fromkeys(spans) if free(a, b)]
+        if not spans:
+            return mentions
+        evidence = Evidence.of_mentions(gaz, mentions)
+        evidence.sites = list(dict.fromkeys(evidence.sites))
+        found: list[PlaceMention] = []
+        memo: dict[str, tuple[str, str] | None] = {}
+        reading: tuple[str, str] | None
+        for a, b in spans:
+            word = text[a:b].strip("\"“”«»")
+            a += text[a:b].index(word) if word else 0
+            b = a + len(word)
+            if len(word) < 4 or word in _NOT_A_NAME or word.startswith("ال") and word[2:] in _NOT_A_NAME \
+                    or any(f.start < b and f.end > a for f in found):
+                continue
+            if word in memo:
+                reading = memo[word]
+                if reading:
+                    self._spelt[a] = reading[1]
+                    found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
+                continue
+            reading = near_spelling(gaz, word, evidence) if " " not in word else None
+            if reading is None and " " not in word:
+                ruin = [i for i in gaz.names_of("خربه " + word.removeprefix("ال"))
+                        if confirmed(gaz, gaz.sites[i], evidence)]
+                why = f"{word!r} is {gaz.sites[ruin[0]].label()} without its 'خربة', near the places the text names" \
+                    if len(ruin) == 1 else ""
+                reading = (ruin[0], why) if why else None
+            if reading is None:
+                reading = _with_qualifier(gaz, word, evidence)
+            memo[word] = reading
+            if reading:
+                self._spelt[a] = reading[1]
+                found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
+        return sorted(mentions + found, key=lambda m: m.start) if found else mentions
 
     def objects_of(self, trig: Trigger, later: list[Trigger], s0: int, s1: int) -> list[Place]:
         """The places ``trig`` acts on, in text order (empty when it names none)."""
@@ -167,14 +379,30 @@ class ObjectFinder:
                 continue
             if m.start < max(s0, trig.start - 120):
                 break
-            if self._anchored(m, s0):
-                continue
+            relative = _RELATIVE_AFTER.match(self.text, m.end)
+            if self._anchored(m, s0) and not relative:
+                continue  # "… قرب مدينة الباب، التي سيطر عليها": the relative clause says which
             if m.region:
                 continue
             ids = self.resolved.get(m.start, ())
             why = f"pronoun after the trigger points back to it; {self.why.get(m.start, '')}"
-            return [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds), why) for s in ids]
+            found = [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds), why) for s in ids]
+            if _DUAL.search(self.text, trig.start, min(len(self.text), trig.end + 8)):
+                found[:0] = self._first_of_pair(m, s0)  # "الطبقة وسد الفرات …، وتستعيدهما"
+            return found
         return []
+
+    def _first_of_pair(self, m: PlaceMention, s0: int) -> list[Place]:
+        """The place joined to ``m`` by و just before it, for a dual pronoun (-هما)."""
+        i = bisect_left(self._starts, m.start)
+        if i == 0:
+            return []
+        first = self.mentions[i - 1]
+        if first.start < s0 or not _PAIR_GAP.fullmatch(self.text[first.end:m.start]) or first.region:
+            return []
+        why = f"dual pronoun after the trigger points back to the pair; {self.why.get(first.start, '')}"
+        return [Place(first.start, first.end, s, None, True, first.fuzzy, bool(first.generic_kinds), why)
+                for s in self.resolved.get(first.start, ())]
 
     def _window(self, trig: Trigger, later: list[Trigger], s1: int, locative_only: bool) -> list[Place]:
         text = self.text
@@ -208,6 +436,10 @@ class ObjectFinder:
                 break
         places: list[Place] = []
         unplaced = False  # an object was named but could not be placed: "في مدينة X" after it locates it
+        first = self._between(trig.end, end)
+        if first and (_UNNAMED_OBJECT.search(text, trig.end, first[0].start)
+                      or _UNKNOWN_NOUN.search(text, trig.end, first[0].start)):
+            unplaced = True  # "السيطرة على طريق رئيسي يربط…", "على حاجز X شمال مدينة Y"
         boundary = trig.end
         anchored_before: str | None = None
         for m in self._between(trig.end, end):
@@ -215,7 +447,9 @@ class ObjectFinder:
                 break
             if not places and trig.rule.tight and not self._follows_at_once(trig.end, m.start):
                 break
-            in_list = _LIST_GAP.match(text[boundary:m.start]) is not None and boundary > trig.end
+            # only a plain و or comma continues a list of anchors ("باتجاه الميادين والبوكمال");
+            # "القرى التابعة لمنبج منها X" names the objects after the anchor
+            in_list = _PLAIN_GAP.fullmatch(text[boundary:m.start]) is not None and boundary > trig.end
             kind = self._kind_class(m)
             if self._anchored(m, boundary) or (anchored_before == kind and in_list):
                 boundary, anchored_before = m.end, kind
@@ -235,19 +469,23 @@ class ObjectFinder:
             kind_override = None
             town = self.gaz.sites[site_ids[0]].kind in _TOWNS
             lead = text[boundary:m.start]
-            facility = _FACILITY_OF.search(lead)
+            facility = _FACILITY_OF.search(lead) or _FACILITIES_OF.search(lead) or _NAME_HEAD.search(lead)
             if facility and self.gaz.sites[site_ids[0]].kind in _POPULATED:
                 self._add_note(f"{self._surface(facility.start() + boundary, m.end)!r} at folded offset "
                                f"{facility.start() + boundary}: a place named after "
                                f"{self.gaz.sites[site_ids[0]].label()}, not in the gazetteer; "
-                               "add it to events/places.csv")
+                               "add it to events/places.csv", text[facility.start() + boundary:m.end])
                 boundary = m.end
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
-            if town and _LOCATIVE.search(lead) and (places or unplaced or len(lead.split()) > 4):
+            locator = town or self.gaz.sites[site_ids[0]].kind == "neighbourhood"
+            bi = text[m.start] == "ب" and not m.name.startswith("ب")  # "بدير الزور": "in Deir ez-Zor"
+            besieged_in = trig.kind in ("besieged", "siege_broken") and not places and not unplaced  # "تطويق مسلحي داعش في بلدة X"
+            if locator and (_LOCATIVE.search(lead) or bi and not lead.strip(" و")) \
+                    and (places or unplaced or len(lead.split()) > 4 and not besieged_in):
                 boundary = m.end
                 continue  # "… في مدينة دير الزور" locates the objects named before
-            if town and lx.PARTS_OF.search(lead):
-                kind_override = "partial"
+            if town and lx.PARTS_OF.search(lead) and trig.kind in ("captured", "withdrew"):
+                kind_override = "partial"  # a siege of "أحياء حلب" is a siege of Aleppo
             if trig.kind == "partial" and town:
                 boundary = m.end
                 continue  # an advance "in" a city is not a foothold we can place
@@ -279,47 +517,226 @@ class ObjectFinder:
 
     def _kind_class(self, m: PlaceMention) -> str:
         ids = self.resolved.get(m.start) or m.site_ids
-        return "town" if ids and self.gaz.sites[ids[0]].kind in _TOWNS else "site"
+        return "town" if ids and self.gaz.sites[ids[0]].kind in _POPULATED else "site"
 
     def _anchored(self, m: PlaceMention, boundary: int) -> bool:
+        if self.text[m.start] == "و" and not m.name.startswith("و"):
+            return False  # "المشلب من الجهة الشرقية والرومانية": و joins it to the list, no word governs it
         lo = max(boundary, m.start - 40)
         found = self._anchor_memo.get((lo, m.start))
         if found is None:
             found = self._anchor_memo[(lo, m.start)] = bool(
-                lx.ANCHOR_BEFORE.search(self.text, lo, m.start) or _MORE_ANCHORS.search(self.text, lo, m.start))
+                lx.ANCHOR_BEFORE.search(self.text, lo, m.start) or _MORE_ANCHORS.search(self.text, lo, m.start)
+                or _ANCHOR_NOUN.search(self.text, lo, m.start))
         return found
 
     def _surface(self, start: int, end: int) -> str:
         return self.raw_of(start, end) if self.raw_of else self.text[start:end]
 
     def _note(self, m: PlaceMention, trig: Trigger, why: str) -> None:
-        self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: {why}")
+        self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: {why}",
+                       self.text[m.start:m.end])
 
-    def _add_note(self, note: str) -> None:
-        if note not in self._noted:
-            self._noted.add(note)
+    @staticmethod
+    def _key(surface: str) -> str:
+        key = " ".join(surface.split())
+        return key[1:] if key[:1] in "وفبل" and key[1:3] in ("ال", "قر", "بل", "مد", "حي", "خر", "تل") else key
+
+    def _add_note(self, note: str, surface: str) -> None:
+        """One note per surface form (folded) and document: a name repeated ten times is
+        reported once, at its first place."""
+        key = self._key(surface)
+        if key not in self._noted:
+            self._noted.add(key)
             self.unresolved.append(note)
 
     def note_unknown_places(self, s0: int, s1: int) -> None:
-        """Report every "بلدة/قرية/تلة/حي… NAME" of a sentence whose NAME the gazetteer lacks.
+        """Report every "بلدة/قرية/تلة/حاجز/فوج… NAME" of a sentence whose NAME the gazetteer
+        lacks, and every unknown item of a list after a plural place noun ("قرى X وY وZ").
 
-        Called for each sentence with a trigger (once): an unknown place is never dropped
-        silently, whether or not it is a trigger's object.
+        The reader calls it for every sentence of the body, whether or not a trigger is in
+        it: an unknown place is never dropped silently. Each surface form is reported
+        once per document.
         """
         if s0 in self._scanned:
             return
         self._scanned.add(s0)
-        for hit in lx.PLACE_NOUN.finditer(self.text, s0, s1):
-            if any(m.end > hit.start() for m in self._between(hit.start() - 60, hit.end())):
+        for hit in self._noun_hits[bisect_left(self._noun_starts, s0):bisect_left(self._noun_starts, s1)]:
+            if hit.end() > s1:
+                continue
+            if hit.group("number"):
+                if not any(m.end >= hit.end() for m in self._between(hit.start() - 20, hit.end())):
+                    self._unknown(hit.start(), hit.end())  # "اللواء 65": not the generic "اللواء"
                 continue
             words = hit.group("name").split()
+            first_end = hit.start("name") + len(words[0])
+            if any(m.end > hit.start() for m in self._between(hit.start() - 60, first_end)):
+                continue  # a place the gazetteer knows (a name after the noun may start a new item)
+            noun = hit.group(0).split()[0]
+            if re.match(r"[وفبل]?ال", noun) and not noun.startswith("لل") and not words[0].startswith("ال"):
+                continue  # "المنطقة أسفرت": "the area", then the sentence goes on
             if words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME:
                 continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             end = hit.end()
-            if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")):
-                end = hit.start("name") + len(words[0])  # "قرية زمزموطة أمس", "تلة X وقصف"
-            self._add_note(f"{self._surface(hit.start(), end)!r} at folded offset {hit.start()}: "
-                           "not in the gazetteer; add it to events/places.csv")
+            short = hit.start("name") + len(words[0])
+            if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")
+                                   or self._key(self.text[hit.start():short]) in self._noted):
+                end = short  # "قرية زمزموطة أمس", "تلة X وقصف", a name already reported
+            self._unknown(hit.start(), end)
+        for hit in self._plural_hits[bisect_left(self._plural_starts, s0):bisect_left(self._plural_starts, s1)]:
+            if _THESE_BEFORE.search(self.text, max(s0, hit.start() - 8), hit.start()):
+                continue  # "هذه القرى": the places named before
+            for a, b in _list_items(self.text, hit.end(), s1):
+                if not any(m.end > a for m in self._between(a - 8, b)):
+                    self._unknown(a, b, in_list=True)
+
+    def _unknown(self, start: int, end: int, in_list: bool = False) -> None:
+        if in_list and any(m.weak for m in self.gaz.find(self.text[start:end])):
+            return  # a gazetteer name left out as a common word ("حطين" alone), not an unknown place
+        self._add_note(f"{self._surface(start, end)!r} at folded offset {start}: "
+                       "not in the gazetteer; add it to events/places.csv", self.text[start:end])
+
+
+#: Place-type nouns: an unknown name after one is reported. The lexicon's, plus the
+#: kinds of non-populated places the genre names (units' bases, farms, checkpoints...).
+_UNKNOWN_NOUN = re.compile(fold_pattern(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:(?:مدينه|بلده|قريه|حي|منطقه|حقل|جبل|جبال|تله|تل|مطار|معمل|شركه|سد|"
+    r"محطه|قاعده|كتيبه|مستشفي|مشفي|دوار|حاجز|بلدتي|قريتي|مدينتي|مزرعه|مزارع|مداجن|مقالع|صوامع|"
+    r"سجن|معبر|فندق|قصر|مدرسه|كليه|مبني|خربه|رحبه|تلتي|حيي)\s+"
+    r"(?P<name>\w{3,}(?:\s+(?!(?:ال)?(?:شرق|غرب|شمال|جنوب|في|من|علي|بعد|قرب|بين)\w*)\w{3,})?)"
+    # a unit's base or a numbered point only with its number: "اللواء 137", "النقطة 50"
+    # ("لواء المعتصم", "فرقة السلطان مراد" are armed groups, not places)
+    r"|(?:لواء|اللواء|فوج|الفوج|فرقه|الفرقه|نقطه|النقطه)\s+(?P<number>\d+))"
+))
+#: Plural place nouns opening a list of names: "قرى X وY وZ", "بلدتي X وY".
+_PLURAL_NOUN = re.compile(fold_pattern(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:قرى|بلدات|قريتي|بلدتي|أحياء|حيي|تلال|مزارع)\s+"
+    r"(?:(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)\s+)?"
+))
+#: Words that end a list of names (prepositions, verbs of the next clause, directions).
+_LIST_END = frozenset(fold_text(w) for w in (
+    "على", "في", "من", "إلى", "الى", "عن", "بعد", "قبل", "قرب", "بين", "حتى", "منذ", "عند", "ضمن",
+    "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "وسط", "محيط", "أطراف", "بريف",
+    "التي", "الذي", "اللتين", "كما", "حيث", "بينما", "وذلك", "إثر", "اثر", "خلال", "عقب", "مع", "أمس",
+    "اليوم", "بالكامل", "كاملة", "بعد", "وقد", "فيما", "ما", "لا", "قد", "أن", "ان", "إن", "أنّ",
+    "مشيرا", "مضيفا", "موضحا", "لافتا", "مؤكدا", "قال", "وقال", "أضاف", "وأضاف", "أكد", "وأكد",
+    "كامل", "عدة", "المحاصرة", "المحاصرتين", "المحررة", "الموالية", "المواليتين", "الشرقية", "الغربية",
+    "الشمالية", "الجنوبية", "المناطق", "النقاط", "نقاط", "مواقع", "المواقع", "الأخرى", "أخرى",
+    "غيرها", "بالتزامن", "الريف", "تلال", "التلال", "القرى", "البلدات", "الخاضعة", "الخاضع", "الخاضعتين",
+    "الواقعة", "الواقع", "التابعة", "التابع", "المتبقية", "المتبقي", "القريبة", "المجاورة", "المحيطة",
+))
+#: A closing quote then a comma: the quoted list is over ("…وكابر كبير"، مشيراً).
+_QUOTE_END = re.compile(r"[\"”»]\s*[،,]")
+_THESE_BEFORE = re.compile(r"(?<!\w)(?:هذه|تلك|هاتين|هذين)\s+$")
+
+
+#: Size and position words the gazetteer writes after a village's name and news drops.
+_QUALIFIERS = tuple(fold_text(w) for w in (
+    "كبير", "صغير", "كبيرة", "صغيرة", "الكبير", "الصغير", "الكبيرة", "الصغيرة", "فوقاني", "تحتاني",
+    "الفوقاني", "التحتاني", "شرقي", "غربي", "الشرقي", "الغربي", "شمالي", "جنوبي", "الشمالي", "الجنوبي",
+))
+
+
+def _qualified_bases(gaz: Gazetteer) -> frozenset[str]:
+    """Names of the gazetteer without their last word when it is a size or position word
+    (computed once per gazetteer and kept on it)."""
+    found = getattr(gaz, "_qualified_bases", None)
+    if found is None:
+        qualifiers = set(_QUALIFIERS)
+        found = frozenset(n.rsplit(" ", 1)[0] for n in gaz._by_name if " " in n and n.rsplit(" ", 1)[1] in qualifiers)
+        gaz._qualified_bases = found  # type: ignore[attr-defined]
+    return found
+
+
+def _with_qualifier(gaz: Gazetteer, name: str, ev: Evidence) -> tuple[str, str] | None:
+    """"جب الكلب" for the village the gazetteer writes "جب الكلب كبير": accepted when exactly
+    one such village lies within :data:`TYPO_KM` of a place the text names."""
+    if not ev.sites or name not in _qualified_bases(gaz):
+        return None
+    near: list[tuple[float, str, str]] = []
+    for q in _QUALIFIERS:
+        for site_id in gaz.names_of(f"{name} {q}"):
+            others = [gaz.sites[o] for o in ev.sites if o != site_id and gaz.sites[o].lat is not None]
+            found = nearest(gaz.sites[site_id], others, TYPO_KM)
+            if found and site_id not in [n[2] for n in near]:
+                near.append((found[0], found[1], site_id))
+    if len(near) != 1:
+        return None
+    dist, by, site_id = near[0]
+    return site_id, (f"{name!r} is {gaz.sites[site_id].name_ar!r} without its size or position word: "
+                     f"{gaz.sites[site_id].label()} is {dist:.0f} km from {by}, named in the text")
+
+
+#: Heads of the two patterns above (folded, without clitics): words worth matching at.
+_HEADS = (
+    "مدينه قريه بلده حي منطقه حقل جبل جبال تله تل مطار معمل شركه سد محطه قاعده كتيبه مستشفي مشفي "
+    "دوار حاجز بلدتي قريتي مدينتي مزرعه مزارع مداجن مقالع صوامع سجن معبر فندق قصر مدرسه كليه مبني "
+    "خربه رحبه تلتي حيي لواء اللواء فوج الفوج فرقه الفرقه نقطه النقطه قري بلدات احياء تلال")
+_NOUN_HEADS = frozenset(fold_text(w) for w in _HEADS.split())
+
+
+_IS_NOUN: dict[str, bool] = {}
+
+
+def _noun_hits(text: str, words: list[tuple[int, int, str]] | None = None) -> tuple[list[re.Match], list[re.Match]]:
+    """Matches of :data:`_UNKNOWN_NOUN` and :data:`_PLURAL_NOUN` in ``text``, tried only at
+    words whose core is a place noun (a regex scan of every position costs more)."""
+    nouns: list[re.Match] = []
+    plurals: list[re.Match] = []
+    if words is None:
+        words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\w+", text)]
+    for start, _end, word in words:
+        is_noun = _IS_NOUN.get(word)
+        if is_noun is None:
+            if len(_IS_NOUN) > 50_000:
+                _IS_NOUN.clear()
+            is_noun = _IS_NOUN[word] = any(word[k:] in _NOUN_HEADS for k in range(min(4, len(word) - 1)))
+        if not is_noun:
+            continue
+        hit = _UNKNOWN_NOUN.match(text, start)
+        if hit:
+            nouns.append(hit)
+        plural = _PLURAL_NOUN.match(text, start)
+        if plural:
+            plurals.append(plural)
+    return nouns, plurals
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of a list "X، وY وZ" from ``start``: one to three words each, و dropped;
+    the list ends at a preposition, a clause word or a longer phrase."""
+    items: list[tuple[int, int]] = []
+    cur: list[tuple[int, int]] = []
+    quote = _QUOTE_END.search(text, start, end)
+    end = quote.start() if quote else end
+    for w in re.finditer(r"[^\s،,.:؛()\"“”«»]+|[،,.:؛()]", text[start:end]):
+        a, b, word = start + w.start(), start + w.end(), w.group()
+        if word in "،,":
+            if cur:
+                items.append((cur[0][0], cur[-1][1]))
+            cur = []
+            continue
+        if word in ".:؛()":
+            break
+        bare = word[1:] if word.startswith("و") and len(word) > 2 else word
+        if word in _LIST_END or bare in _LIST_END:
+            break
+        if bare in _DESCRIPTORS or bare.startswith("ال") and bare[2:] in _DESCRIPTORS:
+            if not cur:
+                break
+            continue  # "تلة X الاستراتيجية": the adjective is not part of the name
+        if word.startswith("و") and len(word) > 2 and cur:
+            items.append((cur[0][0], cur[-1][1]))
+            cur = []
+        if not cur and word.startswith("و") and len(word) > 2:
+            a += 1
+        if len(cur) == 3:
+            return items  # a phrase, not a name: the list has ended
+        cur.append((a, b))
+    if cur:
+        items.append((cur[0][0], cur[-1][1]))
+    return [(a, b) for a, b in items
+            if not text[a].isdigit() and not (" " not in text[a:b] and text[a:b] in _NOT_A_NAME)]
 
 
 def _keep_weak_in_lists(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:

@@ -89,7 +89,7 @@ class _Reader:
         gaz = load_gazetteer()
         words = split_words(text)
         places = [p for p in gaz.find(text, words) if self._in_body(p.start)]
-        self.objects = ObjectFinder(text, gaz, places)
+        self.objects = ObjectFinder(text, gaz, places, words)
         self.actors = [a for a in find_actors(text, [(p.start, p.end) for p in places], words)
                        if self._in_body(a.start)]
         self.objects.actor_spans = [(a.start, a.end) for a in self.actors]
@@ -121,10 +121,12 @@ class _Reader:
         for sentence in self.sentences:
             self._read_sentence(sentence)
         self.out.claims = _dedupe(self.out.claims)
+        self.out.unresolved = self.objects.unresolved
         return self.out
 
     def _read_sentence(self, sentence: tuple[int, int]) -> None:
         s0, s1 = sentence
+        self.objects.note_unknown_places(s0, s1)  # every sentence, trigger or not
         trigs = self._within("triggers", s0, s1)
         markers = self._within("markers", s0, s1)
         # "مصادر في قوات سوريا الديمقراطية": the partisan voice among the sentence's speakers
@@ -410,6 +412,8 @@ class _Reader:
                 # no date words bound to it: a window guessed from the publication date, which
                 # the replay takes as confirmation only, never as the time of a change
                 "time_precision": date.precision if date else "fallback",
+                # which site the mention was resolved to, and on what evidence
+                "site_why": place.why or f"{self._raw(place.start, place.end)!r} is the name of {site.label()}",
             })
 
     def _standing_siege(self, trig: Trigger) -> bool:

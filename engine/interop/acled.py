@@ -29,6 +29,7 @@ from engine.domain.events import ClaimRecorded
 from engine.interop.actors import acled_actor, acled_inter, tadmur_actor
 from engine.interop.dates import acled_date, window_from_acled
 from engine.interop.places import Place, nearest_site, site_places
+from engine.interop.table import typed_frame
 
 #: The ACLED columns Tadmur writes, in the codebook's order.
 ACLED_COLUMNS = (
@@ -64,6 +65,18 @@ ACLED_COLUMNS = (
     "tags",
     "timestamp",
 )
+#: The type each column is read and written as (text unless named here).
+ACLED_SCHEMA: dict[str, type[pl.DataType]] = dict.fromkeys(ACLED_COLUMNS, pl.String) | {
+    "event_date": pl.Date,
+    "year": pl.Int32,
+    "time_precision": pl.Int8,
+    "iso": pl.Int32,
+    "latitude": pl.Float64,
+    "longitude": pl.Float64,
+    "geo_precision": pl.Int8,
+    "fatalities": pl.Int32,
+    "timestamp": pl.Int64,
+}
 #: The columns an ACLED file must have for ``import``.
 REQUIRED_FOR_IMPORT = (
     "event_id_cnty",
@@ -167,20 +180,7 @@ def _row(
 
 
 def _frame(rows: list[dict]) -> pl.DataFrame:
-    schema = {c: pl.String for c in ACLED_COLUMNS} | {
-        "event_date": pl.Date,
-        "year": pl.Int32,
-        "time_precision": pl.Int8,
-        "iso": pl.Int32,
-        "latitude": pl.Float64,
-        "longitude": pl.Float64,
-        "geo_precision": pl.Int8,
-        "fatalities": pl.Int32,
-        "timestamp": pl.Int64,
-    }
-    # an empty field stays empty in the CSV (polars writes "" for an empty string)
-    blank = [{k: (None if v == "" else v) for k, v in row.items()} for row in rows]
-    return pl.DataFrame(blank, schema=schema, orient="row")
+    return typed_frame(rows, ACLED_SCHEMA)
 
 
 def claim_source(claimant_name: str, outlet: str) -> str:

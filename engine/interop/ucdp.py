@@ -20,55 +20,57 @@ from engine.domain.errors import TadmurError
 from engine.interop.actors import tadmur_actor, ucdp_side
 from engine.interop.dates import ucdp_date_prec
 from engine.interop.places import Place, nearest_site, site_places
+from engine.interop.table import typed_frame
 
-#: GED's 49 columns (the 23.1 header), in order.
-UCDP_COLUMNS = (
-    "id",
-    "relid",
-    "year",
-    "active_year",
-    "code_status",
-    "type_of_violence",
-    "conflict_new_id",
-    "conflict_name",
-    "dyad_new_id",
-    "dyad_name",
-    "side_a_new_id",
-    "gwnoa",
-    "side_a",
-    "side_b_new_id",
-    "gwnob",
-    "side_b",
-    "number_of_sources",
-    "source_article",
-    "source_office",
-    "source_date",
-    "source_headline",
-    "source_original",
-    "where_prec",
-    "where_coordinates",
-    "where_description",
-    "adm_1",
-    "adm_2",
-    "latitude",
-    "longitude",
-    "geom_wkt",
-    "priogrid_gid",
-    "country",
-    "country_id",
-    "region",
-    "event_clarity",
-    "date_prec",
-    "date_start",
-    "date_end",
-    "deaths_a",
-    "deaths_b",
-    "deaths_civilians",
-    "deaths_unknown",
-    "best",
-    "high",
-    "low",
-)
+#: GED's 49 columns (the 23.1 header), in order, with the type each is read and written as.
+UCDP_SCHEMA: dict[str, type[pl.DataType]] = {
+    "id": pl.Int32,
+    "relid": pl.String,
+    "year": pl.Int32,
+    "active_year": pl.Int32,
+    "code_status": pl.String,
+    "type_of_violence": pl.Int32,
+    "conflict_new_id": pl.Int32,
+    "conflict_name": pl.String,
+    "dyad_new_id": pl.Int32,
+    "dyad_name": pl.String,
+    "side_a_new_id": pl.Int32,
+    "gwnoa": pl.Int32,
+    "side_a": pl.String,
+    "side_b_new_id": pl.Int32,
+    "gwnob": pl.Int32,
+    "side_b": pl.String,
+    "number_of_sources": pl.Int32,
+    "source_article": pl.String,
+    "source_office": pl.String,
+    "source_date": pl.String,
+    "source_headline": pl.String,
+    "source_original": pl.String,
+    "where_prec": pl.Int32,
+    "where_coordinates": pl.String,
+    "where_description": pl.String,
+    "adm_1": pl.String,
+    "adm_2": pl.String,
+    "latitude": pl.Float64,
+    "longitude": pl.Float64,
+    "geom_wkt": pl.String,
+    "priogrid_gid": pl.Int32,
+    "country": pl.String,
+    "country_id": pl.Int32,
+    "region": pl.String,
+    "event_clarity": pl.Int32,
+    "date_prec": pl.Int32,
+    "date_start": pl.Date,
+    "date_end": pl.Date,
+    "deaths_a": pl.Int32,
+    "deaths_b": pl.Int32,
+    "deaths_civilians": pl.Int32,
+    "deaths_unknown": pl.Int32,
+    "best": pl.Int32,
+    "high": pl.Int32,
+    "low": pl.Int32,
+}
+UCDP_COLUMNS = tuple(UCDP_SCHEMA)
 #: Syria's Gleditsch-Ward number (GED's country_id and gwno of its government)
 SYRIA_GWNO = 652
 _HEADLINE = re.compile(r"^(?P<gainer>\w+) (?P<kind>\w+) .+? (?:from (?P<loser>\w+))?\s*\(")
@@ -144,44 +146,7 @@ def _row(
 
 
 def _frame(rows: list[dict]) -> pl.DataFrame:
-    ints = (
-        "id",
-        "year",
-        "active_year",
-        "type_of_violence",
-        "conflict_new_id",
-        "dyad_new_id",
-        "side_a_new_id",
-        "gwnoa",
-        "side_b_new_id",
-        "gwnob",
-        "number_of_sources",
-        "where_prec",
-        "priogrid_gid",
-        "country_id",
-        "event_clarity",
-        "date_prec",
-        "deaths_a",
-        "deaths_b",
-        "deaths_civilians",
-        "deaths_unknown",
-        "best",
-        "high",
-        "low",
-    )
-    schema = (
-        {c: pl.String for c in UCDP_COLUMNS}
-        | {c: pl.Int32 for c in ints}
-        | {
-            "latitude": pl.Float64,
-            "longitude": pl.Float64,
-            "date_start": pl.Date,
-            "date_end": pl.Date,
-        }
-    )
-    # an empty field stays empty in the CSV (polars writes "" for an empty string)
-    blank = [{k: (None if v == "" else v) for k, v in row.items()} for row in rows]
-    return pl.DataFrame(blank, schema=schema, orient="row")
+    return typed_frame(rows, UCDP_SCHEMA)
 
 
 def claims_to_ucdp(

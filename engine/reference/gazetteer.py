@@ -30,7 +30,7 @@ from engine.reference.places import rows_for, rows_key
 
 _WORD = re.compile(r"\w+")
 #: Bump when the index layout changes: old cache files are then ignored.
-_INDEX_VERSION = "7"
+_INDEX_VERSION = "8"
 #: Index files kept in the cache folder.
 _KEEP = 4
 
@@ -72,6 +72,8 @@ WEAK_NAMES = frozenset(fold_text(w) for w in (
     "الحمراء", "الكرامة", "الصالحين", "المشارقة", "الملاح", "الكاستيلو", "الجزرة",
     "المعادي", "الأشرفية", "الإذاعة", "المرجة", "المشهد", "الثكنة", "عكرمة", "الإنشاءات", "البياضة",
     "النزهة", "العرضي", "الرصافة", "الموظفين", "حطين",
+    "الأصيلة", "السريان", "العزيزية", "السليمانية", "الشهباء", "الفرقان", "الأكرمية", "الأعظمية",
+    "الإنذارات", "الهلك", "القاطرجي", "الفرافرة",
 ))
 
 #: Community names that are ordinary words of war reporting: never a place alone.
@@ -124,6 +126,11 @@ COMMON_WORDS = frozenset(fold_text(w) for w in (
     "أبرز", "ابرز", "الأبرز", "إلا", "الا", "دورة", "الدورة", "بنان", "أمين", "امين", "زارة", "بارزة",
     "ارزة", "ضمان", "مصاد", "كريم", "الكريم", "عاجلة", "إسقاط", "اسقاط", "ردة", "مقتلة", "صفا", "الصفا",
     "صور", "الصور",
+    # participles of location: "جبل الثردة المطل على المطار" (a village is called المطل)
+    "المطل", "مطل", "المطلة", "المشرف", "مشرف", "المشرفة", "المحاذي", "المتاخم", "المجاور",
+    # numbers: "السيطرة على أربعة أحياء" (a village is called أربعة كبيرة)
+    "واحد", "اثنين", "ثلاث", "ثلاثة", "اربع", "أربع", "اربعة", "أربعة", "خمس", "خمسة", "ست", "ستة",
+    "سبع", "سبعة", "ثمان", "ثمانية", "تسع", "تسعة", "عشر", "عشرة", "عشرات", "مئات", "آلاف", "الاف",
 ))
 
 #: Names whose core without the article is an ordinary noun: "باب" (a gate) is not الباب,
@@ -140,7 +147,7 @@ FUNCTION_WORDS = frozenset(fold_text(w) for w in (
 ))
 
 _REGION_BEFORE = re.compile(fold_pattern(
-    r"(?:^|(?<=\s))[وف]?[بل]?(?:ال)?(?:محافظة|ريف|ريفي|أرياف|بادية|ضواحي)\s+$"))
+    r"(?:^|(?<=\s))[وف]?[بل]?(?:ال)?(?:محافظة|ريف|ريفي|أرياف|بادية|ضواحي)\s+(?:[لب]?(?:مدينة|منطقة|بلدة)\s+)?$"))
 _DIRECTION_AFTER = re.compile(
     r"\s+(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|اوسط)(?:\s+(?:ال)?(?:شرقي|غربي))?(?!\w)")
 
@@ -151,7 +158,7 @@ POPULATED = ("city", "town", "village")
 class Site(NamedTuple):
     """One row of ``sites.csv`` (the fields the extractor and the resolver need).
 
-    A named tuple, not a dataclass: 5,441 of them unpickle from the index cache in a
+    A named tuple, not a dataclass: 5,472 of them unpickle from the index cache in a
     few milliseconds instead of a tenth of a second.
     """
 
@@ -338,7 +345,7 @@ class Gazetteer:
         self._fuzzy_cache: dict[str, str | None] = {}
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_fuzzy_cache")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_fuzzy_cache", "_qualified_bases")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -371,7 +378,7 @@ class Gazetteer:
                 continue
             mention, used = hit
             if mention.site_ids and not mention.generic_kinds:
-                region = _REGION_BEFORE.search(text, max(0, mention.start - 16), mention.start)
+                region = _REGION_BEFORE.search(text, max(0, mention.start - 24), mention.start)
                 if region:
                     after = _DIRECTION_AFTER.match(text, mention.end)
                     end = after.end() if after else mention.end

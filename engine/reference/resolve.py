@@ -201,6 +201,19 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
                                f"before it: {gaz.sites[topic].label()}")
             return None, f"{name_ar!r} is a generic name ({'/'.join(m.generic_kinds)}) and the context names no such place"
         ids, why = choose(gaz, name_ar.strip() if len(mentions) == 1 else folded[m.start:m.end], m.site_ids, ev)
+        if len(ids) != 1 and name_en:
+            named = _by_qualifier(gaz, ids or m.site_ids, name_en)
+            if named:
+                ids, why = (named,), (f"{name_ar!r}: {len(m.site_ids)} places of that name; the English name "
+                                      f"{name_en!r} says {gaz.sites[named].label()}")
+        elif name_en and "(" in name_en and _by_qualifier(gaz, ids, name_en) is None:
+            # "al-Rumaila district (Raqqa)": the village الرملية is elsewhere; the district is meant
+            key = _en_key(re.sub(r"\b(?:district|neighbourhood|quarter|area)\b", "", name_en.split("(")[0]))
+            same = tuple(sid for sid, site in gaz.sites.items() if _en_key(site.name_en) == key)
+            named = _by_qualifier(gaz, same, name_en) if same else None
+            if named:
+                ids, why = (named,), (f"{name_ar!r} is also {gaz.sites[named].label()}, which the English name "
+                                      f"{name_en!r} says")
         if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev):
             return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
                           "and no place near it is named in the text")
@@ -213,7 +226,7 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
         return None, why
     words = folded.split()
     if len(words) == 1 or (len(words) == 2 and _NAMED_AFTER.match(folded) is None and _PLACE_NOUN.match(folded)):
-        typo = _near_spelling(gaz, words[-1], _evidence(gaz, context))
+        typo = near_spelling(gaz, words[-1], _evidence(gaz, context))
         if typo:
             return typo
     if name_en:
@@ -243,22 +256,26 @@ def confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
 
 
 def main_place(named: list[str], fitting: frozenset[str]) -> str | None:
-    """The fitting place named most often in ``named`` (text order); a tie goes to the later.
+    """The fitting place named most often in ``named`` (text order); a tie goes to the one
+    named first (the lead names the article's topic).
 
     "المدينة" is the town the article is about, not the last one it happened to name
     ("... قرب مدينة دير الزور"): the most named is the better guess.
 
     >>> main_place(["a", "b", "a", "c"], frozenset({"a", "c"}))
     'a'
+    >>> main_place(["b", "c"], frozenset({"b", "c"}))
+    'b'
     """
     counts: dict[str, tuple[int, int]] = {}
     for i, site in enumerate(named):
         if site in fitting:
-            counts[site] = (counts.get(site, (0, 0))[0] + 1, i)
+            n, first = counts.get(site, (0, -i))
+            counts[site] = (n + 1, first)
     return max(counts, key=counts.__getitem__) if counts else None
 
 
-def _near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | None:
+def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | None:
     """A village one letter off ``word`` (a letter missing, added or swapped, not changed),
     accepted only within :data:`TYPO_KM` of a place the text names."""
     core = word[2:] if word.startswith("ال") and len(word) > 4 else word
@@ -266,14 +283,61 @@ def _near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] |
     if not names or not ev.sites:
         return None
     candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
-    ids, why = choose(gaz, word, candidates, Evidence(sites=ev.sites))
-    if len(ids) == 1 and "km from" in why and float(why.split(" km from")[0].split()[-1]) <= TYPO_KM:
-        return ids[0], f"{word!r} is one letter off {gaz.sites[ids[0]].name_ar!r}: {why}"
-    return None
+    others = [gaz.sites[o] for o in dict.fromkeys(ev.sites) if o not in candidates and gaz.sites[o].lat is not None]
+    near = []
+    for c in candidates:
+        found = nearest(gaz.sites[c], others, TYPO_KM)
+        if found:
+            near.append((found[0], found[1], c))
+    if len(near) != 1:
+        return None  # none near, or several: no guess
+    dist, by, site_id = near[0]
+    return site_id, (f"{word!r} is one letter off {gaz.sites[site_id].name_ar!r}: {gaz.sites[site_id].label()} "
+                     f"is {dist:.0f} km from {by}, named in the text")
+
+
+def nearest(site: Site, others: list[Site], within: float) -> tuple[float, str] | None:
+    """(distance, site id) of the place of ``others`` nearest to ``site`` if within ``within``
+    km (a box test first: most candidates are far from every place named)."""
+    if site.lat is None:
+        return None
+    box_lat, box_lon = within / 100.0, within / 80.0  # degrees: generous at Syria's latitudes
+    lat, lon = site.lat, site.lon or 0.0
+    close = [o for o in others if o.lat is not None and o.lon is not None
+             and abs(o.lat - lat) <= box_lat and abs(o.lon - lon) <= box_lon]
+    if not close:
+        return None
+    dist, by = min((km(site, o), o.site_id) for o in close)
+    return (dist, by) if dist <= within else None
 
 
 def _bare(name: str) -> str:
     return name[2:] if name.startswith("ال") and len(name) > 4 else name
+
+
+def _by_qualifier(gaz: Gazetteer, candidates: tuple[str, ...], name_en: str) -> str | None:
+    """The one candidate the qualifier of an English name points to: "Suran (Azaz)" is the
+    Suran of A'zaz district; "al-Sinaa district (Raqqa)" the district of Raqqa city."""
+    qualifier = re.search(r"\(([^)]+)\)", name_en)
+    if not qualifier:
+        return None
+    want = _loose_en(qualifier.group(1))
+    if len(want) < 3:
+        return None
+    fits = [s for s in candidates if any(
+        want and want in _loose_en(text) or _loose_en(text) and _loose_en(text) in want
+        for text in (gaz.sites[s].admin2_en, gaz.sites[s].admin1_en, gaz.sites[s].parent_id,
+                     (gaz.sites[s].name_en.split("(") + [""])[1]))]
+    if len(fits) > 1:
+        kinds = [s for s in fits if "district" in name_en.lower() and gaz.sites[s].kind == "neighbourhood"]
+        fits = kinds if len(kinds) == 1 else fits
+    return fits[0] if len(fits) == 1 else None
+
+
+def _loose_en(text: str) -> str:
+    """Letters only, without "al-"/"ar-" and "'": "A'zaz" and "Azaz" agree."""
+    words = re.sub(r"[^a-z ]", "", text.lower().replace("-", " ")).split()
+    return "".join(w for w in words if w not in ("al", "el", "ar", "as", "ad", "ash", "at", "the", "city"))
 
 
 def _en_key(name: str) -> str:

@@ -1,5 +1,7 @@
-"""Scale: synthetic logs, fast loading, incremental and partitioned replay.
+"""Fast loading of a log (the compiled JSON lines reader, the Parquet snapshot) and the
+``tadmur synth`` command, until they move to ``engine/store/`` and ``engine/cli/``.
 
-Nothing here changes what a replay means: every path in this package is checked in the
-tests against the store's checked reader and the domain's ``replay``.
+Synthetic logs are :mod:`engine.synth`; the partitioned replay is :mod:`engine.partitioned`;
+the incremental replay, which nothing a user runs calls yet, is a benchmark's
+(``bench/incremental_replay.py``).
 """

@@ -7,6 +7,7 @@ so editing any byte of an earlier line breaks the chain from there on.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import re
@@ -31,7 +32,8 @@ _ENVELOPE = ("seq", "event_id", "type", "recorded_at", "schema", "prev_hash", "d
 
 #: Upcasters turn an old payload into the next version: {(type, from_version): fn}.
 #: Version 1 is the first; the table grows when a payload changes shape, and old lines
-#: are upcast on read, never rewritten.
+#: are upcast on read, never rewritten (their hash and event id stay those of the bytes
+#: written). An upcaster returns a new dict (the payload as written is checked after it).
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
@@ -122,8 +124,11 @@ def decode_line(text: str, line_no: int) -> LoggedEvent:
             "to change a claim, append a ClaimCorrected",
         )
     _check_envelope(record, claimed, where)
-    data = _upcast(record["type"], record["schema"], record["data"], where)
+    written, upcast = record["data"], record["schema"] != SCHEMA_VERSION
     try:
+        # (an upcaster gets a copy: the event id is checked on the payload as written)
+        data = _upcast(record["type"], record["schema"],
+                       copy.deepcopy(written) if upcast else written, where)
         _check_payload_types(record["type"], data, where)
         event = event_from_data(record["type"], data, where)
         event_id = event.event_id
@@ -140,6 +145,8 @@ def decode_line(text: str, line_no: int) -> LoggedEvent:
             where=where,
             hint="the line was not written by this version of Tadmur; restore the log from git",
         ) from None
+    if upcast:  # the event id is the hash of the payload as it was written
+        event_id = sha256_hex(canonical_json({"type": record["type"], "data": written}))[:32]
     if event_id != record["event_id"]:
         raise LogCorrupted(
             f"event_id {record['event_id']!r} is not the content hash of the payload",

@@ -5,21 +5,17 @@ from __future__ import annotations
 import polars as pl
 
 from engine.domain.events import (
+    EVENT_CLASSES,
     ClaimCorrected,
     ClaimRecorded,
-    ClaimRetracted,
     ClaimReviewed,
     DocumentRegistered,
+    payload_fields,
 )
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema, polars_schema
 from engine.store.codec import LoggedEvent
 
-_ACTION = {
-    ClaimRecorded: "recorded",
-    ClaimCorrected: "corrected",
-    ClaimRetracted: "retracted",
-    ClaimReviewed: "reviewed",
-}
+_ACTION = {cls: cls.ACTION for cls in EVENT_CLASSES if cls.ACTION}
 
 
 def claim_events_frame(logged: list[LoggedEvent]) -> pl.DataFrame:
@@ -61,7 +57,5 @@ def claim_events_frame(logged: list[LoggedEvent]) -> pl.DataFrame:
     return enforce_schema(frame, CLAIM_EVENTS, "claim_events")
 
 
-_CLAIM_FIELDS = (
-    "doc_id", "site_id", "kind", "gainer", "loser", "valid_from", "valid_to",
-    "time_precision", "claimant", "denied", "confidence", "extractor",
-)
+#: a record's fields that are columns as they stand (its evidence is split in three)
+_CLAIM_FIELDS = tuple(name for name in payload_fields(ClaimRecorded) if name in CLAIM_EVENTS)

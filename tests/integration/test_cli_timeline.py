@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 
-from engine.commands import TIMELINE_COLUMNS
+from engine.cli.core import TIMELINE_COLUMNS
 from tests.integration.conftest import tadmur
 
 COLUMNS = ",".join(TIMELINE_COLUMNS)

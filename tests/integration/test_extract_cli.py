@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.extract.commands import CLAIM_FIELDS
+from engine.cli.extract import CLAIM_FIELDS
 
-SEEDS = Path("/work/shared/seeds")
-if not SEEDS.is_dir():  # the design folder sits beside the repository
-    SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# the seeds with their gold claims live in the design folder beside the repository
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed articles are not available")
 
 

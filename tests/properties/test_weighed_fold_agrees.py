@@ -14,7 +14,7 @@ from polars.testing import assert_frame_equal
 from engine.domain import EncodedEvents, Policy, replay_weighed
 from engine.domain.replay_weighed import weighed_timelines
 from engine.domain.testing import claim_events
-from engine.scale.synth import synth_claim_events
+from engine.synth import synth_claim_events
 
 BASE = dt.date(2016, 12, 1)
 KINDS = ["captured", "captured", "withdrew", "partial", "besieged", "siege_broken", "attacked"]

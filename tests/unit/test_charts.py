@@ -445,7 +445,7 @@ def test_building_charts_never_imports_pandas(intervals, claims):
 def test_claim_ticks_coarsen_until_any_log_fits_under_the_tick_limit():
     from engine.charts import TICK_LIMIT, claim_ticks
     from engine.domain import replay
-    from engine.scale.synth import synth_claim_events
+    from engine.synth import synth_claim_events
 
     claims = replay(synth_claim_events(60_000, n_sites=62, seed=3)).claims
     ticks = claim_ticks(claims)

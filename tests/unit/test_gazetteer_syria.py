@@ -137,3 +137,146 @@ def test_a_generic_city_is_the_city_the_article_is_about():
             "قرب البوكمال، ثم سيطرت على المدينة بالكامل أمس.")
     site, why = resolve_site("المدينة", context=PlaceContext(text=text, at=text.rindex("المدينة")))
     assert site == "al_mayadin" and "most" in why
+
+
+def full(text):
+    return extract_claims(text, dt.date(2016, 6, 1))
+
+
+def test_every_claim_says_why_its_site_was_chosen():
+    out = full("سيطرت الفصائل على بلدة صوران في ريف حماة الشمالي أمس.")
+    assert [c["site_id"] for c in out.claims] == ["suran_hama"]
+    assert all(c["site_why"] for c in out.claims)
+    assert "Hama" in out.claims[0]["site_why"]
+
+
+def test_an_unknown_place_is_reported_in_a_sentence_without_a_trigger_once_per_form():
+    out = full("قصف الطيران قرية برغلوطة أمس. ثم عاد الطيران وقصف قرية برغلوطة مرة أخرى.")
+    assert out.claims == []
+    assert [u for u in out.unresolved if "برغلوطة" in u] == [out.unresolved[0]]
+    assert len(out.unresolved) == 1
+
+
+def test_the_unknown_items_of_a_list_of_villages_are_reported():
+    out = full("سيطرت قوات سوريا الديمقراطية على قرى أم عظام، وبرغلوطة وكفرزيتونة الكبيرة شمال منبج.")
+    assert [c["site_id"] for c in out.claims] == ["um_edam"]
+    reported = " ".join(out.unresolved)
+    assert "برغلوطة" in reported and "كفرزيتونة" in reported and "منبج" not in reported
+
+
+def test_a_numbered_unit_is_a_place_an_armed_group_is_not():
+    out = full("وقصفت الفصائل مقر اللواء 65 أمس، فيما أعلن لواء المعتصم النفير.")
+    assert any("اللواء 65" in u for u in out.unresolved)
+    assert not any("المعتصم" in u for u in out.unresolved)
+
+
+def test_a_town_in_the_countryside_of_a_city_is_a_region_phrase():
+    got, _ = claims("انسحب التنظيم من قرية كبارة بريف مدينة السفيرة أمس.")
+    assert [c[0] for c in got] == ["kabara"]
+
+
+def test_a_place_after_a_direction_and_a_place_noun_only_locates_the_event():
+    got, _ = claims("سيطرت الفصائل على بلدة قباسين شرق مدينة الباب أمس.")
+    assert [c[0] for c in got] == ["qabasin"]
+    got, _ = claims("سيطرت الفصائل على بلدة خطاب التي تقابل مطار حماة العسكري أمس.")
+    assert [c[0] for c in got] == ["khattab"]
+
+
+def test_a_shared_name_followed_by_its_district_town_is_that_districts_place():
+    got, _ = claims("سيطرت الفصائل على بلدتي صوران أعزاز واحتيملات أمس.")
+    assert {c[0] for c in got} == {"suran_a_zaz", "ehteimlat"}
+
+
+def test_a_generic_name_with_another_adjective_is_another_place():
+    got, _ = claims("سيطرت قوات النظام على مدينة الميادين ثم سيطرت على المطار المهجور أمس.")
+    assert [c[0] for c in got] == ["al_mayadin"]
+
+
+def test_a_spelling_one_letter_off_is_read_near_the_places_named():
+    out = full("سيطرت الفصائل على قرى دابق وتلالين واحتميلات أمس.")
+    sites = {c["site_id"]: c["site_why"] for c in out.claims}
+    assert set(sites) == {"dabeq", "tlaline", "ehteimlat"}
+    assert "one letter off" in sites["ehteimlat"]
+    # far from any place the text names, the same spelling is reported, not guessed
+    out = full("سيطرت الفصائل على قرى تدمر واحتميلات أمس.")
+    assert "ehteimlat" not in {c["site_id"] for c in out.claims}
+
+
+def test_a_village_without_its_size_word_only_near_the_places_named():
+    out = full("سيطرت قوات سوريا الديمقراطية على قريتي جب الكلب وكابر كبير قرب منبج أمس.")
+    sites = {c["site_id"]: c["site_why"] for c in out.claims}
+    assert "big_jeb_elkalb" in sites and "size or position word" in sites["big_jeb_elkalb"]
+    out = full("سيطرت قوات النظام على قريتي جب الكلب وتل مكسور قرب المحطة الحرارية أمس.")
+    assert "big_jeb_elkalb" not in {c["site_id"] for c in out.claims}  # that one is 50 km away
+    assert any("جب الكلب" in u for u in out.unresolved)
+
+
+def test_a_faction_named_after_a_town_is_not_the_town_the_article_is_about():
+    got, _ = claims("قالت مصادر إن فصائل حوار كلس تقدمت نحو بلدة دابق. وتمكنت الفصائل من السيطرة على البلدة أمس.")
+    assert "dabeq" in {c[0] for c in got} and "hiwar_kalas" not in {c[0] for c in got}
+
+
+def test_numbers_are_not_village_names():
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على أربعة أحياء في مدينة الرقة أمس.")
+    assert "big_arbaa" not in {c[0] for c in got}
+
+
+def test_a_village_whose_ocha_name_carries_its_subdistrict():
+    assert resolve_site("كفريا", context="بلدتي الفوعة وكفريا المحاصرتين")[0] == "kafraya_maar_tamsarin"
+
+
+def test_the_english_qualifier_of_a_gold_name_picks_the_place():
+    site, why = resolve_site("صوران", name_en="Suran (Azaz)")
+    assert site == "suran_a_zaz" and "English" in why
+    assert resolve_site("صوران", name_en="Suran")[0] is None
+
+
+def test_a_village_far_from_every_other_place_named_is_another_place_of_that_name():
+    out = full("سيطرت قوات سوريا الديمقراطية على قرية مصطفى جمادي وقرية الحالولة قرب منبج وجرابلس أمس.")
+    sites = {c["site_id"] for c in out.claims}
+    assert "mustafa" not in sites and "halula" in sites  # the Mustafa of Qamishli is 260 km away
+    # a governorate the text names keeps a village however far the other places are
+    got, _ = claims("سيطرت الفصائل على مورك في ريف حماة الشمالي على طريق حلب دمشق أمس.")
+    assert "murak" in {c[0] for c in got}
+
+
+def test_a_compound_name_starting_before_a_village_is_another_place():
+    out = full("سيطر جيش الفتح على حواجز زليطو والساقية وعين السبيل في مدينة جسر الشغور أمس.")
+    assert {c["site_id"] for c in out.claims} == set()
+    assert any("عين السبيل" in u for u in out.unresolved)
+
+
+def test_a_list_after_a_town_that_only_locates_it_names_the_objects():
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على القرى التابعة لمنبج منها الحالولة وتل عدس أمس.")
+    assert "manbij" not in {c[0] for c in got} and "halula" in {c[0] for c in got}
+
+
+def test_a_dual_pronoun_points_back_to_both_places_of_a_pair():
+    got, _ = claims("وصلت قوات سوريا الديمقراطية إلى مدينة الطبقة الاستراتيجية وسد الفرات المجاور لها، "
+                    "وسيطرت عليهما بعد معارك مع تنظيم داعش أمس.")
+    assert {c[0] for c in got} == {"tabqa", "euphrates_dam"}
+    got, _ = claims("وصلت قوات سوريا الديمقراطية إلى مدينة الطبقة الاستراتيجية وسد الفرات المجاور لها، "
+                    "وسيطرت عليه بعد معارك مع تنظيم داعش أمس.")
+    assert {c[0] for c in got} == {"euphrates_dam"}  # a singular pronoun: the last place only
+
+
+def test_a_list_goes_on_past_a_direction_and_a_bracketed_side():
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على حيي المشلب من الجهة الشرقية والرومانية من الجهة الغربية "
+                    "في مدينة الرقة أمس.")
+    assert {c[0] for c in got} == {"al_mishlab", "al_romaniya"}
+    got, _ = claims("سيطرت قوات سوريا الديمقراطية على أحياء بينها حطين (غرب) والبريد (شمال غرب) وبتاني (شرق) "
+                    "في مدينة الرقة أمس.")
+    assert {c[0] for c in got} == {"hittin_raqqa", "al_barid_raqqa", "al_battani"}
+
+
+def test_a_siege_of_a_citys_neighbourhoods_is_a_siege_of_the_city():
+    got, _ = claims("تمكنت فصائل المعارضة من فك الحصار عن أحياء حلب الشرقية أمس.")
+    assert [(c[0], c[1]) for c in got] == [("aleppo", "siege_broken")]
+    got, _ = claims("سيطرت فصائل المعارضة على أحياء حلب الشرقية أمس.")
+    assert [(c[0], c[1]) for c in got] == [("aleppo", "partial")]
+
+
+def test_an_unknown_hill_between_two_known_places_is_reported():
+    out = full("سيطر الجيش على القلعة الأثرية وتلة السيرياتيل وجبل الهيال المطل على مدينة تدمر أمس.")
+    assert {c["site_id"] for c in out.claims} == {"palmyra_citadel", "jabal_al_hayyal"}
+    assert any("تلة السيرياتيل" in u for u in out.unresolved)

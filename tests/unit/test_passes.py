@@ -18,7 +18,8 @@ from polars.testing import assert_frame_equal
 
 from engine.domain import passes
 from engine.domain.claims import believed
-from engine.domain.encoding import MARKERS, EncodedEvents
+from engine.domain.codes import MARKERS
+from engine.domain.encoding import EncodedEvents
 from engine.domain.errors import TadmurError
 from engine.domain.policy import Policy
 from engine.domain.replay import replay
@@ -26,6 +27,13 @@ from engine.domain.testing import claim_events
 from engine.domain.vocabulary import STATUSES
 
 keys = st.lists(st.integers(-3, 3), max_size=40)
+
+
+@pytest.fixture(autouse=True)
+def passes_run(monkeypatch):
+    """The passes as plain Python, whatever their size: no compile in the unit layer
+    (tests/properties/test_compiled_passes.py runs these tests again, compiled)."""
+    monkeypatch.setattr(passes, "COMPILE_FROM", 1 << 62)
 
 
 def test_the_compiled_codes_are_the_encodings_own():

@@ -1,7 +1,7 @@
 """``tadmur chart``: a site's or region's timeline, Palmyra's swings or a map, written
 as a self-contained offline HTML, an SVG or a PNG.
 
-Registered by ``engine.cli`` through :func:`register`.
+Also ``tadmur explore``: the explorer served as a local web app.
 """
 
 from __future__ import annotations
@@ -10,16 +10,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.commands import add_log_argument, add_policy_arguments, policy_from_args, report_repairs
-from engine.domain.errors import TadmurError
+from engine.cli.options import (
+    add_log_argument,
+    add_policy_arguments,
+    parse_day,
+    policy_from_args,
+    report_repairs,
+)
 
 FORMATS = (".html", ".svg", ".png")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``chart SITE_OR_REGION --out FILE.{html,svg,png}`` and its policy options."""
-    from engine.cli import parse_day
-
+    """Add ``chart SITE_OR_REGION --out FILE.{html,svg,png}`` and ``explore``."""
     p = subparsers.add_parser(
         "chart",
         help="draw a timeline (palmyra: the swings showcase) or a map to HTML, SVG or PNG",
@@ -61,8 +64,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     e.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
     e.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    e.add_argument("--target", default="palmyra", metavar="SITE_OR_REGION",
-                   help="the sites shown first (default palmyra)")
+    e.add_argument(
+        "--target",
+        default="palmyra",
+        metavar="SITE_OR_REGION",
+        help="the sites shown first (default palmyra)",
+    )
     add_log_argument(e)
     e.set_defaults(func=run_explore)
 
@@ -70,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_chart(args: argparse.Namespace) -> int:
     """Replay the log under the policy the options describe and save the chart."""
     from engine.charts import chart_for, save_chart, sites_for
+    from engine.domain.errors import TadmurError
     from engine.project import replay_log
 
     if args.out.suffix.lower() not in FORMATS:

@@ -1,8 +1,7 @@
-"""The extraction subcommands of ``tadmur``: extract, eval, ingest, review.
+"""``tadmur extract`` (an Arabic article -> candidate claims) and ``tadmur eval``
+(precision and recall against gold claims).
 
-``register(subparsers)`` adds them to the main parser; each handler takes the
-parsed arguments and returns the exit code. Errors of the Tadmur family are
-printed as one line on stderr (exit 2), never as a traceback.
+The light path: no store, no polars; the extraction rules come in with the first article.
 """
 
 from __future__ import annotations
@@ -10,71 +9,63 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from engine.domain.errors import TadmurError
-from engine.extract.articles import load_articles, parse_published, read_text, why_empty
+from engine.cli.options import add_log_argument, default_doc_id
 
 #: The fields of one ``tadmur extract`` output line, in order (a stable contract).
 CLAIM_FIELDS = (
-    "doc_id", "site_id", "site_name", "mention", "mention_start", "mention_end", "kind", "gainer",
-    "loser", "date_from", "date_to", "claimant", "denied", "evidence", "evidence_start",
-    "evidence_end", "confidence", "time_precision",
+    "doc_id",
+    "site_id",
+    "site_name",
+    "mention",
+    "mention_start",
+    "mention_end",
+    "kind",
+    "gainer",
+    "loser",
+    "date_from",
+    "date_to",
+    "claimant",
+    "denied",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "confidence",
+    "time_precision",
 )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``extract``, ``eval``, ``ingest`` and ``review`` to ``tadmur``'s subparsers."""
-    register_extract(subparsers)
-
-    p = subparsers.add_parser("eval", help="precision/recall of extraction against a gold JSONL")
-    p.add_argument("gold", type=Path, help="gold claims, one JSON object per line")
-    p.add_argument("--articles", type=Path, required=True,
-                   help="directory with the .txt files and metadata.csv, or a JSONL of articles")
-    p.add_argument("--json", action="store_true", help="print the scores as JSON")
-    p.set_defaults(func=_guarded(run_eval))
-
-    from engine.extract import review  # the store is only needed by these two
-
-    review.register(subparsers, _guarded)
-
-
-def register_extract(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``extract`` alone (the light path: no store, no polars)."""
+    """Add ``extract`` and ``eval``."""
     p = subparsers.add_parser("extract", help="Arabic article -> candidate claims (JSON lines)")
     p.add_argument("file", type=Path, help="UTF-8 text of one article")
     p.add_argument("--published", required=True, help="publication date YYYY-MM-DD")
     p.add_argument("--doc-id", default=None, help="document id (default: the file name)")
     p.add_argument("--attacks", action="store_true", help="also emit 'attacked' claims")
-    p.set_defaults(func=_guarded(run_extract))
+    add_log_argument(
+        p,
+        help_text="the log folder whose places.csv adds your own places "
+        "(default: $TADMUR_LOG, else the project's events/)",
+    )
+    p.set_defaults(func=run_extract)
 
-
-def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except TadmurError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-    run.__doc__ = handler.__doc__
-    return run
-
-
-def default_doc_id(path: Path) -> str:
-    """A slug from a file name: ``000_0960f390a84c1c5e.txt`` -> ``000_0960f390a84c1c5e``.
-
-    >>> default_doc_id(Path("Seed 000.TXT"))
-    'seed-000'
-    """
-    import re
-
-    slug = re.sub(r"[^a-z0-9_\-]+", "-", path.stem.lower()).strip("-_")
-    return slug[:80] or "doc"
+    p = subparsers.add_parser("eval", help="precision/recall of extraction against a gold JSONL")
+    p.add_argument("gold", type=Path, help="gold claims, one JSON object per line")
+    p.add_argument(
+        "--articles",
+        type=Path,
+        required=True,
+        help="directory with the .txt files and metadata.csv, or a JSONL of articles",
+    )
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.set_defaults(func=run_eval)
 
 
 def run_extract(args: argparse.Namespace) -> int:
     """``tadmur extract FILE --published D``: claims on stdout, unresolved places on stderr."""
+    from engine.extract.articles import parse_published, read_text, why_empty
+
     published = parse_published(args.published, "--published")
     text = read_text(args.file)
     doc_id = args.doc_id or default_doc_id(args.file)
@@ -107,9 +98,10 @@ def run_eval(args: argparse.Namespace) -> int:
     An article without a publication date is reported and extracted against a provisional
     date (the latest full date it writes, else today), never a fatal error.
     """
+    from engine.extract.articles import load_articles
     from engine.extract.evaluate import report
 
-    gold_rows = _read_gold(args.gold)
+    gold_rows = read_gold(args.gold)
     articles = load_articles(args.articles, allow_undated=True)
     missing = {g["doc_id"] for g in gold_rows} - {a.doc_id for a in articles}
     if missing:
@@ -140,12 +132,14 @@ def extract_all(articles) -> tuple[list[dict], list[str]]:
     return predicted, undated
 
 
-def _read_gold(path: Path) -> list[dict]:
+def read_gold(path: Path) -> list[dict]:
     from engine.extract.articles import ArticleError
     from engine.extract.evaluate import normalise_gold
 
     if not path.is_file():
-        raise ArticleError("gold file not found", where=str(path), hint="pass a JSONL of gold claims")
+        raise ArticleError(
+            "gold file not found", where=str(path), hint="pass a JSONL of gold claims"
+        )
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -156,10 +150,12 @@ def _read_gold(path: Path) -> list[dict]:
                 raise TypeError(f"a gold line is a JSON object, found {type(row).__name__}")
             rows.append(normalise_gold(row))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ArticleError(f"bad gold line ({exc.__class__.__name__}: {exc})",
-                               where=f"{path}, line {n}",
-                               hint="each line needs doc_id, site (or site_id), kind, actor (or gainer), "
-                                    "date_from, date_to") from None
+            raise ArticleError(
+                f"bad gold line ({exc.__class__.__name__}: {exc})",
+                where=f"{path}, line {n}",
+                hint="each line needs doc_id, site (or site_id), kind, actor (or gainer), "
+                "date_from, date_to",
+            ) from None
     return rows
 
 

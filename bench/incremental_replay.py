@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from engine.domain import EncodedEvents, Policy, Timelines, replay
-from engine.domain.encoding import EVENTS, RECORDED, codes_frame, event_codes, stacked
+from engine.domain.codes import EVENTS, RECORDED, event_codes
+from engine.domain.encoding import codes_frame, stacked
 from engine.domain.errors import PolicyError
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 

@@ -1,16 +1,13 @@
-"""Property: on every generated log and policy, the polars replay equals the plain fold."""
+"""Generated claim logs and policies, for the property tests of the replay."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
-from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.domain import Policy, replay
-from engine.domain.schema import CLAIM_EVENTS, polars_schema
-from engine.domain.strict_rules import believed_claims, fold
+from engine.domain import Policy
+from engine.domain.schema import CLAIM_EVENTS
 
 SITES = ["palmyra", "arak", "t4_airbase"]
 ACTORS = ["isis", "government", "opposition", "unknown"]
@@ -30,8 +27,10 @@ def claim_logs(draw) -> list[dict]:
         row = dict.fromkeys(CLAIM_EVENTS)
         row.update(seq=seq, event=action)
         if action == "reviewed":
-            row.update(claim_id=draw(st.sampled_from(recorded)),
-                       verdict=draw(st.sampled_from(["accepted", "rejected"])))
+            row.update(
+                claim_id=draw(st.sampled_from(recorded)),
+                verdict=draw(st.sampled_from(["accepted", "rejected"])),
+            )
         elif action == "retracted":
             row.update(claim_id=draw(st.sampled_from(recorded)))
         else:
@@ -50,9 +49,14 @@ def claim_logs(draw) -> list[dict]:
                 confidence=draw(st.sampled_from([0.5, 1.0])),
             )
             if action == "recorded":
-                row.update(doc_id="d", extractor=draw(st.sampled_from(["manual", "rules@1"])),
-                           published_date=start + dt.timedelta(days=draw(st.integers(0, 5))),
-                           evidence_text="…", evidence_start=0, evidence_end=1)
+                row.update(
+                    doc_id="d",
+                    extractor=draw(st.sampled_from(["manual", "rules@1"])),
+                    published_date=start + dt.timedelta(days=draw(st.integers(0, 5))),
+                    evidence_text="…",
+                    evidence_start=0,
+                    evidence_end=1,
+                )
         rows.append(row)
     return rows
 
@@ -68,15 +72,3 @@ policies = st.builds(
     include_candidates=st.booleans(),
     mode=st.just("strict"),
 )
-
-
-@settings(max_examples=300, deadline=None)
-@given(rows=claim_logs(), policy=policies)
-def test_polars_replay_equals_the_reference_fold(rows, policy):
-    frame = pl.DataFrame(rows, schema=polars_schema(CLAIM_EVENTS), orient="row")
-    timelines = replay(frame, policy)
-    expected_claims = believed_claims(rows, policy)
-    assert timelines.claims["claim_id"].to_list() == [c["claim_id"] for c in expected_claims]
-    intervals, swings = fold(expected_claims)
-    assert timelines.intervals.rows() == intervals
-    assert timelines.swings.rows() == swings

@@ -7,7 +7,13 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.domain.errors import TadmurError
+from engine.cli.options import (
+    add_log_argument,
+    add_policy_arguments,
+    parse_day,
+    policy_from_args,
+    report_repairs,
+)
 
 if TYPE_CHECKING:  # `tadmur --help` imports no polars: the handlers import it when they run
     import polars as pl
@@ -16,8 +22,7 @@ FORMATS = ("acled", "ucdp")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from engine.commands import add_log_argument, add_policy_arguments
-
+    """Add ``export`` and ``import``."""
     p = sub.add_parser("export", help="believed claims or swings as ACLED or UCDP GED rows (CSV)")
     p.add_argument("format", choices=FORMATS, help="acled or ucdp (GED)")
     add_log_argument(p)
@@ -43,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--published",
+        type=parse_day,
         metavar="YYYY-MM-DD",
         help="when the file was known (default: its newest timestamp or event_date)",
     )
@@ -82,7 +88,6 @@ def export_table(fmt: str, rows: str, timelines, outlets: dict[str, str]) -> pl.
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from engine.commands import policy_from_args, report_repairs
     from engine.project import replay_log
 
     replayed = replay_log(policy_from_args(args), args.log)
@@ -98,6 +103,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from engine.domain.errors import TadmurError
     from engine.interop.acled import document_id, plan_import, published_day
     from engine.interop.compare import disagreements
     from engine.project import replay_log
@@ -120,9 +126,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"import   nothing to import: {plan.describe()}")
         return 0
     if args.published:
-        from engine.cli import parse_day
-
-        published = parse_day(args.published)
+        published = args.published
     else:
         published = published_day(text, str(path))
     log_dir = Path(args.log) if args.log else default_log_dir()

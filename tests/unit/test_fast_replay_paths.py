@@ -3,24 +3,16 @@ synthetic logs shaped like real ones (hot sites, corrections, retractions, revie
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
-import itertools
-
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from bench.incremental_replay import IncrementalReplay
 from engine.domain import EncodedEvents, Policy, replay
-from engine.domain.ordering import SMALL
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
-from engine.domain.testing import claim_events
-from engine.scale.incremental import IncrementalReplay
-from engine.scale.synth import synth_claim_events
 from engine.domain.strict_rules import believed_claims, fold
-from tests.unit.test_replay_agrees_with_reference_fold import claim_logs, policies
+from engine.domain.testing import claim_events
+from engine.synth import synth_claim_events
 
 #: the compiled (strict) replay against its oracle; the weighed mode is its own
 #: specification (tests/unit/test_weighing_rules.py)
@@ -37,29 +29,6 @@ def test_replay_of_a_synthetic_log_equals_the_reference_fold(policy):
     events = synth_claim_events(3000, n_sites=12, seed=7)
     timelines = replay(events, policy)
     expected = believed_claims(events.rows(named=True), policy)
-    assert timelines.claims["claim_id"].to_list() == [c["claim_id"] for c in expected]
-    intervals, swings = fold(expected)
-    assert timelines.intervals.rows() == intervals
-    assert timelines.swings.rows() == swings
-
-
-@pytest.mark.parametrize("walks", [1, 2])
-def test_a_replay_large_enough_for_every_fast_path_equals_the_reference_fold(walks, monkeypatch):
-    """Past ``SMALL`` rows the replay packs sort keys and spells claimant sets from bit
-    masks; below it, plain polars calls. With two walks, the compiled passes run on two
-    threads, each over its own sites (as from ``_PARALLEL_FROM`` believed claims on)."""
-    replay_module = importlib.import_module("engine.domain.replay")
-    if walks == 2:
-        monkeypatch.setattr(replay_module, "_PARALLEL_FROM", 0)
-        monkeypatch.setattr(replay_module.pl, "thread_pool_size", lambda: 2)
-    split, made = replay_module._split_between_sites, []
-    monkeypatch.setattr(replay_module, "_split_between_sites",
-                        lambda *args: made.append(split(*args)) or made[-1])
-    events = synth_claim_events(40_000, n_sites=2000, seed=3)
-    timelines = replay(events, Policy(mode="strict"))
-    assert [len(pieces) for pieces in made] == [walks]
-    assert timelines.swings["n_claims"].sum() >= SMALL  # the claimant masks are in play
-    expected = believed_claims(events.rows(named=True), Policy(mode="strict"))
     assert timelines.claims["claim_id"].to_list() == [c["claim_id"] for c in expected]
     intervals, swings = fold(expected)
     assert timelines.intervals.rows() == intervals
@@ -133,23 +102,6 @@ def _assert_site_encodings_equal_fresh_ones(live):
             assert_frame_equal(log._encoded.codes, EncodedEvents.of(log.events).codes)
 
 
-@settings(max_examples=100, deadline=None)
-@given(rows=claim_logs(), cuts=st.lists(st.integers(0, 40), max_size=6),
-       policy=policies.map(lambda p: dataclasses.replace(p, as_of_seq=None)))
-def test_an_incremental_replay_after_random_appends_equals_a_full_replay(rows, cuts, policy):
-    """Corrections here may move a claim to another site; retractions and reviews too."""
-    cuts = sorted({min(c, len(rows)) for c in cuts} | {len(rows)})
-    live = IncrementalReplay(_frame(rows[:cuts[0]]), policy)
-    for start, stop in itertools.pairwise(cuts):
-        touched = live.append(_frame(rows[start:stop]))
-        _assert_touched_sites_equal_a_full_replay(touched, replay(_frame(rows[:stop]), policy))
-        _assert_site_encodings_equal_fresh_ones(live)
-    whole, full = live.timelines(), replay(_frame(rows), policy)
-    for table in ("claims", "intervals", "swings"):
-        assert_frame_equal(getattr(whole, table), getattr(full, table))
-    assert_frame_equal(live.claim_events(), _frame(rows))
-
-
 def test_an_incremental_replay_applies_events_appended_before_their_record():
     rows = claim_events([
         {"claim_id": "kept", "site_id": "arak", "gainer": "government",
@@ -187,3 +139,13 @@ def test_incremental_appends_to_a_hot_site_encode_only_their_rows_and_match_a_fu
             pl.col("seq") <= seq)))
     assert live._sites[hottest]._encoded is not None
     _assert_site_encodings_equal_fresh_ones(live)
+
+
+def test_the_incremental_replays_examples_hold():
+    """Its doctests (bench/ is not among pytest's doctest paths: its scripts run as such)."""
+    import doctest
+
+    from bench import incremental_replay
+
+    result = doctest.testmod(incremental_replay, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

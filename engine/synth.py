@@ -23,7 +23,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -370,13 +370,14 @@ def document_text(rotation: int) -> str:
 
 
 def write_synth_log(root: Path | str, n_events: int, n_sites: int | None = None,
-                    seed: int = 0) -> LogHead:
+                    seed: int = 0, progress: Callable[[int], object] | None = None) -> LogHead:
     """Write a fresh log folder: ``sources/`` and a hash-chained ``log.jsonl``.
 
     Lines are framed by :func:`engine.store.codec.encode_line` exactly as an append
     would write them; ``recorded_at`` advances 1 ms per line from 2026-01-01 so the same
     seed gives the same bytes. Sites must be gazetteer sites (``tadmur verify`` checks
-    every site id), so ``n_sites`` is capped at the gazetteer's size.
+    every site id), so ``n_sites`` is capped at the gazetteer's size. ``progress`` is
+    called with the number of lines of each chunk written (a progress bar's ``update``).
     """
     root = Path(root)
     known = load_sites().height
@@ -396,7 +397,7 @@ def write_synth_log(root: Path | str, n_events: int, n_sites: int | None = None,
     root.mkdir(parents=True, exist_ok=True)
     with locked(root, exclusive=True):
         _refuse_used(log_path)  # two synth runs on one new folder: the second one stops here
-        return _write_locked(root, draw)
+        return _write_locked(root, draw, progress or (lambda _lines: None))
 
 
 def _refuse_used(log_path: Path) -> None:
@@ -405,7 +406,7 @@ def _refuse_used(log_path: Path) -> None:
                           where="synth --log", hint="point --log at an empty folder")
 
 
-def _write_locked(root: Path, draw: SynthDraw) -> LogHead:
+def _write_locked(root: Path, draw: SynthDraw, progress: Callable[[int], object]) -> LogHead:
     docs = _register_documents(root, draw.documents)
     prev, seq = GENESIS_HASH, 0
     fd = os.open(root / LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -419,8 +420,10 @@ def _write_locked(root: Path, draw: SynthDraw) -> LogHead:
             chunk.append(line)
             if len(chunk) >= 20000:
                 _write_all(fd, "".join(chunk).encode("utf-8"))
+                progress(len(chunk))
                 chunk = []
         _write_all(fd, "".join(chunk).encode("utf-8"))
+        progress(len(chunk))
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -479,12 +482,10 @@ def _events(draw: SynthDraw, docs: list[DocumentRegistered]) -> Iterator[Event]:
             seen.add(claim.claim_id)
             out: Event = claim
         elif event == "corrected":
-            fields = {"site_id": site, "kind": kind, "gainer": gainer, "loser": loser,
-                      "valid_from": start.isoformat(), "valid_to": end.isoformat(),
-                      "time_precision": precision, "claimant": claimant, "denied": denied,
-                      "confidence": confidence}
-            out = ClaimCorrected(content_id[number], {k: fields[k] for k in CORRECTABLE_FIELDS},
-                                 "synthetic correction")
+            named = dict(zip(columns, row, strict=True))
+            corrected = {name: named[name].isoformat() if name in ClaimRecorded.DATES
+                         else named[name] for name in CORRECTABLE_FIELDS}
+            out = ClaimCorrected(content_id[number], corrected, "synthetic correction")
         elif event == "retracted":
             out = ClaimRetracted(content_id[number], "synthetic retraction")
         else:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from engine.commands import add_log_argument, add_policy_arguments, policy_from_args
+from engine.cli.options import (
+    add_log_argument,
+    add_policy_arguments,
+    parse_day,
+    policy_from_args,
+    report_repairs,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from engine.cli import parse_day
-
+    """Add ``explain``."""
     p = sub.add_parser(
         "explain",
         help="a site's state on a day: the rule and the claims for and against, with their weights",
@@ -24,7 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from engine.commands import report_repairs
     from engine.project import replay_log
 
     replayed = replay_log(policy_from_args(args), args.log)
