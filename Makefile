@@ -96,7 +96,8 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/cli engine/term
                tests/properties/test_replay_agrees_with_reference_fold.py tests/unit/test_front_door.py \
                bench/cli_startup.py tests/unit/test_cli_imports.py tests/integration/test_cli_options.py \
                engine/version.py engine/domain/warm_up.py \
-               tests/unit/test_extract_generalise.py
+               tests/unit/test_extract_generalise.py engine/domain/weighing_passes.py \
+               tests/properties/test_weighed_fold_agrees.py bench/baselines/eventsourcing_sites.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
 	$(BIN)/ruff format --check $(CLEAN_FILES)

@@ -8,6 +8,11 @@ equal to a full replay. Usage:
 
     .venv/bin/python bench/incremental.py                 # the 1M-line log of bench/load.py
     .venv/bin/python bench/incremental.py --claims 100000
+    .venv/bin/python bench/incremental.py --modes weighed --only-synthetic
+
+Both replay modes by default: ``weighed`` (the default policy; a site of fewer than
+``COMPILED_FROM`` claims is folded by the plain-Python specification, a larger one by the
+compiled fold) and ``strict``.
 """
 
 from __future__ import annotations
@@ -28,8 +33,7 @@ from incremental_replay import IncrementalReplay
 from engine.scale.load import load_claim_events
 from engine.synth import synth_claim_events, write_synth_log
 
-#: the compiled path (the weighed default is the plain-Python fold: bench/replay.py)
-STRICT = Policy(mode="strict")
+MODES = {"weighed": Policy(), "strict": Policy(mode="strict")}
 
 _numbers = itertools.count()
 
@@ -46,13 +50,15 @@ def one_claim(site: str, seq: int) -> pl.DataFrame:
     return pl.DataFrame([row], schema=polars_schema(CLAIM_EVENTS))
 
 
-def bench(label: str, events: pl.DataFrame, repeats: int) -> list[Measure]:
-    print(f"{label}: {events.height:,} claim events", file=sys.stderr)
+def bench(label: str, events: pl.DataFrame, repeats: int, mode: str) -> list[Measure]:
+    print(f"{label}, {mode}: {events.height:,} claim events", file=sys.stderr)
+    policy = MODES[mode]
+    label = f"{label}, {mode}"
     measures = []
-    m, _ = measure(f"full replay [{label}]", events.height, lambda: replay(events, STRICT), 3)
+    m, _ = measure(f"full replay [{label}]", events.height, lambda: replay(events, policy), 3)
     measures.append(m)
     started = time.perf_counter()
-    live = IncrementalReplay(events, STRICT)
+    live = IncrementalReplay(events, policy)
     build = time.perf_counter() - started
     per_site = (events.filter(pl.col("event") == "recorded")["site_id"]
                 .value_counts(sort=True))
@@ -78,10 +84,10 @@ def bench(label: str, events: pl.DataFrame, repeats: int) -> list[Measure]:
         ids = events.filter(pl.col("site_id") == site)["claim_id"].unique().implode()
         alone = EncodedEvents.of(events.filter(pl.col("claim_id").is_in(ids)))
         m, _ = measure(f"replay {name} alone, encoded [{label}]", alone.height,
-                       lambda e=alone: replay(e, STRICT), repeats)
+                       lambda e=alone: replay(e, policy), repeats)
         m.note = f"{site}: {alone.height:,} events"
         measures.append(m)
-    full = replay(pl.concat([events, *appended]), STRICT)
+    full = replay(pl.concat([events, *appended]), policy)
     whole = live.timelines()
     for table_name in ("claims", "intervals", "swings"):
         assert_frame_equal(getattr(whole, table_name), getattr(full, table_name))
@@ -93,21 +99,29 @@ def main() -> int:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--modes", default="weighed,strict")
+    parser.add_argument("--only-synthetic", action="store_true",
+                        help="skip the 62-site log (written once by tadmur synth, ~700 MB at 1M)")
+    parser.add_argument("--out", default="incremental", help="results/NAME.json")
     args = parser.parse_args()
-    root = DATA / f"log_{args.claims}_s{args.seed}"
-    if not (root / "log.jsonl").exists():
-        write_synth_log(root, args.claims, seed=args.seed)
-    logged = load_claim_events(root).claim_events
-    measures = bench("log, 62 gazetteer sites", logged, args.repeats)
+    measures = []
+    if not args.only_synthetic:
+        root = DATA / f"log_{args.claims}_s{args.seed}"
+        if not (root / "log.jsonl").exists():
+            write_synth_log(root, args.claims, seed=args.seed)
+        logged = load_claim_events(root).claim_events
+        for mode in args.modes.split(","):
+            measures += bench("log, 62 gazetteer sites", logged, args.repeats, mode)
     drawn = synth_claim_events(args.claims, seed=args.seed)
-    measures += bench(f"synthetic, {args.claims // 20:,} sites", drawn, args.repeats)
+    for mode in args.modes.split(","):
+        measures += bench(f"synthetic, {args.claims // 20:,} sites", drawn, args.repeats, mode)
     lines = ["| what | log claims | median ms | peak RSS MB | note |", "|---|---|---|---|---|"]
     for m in measures:
         lines.append(f"| {m.name} | {m.n:,} | {m.median * 1000:.1f} | {m.peak_rss_mb:.0f} | "
                      f"{m.note} |")
     text = "\n".join(lines)
     print(text)
-    print(f"\nwrote {write_results('incremental', measures, {'table': text})}", file=sys.stderr)
+    print(f"\nwrote {write_results(args.out, measures, {'table': text})}", file=sys.stderr)
     return 0
 
 

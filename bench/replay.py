@@ -6,11 +6,18 @@
     encode          EncodedEvents.of alone (what a read pays once, beside the replay)
     polars_v1       the first vectorised replay (bench/baselines/polars_v1.py)
     reference_fold  engine/domain/strict_rules.py: the pure-Python oracle of the property tests
+    weighed         the default mode, Policy(mode="weighed"): the compiled weighed fold
+                    (engine/domain/weighing_passes.py) on the same encoded events
+    weighed_codes   what the weighed mode makes once per encoding, beside it (each quote's
+                    words as a code, the exact kind, the fallback flag)
+    weighed_spec    the weighed mode's specification, engine/domain/weighing.py: the
+                    plain-Python fold over records (what every weighed replay ran before)
     eventsourcing   the `eventsourcing` library: one Aggregate per site (POPO recorder);
                     the timed replay re-reads every aggregate with repository.get and runs
                     the reference fold on its events (ingest is timed once, apart)
 
-Results are checked equal before they are reported. Each approach gets the events in its
+Results are checked equal before they are reported (weighed == weighed_spec: intervals
+and swings). Each approach gets the events in its
 own in-memory form, converted untimed (frame -> codes, frame -> rows, ingest); the cost
 of the codes is the `encode` row, and `polars_strings` pays it inside the replay. The
 replay's `claims` table is gathered on first use, outside the timing (the intervals and
@@ -18,106 +25,72 @@ swings are complete). Usage:
 
     .venv/bin/python bench/replay.py                       # 100k, 1M, 10M (~10 min)
     .venv/bin/python bench/replay.py --sizes 100000 --repeats 3
+    .venv/bin/python bench/replay.py --only-weighed --sizes 100000,1000000   # the weighed rows
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import sys
 import time
-from collections import defaultdict
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from common import measure, table, write_results
-from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import Transcoding
 from polars.testing import assert_frame_equal
 
 from bench.baselines import polars_v1
 from engine.domain import EncodedEvents, Policy, replay
+from engine.domain.replay_weighed import weighed_timelines
 from engine.synth import synth_claim_events
 from engine.domain.strict_rules import believed_claims, fold
 
-#: the compiled path and its baselines implement the strict rules; the weighed mode (the
-#: default, plain Python: engine.domain.weighing) is measured beside them up to --weighed-up-to
+#: the first compiled path and its baselines implement the strict rules; the weighed mode
+#: (the default) is measured beside them, compiled and as its plain-Python specification
 POLICY = Policy(mode="strict")
+WEIGHED = Policy()
 
 
 def reference(rows: list[dict]) -> tuple[list, list]:
     return fold(believed_claims(rows, POLICY))
 
 
-class DateAsISO(Transcoding):
-    type = dt.date
-    name = "date_iso"
+def weighed_rows(n: int, encoded: EncodedEvents, args: argparse.Namespace, measures: list,
+                 checks: list) -> None:
+    """The weighed mode: compiled, its once-per-encoding codes, and its specification."""
+    def codes():
+        encoded.__dict__.pop("_weighed_text_codes", None)
+        return weighed_text_codes(encoded)
 
-    def encode(self, obj: dt.date) -> str:
-        return obj.isoformat()
+    from engine.domain.replay_weighed import _text_codes as weighed_text_codes
 
-    def decode(self, data: str) -> dt.date:
-        return dt.date.fromisoformat(data)
-
-
-class Site(Aggregate):
-    """One aggregate per site: its events are the claim events filed under it."""
-
-    @staticmethod
-    def create_id(site_id: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/sites/{site_id}")
-
-    @event("Opened")
-    def __init__(self, site_id: str):
-        self.site_id = site_id
-        self.rows = []
-
-    @event("Recorded")
-    def record(self, row: dict):
-        self.rows.append(row)
-
-
-class Sites(Application):
-    def register_transcodings(self, transcoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-
-
-def eventsourcing_app(rows: list[dict]):
-    """Ingest: every event under each site its claim names (as the partitions file them)."""
-    sites_of = defaultdict(set)
-    for row in rows:
-        if row["site_id"] is not None:
-            sites_of[row["claim_id"]].add(row["site_id"])
-    filed = defaultdict(list)
-    for row in rows:
-        for site in sites_of[row["claim_id"]]:
-            filed[site].append(row)
-    app = Sites(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    for site_id, site_rows in filed.items():
-        aggregate = Site(site_id)
-        for row in site_rows:
-            aggregate.record(row)
-        app.save(aggregate)
-    return app, Site, sorted(filed)
-
-
-def eventsourcing_replay(app, site_cls, site_ids: list[str]) -> tuple[list, list]:
-    intervals, swings = [], []
-    for site_id in site_ids:
-        aggregate = app.repository.get(site_cls.create_id(site_id))
-        mine = [c for c in believed_claims(aggregate.rows, POLICY) if c["site_id"] == site_id]
-        site_intervals, site_swings = fold(mine)
-        intervals += site_intervals
-        swings += site_swings
-    return intervals, swings
+    m, _ = measure("weighed_codes", n, codes, max(1, args.repeats // 2))
+    m.note = "once per encoding, kept beside it"
+    measures.append(m)
+    m, fast = measure("weighed", n, lambda: replay(encoded, WEIGHED), args.repeats)
+    heard = fast.intervals["n_claims"].sum() + fast.intervals["n_dissents"].sum()
+    m.note = f"compiled; {heard:,} claims placed on {fast.intervals.height:,} intervals"
+    measures.append(m)
+    if n <= args.weighed_spec_up_to:
+        gc.freeze()
+        m, spec = measure("weighed_spec", n,
+                          lambda: weighed_timelines(encoded, WEIGHED, compiled=False),
+                          max(1, args.repeats // 5))
+        gc.unfreeze()
+        m.note = "the specification: plain Python over records"
+        measures.append(m)
+        assert_frame_equal(fast.intervals, spec[1])
+        assert_frame_equal(fast.swings, spec[2])
+        checks.append(f"{n}: weighed == weighed_spec")
+        del spec
 
 
 def one_size(n: int, args: argparse.Namespace, measures: list, checks: list) -> None:
     print(f"n = {n:,}", file=sys.stderr)
     events = synth_claim_events(n, seed=args.seed)
     encoded = EncodedEvents.of(events)
+    weighed_rows(n, encoded, args, measures, checks)
+    if args.only_weighed:
+        return
     # the whole in-memory form: strings, codes, the by-site index and the revisions
     arrow_mb = (events.estimated_size() + encoded.codes.estimated_size()
                 + encoded.by_site.estimated_size() + encoded.revisions.standing.estimated_size()
@@ -141,10 +114,6 @@ def one_size(n: int, args: argparse.Namespace, measures: list, checks: list) -> 
         assert_frame_equal(getattr(fast, name), getattr(v1, name))
     checks.append(f"{n}: polars == polars_v1")
     del v1
-    if n <= args.weighed_up_to:
-        m, _ = measure("weighed", n, lambda: replay(encoded, Policy()), max(1, args.repeats // 2))
-        m.note = "the default mode: the readable per-site fold, uncompiled"
-        measures.append(m)
     if n <= args.python_up_to:
         rows = events.rows(named=True)
         gc.freeze()  # the input is long-lived: keep the collector off it
@@ -153,6 +122,9 @@ def one_size(n: int, args: argparse.Namespace, measures: list, checks: list) -> 
         measures.append(m)
         assert fast.intervals.rows() == expected[0] and fast.swings.rows() == expected[1]
         checks.append(f"{n}: polars == reference_fold")
+        # (the eventsourcing library is a bench extra: imported only when it runs)
+        from bench.baselines.eventsourcing_sites import eventsourcing_app, eventsourcing_replay
+
         started = time.perf_counter()
         app, site_cls, site_ids = eventsourcing_app(rows)
         ingest = time.perf_counter() - started
@@ -173,18 +145,27 @@ def main() -> int:
     parser.add_argument("--python-up-to", type=int, default=1_000_000,
                         help="run the pure-Python baselines up to this size (memory: ~10 GB per 1M)")
     parser.add_argument("--eventsourcing-repeats", type=int, default=1)
-    parser.add_argument("--weighed-up-to", type=int, default=100_000,
-                        help="measure the weighed mode up to this size (~0.1 ms a claim)")
+    parser.add_argument("--weighed-spec-up-to", type=int, default=1_000_000,
+                        help="run the weighed mode's plain-Python specification up to this "
+                             "size (~50 us a claim)")
+    parser.add_argument("--name", help="results/NAME.json (default: replay, or replay_weighed "
+                        "with --only-weighed)")
+    parser.add_argument("--only-weighed", action="store_true",
+                        help="measure the weighed mode alone (not the strict baselines)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     measures, checks = [], []
     for n in [int(size) for size in args.sizes.split(",")]:
         one_size(n, args, measures, checks)
-    text = table(measures, ["polars_strings", "polars_v1", "weighed", "reference_fold",
-                           "eventsourcing"],
-                 "polars")
+    text = table([m for m in measures if m.name.startswith("weighed")], ["weighed_spec"],
+                 "weighed")
+    if not args.only_weighed:
+        text = table([m for m in measures if not m.name.startswith("weighed")],
+                     ["polars_strings", "polars_v1", "reference_fold", "eventsourcing"],
+                     "polars") + "\n\n" + text
     print(text)
-    path = write_results("replay", measures, {"checks": checks, "table": text})
+    name = args.name or ("replay_weighed" if args.only_weighed else "replay")
+    path = write_results(name, measures, {"checks": checks, "table": text})
     print(f"\nchecks: {'; '.join(checks)}\nwrote {path}", file=sys.stderr)
     return 0
 

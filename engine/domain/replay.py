@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -68,12 +68,14 @@ class Timelines:
 
     def __init__(self, claims: pl.DataFrame | Callable[[], pl.DataFrame],
                  intervals: pl.DataFrame, swings: pl.DataFrame, policy: Policy,
-                 folds: list | None = None) -> None:
+                 folds: list | Mapping | None = None) -> None:
         self._claims = claims
         self._intervals = intervals
         self._swings = swings
         self._policy = policy
-        self._folds = {fold.site_id: fold for fold in folds or []}
+        # (the weighed replay may give a mapping that folds a site when asked)
+        self._folds = folds if isinstance(folds, Mapping) else {
+            fold.site_id: fold for fold in folds or []}
 
     # read-only: a replay's tables are its answer to (log, policy), not a scratch space
     @property

@@ -7,8 +7,10 @@ itself uses the passes.
 from __future__ import annotations
 
 from engine.domain import passes
+from engine.domain.encoding import EncodedEvents
 from engine.domain.policy import Policy
 from engine.domain.replay import replay
+from engine.domain.replay_weighed import weighed_timelines
 from engine.domain.testing import claim_events
 
 
@@ -31,3 +33,5 @@ def compile_passes() -> None:
         replay(events, Policy(mode="strict"))
     finally:
         passes.COMPILE_FROM = saved
+    # the weighed mode's compiled fold (engine.domain.weighing_passes), forced on
+    weighed_timelines(EncodedEvents.of(events), Policy(), compiled=True)
