@@ -60,7 +60,11 @@ def compile_all() -> float:
     """Wall time of the process `make` runs to fill numba's cache."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", "from engine.domain.warm_up import compile_passes; compile_passes()"],
+        [
+            sys.executable,
+            "-c",
+            "from engine.domain.warm_up import compile_passes; compile_passes()",
+        ],
         check=True,
         cwd=ROOT,
     )

@@ -103,7 +103,9 @@ def test_every_declared_dependency_is_pinned_in_constraints_txt():
 
 def test_the_version_has_one_source():
     assert _project()["project"]["dynamic"] == ["version"]
-    assert _project()["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "engine.version.__version__"}
+    assert _project()["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "engine.version.__version__"
+    }
     cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert f"\nversion: {__version__}\n" in cff
     assert f"## {__version__} " in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
