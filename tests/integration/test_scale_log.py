@@ -14,7 +14,7 @@ from polars.testing import assert_frame_equal
 from engine.domain import replay
 from engine.domain.errors import LogCorrupted, TadmurError
 from engine.domain.events import ClaimRetracted
-from engine.scale import commands
+from engine.cli import synth as synth_command
 from engine.scale.load import cache_dir, load_claim_events
 from engine.synth import synth_draw, write_synth_log
 from engine.store import open_log
@@ -151,7 +151,7 @@ def test_an_edit_that_keeps_the_stored_hash_needs_the_full_check(log_copy):
 
 def test_synth_command_writes_a_log_and_refuses_a_used_folder(tmp_path, capsys):
     parser = argparse.ArgumentParser()
-    commands.register(parser.add_subparsers(dest="command"))
+    synth_command.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["synth", "--claims", "300", "--sites", "5", "--log",
                               str(tmp_path / "log")])
     assert args.func(args) == 0
