@@ -25,7 +25,7 @@ from polars.testing import assert_frame_equal
 from engine.domain import EncodedEvents, Policy, replay
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from engine.scale.incremental import IncrementalReplay
-from engine.scale.load import load_claim_events
+from engine.store.read import load_claim_events
 from engine.scale.synth import synth_claim_events, write_synth_log
 
 #: the compiled path (the weighed default is the plain-Python fold: bench/replay.py)

@@ -1,16 +1,16 @@
 """Load benchmark: a synthetic log.jsonl -> the claim_events frame, five ways; then its
 encoding, made or read back from the snapshot.
 
-    jsonl_compiled   engine.scale.load, full read with the compiled JSON lines reader
+    jsonl_compiled   engine.store.read, full read with the compiled JSON lines reader
                      (engine.scale.json_lines, which also checks the hash chain)
     jsonl_duckdb     the same with DuckDB's JSON reader + link checks in polars
     jsonl_polars     the same with polars' NDJSON reader
-    parquet_cache    engine.scale.load from its snapshot (keyed by the head)
+    parquet_cache    engine.store.read from its snapshot (keyed by the head)
     store_decode     the store's checked per-line decode (codec.decode_line, which re-hashes
                      and validates each line) + frames.claim_events_frame, on a prefix of
                      the log; the store's own EventLog reader is not timed (see README)
     encode           EncodedEvents.of on the cached frame (what replay_log did on every call)
-    encoded_snapshot engine.scale.encoded_snapshot.load_encoded: the same encoding read from the snapshot
+    encoded_snapshot engine.store.encoded_snapshot.load_encoded: the same encoding read from the snapshot
 
 Every fast result is checked equal to the store's frame (on the prefix for the full log),
 and the encoding read back equal to the one made.
@@ -29,8 +29,8 @@ from common import DATA, measure, table, write_results
 from polars.testing import assert_frame_equal
 
 from engine.domain import EncodedEvents
-from engine.scale.encoded_snapshot import load_encoded
-from engine.scale.load import cache_dir, load_claim_events
+from engine.store.encoded_snapshot import load_encoded
+from engine.store.read import cache_dir, load_claim_events
 from engine.scale.synth import write_synth_log
 from engine.store.codec import decode_line
 from engine.store.frames import claim_events_frame

@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 
 from engine.domain import EncodedEvents, Policy, Timelines, replay
-from engine.scale.encoded_snapshot import load_encoded
-from engine.scale.load import load_claim_events
+from engine.store.encoded_snapshot import load_encoded
+from engine.store.read import load_claim_events
 from engine.store import LogHead, TornTailRepair, default_log_dir, require_log
 
 
@@ -50,9 +50,9 @@ def replay_log(policy: Policy | None = None, log_dir: Path | str | None = None) 
     The read is the store's checked reader (every line re-hashed and validated; a torn
     tail is moved aside and reported in ``repairs``), or the Parquet snapshot such a read
     left under ``<log>/.cache/`` for these very bytes (see
-    :func:`engine.scale.load.load_claim_events`; a read-only folder just gets none). The
+    :func:`engine.store.read.load_claim_events`; a read-only folder just gets none). The
     events are encoded once per snapshot: a repeated call reads the encoding from it
-    (:func:`engine.scale.encoded_snapshot.load_encoded`).
+    (:func:`engine.store.encoded_snapshot.load_encoded`).
     """
     policy = policy or Policy()
     root = log_dir if log_dir is not None else default_log_dir()

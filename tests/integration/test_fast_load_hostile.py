@@ -25,7 +25,7 @@ from engine.domain.events import (
     ClaimReviewed,
 )
 from engine.project import replay_log
-from engine.scale.load import cache_dir, load_claim_events
+from engine.store.read import cache_dir, load_claim_events
 from engine.store import open_log
 from engine.store.frames import claim_events_frame
 from engine.store.sources import register_document

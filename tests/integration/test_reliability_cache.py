@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from engine.domain.errors import LogCorrupted
 from engine.project import replay_log
-from engine.scale.load import cache_dir, load_claim_events
+from engine.store.read import cache_dir, load_claim_events
 
 
 def _fresh(root):

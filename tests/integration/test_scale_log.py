@@ -15,7 +15,7 @@ from engine.domain import replay
 from engine.domain.errors import LogCorrupted, TadmurError
 from engine.domain.events import ClaimRetracted
 from engine.scale import commands
-from engine.scale.load import cache_dir, load_claim_events
+from engine.store.read import cache_dir, load_claim_events
 from engine.scale.synth import synth_draw, write_synth_log
 from engine.store import open_log
 from engine.store.codec import encode_line

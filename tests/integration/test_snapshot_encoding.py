@@ -15,8 +15,8 @@ from polars.testing import assert_frame_equal
 from engine.domain import EncodedEvents, Policy, replay
 from engine.domain.events import ClaimRetracted
 from engine.project import Replayed, replay_log
-from engine.scale.encoded_snapshot import load_encoded
-from engine.scale.load import cache_dir, load_claim_events
+from engine.store.encoded_snapshot import load_encoded
+from engine.store.read import cache_dir, load_claim_events
 from engine.store import LogHead, open_log
 
 ENCODED = ("codes", "by_site", "names")
