@@ -25,6 +25,9 @@ line-by-line reader, which names the line as it always has).
 from __future__ import annotations
 
 import hashlib
+import json
+import pickle
+import sys
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -176,6 +179,9 @@ class Decoded:
     payloads: dict[str, list[Any]]
     event_ids: list[str]
     recorded_at: list[str]
+    #: the seq and prev_hash of the first line
+    first_seq: int
+    first_prev: str
     #: the head after the last line
     head_seq: int
     head_hash: str
@@ -183,9 +189,10 @@ class Decoded:
     doubted: list[int]
 
 
-def decode_lines(raw: bytes, seq: int, head_hash: str) -> Decoded:
+def decode_lines(raw: bytes, seq: int | None = None, head_hash: str | None = None) -> Decoded:
     """Decode and check the whole lines of ``raw`` (ending with a newline), which follow
-    the line ``seq`` whose hash is ``head_hash``.
+    the line ``seq`` whose hash is ``head_hash`` (None: whatever the first line says; the
+    caller checks that it follows the block before).
 
     Each line is checked on its own (exact form, hash, event id, JSON types) and against
     the line before it (seq + 1, ``prev_hash``); the envelope and payload rules are
@@ -202,6 +209,9 @@ def decode_lines(raw: bytes, seq: int, head_hash: str) -> Decoded:
     add_id, add_time = event_ids.append, recorded_at.append
     split = raw.split(b"\n")
     split.pop()  # what follows the last newline: nothing
+    if seq is None or head_hash is None:
+        seq, head_hash = _follows(split[0])
+    first_seq, first_prev = seq + 1, head_hash
     for line_bytes in split:
         seq += 1
         try:
@@ -230,7 +240,22 @@ def decode_lines(raw: bytes, seq: int, head_hash: str) -> Decoded:
         add_id(line.event_id)
         add_time(line.recorded_at)
         head_hash = line.hash
-    return Decoded(seqs, payloads, event_ids, recorded_at, seq, head_hash, doubted)
+    return Decoded(seqs, payloads, event_ids, recorded_at, first_seq, first_prev, seq, head_hash,
+                   doubted)
+
+
+def _follows(first: bytes) -> tuple[int, str]:
+    """The seq and hash the line ``first`` says it follows (NotVouched if it cannot say)."""
+    try:
+        line = msgspec.json.decode(first, type=_Link)
+    except msgspec.MsgspecError as exc:
+        raise NotVouched(0, exc) from None
+    return line.seq - 1, line.prev_hash
+
+
+class _Link(msgspec.Struct):
+    seq: int
+    prev_hash: str
 
 
 def _decoded_by_store(line_bytes: bytes, seq: int, prev_hash: str):
@@ -362,3 +387,66 @@ _RULES = {
 }
 
 assert set(Assertion.__struct_fields__) == set(CORRECTABLE_FIELDS)
+
+
+@dataclass
+class CheckedBlock:
+    """A block of whole lines, checked: its payload frames (:func:`payload_frames`) and
+    where its chain starts and ends (the caller links it to the block before)."""
+
+    frames: dict[str, pl.DataFrame]
+    first_seq: int
+    first_prev: str
+    head_seq: int
+    head_hash: str
+    event_ids: pl.Series
+    recorded_at: pl.Series
+
+
+def check_block(raw: bytes, seq: int | None = None, head_hash: str | None = None
+                ) -> CheckedBlock:
+    """:func:`decode_lines`, then the rules on the columns; lines the rules doubt are
+    decoded by ``decode_line``. Raises NotVouched at a line that is wrong."""
+    decoded = decode_lines(raw, seq, head_hash)
+    frames = payload_frames(decoded)
+    recorded_at = pl.Series("recorded_at", decoded.recorded_at, pl.String)
+    doubtful = doubtful_seqs(decoded.first_seq, recorded_at, frames)
+    if doubtful.len():
+        lines = raw.split(b"\n")
+        for line_seq in doubtful.to_list():
+            try:
+                decode_line(lines[line_seq - decoded.first_seq].decode("utf-8"), line_seq)
+            except (TadmurError, UnicodeDecodeError) as exc:
+                raise NotVouched(line_seq, exc) from None
+    return CheckedBlock(frames, decoded.first_seq, decoded.first_prev, decoded.head_seq,
+                        decoded.head_hash, pl.Series("event_id", decoded.event_ids, pl.String),
+                        recorded_at)
+
+
+def check_file_block(path: str, offset: int, length: int) -> CheckedBlock | str:
+    """:func:`check_block` of ``length`` bytes of ``path`` from ``offset`` (run in a worker
+    process); a block that is wrong gives the reason as a string."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        raw = handle.read(length)
+    if len(raw) != length or not raw.endswith(b"\n"):
+        return "torn or short block"
+    try:
+        return check_block(raw)
+    except NotVouched as exc:
+        return str(exc)
+
+
+def serve_blocks() -> None:
+    """A worker process of :func:`engine.store.read.load_claim_events`: reads
+    ``{"path", "blocks": [[offset, length], ...]}`` as JSON on stdin and writes, for each
+    block in order, the pickle of :func:`check_file_block`'s answer on stdout."""
+    request = json.loads(sys.stdin.buffer.read())
+    out = sys.stdout.buffer
+    for offset, length in request["blocks"]:
+        try:
+            answer: CheckedBlock | str = check_file_block(request["path"], offset, length)
+        except Exception as exc:  # noqa: BLE001 - any failure: the reader falls back
+            answer = f"{type(exc).__name__}: {exc}"
+        pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()

@@ -32,8 +32,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import queue
+import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -43,12 +48,7 @@ import polars as pl
 from engine.domain.errors import TadmurError
 from engine.domain.events import CORRECTABLE_FIELDS, DocumentRegistered
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
-from engine.store.checked_lines import (
-    NotVouched,
-    decode_lines,
-    doubtful_seqs,
-    payload_frames,
-)
+from engine.store.checked_lines import CheckedBlock, check_file_block
 from engine.store.codec import GENESIS_HASH, decode_line
 from engine.store.frames import claim_events_frame
 from engine.store.log import (
@@ -72,6 +72,9 @@ Check = Literal["links", "full"]
 BLOCK = 32 << 20
 #: A read of more bytes than this shows a progress bar (on a terminal).
 PROGRESS_FROM = 64 << 20
+#: A read of more bytes than this is checked on every core (starting the processes costs
+#: about what checking 50 MB does on one).
+PARALLEL_FROM = 128 << 20
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,8 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
                 cached = _from_cache(root, stat, check)
                 if cached is not None:
                     return cached
-            with open(path, "rb") as handle:
-                events, documents, head = _read_blocks(handle, size, LogHead(0, GENESIS_HASH),
-                                                       _empty_documents(), progress)
+            events, documents, head = _read_blocks(path, 0, size, LogHead(0, GENESIS_HASH),
+                                                   _empty_documents(), progress)
     except _FastCheckFailed:
         before = _file_key(path.stat())
         loaded = _checked(root)
@@ -162,33 +164,127 @@ def _checked(root: Path) -> LoadedLog:
                      documents)
 
 
-def _read_blocks(handle, size: int, start: LogHead, documents: pl.DataFrame,
+def _read_blocks(path: Path, offset: int, size: int, start: LogHead, documents: pl.DataFrame,
                  progress: bool | None = None) -> tuple[pl.DataFrame, pl.DataFrame, LogHead]:
-    """Read and check the ``size`` bytes from the handle's position, which follow the
-    line ``start``, a block of whole lines at a time; also returns the documents."""
+    """Read and check the ``size`` bytes of ``path`` from ``offset``, which follow the line
+    ``start``, a block of whole lines at a time (on every core for a big read); also
+    returns the documents so far. _FastCheckFailed if a line is wrong or the tail torn."""
+    if size == 0:
+        return _empty_events(), documents, start
+    bounds = _block_bounds(path, offset, size)
     bar = _progress_bar(size, progress)
+    # each block's events are cut from its payloads on arrival: only the frame is kept
     parts: list[pl.DataFrame] = []
+    new_documents: list[pl.DataFrame] = []
     head = start
-    carry = b""
-    left = size
     try:
-        while left or carry:
-            block = carry + handle.read(min(BLOCK, left))
-            left -= len(block) - len(carry)
-            cut = block.rfind(b"\n") + 1 if left else len(block)
-            if cut == 0:  # a line longer than a block: read on
-                carry = block
-                continue
-            block, carry = block[:cut], block[cut:]
-            events, documents, head = _parse(block, head, documents)
-            parts.append(events)
+        for checked in _checked_blocks(path, bounds):
+            if isinstance(checked, str):
+                raise _FastCheckFailed(checked)
+            if (checked.first_seq, checked.first_prev) != (head.seq + 1, head.hash):
+                raise _FastCheckFailed("the blocks do not link")
+            head = LogHead(checked.head_seq, checked.head_hash)
+            parts.append(_claim_events(checked.frames))
+            new_documents.append(checked.frames["DocumentRegistered"].select(
+                "doc_id", published_date=pl.col("published").str.to_date("%Y-%m-%d")))
             if bar is not None:
-                bar.update(len(block))
+                bar.update(bounds[len(parts) - 1][1])
     finally:
         if bar is not None:
             bar.close()
-    events = pl.concat(parts) if parts else _empty_events()
-    return events, documents, head
+    documents = pl.concat([documents, *new_documents])
+    events = pl.concat(parts, rechunk=False).with_columns(
+        published_date=pl.col("doc_id").replace_strict(
+            documents["doc_id"], documents["published_date"], default=None,
+            return_dtype=pl.Date))
+    return enforce_schema(events, CLAIM_EVENTS, "claim_events"), documents, head
+
+
+def _block_bounds(path: Path, offset: int, size: int) -> list[tuple[int, int]]:
+    """(offset, length) of blocks of about :data:`BLOCK` bytes, each ending at a newline
+    (_FastCheckFailed if the bytes do not end with one: a torn tail is the store's)."""
+    end = offset + size
+    bounds = []
+    with open(path, "rb") as handle:
+        handle.seek(end - 1)
+        if handle.read(1) != b"\n":
+            raise _FastCheckFailed("torn tail")
+        start = offset
+        while start < end:
+            cut = start + BLOCK
+            if cut >= end:
+                bounds.append((start, end - start))
+                break
+            handle.seek(cut)
+            while True:  # a line longer than what was read: read on
+                chunk = handle.read(1 << 16)
+                newline = chunk.find(b"\n")
+                if newline != -1 or not chunk:
+                    break
+                cut += len(chunk)
+            cut = min(end, cut + newline + 1) if chunk else end
+            bounds.append((start, cut - start))
+            start = cut
+    return bounds
+
+
+def _checked_blocks(path: Path, bounds: list[tuple[int, int]]) -> Iterator[CheckedBlock | str]:
+    """:func:`check_file_block` of each block, in order: in this process for a small read,
+    else in one worker process per core (msgspec and hashlib hold the GIL). The workers
+    are plain subprocesses (``python -c``), so a script that reads a log needs no
+    ``if __name__ == "__main__"`` guard, as a multiprocessing pool would."""
+    workers = min(len(bounds), _cores())
+    if workers < 2 or sum(length for _, length in bounds) < PARALLEL_FROM:
+        for offset, length in bounds:
+            yield check_file_block(str(path), offset, length)
+        return
+    package_root = str(Path(__file__).resolve().parents[2])
+    script = (f"import sys; sys.path.insert(0, {package_root!r}); "
+              "from engine.store.checked_lines import serve_blocks; serve_blocks()")
+    command = [sys.executable, "-c", script]
+    shares = [bounds[i::workers] for i in range(workers)]
+    processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                 for _ in shares]
+    answers: list[queue.Queue] = [queue.Queue() for _ in shares]
+    readers = [threading.Thread(target=_read_answers, args=(process, answer_queue), daemon=True)
+               for process, answer_queue in zip(processes, answers, strict=True)]
+    try:
+        for process, share in zip(processes, shares, strict=True):
+            assert process.stdin is not None
+            process.stdin.write(json.dumps({"path": str(path), "blocks": share}).encode())
+            process.stdin.close()
+        for reader in readers:
+            reader.start()
+        for i in range(len(bounds)):
+            yield answers[i % workers].get()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+
+
+def _read_answers(process: subprocess.Popen, answers: queue.Queue) -> None:
+    """Unpickle a worker's answers as they come (so no worker waits on a full pipe)."""
+    assert process.stdout is not None
+    while True:
+        try:
+            answers.put(pickle.load(process.stdout))
+        except EOFError:
+            answers.put("the worker stopped")
+            return
+        except Exception as exc:  # noqa: BLE001 - any failure: the reader falls back
+            answers.put(f"the worker's answer cannot be read ({exc})")
+            return
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _progress_bar(size: int, progress: bool | None):
@@ -202,47 +298,13 @@ def _progress_bar(size: int, progress: bool | None):
                 file=sys.stderr, leave=False)
 
 
-def _parse(raw: bytes, start: LogHead, documents: pl.DataFrame
-           ) -> tuple[pl.DataFrame, pl.DataFrame, LogHead]:
-    """Check whole lines following ``start`` and give their claim events; also returns
-    the documents so far (_FastCheckFailed if a line is wrong or the tail is torn)."""
-    if not raw:
-        return _empty_events(), documents, start
-    if raw[-1:] != b"\n":
-        raise _FastCheckFailed("torn tail")
-    try:
-        decoded = decode_lines(raw, start.seq, start.hash)
-    except NotVouched as exc:
-        raise _FastCheckFailed(str(exc)) from None
-    frames = payload_frames(decoded)
-    doubtful = doubtful_seqs(start.seq + 1, pl.Series(decoded.recorded_at, dtype=pl.String),
-                             frames)
-    if doubtful.len():
-        _vouch_by_store(raw, start.seq, doubtful.to_list())
-    new_documents = frames["DocumentRegistered"].select(
-        "doc_id", published_date=pl.col("published").str.to_date("%Y-%m-%d"))
-    documents = pl.concat([documents, new_documents])
-    events = _claim_events(frames, documents)
-    return events, documents, LogHead(decoded.head_seq, decoded.head_hash)
-
-
-def _vouch_by_store(raw: bytes, before: int, seqs: list[int]) -> None:
-    """``decode_line`` decides the lines the column rules doubted (a stricter rule than
-    the store's, e.g. a confidence json writes as 1e-05): all pass, or _FastCheckFailed."""
-    lines = raw.split(b"\n")
-    for seq in seqs:
-        try:
-            decode_line(lines[seq - before - 1].decode("utf-8"), seq)
-        except (TadmurError, UnicodeDecodeError):
-            raise _FastCheckFailed(f"line {seq}") from None
-
-
 _ACTIONS = {"ClaimRecorded": "recorded", "ClaimCorrected": "corrected",
             "ClaimRetracted": "retracted", "ClaimReviewed": "reviewed"}
 
 
-def _claim_events(frames: dict[str, pl.DataFrame], documents: pl.DataFrame) -> pl.DataFrame:
-    """The claim events of one block, in log order, from its payload frames."""
+def _claim_events(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The claim events of one block, in log order, from its payload frames (without
+    ``published_date``)."""
     recorded = frames["ClaimRecorded"].select(
         "seq", "claim_id", "doc_id", *CORRECTABLE_FIELDS, "extractor", "evidence_text",
         "evidence_start", "evidence_end")
@@ -255,10 +317,7 @@ def _claim_events(frames: dict[str, pl.DataFrame], documents: pl.DataFrame) -> p
                                      "seq", "claim_id", "verdict")))]
     frame = pl.concat(parts, how="diagonal_relaxed").sort("seq").with_columns(
         pl.col("valid_from", "valid_to").str.to_date("%Y-%m-%d"),
-        published_date=pl.col("doc_id").replace_strict(
-            documents["doc_id"], documents["published_date"], default=None,
-            return_dtype=pl.Date),
-    )
+        published_date=pl.lit(None, pl.Date))
     return enforce_schema(frame, CLAIM_EVENTS, "claim_events")
 
 
@@ -345,10 +404,8 @@ def _from_cache(root: Path, stat: os.stat_result, check: Check) -> LoadedLog | N
         return None
     if key == cached_key:
         return LoadedLog(events, head, "cache", snapshot=True)
-    with open(root / LOG_FILE, "rb") as handle:
-        handle.seek(cached_size)
-        new_events, documents, new_head = _read_blocks(handle, stat.st_size - cached_size,
-                                                       head, documents)
+    new_events, documents, new_head = _read_blocks(root / LOG_FILE, cached_size,
+                                                   stat.st_size - cached_size, head, documents)
     events = pl.concat([events, new_events])
     written = _write_cache(root, events, documents, new_head, stat, "links")
     return LoadedLog(events, new_head, "cache+tail", snapshot=written)
