@@ -98,7 +98,7 @@ class LoadedLog:
     snapshot: bool = False
 
 
-class _FastCheckFailed(Exception):
+class FastCheckFailed(Exception):
     """A block check failed: the caller falls back to the store's line-by-line reader."""
 
 
@@ -126,7 +126,7 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
     try:
         with locked(root, exclusive=False) as lock:  # never half of a live append
             if read_pending(lock) is not None:
-                raise _FastCheckFailed  # a writer died mid-batch: the store's reader repairs
+                raise FastCheckFailed  # a writer died mid-batch: the store's reader repairs
             stat = path.stat()
             size = stat.st_size
             if cache:
@@ -135,7 +135,7 @@ def load_claim_events(root: Path | str, *, check: Check = "links", cache: bool =
                     return cached
             events, documents, head = _read_blocks(path, 0, size, LogHead(0, GENESIS_HASH),
                                                    _empty_documents(), progress)
-    except _FastCheckFailed:
+    except FastCheckFailed:
         before = _file_key(path.stat())
         loaded = _checked(root)
         if cache and not loaded.repairs:
@@ -164,34 +164,46 @@ def _checked(root: Path) -> LoadedLog:
                      documents)
 
 
-def _read_blocks(path: Path, offset: int, size: int, start: LogHead, documents: pl.DataFrame,
-                 progress: bool | None = None) -> tuple[pl.DataFrame, pl.DataFrame, LogHead]:
-    """Read and check the ``size`` bytes of ``path`` from ``offset``, which follow the line
-    ``start``, a block of whole lines at a time (on every core for a big read); also
-    returns the documents so far. _FastCheckFailed if a line is wrong or the tail torn."""
+def checked_blocks(path: Path, offset: int, size: int, start: LogHead,
+                   progress: bool | None = None) -> Iterator[CheckedBlock]:
+    """The ``size`` bytes of ``path`` from ``offset``, which follow the line ``start``,
+    read and checked a block of whole lines at a time (on every core for a big read), each
+    block linked to the one before. Raises :class:`FastCheckFailed` if a line is wrong or
+    the tail is torn: the store's line-by-line reader then names the damage."""
     if size == 0:
-        return _empty_events(), documents, start
+        return
     bounds = _block_bounds(path, offset, size)
     bar = _progress_bar(size, progress)
+    head = start
+    try:
+        for i, checked in enumerate(_checked_blocks(path, bounds)):
+            if isinstance(checked, str):
+                raise FastCheckFailed(checked)
+            if (checked.first_seq, checked.first_prev) != (head.seq + 1, head.hash):
+                raise FastCheckFailed("the blocks do not link")
+            head = LogHead(checked.head_seq, checked.head_hash)
+            yield checked
+            if bar is not None:
+                bar.update(bounds[i][1])
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _read_blocks(path: Path, offset: int, size: int, start: LogHead, documents: pl.DataFrame,
+                 progress: bool | None = None) -> tuple[pl.DataFrame, pl.DataFrame, LogHead]:
+    """The claim events of :func:`checked_blocks`, and the documents so far."""
     # each block's events are cut from its payloads on arrival: only the frame is kept
     parts: list[pl.DataFrame] = []
     new_documents: list[pl.DataFrame] = []
     head = start
-    try:
-        for checked in _checked_blocks(path, bounds):
-            if isinstance(checked, str):
-                raise _FastCheckFailed(checked)
-            if (checked.first_seq, checked.first_prev) != (head.seq + 1, head.hash):
-                raise _FastCheckFailed("the blocks do not link")
-            head = LogHead(checked.head_seq, checked.head_hash)
-            parts.append(_claim_events(checked.frames))
-            new_documents.append(checked.frames["DocumentRegistered"].select(
-                "doc_id", published_date=pl.col("published").str.to_date("%Y-%m-%d")))
-            if bar is not None:
-                bar.update(bounds[len(parts) - 1][1])
-    finally:
-        if bar is not None:
-            bar.close()
+    for checked in checked_blocks(path, offset, size, start, progress):
+        head = LogHead(checked.head_seq, checked.head_hash)
+        parts.append(_claim_events(checked.frames))
+        new_documents.append(checked.frames["DocumentRegistered"].select(
+            "doc_id", published_date=pl.col("published").str.to_date("%Y-%m-%d")))
+    if not parts:
+        return _empty_events(), documents, start
     documents = pl.concat([documents, *new_documents])
     events = pl.concat(parts, rechunk=False).with_columns(
         published_date=pl.col("doc_id").replace_strict(
@@ -202,13 +214,13 @@ def _read_blocks(path: Path, offset: int, size: int, start: LogHead, documents: 
 
 def _block_bounds(path: Path, offset: int, size: int) -> list[tuple[int, int]]:
     """(offset, length) of blocks of about :data:`BLOCK` bytes, each ending at a newline
-    (_FastCheckFailed if the bytes do not end with one: a torn tail is the store's)."""
+    (FastCheckFailed if the bytes do not end with one: a torn tail is the store's)."""
     end = offset + size
     bounds = []
     with open(path, "rb") as handle:
         handle.seek(end - 1)
         if handle.read(1) != b"\n":
-            raise _FastCheckFailed("torn tail")
+            raise FastCheckFailed("torn tail")
         start = offset
         while start < end:
             cut = start + BLOCK
