@@ -126,21 +126,20 @@ def _verify_blocks(root: Path, size: int, progress: bool | None) -> Verification
 
     if size == 0:
         return None  # nothing to gain: the line-by-line check says what an empty log is
-    blocks = []
+    parts: list[_BlockColumns] = []
     try:
         for block in checked_blocks(root / LOG_FILE, 0, size, LogHead(0, GENESIS_HASH),
                                     progress):
-            blocks.append(_block_columns(block))
+            parts.append(_BlockColumns.of(block))  # only what the checks need is kept
     except FastCheckFailed:
         return None
-    last = blocks[-1][0]
-    head = LogHead(last.head_seq, last.head_hash)
-    ids = pl.concat([b[1] for b in blocks])
-    times = pl.concat([b[2] for b in blocks])
-    documents = pl.concat([b[0].frames["DocumentRegistered"] for b in blocks])
-    claims = pl.concat([b[0].frames["ClaimRecorded"] for b in blocks])
-    acts = pl.concat([b[3] for b in blocks])
-    if ids.is_duplicated().any() or not (times.head(-1) <= times.tail(-1)).all():
+    head = parts[-1].head
+    ids = pl.concat([p.ids for p in parts])
+    times = pl.concat([p.times for p in parts])
+    documents = pl.concat([p.documents for p in parts])
+    claims = pl.concat([p.claims for p in parts])
+    acts = pl.concat([p.acts for p in parts])
+    if ids["event_id"].is_duplicated().any() or not (times.head(-1) <= times.tail(-1)).all():
         return None
     if documents["doc_id"].is_duplicated().any() or claims["claim_id"].is_duplicated().any():
         return None
@@ -150,16 +149,34 @@ def _verify_blocks(root: Path, size: int, progress: bool | None) -> Verification
     return Verification(head, head.seq, documents.height, None)
 
 
-def _block_columns(block):
-    """What verify needs of a block: the block, its event ids and times by seq, and the
-    acts on claims (seq, claim_id, supersedes, and the site a correction names)."""
-    seqs = pl.int_range(block.first_seq, block.head_seq + 1, eager=True).alias("seq")
-    ids = pl.DataFrame({"seq": seqs, "event_id": block.event_ids})
-    acts = [block.frames[name].select(
-        "seq", "claim_id", "supersedes",
-        site_id=pl.col("site_id") if name == "ClaimCorrected" else pl.lit(None, pl.String))
-        for name in ("ClaimRetracted", "ClaimCorrected", "ClaimReviewed")]
-    return block, ids, block.recorded_at, pl.concat(acts)
+@dataclass(frozen=True)
+class _BlockColumns:
+    """What verify needs of a checked block: its head, event ids and times by seq, its
+    documents, its claims (seq, ids, site, evidence) and the acts on claims (seq,
+    claim_id, supersedes, and the site a correction names)."""
+
+    head: LogHead
+    ids: pl.DataFrame
+    times: pl.Series
+    documents: pl.DataFrame
+    claims: pl.DataFrame
+    acts: pl.DataFrame
+
+    @staticmethod
+    def of(block) -> _BlockColumns:
+        seqs = pl.int_range(block.first_seq, block.head_seq + 1, eager=True).alias("seq")
+        acts = [block.frames[name].select(
+            "seq", "claim_id", "supersedes",
+            site_id=pl.col("site_id") if name == "ClaimCorrected" else pl.lit(None, pl.String))
+            for name in ("ClaimRetracted", "ClaimCorrected", "ClaimReviewed")]
+        return _BlockColumns(
+            LogHead(block.head_seq, block.head_hash),
+            pl.DataFrame({"seq": seqs, "event_id": block.event_ids}), block.recorded_at,
+            block.frames["DocumentRegistered"],
+            block.frames["ClaimRecorded"].select(
+                "seq", "claim_id", "doc_id", "site_id", "evidence_start", "evidence_end",
+                "evidence_text"),
+            pl.concat(acts))
 
 
 def _source_texts(root: Path, documents: pl.DataFrame) -> pl.DataFrame | None:
