@@ -82,7 +82,9 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/init_command.py
                tests/integration/test_verify_chain_sh.py tests/integration/test_interop_cli.py \
                engine/domain/weighing.py engine/domain/replay_weighed.py engine/domain/explain.py \
                engine/extract/claims_import.py engine/replay_commands.py bench/devcorpus_replay.py \
-               tests/unit/test_weighing_rules.py tests/integration/test_claims_import_and_explain.py
+               tests/unit/test_weighing_rules.py tests/integration/test_claims_import_and_explain.py \
+               engine/store/checked_lines.py engine/store/fast_index.py bench/read_path.py \
+               tests/unit/test_checked_lines.py tests/integration/test_checked_read.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
 	$(BIN)/ruff format --check $(CLEAN_FILES)

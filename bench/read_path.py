@@ -40,7 +40,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
+import polars as pl
 from common import DATA, ROOT, Measure, measure, table, write_results
 from polars.testing import assert_frame_equal
 
@@ -48,7 +50,7 @@ from engine.scale.synth import write_synth_log
 from engine.store import open_log
 from engine.store import read as read_module
 from engine.store.frames import claim_events_frame
-from engine.store.read import cache_dir, load_claim_events
+from engine.store.read import LoadedLog, cache_dir, load_claim_events
 
 
 def one_core(root: Path):
@@ -67,15 +69,40 @@ def compiled_hash(path: Path) -> int:
     import polars as pl
     from engine.scale.json_lines import read_chained_lines
 
-    schema = pl.Schema({
-        "seq": pl.Int64(), "type": pl.String(), "schema": pl.Int64(),
-        "data": pl.Struct({name: pl.String() for name in (
-            "doc_id", "published", "claim_id", "site_id", "kind", "gainer", "loser",
-            "valid_from", "valid_to", "time_precision", "claimant", "extractor", "verdict")}
-            | {"denied": pl.Boolean(), "confidence": pl.Float64(),
-               "evidence": pl.Struct({"start": pl.Int64(), "end": pl.Int64(),
-                                      "text": pl.String()})}),
-    })
+    schema = pl.Schema(
+        {
+            "seq": pl.Int64(),
+            "type": pl.String(),
+            "schema": pl.Int64(),
+            "data": pl.Struct(
+                {
+                    name: pl.String()
+                    for name in (
+                        "doc_id",
+                        "published",
+                        "claim_id",
+                        "site_id",
+                        "kind",
+                        "gainer",
+                        "loser",
+                        "valid_from",
+                        "valid_to",
+                        "time_precision",
+                        "claimant",
+                        "extractor",
+                        "verdict",
+                    )
+                }
+                | {
+                    "denied": pl.Boolean(),
+                    "confidence": pl.Float64(),
+                    "evidence": pl.Struct(
+                        {"start": pl.Int64(), "end": pl.Int64(), "text": pl.String()}
+                    ),
+                }
+            ),
+        }
+    )
     encode_sorted = msgspec.json.Encoder(order="sorted").encode
     decode = msgspec.json.decode
     sha256 = hashlib.sha256
@@ -111,16 +138,25 @@ def fresh_process(name: str, args: list[str], n: int, repeats: int, before=None)
             before()
         command = ["/usr/bin/time", "-v", sys.executable, "-m", "engine.cli", *args]
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False,
-                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        )
         m.seconds.append(time.perf_counter() - started)
         if done.returncode != 0:
             raise SystemExit(f"{name} failed: {done.stderr[-2000:]}")
         found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
         peaks.append(int(found.group(1)) / 1024 if found else 0.0)
     m.peak_rss_mb = statistics.median(peaks)
-    print(f"  {name:<28} n={n:>11,}  median {m.median:8.3f} s  peak RSS {m.peak_rss_mb:8.0f} MB",
-          file=sys.stderr, flush=True)
+    print(
+        f"  {name:<28} n={n:>11,}  median {m.median:8.3f} s  peak RSS {m.peak_rss_mb:8.0f} MB",
+        file=sys.stderr,
+        flush=True,
+    )
     return m
 
 
@@ -130,8 +166,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cli-repeats", type=int, default=3)
-    parser.add_argument("--prefix", type=int, default=100_000,
-                        help="lines read by the store's per-line reader")
+    parser.add_argument(
+        "--prefix", type=int, default=100_000, help="lines read by the store's per-line reader"
+    )
     parser.add_argument("--log", type=Path, help="an existing synthetic log folder to use")
     parser.add_argument("--no-cli", action="store_true", help="skip the fresh-process commands")
     args = parser.parse_args()
@@ -144,18 +181,20 @@ def main() -> int:
         n_lines = sum(1 for _ in handle)
     shutil.rmtree(cache_dir(root), ignore_errors=True)
     measures = []
-    m, checked = measure("checked", n_lines, lambda: load_claim_events(root, cache=False),
-                         args.repeats)
+    m, result = measure(
+        "checked", n_lines, lambda: load_claim_events(root, cache=False), args.repeats
+    )
+    checked = cast(LoadedLog, result)
     assert checked.source == "jsonl"
     measures.append(m)
-    m, single = measure("checked_one_core", n_lines, lambda: one_core(root), args.repeats)
+    m, result = measure("checked_one_core", n_lines, lambda: one_core(root), args.repeats)
+    single = cast(LoadedLog, result)
     assert_frame_equal(single.claim_events, checked.claim_events)
     measures.append(m)
     try:
         import engine.scale.json_lines  # noqa: F401
     except ImportError:
-        print("  compiled_hash: the compiled scanner is not installed (removed)",
-              file=sys.stderr)
+        print("  compiled_hash: the compiled scanner is not installed (removed)", file=sys.stderr)
     else:
         m, height = measure("compiled_hash", n_lines, lambda: compiled_hash(path), args.repeats)
         assert height == n_lines
@@ -163,11 +202,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         prefix = min(args.prefix, n_lines)
         copy, read_prefix = store_per_line(root, prefix, Path(scratch))
-        m, slow = measure("store_per_line", prefix, read_prefix, 1, note=f"first {prefix:,} lines")
+        m, result = measure(
+            "store_per_line", prefix, read_prefix, 1, note=f"first {prefix:,} lines"
+        )
         measures.append(m)
+        slow = cast(pl.DataFrame, result)
         assert_frame_equal(slow, load_claim_events(copy, cache=False).claim_events)
     load_claim_events(root)  # leaves the snapshot
-    m, cached = measure("snapshot", n_lines, lambda: load_claim_events(root), args.repeats)
+    m, result = measure("snapshot", n_lines, lambda: load_claim_events(root), args.repeats)
+    cached = cast(LoadedLog, result)
     assert cached.source == "cache"
     assert_frame_equal(cached.claim_events, checked.claim_events)
     measures.append(m)
@@ -179,25 +222,32 @@ def main() -> int:
     if args.no_cli:
         return _report(measures, path, n_lines, kept_mb, args.claims)
     timeline = ["timeline", "--log", str(root), "--mode", "strict", "--out", "/dev/null"]
-    measures.append(fresh_process("timeline_first", timeline, n_lines, args.cli_repeats,
-                                  no_snapshot))
+    measures.append(
+        fresh_process("timeline_first", timeline, n_lines, args.cli_repeats, no_snapshot)
+    )
     measures.append(fresh_process("timeline_warm", timeline, n_lines, args.cli_repeats))
-    measures.append(fresh_process("verify", ["verify", "--log", str(root)], n_lines,
-                                  args.cli_repeats))
+    measures.append(
+        fresh_process("verify", ["verify", "--log", str(root)], n_lines, args.cli_repeats)
+    )
     return _report(measures, path, n_lines, kept_mb, args.claims)
 
 
-def _report(measures: list[Measure], path: Path, n_lines: int, kept_mb: float,
-            claims: int) -> int:
-    baselines = [name for name in ("compiled_hash", "store_per_line")
-                 if any(x.name == name for x in measures)]
+def _report(measures: list[Measure], path: Path, n_lines: int, kept_mb: float, claims: int) -> int:
+    baselines = [
+        name
+        for name in ("compiled_hash", "store_per_line")
+        if any(x.name == name for x in measures)
+    ]
     text = table(measures, baselines, "checked", cross_size=("store_per_line",))
     print(text)
     print(f"\nclaim_events kept: {kept_mb:.0f} MB (Arrow, estimated_size)")
-    extra = {"table": text, "log_bytes": path.stat().st_size, "lines": n_lines,
-             "claim_events_arrow_mb": kept_mb,
-             "checks": ["checked == checked_one_core == snapshot",
-                        "store_per_line == checked (prefix)"]}
+    extra = {
+        "table": text,
+        "log_bytes": path.stat().st_size,
+        "lines": n_lines,
+        "claim_events_arrow_mb": kept_mb,
+        "checks": ["checked == checked_one_core == snapshot", "store_per_line == checked (prefix)"],
+    }
     print(f"\nwrote {write_results(f'read_path_{claims}', measures, extra)}", file=sys.stderr)
     return 0
 

@@ -150,16 +150,29 @@ PAYLOADS: dict[str, tuple[type[msgspec.Struct], type[Event]]] = {
 
 def _line_struct(type_name: str, payload: type[msgspec.Struct]) -> type[msgspec.Struct]:
     """A log line of one event type, fields in the order the store writes them."""
-    return msgspec.defstruct(f"{type_name}Line", [
-        ("seq", int), ("event_id", str), ("type", str), ("recorded_at", str), ("schema", int),
-        ("prev_hash", str), ("data", payload), ("hash", str)], gc=False)
+    return msgspec.defstruct(
+        f"{type_name}Line",
+        [
+            ("seq", int),
+            ("event_id", str),
+            ("type", str),
+            ("recorded_at", str),
+            ("schema", int),
+            ("prev_hash", str),
+            ("data", payload),
+            ("hash", str),
+        ],
+        gc=False,
+    )
 
 
 _ENCODE = msgspec.json.Encoder().encode
 _ENCODE_SORTED = msgspec.json.Encoder(order="sorted").encode
 #: the first 9 bytes of the type's name (all differ) -> (name, decoder of its lines)
-_DECODERS = {name[:9].encode(): (name, msgspec.json.Decoder(_line_struct(name, struct)).decode)
-             for name, (struct, _) in PAYLOADS.items()}
+_DECODERS = {
+    name[:9].encode(): (name, msgspec.json.Decoder(_line_struct(name, struct)).decode)
+    for name, (struct, _) in PAYLOADS.items()
+}
 _TYPE_AT = b',"type":"'
 _HASH_AT = b',"hash":"'
 _EVENT_ID_AT = b',"event_id":"'
@@ -212,6 +225,7 @@ def decode_lines(raw: bytes, seq: int | None = None, head_hash: str | None = Non
     if seq is None or head_hash is None:
         seq, head_hash = _follows(split[0])
     first_seq, first_prev = seq + 1, head_hash
+    line: Any  # a line struct, or the LoggedEvent decode_line gave
     for line_bytes in split:
         seq += 1
         try:
@@ -227,8 +241,12 @@ def decode_lines(raw: bytes, seq: int | None = None, head_hash: str | None = Non
             if sha256(ordered[:cut] + ordered[cut + 74 :]).hexdigest() != line.hash:
                 raise _Doubt
             content = ordered[: ordered.rfind(_EVENT_ID_AT, 0, cut)] + id_tails[name]
-            if (sha256(content).hexdigest()[:32] != line.event_id or line.seq != seq
-                    or line.prev_hash != head_hash or line.schema != SCHEMA_VERSION):
+            if (
+                sha256(content).hexdigest()[:32] != line.event_id
+                or line.seq != seq
+                or line.prev_hash != head_hash
+                or line.schema != SCHEMA_VERSION
+            ):
                 raise _Doubt
             payload = line.data
         except (_Doubt, ValueError, KeyError, msgspec.DecodeError, UnicodeEncodeError):
@@ -240,8 +258,9 @@ def decode_lines(raw: bytes, seq: int | None = None, head_hash: str | None = Non
         add_id(line.event_id)
         add_time(line.recorded_at)
         head_hash = line.hash
-    return Decoded(seqs, payloads, event_ids, recorded_at, first_seq, first_prev, seq, head_hash,
-                   doubted)
+    return Decoded(
+        seqs, payloads, event_ids, recorded_at, first_seq, first_prev, seq, head_hash, doubted
+    )
 
 
 def _follows(first: bytes) -> tuple[int, str]:
@@ -281,15 +300,22 @@ _HEX32 = r"^[0-9a-f]{32}$"
 _HEX64 = r"^[0-9a-f]{64}$"
 
 
-_DTYPES = {"str": pl.String, "str | None": pl.String, "bool": pl.Boolean, "float": pl.Float64,
-           "int": pl.Int64}
+_DTYPES = {
+    "str": pl.String,
+    "str | None": pl.String,
+    "bool": pl.Boolean,
+    "float": pl.Float64,
+    "int": pl.Int64,
+}
 
 
 def payload_frames(decoded: Decoded) -> dict[str, pl.DataFrame]:
     """One frame per event type: ``seq`` and the payload's fields (nested ones flattened:
     ``evidence_start``..., a correction's fields under their own names)."""
-    return {name: _frame(PAYLOADS[name][0], decoded.seqs[name], decoded.payloads[name])
-            for name in PAYLOADS}
+    return {
+        name: _frame(PAYLOADS[name][0], decoded.seqs[name], decoded.payloads[name])
+        for name in PAYLOADS
+    }
 
 
 def _frame(struct: type[msgspec.Struct], seqs: list[int], structs: list) -> pl.DataFrame:
@@ -302,8 +328,13 @@ def _frame(struct: type[msgspec.Struct], seqs: list[int], structs: list) -> pl.D
             continue
         prefix, inner = nested
         for inner_name in inner.__struct_fields__:
-            columns.append(pl.Series(prefix + inner_name, list(map(attrgetter(inner_name), values)),
-                                     _DTYPES[_annotation(inner, inner_name)]))
+            columns.append(
+                pl.Series(
+                    prefix + inner_name,
+                    list(map(attrgetter(inner_name), values)),
+                    _DTYPES[_annotation(inner, inner_name)],
+                )
+            )
     return pl.DataFrame(columns)
 
 
@@ -318,13 +349,17 @@ def _annotation(struct: type, name: str) -> str:
     return annotation if isinstance(annotation, str) else annotation.__name__
 
 
-def doubtful_seqs(first_seq: int, recorded_at: pl.Series,
-                  payloads: dict[str, pl.DataFrame]) -> pl.Series:
+def doubtful_seqs(
+    first_seq: int, recorded_at: pl.Series, payloads: dict[str, pl.DataFrame]
+) -> pl.Series:
     """The seqs of lines whose envelope or payload breaks a rule of the event classes
     (or that the columns cannot vouch for): ``decode_line`` decides for them.
     ``recorded_at`` holds the lines' times from seq ``first_seq`` on."""
-    suspects = [pl.int_range(first_seq, first_seq + recorded_at.len(), eager=True).filter(
-        ~recorded_at.str.contains(_STAMP))]
+    suspects = [
+        pl.int_range(first_seq, first_seq + recorded_at.len(), eager=True).filter(
+            ~recorded_at.str.contains(_STAMP)
+        )
+    ]
     for name, frame in payloads.items():
         rules = _RULES[name]()
         suspects.append(frame.filter(~pl.all_horizontal(rules).fill_null(False))["seq"])
@@ -340,16 +375,22 @@ def _one_of(name: str, allowed: tuple[str, ...]) -> pl.Expr:
 
 
 def _date(name: str) -> pl.Expr:
-    return pl.col(name).str.contains(_DATE) & pl.col(name).str.to_date(
-        "%Y-%m-%d", strict=False).is_not_null()
+    return (
+        pl.col(name).str.contains(_DATE)
+        & pl.col(name).str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    )
 
 
 def _assertion() -> list[pl.Expr]:
     confidence = pl.col("confidence")
     return [
-        _slug("site_id"), _one_of("kind", CLAIM_KINDS), _one_of("gainer", ACTORS),
+        _slug("site_id"),
+        _one_of("kind", CLAIM_KINDS),
+        _one_of("gainer", ACTORS),
         pl.col("loser").is_null() | _one_of("loser", ACTORS),
-        _one_of("time_precision", TIME_PRECISIONS), _date("valid_from"), _date("valid_to"),
+        _one_of("time_precision", TIME_PRECISIONS),
+        _date("valid_from"),
+        _date("valid_to"),
         pl.col("valid_to").str.to_date("%Y-%m-%d", strict=False)
         >= pl.col("valid_from").str.to_date("%Y-%m-%d", strict=False),
         _slug("claimant"),
@@ -361,7 +402,8 @@ def _assertion() -> list[pl.Expr]:
 def _reason() -> pl.Expr:
     # Python's str.strip also strips \x1c-\x1f: such reasons go to decode_line
     return (pl.col("reason").str.strip_chars().str.len_chars() > 0) & ~pl.col(
-        "reason").str.contains("[\x1c-\x1f]")
+        "reason"
+    ).str.contains("[\x1c-\x1f]")
 
 
 def _supersedes() -> pl.Expr:
@@ -370,14 +412,20 @@ def _supersedes() -> pl.Expr:
 
 _RULES = {
     "DocumentRegistered": lambda: [
-        _slug("doc_id"), _date("published"), _one_of("published_precision", PUBLISHED_PRECISIONS),
+        _slug("doc_id"),
+        _date("published"),
+        _one_of("published_precision", PUBLISHED_PRECISIONS),
         pl.col("sha256").str.contains(_HEX64),
-        ~pl.col("path").str.starts_with("/"), ~pl.col("path").str.contains("\x00", literal=True),
+        ~pl.col("path").str.starts_with("/"),
+        ~pl.col("path").str.contains("\x00", literal=True),
         ~pl.col("path").str.split("/").list.contains(".."),
     ],
     "ClaimRecorded": lambda: [
-        _slug("claim_id"), _slug("doc_id"), *_assertion(),
-        pl.col("evidence_start") >= 0, pl.col("evidence_start") < pl.col("evidence_end"),
+        _slug("claim_id"),
+        _slug("doc_id"),
+        *_assertion(),
+        pl.col("evidence_start") >= 0,
+        pl.col("evidence_start") < pl.col("evidence_end"),
         pl.col("evidence_end") - pl.col("evidence_start")
         == pl.col("evidence_text").str.len_chars(),
     ],
@@ -403,8 +451,7 @@ class CheckedBlock:
     recorded_at: pl.Series
 
 
-def check_block(raw: bytes, seq: int | None = None, head_hash: str | None = None
-                ) -> CheckedBlock:
+def check_block(raw: bytes, seq: int | None = None, head_hash: str | None = None) -> CheckedBlock:
     """:func:`decode_lines`, then the rules on the columns; lines the rules doubt are
     decoded by ``decode_line``. Raises NotVouched at a line that is wrong."""
     decoded = decode_lines(raw, seq, head_hash)
@@ -418,9 +465,15 @@ def check_block(raw: bytes, seq: int | None = None, head_hash: str | None = None
                 decode_line(lines[line_seq - decoded.first_seq].decode("utf-8"), line_seq)
             except (TadmurError, UnicodeDecodeError) as exc:
                 raise NotVouched(line_seq, exc) from None
-    return CheckedBlock(frames, decoded.first_seq, decoded.first_prev, decoded.head_seq,
-                        decoded.head_hash, pl.Series("event_id", decoded.event_ids, pl.String),
-                        recorded_at)
+    return CheckedBlock(
+        frames,
+        decoded.first_seq,
+        decoded.first_prev,
+        decoded.head_seq,
+        decoded.head_hash,
+        pl.Series("event_id", decoded.event_ids, pl.String),
+        recorded_at,
+    )
 
 
 def check_file_block(path: str, offset: int, length: int) -> CheckedBlock | str:

@@ -13,8 +13,17 @@ from engine.domain.errors import TadmurError
 from engine.store.codec import GENESIS_HASH
 from engine.store.index import Mark
 
-_DOC_FIELDS = ("doc_id", "outlet", "url", "title", "language", "published",
-               "published_precision", "sha256", "path")
+_DOC_FIELDS = (
+    "doc_id",
+    "outlet",
+    "url",
+    "title",
+    "language",
+    "published",
+    "published_precision",
+    "sha256",
+    "path",
+)
 
 
 def read_index_rows(path: Path, size: int, head: Mark):

@@ -9,7 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from engine.domain.errors import LogCorrupted
-from engine.domain.events import ClaimRecorded, ClaimRetracted
+from engine.domain.events import ClaimRecorded, ClaimRetracted, DocumentRegistered
 from engine.store import open_log
 from engine.store import read as read_module
 from engine.store.codec import decode_line, encode_line
@@ -61,20 +61,39 @@ def _append_raw(root: Path, events) -> None:
 
 def _claim(doc_id: str, site_id: str = "palmyra", text: str = "x") -> ClaimRecorded:
     return ClaimRecorded.make(
-        doc_id=doc_id, site_id=site_id, kind="captured", gainer="isis", loser=None,
-        valid_from="2016-12-08", valid_to="2016-12-11", time_precision="days",
-        claimant="outlet", denied=False, evidence={"start": 0, "end": len(text), "text": text},
-        extractor="manual", confidence=1.0)
+        doc_id=doc_id,
+        site_id=site_id,
+        kind="captured",
+        gainer="isis",
+        loser=None,
+        valid_from="2016-12-08",
+        valid_to="2016-12-11",
+        time_precision="days",
+        claimant="outlet",
+        denied=False,
+        evidence={"start": 0, "end": len(text), "text": text},
+        extractor="manual",
+        confidence=1.0,
+    )
 
 
 def _registered_doc(root: Path) -> str:
-    return next(e.event.doc_id for e in open_log(root).events()
-                if e.type == "DocumentRegistered")
+    return next(
+        e.event.doc_id for e in open_log(root).events() if isinstance(e.event, DocumentRegistered)
+    )
 
 
-@pytest.mark.parametrize("case", ["unregistered document", "unknown site", "wrong evidence",
-                                  "unknown claim", "unknown superseded act",
-                                  "claim recorded twice"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "unregistered document",
+        "unknown site",
+        "wrong evidence",
+        "unknown claim",
+        "unknown superseded act",
+        "claim recorded twice",
+    ],
+)
 def test_verify_on_columns_reports_what_the_line_by_line_check_reports(log_copy, case):
     doc = _registered_doc(log_copy)
     event = {
@@ -82,11 +101,20 @@ def test_verify_on_columns_reports_what_the_line_by_line_check_reports(log_copy,
         "unknown site": lambda: [_claim(doc, site_id="atlantis")],
         "wrong evidence": lambda: [_claim(doc, text="not in the source at all")],
         "unknown claim": lambda: [ClaimRetracted("c0000000000000000", "why")],
-        "unknown superseded act": lambda: [ClaimRetracted(
-            next(e.event.claim_id for e in open_log(log_copy).events()
-                 if e.type == "ClaimRecorded"), "why", "f" * 32)],
-        "claim recorded twice": lambda: [next(e.event for e in open_log(log_copy).events()
-                                              if e.type == "ClaimRecorded")],
+        "unknown superseded act": lambda: [
+            ClaimRetracted(
+                next(
+                    e.event.claim_id
+                    for e in open_log(log_copy).events()
+                    if e.type == "ClaimRecorded"
+                ),
+                "why",
+                "f" * 32,
+            )
+        ],
+        "claim recorded twice": lambda: [
+            next(e.event for e in open_log(log_copy).events() if e.type == "ClaimRecorded")
+        ],
     }[case]()
     _append_raw(log_copy, event)
     line_by_line = _verify_bytes(log_copy, (log_copy / "log.jsonl").read_bytes())

@@ -36,16 +36,35 @@ def _log(events) -> bytes:
 
 
 def _document(doc_id: str = "doc1", title: str = "a report") -> DocumentRegistered:
-    return DocumentRegistered(doc_id, "sana.sy", "https://sana.sy/1", title, "ar", "2016-12-11",
-                              "day", "a" * 64, f"sources/{doc_id}.txt")
+    return DocumentRegistered(
+        doc_id,
+        "sana.sy",
+        "https://sana.sy/1",
+        title,
+        "ar",
+        "2016-12-11",
+        "day",
+        "a" * 64,
+        f"sources/{doc_id}.txt",
+    )
 
 
 def _claim(text: str = "تدمر", confidence: float = 1.0, doc_id: str = "doc1") -> ClaimRecorded:
     return ClaimRecorded.make(
-        doc_id=doc_id, site_id="palmyra", kind="captured", gainer="isis", loser="government",
-        valid_from="2016-12-08", valid_to="2016-12-11", time_precision="days",
-        claimant="outlet", denied=False, evidence={"start": 0, "end": len(text), "text": text},
-        extractor="manual", confidence=confidence)
+        doc_id=doc_id,
+        site_id="palmyra",
+        kind="captured",
+        gainer="isis",
+        loser="government",
+        valid_from="2016-12-08",
+        valid_to="2016-12-11",
+        time_precision="days",
+        claimant="outlet",
+        denied=False,
+        evidence={"start": 0, "end": len(text), "text": text},
+        extractor="manual",
+        confidence=confidence,
+    )
 
 
 def _corrected(claim: ClaimRecorded, reason: str) -> ClaimCorrected:
@@ -54,8 +73,10 @@ def _corrected(claim: ClaimRecorded, reason: str) -> ClaimCorrected:
 
 
 def _as_store_reads(raw: bytes) -> list:
-    return [decode_line(line.decode("utf-8"), n)
-            for n, line in enumerate(raw.split(b"\n")[:-1], start=1)]
+    return [
+        decode_line(line.decode("utf-8"), n)
+        for n, line in enumerate(raw.split(b"\n")[:-1], start=1)
+    ]
 
 
 def test_msgspec_writes_every_character_as_json_does():
@@ -65,10 +86,17 @@ def test_msgspec_writes_every_character_as_json_does():
         assert msgspec.json.encode(text) == json.dumps(text, ensure_ascii=False).encode()
 
 
-scalars = (st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=20)
-           | st.floats(min_value=1e-4, max_value=1e15) | st.just(0.0))
-values = st.recursive(scalars, lambda kids: st.dictionaries(st.text(max_size=8), kids,
-                                                            max_size=5), max_leaves=20)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.text(max_size=20)
+    | st.floats(min_value=1e-4, max_value=1e15)
+    | st.just(0.0)
+)
+values = st.recursive(
+    scalars, lambda kids: st.dictionaries(st.text(max_size=8), kids, max_size=5), max_leaves=20
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -79,9 +107,15 @@ def test_msgspec_sorted_is_canonical_json(value):
 
 def test_a_log_the_store_wrote_is_vouched_for_line_by_line():
     claim = _claim()
-    raw = _log([_document(), claim, _corrected(claim, "misread"),
-                ClaimReviewed(claim.claim_id, "accepted", "analyst", ""),
-                ClaimRetracted(claim.claim_id, "withdrawn")])
+    raw = _log(
+        [
+            _document(),
+            claim,
+            _corrected(claim, "misread"),
+            ClaimReviewed(claim.claim_id, "accepted", "analyst", ""),
+            ClaimRetracted(claim.claim_id, "withdrawn"),
+        ]
+    )
     decoded = decode_lines(raw, 0, GENESIS_HASH)
     assert decoded.doubted == []
     assert (decoded.head_seq, decoded.head_hash) == (5, _as_store_reads(raw)[-1].hash)
@@ -94,15 +128,24 @@ texts = st.text(st.characters(codec="utf-8"), min_size=1, max_size=25)
 
 
 @settings(max_examples=150, deadline=None)
-@given(evidence=texts, title=texts, reason=texts,
-       confidence=st.floats(min_value=0.0, max_value=1.0) | st.sampled_from([1e-05, 0.0001]))
-def test_any_text_and_confidence_read_as_the_store_reads_them(evidence, title, reason,
-                                                               confidence):
+@given(
+    evidence=texts,
+    title=texts,
+    reason=texts,
+    confidence=st.floats(min_value=0.0, max_value=1.0) | st.sampled_from([1e-05, 0.0001]),
+)
+def test_any_text_and_confidence_read_as_the_store_reads_them(evidence, title, reason, confidence):
     if not reason.strip():
         reason += "x"
     claim = _claim(evidence, confidence)
-    raw = _log([_document(title=title), claim, _corrected(claim, reason),
-                ClaimRetracted(claim.claim_id, reason)])
+    raw = _log(
+        [
+            _document(title=title),
+            claim,
+            _corrected(claim, reason),
+            ClaimRetracted(claim.claim_id, reason),
+        ]
+    )
     stored = _as_store_reads(raw)
     block = check_block(raw)
     recorded = block.frames["ClaimRecorded"].row(0, named=True)
@@ -135,15 +178,18 @@ def _damaged(old: bytes, new: bytes, line: int = 2) -> bytes:
     return b"\n".join(lines)
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    (b'"gainer":"isis"', b'"gainer":"sdf"'),
-    (b'"kind":"captured"', b'"kind": "captured"'),
-    (b'"confidence":1.0', b'"confidence":1e0'),
-    (b'"denied":false', b'"denied":false,"extra":1'),
-    (b'"seq":2', b'"seq":3'),
-    (b'"kind":"captured"', b'"kind":captured"'),
-    (b'"loser":"government"', b'"loser":7'),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b'"gainer":"isis"', b'"gainer":"sdf"'),
+        (b'"kind":"captured"', b'"kind": "captured"'),
+        (b'"confidence":1.0', b'"confidence":1e0'),
+        (b'"denied":false', b'"denied":false,"extra":1'),
+        (b'"seq":2', b'"seq":3'),
+        (b'"kind":"captured"', b'"kind":captured"'),
+        (b'"loser":"government"', b'"loser":7'),
+    ],
+)
 def test_a_damaged_line_is_refused_in_the_words_of_decode_line(old, new):
     raw = _damaged(old, new)
     with pytest.raises(TadmurError) as expected:
@@ -163,10 +209,20 @@ def test_an_empty_optional_field_written_out_is_refused_as_the_store_refuses_it(
 def test_a_line_that_breaks_a_payload_rule_is_refused_with_the_store_error():
     # written with a valid hash, but the window ends before it starts
     bad = ClaimRecorded.make(
-        doc_id="doc1", site_id="palmyra", kind="captured", gainer="isis", loser=None,
-        valid_from="2016-12-11", valid_to="2016-12-01", time_precision="days",
-        claimant="outlet", denied=False, evidence={"start": 0, "end": 1, "text": "x"},
-        extractor="manual", confidence=1.0)
+        doc_id="doc1",
+        site_id="palmyra",
+        kind="captured",
+        gainer="isis",
+        loser=None,
+        valid_from="2016-12-11",
+        valid_to="2016-12-01",
+        time_precision="days",
+        claimant="outlet",
+        denied=False,
+        evidence={"start": 0, "end": 1, "text": "x"},
+        extractor="manual",
+        confidence=1.0,
+    )
     with pytest.raises(NotVouched, match="ends before it starts"):
         check_block(_log([_document(), bad]))
 
