@@ -69,7 +69,7 @@ SNAPSHOT_FORMAT = 3
 Check = Literal["links", "full"]
 
 #: Bytes read and checked at a time: bounds the memory the Python objects of a block take.
-BLOCK = 32 << 20
+BLOCK = 16 << 20
 #: A read of more bytes than this shows a progress bar (on a terminal).
 PROGRESS_FROM = 64 << 20
 #: A read of more bytes than this is checked on every core (starting the processes costs
