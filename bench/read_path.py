@@ -132,7 +132,8 @@ def store_per_line(root: Path, prefix: int, scratch: Path):
 def fresh_process(name: str, args: list[str], n: int, repeats: int, before=None) -> Measure:
     """Wall time and peak RSS of ``tadmur ARGS`` in a fresh process (median of repeats)."""
     m = Measure(name, n)
-    peaks = []
+    peaks: list[float] = []
+    cpu: list[float] = []
     for _ in range(repeats):
         if before is not None:
             before()
@@ -151,9 +152,14 @@ def fresh_process(name: str, args: list[str], n: int, repeats: int, before=None)
             raise SystemExit(f"{name} failed: {done.stderr[-2000:]}")
         found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
         peaks.append(int(found.group(1)) / 1024 if found else 0.0)
+        times = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", done.stderr)
+        cpu.append(sum(float(x) for x in times))
     m.peak_rss_mb = statistics.median(peaks)
+    # CPU seconds of the process and its workers: less moved by other jobs than wall time
+    m.note = f"CPU {statistics.median(cpu):.1f} s"
     print(
-        f"  {name:<28} n={n:>11,}  median {m.median:8.3f} s  peak RSS {m.peak_rss_mb:8.0f} MB",
+        f"  {name:<28} n={n:>11,}  median {m.median:8.3f} s  peak RSS {m.peak_rss_mb:8.0f} MB"
+        f"  {m.note}",
         file=sys.stderr,
         flush=True,
     )
