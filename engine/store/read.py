@@ -33,11 +33,9 @@ import hashlib
 import json
 import os
 import pickle
-import queue
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -242,33 +240,37 @@ def _block_bounds(path: Path, offset: int, size: int) -> list[tuple[int, int]]:
 
 def _checked_blocks(path: Path, bounds: list[tuple[int, int]]) -> Iterator[CheckedBlock | str]:
     """:func:`check_file_block` of each block, in order: in this process for a small read,
-    else in one worker process per core (msgspec and hashlib hold the GIL). The workers
-    are plain subprocesses (``python -c``), so a script that reads a log needs no
+    else on every core, this process checking every n-th block and one worker process per
+    other core the rest (msgspec and hashlib hold the GIL). The workers are plain
+    subprocesses (``python -c``), so a script that reads a log needs no
     ``if __name__ == "__main__"`` guard, as a multiprocessing pool would."""
-    workers = min(len(bounds), _cores())
-    if workers < 2 or sum(length for _, length in bounds) < PARALLEL_FROM:
+    cores = min(len(bounds), _cores())
+    if cores < 2 or sum(length for _, length in bounds) < PARALLEL_FROM:
         for offset, length in bounds:
             yield check_file_block(str(path), offset, length)
         return
     package_root = str(Path(__file__).resolve().parents[2])
-    script = (f"import sys; sys.path.insert(0, {package_root!r}); "
-              "from engine.store.checked_lines import serve_blocks; serve_blocks()")
+    script = (
+        f"import sys; sys.path.insert(0, {package_root!r}); "
+        "from engine.store.checked_lines import serve_blocks; serve_blocks()"
+    )
     command = [sys.executable, "-c", script]
-    shares = [bounds[i::workers] for i in range(workers)]
+    # block i is checked here if i % cores == 0, else by worker i % cores - 1
+    shares = [bounds[i::cores] for i in range(1, cores)]
     processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                  for _ in shares]
-    answers: list[queue.Queue] = [queue.Queue() for _ in shares]
-    readers = [threading.Thread(target=_read_answers, args=(process, answer_queue), daemon=True)
-               for process, answer_queue in zip(processes, answers, strict=True)]
     try:
         for process, share in zip(processes, shares, strict=True):
             assert process.stdin is not None
             process.stdin.write(json.dumps({"path": str(path), "blocks": share}).encode())
             process.stdin.close()
-        for reader in readers:
-            reader.start()
-        for i in range(len(bounds)):
-            yield answers[i % workers].get()
+        for i, (offset, length) in enumerate(bounds):
+            if i % cores == 0:
+                yield check_file_block(str(path), offset, length)
+            else:
+                # read here, not on a thread: a thread reading a pipe takes the GIL back
+                # at every chunk, and slowed this process's own checks threefold
+                yield _answer(processes[i % cores - 1])
     finally:
         for process in processes:
             if process.poll() is None:
@@ -278,18 +280,15 @@ def _checked_blocks(path: Path, bounds: list[tuple[int, int]]) -> Iterator[Check
                 process.stdout.close()
 
 
-def _read_answers(process: subprocess.Popen, answers: queue.Queue) -> None:
-    """Unpickle a worker's answers as they come (so no worker waits on a full pipe)."""
+def _answer(process: subprocess.Popen) -> CheckedBlock | str:
+    """A worker's next answer (a string if it stopped or its answer cannot be read)."""
     assert process.stdout is not None
-    while True:
-        try:
-            answers.put(pickle.load(process.stdout))
-        except EOFError:
-            answers.put("the worker stopped")
-            return
-        except Exception as exc:  # noqa: BLE001 - any failure: the reader falls back
-            answers.put(f"the worker's answer cannot be read ({exc})")
-            return
+    try:
+        return pickle.load(process.stdout)
+    except EOFError:
+        return "the worker stopped"
+    except Exception as exc:  # noqa: BLE001 - any failure: the reader falls back
+        return f"the worker's answer cannot be read ({exc})"
 
 
 def _cores() -> int:
