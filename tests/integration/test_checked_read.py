@@ -47,6 +47,12 @@ def test_a_progress_bar_can_be_asked_for(log_copy, capsys):
     assert "reading the log" in capsys.readouterr().err
 
 
+def test_no_progress_bar_when_stderr_is_not_a_terminal(log_copy, capsys, monkeypatch):
+    monkeypatch.setattr(read_module, "PROGRESS_FROM", 0)  # any read is "big"
+    load_claim_events(log_copy, cache=False)
+    assert "reading the log" not in capsys.readouterr().err
+
+
 def _append_raw(root: Path, events) -> None:
     """Append lines with valid hashes and chain, bypassing the store's reference checks."""
     path = root / "log.jsonl"
