@@ -62,26 +62,30 @@ def verify_log(root: Path, expect_head: LogHead | None = None,
     path = Path(root) / LOG_FILE
     head = LogHead(0, GENESIS_HASH)
     try:
-        # under the shared lock: a live writer's half-written batch is never seen
+        # under the shared lock: a live writer's half-written batch is never seen; the
+        # lines up to there never change (the log only grows), so they are checked after
+        # the lock is let go, and writers do not wait for the check
         with locked(Path(root), exclusive=False) as lock:
             note = read_pending(lock)
             size = path.stat().st_size
-            partial = note is not None and _partial_batch(path, note) is not None
-            checked = _verify_blocks(Path(root), note.offset if partial else size, progress)
-            if checked is not None:
-                if partial:
-                    return Verification(
-                        checked.head, checked.n_events, checked.n_sources,
-                        f"an interrupted append left {size - note.offset} bytes of a partial "
-                        f"batch at offset {note.offset} (at {path}). Hint: `tadmur repair` "
-                        "moves them aside; nothing acknowledged is lost")
-                if expect_head is not None:
-                    problem = _check_pinned(Path(root), checked.head.seq,
-                                            lambda seq: _line_in_file(path, seq), expect_head)
-                    if problem:
-                        return Verification(checked.head, checked.n_events, checked.n_sources,
-                                            problem)
-                return checked
+        partial = note is not None and _partial_batch(path, note) is not None
+        checked = _verify_blocks(Path(root), note.offset if partial else size, progress)
+        if checked is not None:
+            if partial:
+                return Verification(
+                    checked.head, checked.n_events, checked.n_sources,
+                    f"an interrupted append left {size - note.offset} bytes of a partial "
+                    f"batch at offset {note.offset} (at {path}). Hint: `tadmur repair` "
+                    "moves them aside; nothing acknowledged is lost")
+            if expect_head is not None:
+                problem = _check_pinned(Path(root), checked.head.seq,
+                                        lambda seq: _line_in_file(path, seq), expect_head)
+                if problem:
+                    return Verification(checked.head, checked.n_events, checked.n_sources,
+                                        problem)
+            return checked
+        with locked(Path(root), exclusive=False) as lock:  # line by line, as it always was
+            note = read_pending(lock)
             raw = path.read_bytes()
     except FileNotFoundError:
         return Verification(head, 0, 0, f"no log at {path} (hint: check --log or $TADMUR_LOG)")
