@@ -288,7 +288,10 @@ def _decoded_by_store(line_bytes: bytes, seq: int, prev_hash: str):
     if logged.seq != seq or logged.prev_hash != prev_hash:
         raise NotVouched(line_no, ValueError("the chain breaks here"))
     struct = PAYLOADS[logged.type][0]
-    return logged, msgspec.convert(logged.event.data(), struct)
+    try:
+        return logged, msgspec.convert(logged.event.data(), struct)
+    except msgspec.ValidationError as exc:  # e.g. an offset past 64 bits: the store decides
+        raise NotVouched(line_no, exc) from None
 
 
 # -- the rules across lines and of the payloads, on columns ---------------------------
@@ -455,7 +458,11 @@ def check_block(raw: bytes, seq: int | None = None, head_hash: str | None = None
     """:func:`decode_lines`, then the rules on the columns; lines the rules doubt are
     decoded by ``decode_line``. Raises NotVouched at a line that is wrong."""
     decoded = decode_lines(raw, seq, head_hash)
-    frames = payload_frames(decoded)
+    try:
+        frames = payload_frames(decoded)
+    except (TypeError, OverflowError, pl.exceptions.PolarsError) as exc:
+        # a value decode_line accepts that a column cannot hold (an offset past 64 bits)
+        raise NotVouched(decoded.first_seq, exc) from None
     recorded_at = pl.Series("recorded_at", decoded.recorded_at, pl.String)
     doubtful = doubtful_seqs(decoded.first_seq, recorded_at, frames)
     if doubtful.len():

@@ -233,3 +233,17 @@ def test_a_chain_that_breaks_between_lines_is_not_vouched_for():
     raw = first.split(b"\n")[0] + b"\n" + other.split(b"\n")[1] + b"\n"
     with pytest.raises(NotVouched):
         decode_lines(raw, 0, GENESIS_HASH)
+
+
+def test_a_value_the_columns_cannot_hold_is_left_to_the_store():
+    # decode_line accepts an offset past 64 bits; the frame cannot hold it
+    huge = ClaimRecorded.make(
+        doc_id="doc1", site_id="palmyra", kind="captured", gainer="isis", loser=None,
+        valid_from="2016-12-08", valid_to="2016-12-11", time_precision="days",
+        claimant="outlet", denied=False, evidence={"start": 2**70, "end": 2**70 + 1, "text": "x"},
+        extractor="manual", confidence=1.0,
+    )  # fmt: skip
+    raw = _log([_document(), huge])
+    decode_line(raw.split(b"\n")[1].decode("utf-8"), 2)  # the store accepts the line
+    with pytest.raises(NotVouched):
+        check_block(raw)
