@@ -46,6 +46,7 @@ from engine.domain.events import (
     DocumentRegistered,
     Event,
 )
+from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 from engine.domain.vocabulary import (
     ACTORS,
     CLAIM_KINDS,
@@ -442,10 +443,13 @@ assert set(Assertion.__struct_fields__) == set(CORRECTABLE_FIELDS)
 
 @dataclass
 class CheckedBlock:
-    """A block of whole lines, checked: its payload frames (:func:`payload_frames`) and
-    where its chain starts and ends (the caller links it to the block before)."""
+    """A block of whole lines, checked: its claim events (:func:`claim_events_of`), its
+    documents, the acts on claims (seq, claim_id, supersedes, and the site a correction
+    names), and where its chain starts and ends (the caller links it to the block before)."""
 
-    frames: dict[str, pl.DataFrame]
+    events: pl.DataFrame
+    documents: pl.DataFrame
+    acts: pl.DataFrame
     first_seq: int
     first_prev: str
     head_seq: int
@@ -472,8 +476,19 @@ def check_block(raw: bytes, seq: int | None = None, head_hash: str | None = None
                 decode_line(lines[line_seq - decoded.first_seq].decode("utf-8"), line_seq)
             except (TadmurError, UnicodeDecodeError) as exc:
                 raise NotVouched(line_seq, exc) from None
+    acts = [
+        frames[name].select(
+            "seq",
+            "claim_id",
+            "supersedes",
+            site_id=pl.col("site_id") if name == "ClaimCorrected" else pl.lit(None, pl.String),
+        )
+        for name in ("ClaimRetracted", "ClaimCorrected", "ClaimReviewed")
+    ]
     return CheckedBlock(
-        frames,
+        claim_events_of(frames),
+        frames["DocumentRegistered"],
+        pl.concat(acts),
         decoded.first_seq,
         decoded.first_prev,
         decoded.head_seq,
@@ -481,6 +496,39 @@ def check_block(raw: bytes, seq: int | None = None, head_hash: str | None = None
         pl.Series("event_id", decoded.event_ids, pl.String),
         recorded_at,
     )
+
+
+_ACTIONS = {
+    "ClaimRecorded": "recorded",
+    "ClaimCorrected": "corrected",
+    "ClaimRetracted": "retracted",
+    "ClaimReviewed": "reviewed",
+}
+
+
+def claim_events_of(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The claim events of a block, in log order, from its payload frames, with a null
+    ``published_date`` (the reader fills it in once every document is known)."""
+    columns = {
+        "ClaimRecorded": ("claim_id", "doc_id", *CORRECTABLE_FIELDS, "extractor",
+                          "evidence_text", "evidence_start", "evidence_end"),
+        "ClaimCorrected": ("claim_id", *CORRECTABLE_FIELDS),
+        "ClaimRetracted": ("claim_id",),
+        "ClaimReviewed": ("claim_id", "verdict"),
+    }  # fmt: skip
+    parts = [
+        frames[name].select("seq", *names).with_columns(event=pl.lit(_ACTIONS[name]))
+        for name, names in columns.items()
+    ]
+    frame = (
+        pl.concat(parts, how="diagonal_relaxed")
+        .sort("seq")
+        .with_columns(
+            pl.col("valid_from", "valid_to").str.to_date("%Y-%m-%d"),
+            published_date=pl.lit(None, pl.Date),
+        )
+    )
+    return enforce_schema(frame, CLAIM_EVENTS, "claim_events")
 
 
 def check_file_block(path: str, offset: int, length: int) -> CheckedBlock | str:

@@ -43,9 +43,9 @@ def read_index_rows(path: Path, size: int, head: Mark):
         for block in checked_blocks(path, 0, size, last):
             seqs = range(block.first_seq, block.head_seq + 1)
             ids.extend(zip(block.event_ids.to_list(), seqs, strict=True))
-            recorded = block.frames["ClaimRecorded"]
+            recorded = block.events.filter(pl.col("event") == "recorded")
             claims.extend(recorded.select("claim_id", "seq").rows())
-            for row in block.frames["DocumentRegistered"].iter_rows(named=True):
+            for row in block.documents.iter_rows(named=True):
                 docs.append(document_row({name: row[name] for name in _DOC_FIELDS}, row["seq"]))
             last = LogHead(block.head_seq, block.head_hash)
     except (FastCheckFailed, TadmurError, OSError, pl.exceptions.PolarsError):

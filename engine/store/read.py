@@ -44,7 +44,7 @@ from typing import Literal
 import polars as pl
 
 from engine.domain.errors import TadmurError
-from engine.domain.events import CORRECTABLE_FIELDS, DocumentRegistered
+from engine.domain.events import DocumentRegistered
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 from engine.store.checked_lines import CheckedBlock, check_file_block
 from engine.store.codec import GENESIS_HASH, decode_line
@@ -197,8 +197,8 @@ def _read_blocks(path: Path, offset: int, size: int, start: LogHead, documents: 
     head = start
     for checked in checked_blocks(path, offset, size, start, progress):
         head = LogHead(checked.head_seq, checked.head_hash)
-        parts.append(_claim_events(checked.frames))
-        new_documents.append(checked.frames["DocumentRegistered"].select(
+        parts.append(checked.events)
+        new_documents.append(checked.documents.select(
             "doc_id", published_date=pl.col("published").str.to_date("%Y-%m-%d")))
     if not parts:
         return _empty_events(), documents, start
@@ -307,29 +307,6 @@ def _progress_bar(size: int, progress: bool | None):
 
     return tqdm(total=size, unit="B", unit_scale=True, desc="reading the log",
                 file=sys.stderr, leave=False)
-
-
-_ACTIONS = {"ClaimRecorded": "recorded", "ClaimCorrected": "corrected",
-            "ClaimRetracted": "retracted", "ClaimReviewed": "reviewed"}
-
-
-def _claim_events(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """The claim events of one block, in log order, from its payload frames (without
-    ``published_date``)."""
-    recorded = frames["ClaimRecorded"].select(
-        "seq", "claim_id", "doc_id", *CORRECTABLE_FIELDS, "extractor", "evidence_text",
-        "evidence_start", "evidence_end")
-    corrected = frames["ClaimCorrected"].select("seq", "claim_id", *CORRECTABLE_FIELDS)
-    parts = [frame.with_columns(event=pl.lit(_ACTIONS[name]))
-             for name, frame in (("ClaimRecorded", recorded), ("ClaimCorrected", corrected),
-                                 ("ClaimRetracted", frames["ClaimRetracted"].select(
-                                     "seq", "claim_id")),
-                                 ("ClaimReviewed", frames["ClaimReviewed"].select(
-                                     "seq", "claim_id", "verdict")))]
-    frame = pl.concat(parts, how="diagonal_relaxed").sort("seq").with_columns(
-        pl.col("valid_from", "valid_to").str.to_date("%Y-%m-%d"),
-        published_date=pl.lit(None, pl.Date))
-    return enforce_schema(frame, CLAIM_EVENTS, "claim_events")
 
 
 def _empty_events() -> pl.DataFrame:

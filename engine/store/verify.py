@@ -169,18 +169,13 @@ class _BlockColumns:
     @staticmethod
     def of(block) -> _BlockColumns:
         seqs = pl.int_range(block.first_seq, block.head_seq + 1, eager=True).alias("seq")
-        acts = [block.frames[name].select(
-            "seq", "claim_id", "supersedes",
-            site_id=pl.col("site_id") if name == "ClaimCorrected" else pl.lit(None, pl.String))
-            for name in ("ClaimRetracted", "ClaimCorrected", "ClaimReviewed")]
+        claims = block.events.filter(pl.col("event") == "recorded").select(
+            "seq", "claim_id", "doc_id", "site_id", "evidence_start", "evidence_end",
+            "evidence_text")
         return _BlockColumns(
             LogHead(block.head_seq, block.head_hash),
             pl.DataFrame({"seq": seqs, "event_id": block.event_ids}), block.recorded_at,
-            block.frames["DocumentRegistered"],
-            block.frames["ClaimRecorded"].select(
-                "seq", "claim_id", "doc_id", "site_id", "evidence_start", "evidence_end",
-                "evidence_text"),
-            pl.concat(acts))
+            block.documents, claims, block.acts)
 
 
 def _source_texts(root: Path, documents: pl.DataFrame) -> pl.DataFrame | None:
