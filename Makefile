@@ -97,7 +97,9 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/cli engine/term
                bench/cli_startup.py tests/unit/test_cli_imports.py tests/integration/test_cli_options.py \
                engine/version.py engine/domain/warm_up.py \
                tests/unit/test_extract_generalise.py engine/domain/weighing_passes.py \
-               tests/properties/test_weighed_fold_agrees.py bench/baselines/eventsourcing_sites.py
+               tests/properties/test_weighed_fold_agrees.py bench/baselines/eventsourcing_sites.py \
+               engine/store/checked_lines.py engine/store/fast_index.py bench/read_path.py \
+               tests/unit/test_checked_lines.py tests/integration/test_checked_read.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
 	$(BIN)/ruff format --check $(CLEAN_FILES)

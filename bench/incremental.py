@@ -30,7 +30,7 @@ from polars.testing import assert_frame_equal
 from engine.domain import EncodedEvents, Policy, replay
 from engine.domain.schema import CLAIM_EVENTS, polars_schema
 from incremental_replay import IncrementalReplay
-from engine.scale.load import load_claim_events
+from engine.store.read import load_claim_events
 from engine.synth import synth_claim_events, write_synth_log
 
 MODES = {"weighed": Policy(), "strict": Policy(mode="strict")}

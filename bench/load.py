@@ -1,18 +1,16 @@
-"""Load benchmark: a synthetic log.jsonl -> the claim_events frame, five ways; then its
-encoding, made or read back from the snapshot.
+"""Load benchmark: a synthetic log.jsonl -> the claim_events frame, three ways; then its
+encoding, made or read back from the snapshot (bench/read_path.py compares the read
+paths themselves and times the commands).
 
-    jsonl_compiled   engine.scale.load, full read with the compiled JSON lines reader
-                     (engine.scale.json_lines, which also checks the hash chain)
-    jsonl_duckdb     the same with DuckDB's JSON reader + link checks in polars
-    jsonl_polars     the same with polars' NDJSON reader
-    parquet_cache    engine.scale.load from its snapshot (keyed by the head)
+    jsonl_checked    engine.store.read, every line checked (engine.store.checked_lines)
+    parquet_cache    engine.store.read from its snapshot (keyed by the head)
     store_decode     the store's checked per-line decode (codec.decode_line, which re-hashes
                      and validates each line) + frames.claim_events_frame, on a prefix of
                      the log; the store's own EventLog reader is not timed (see README)
     encode           EncodedEvents.of on the cached frame (what replay_log did on every call)
-    encoded_snapshot engine.scale.encoded_snapshot.load_encoded: the same encoding read from the snapshot
+    encoded_snapshot engine.store.encoded_snapshot.load_encoded: the same encoding read from the snapshot
 
-Every fast result is checked equal to the store's frame (on the prefix for the full log),
+Every result is checked equal to the store's frame (on the prefix for the full log),
 and the encoding read back equal to the one made.
 Usage:
     .venv/bin/python bench/load.py               # 1M-line log (written once, ~3 min)
@@ -29,11 +27,11 @@ from common import DATA, measure, table, write_results
 from polars.testing import assert_frame_equal
 
 from engine.domain import EncodedEvents
-from engine.scale.encoded_snapshot import load_encoded
-from engine.scale.load import cache_dir, load_claim_events
 from engine.synth import write_synth_log
 from engine.store.codec import decode_line
+from engine.store.encoded_snapshot import load_encoded
 from engine.store.frames import claim_events_frame
+from engine.store.read import cache_dir, load_claim_events
 
 
 def store_decode(path, n_lines: int):
@@ -74,46 +72,34 @@ def main() -> int:
         n_lines = sum(1 for _ in handle)
     shutil.rmtree(cache_dir(root), ignore_errors=True)
     measures = []
-    m, fast = measure("jsonl_compiled", n_lines,
-                      lambda: load_claim_events(root, cache=False, reader="compiled"),
+    m, fast = measure("jsonl_checked", n_lines, lambda: load_claim_events(root, cache=False),
                       args.repeats)
     assert fast.source == "jsonl"
     measures.append(m)
-    m, duck = measure("jsonl_duckdb", n_lines,
-                      lambda: load_claim_events(root, cache=False, reader="duckdb"), args.repeats)
-    assert duck.source == "jsonl"
-    measures.append(m)
-    m, polars = measure("jsonl_polars", n_lines,
-                        lambda: load_claim_events(root, cache=False, reader="polars"),
-                        max(1, args.repeats // 2))
-    measures.append(m)
-    assert_frame_equal(fast.claim_events, duck.claim_events)
-    assert_frame_equal(duck.claim_events, polars.claim_events)
     load_claim_events(root)  # builds the snapshot
-    n_claims = duck.claim_events.height
+    n_claims = fast.claim_events.height
     m, cached = measure("parquet_cache", n_claims, lambda: load_claim_events(root), args.repeats)
     assert cached.source == "cache"
     m.note = "claim events"
     measures.append(m)
-    assert_frame_equal(cached.claim_events, duck.claim_events)
+    assert_frame_equal(cached.claim_events, fast.claim_events)
     measures += measure_encoding(root, cached, args.repeats)
     prefix = min(args.prefix, n_lines)
     m, checked = measure("store_decode", prefix, lambda: store_decode(path, prefix), 1)
     m.note = f"first {prefix:,} lines"
     measures.append(m)
-    assert_frame_equal(checked, duck.claim_events.filter(duck.claim_events["seq"] <= prefix))
-    text = table(measures, ["jsonl_duckdb", "jsonl_polars", "store_decode"], "jsonl_compiled",
-                 cross_size=("store_decode",))
+    assert_frame_equal(checked, fast.claim_events.filter(fast.claim_events["seq"] <= prefix))
+    text = table(measures, ["store_decode"], "jsonl_checked", cross_size=("store_decode",))
     print(text)
     by_name = {m.name: m for m in measures}
-    ratio = by_name["parquet_cache"].rate / by_name["jsonl_compiled"].rate
+    ratio = by_name["parquet_cache"].rate / by_name["jsonl_checked"].rate
     kept_ratio = by_name["encoded_snapshot"].rate / by_name["encode"].rate
     print(f"\nencoded_snapshot vs encode: {kept_ratio:.1f}x")
     extra = {"table": text, "log_bytes": path.stat().st_size, "lines": n_lines,
-             "checks": ["jsonl_compiled == jsonl_duckdb == jsonl_polars == parquet_cache",
-                        "jsonl_duckdb == store_decode (prefix)",
+             "checks": ["jsonl_checked == parquet_cache",
+                        "jsonl_checked == store_decode (prefix)",
                         "encoded_snapshot == encode (codes, by_site, dictionaries)"],
-             "cache_vs_compiled_rate": ratio, "encoded_snapshot_vs_encode_rate": kept_ratio}
+             "cache_vs_checked_rate": ratio, "encoded_snapshot_vs_encode_rate": kept_ratio}
     print(f"\nwrote {write_results('load', measures, extra)}", file=sys.stderr)
     return 0
 

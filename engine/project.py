@@ -13,9 +13,9 @@ from pathlib import Path
 import polars as pl
 
 from engine.domain import EncodedEvents, Policy, Timelines, replay
-from engine.scale.encoded_snapshot import load_encoded
-from engine.scale.load import load_claim_events
 from engine.store import LogHead, TornTailRepair, default_log_dir, require_log
+from engine.store.encoded_snapshot import load_encoded
+from engine.store.read import load_claim_events
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,12 @@ class Replayed:
 def replay_log(policy: Policy | None = None, log_dir: Path | str | None = None) -> Replayed:
     """Read the log (default: the project's ``events/``) and replay it under ``policy``.
 
-    The read is the store's checked reader (every line re-hashed and validated; a torn
-    tail is moved aside and reported in ``repairs``), or the Parquet snapshot such a read
-    left under ``<log>/.cache/`` for these very bytes (see
-    :func:`engine.scale.load.load_claim_events`; a read-only folder just gets none). The
-    events are encoded once per snapshot: a repeated call reads the encoding from it
-    (:func:`engine.scale.encoded_snapshot.load_encoded`).
+    The read checks every line as the store's reader does (form, hash, event id, types,
+    rules, chain: :func:`engine.store.read.load_claim_events`, a block at a time, on every
+    core for a big log; a torn tail is moved aside and reported in ``repairs``), or takes
+    the Parquet snapshot such a read left under ``<log>/.cache/`` for these very bytes (a
+    read-only folder just gets none). The events are encoded once per snapshot: a repeated
+    call reads the encoding from it (:func:`engine.store.encoded_snapshot.load_encoded`).
     """
     policy = policy or Policy()
     root = log_dir if log_dir is not None else default_log_dir()

@@ -13,8 +13,8 @@ kept in replay order (``by_site``), an index every policy's believed claims are
 filtered from.
 
 Encoding costs about twice a replay; it is done once per log read and then serves every
-policy, and the Parquet snapshot in :mod:`engine.scale.load` keeps it
-(:func:`engine.scale.encoded_snapshot.load_encoded`), so an unchanged log is not encoded again.
+policy, and the Parquet snapshot in :mod:`engine.store.read` keeps it
+(:func:`engine.store.encoded_snapshot.load_encoded`), so an unchanged log is not encoded again.
 Appends extend it (:meth:`EncodedEvents.extended`) without encoding the earlier events
 again.
 """
@@ -97,7 +97,7 @@ class EncodedEvents:
                             site=site, gainer=_recode(gainer, gainers, actors),
                             loser=_recode(loser, losers, actors), claimant=claimant)
         # each dictionary named after its field: what a kept encoding is read back as
-        # (engine.scale.encoded_snapshot.load_encoded), so the two compare equal
+        # (engine.store.encoded_snapshot.load_encoded), so the two compare equal
         return EncodedEvents(codes, sites.alias("sites"), actors.alias("actors"),
                              claimants.alias("claimants"), events)
 

@@ -1,11 +1,10 @@
-"""Rebuilding the append index with the compiled JSON lines reader.
+"""Rebuilding the append index from the checked block read of the log.
 
 A separate module so an append that finds its index up to date never imports polars.
 """
 
 from __future__ import annotations
 
-import mmap
 from pathlib import Path
 
 import polars as pl
@@ -14,38 +13,43 @@ from engine.domain.errors import TadmurError
 from engine.store.codec import GENESIS_HASH
 from engine.store.index import Mark
 
-_S = pl.String()
-_DOC_FIELDS = ("doc_id", "outlet", "url", "title", "language", "published",
-               "published_precision", "sha256", "path")
-_SCHEMA = pl.Schema({
-    "seq": pl.Int64(),
-    "event_id": _S,
-    "type": _S,
-    "data": pl.Struct({name: _S for name in ("claim_id", *_DOC_FIELDS)}),
-})
+_DOC_FIELDS = (
+    "doc_id",
+    "outlet",
+    "url",
+    "title",
+    "language",
+    "published",
+    "published_precision",
+    "sha256",
+    "path",
+)
 
 
 def read_index_rows(path: Path, size: int, head: Mark):
-    """(ids, docs, claims) tuples of the first ``size`` bytes of the log, or None if the
-    fast checks fail: lines chained from the genesis hash to ``head`` (whose line the
-    caller decoded in full), seqs 1..n."""
-    from engine.scale.json_lines import JsonLinesError, read_chained_lines
+    """(ids, docs, claims) tuples of the first ``size`` bytes of the log, or None if a
+    line is not what the store writes (the caller then reads the log line by line, which
+    names the damage): every line checked as :func:`engine.store.read.checked_blocks`
+    does, chained from the genesis hash to ``head``."""
     from engine.store.index import document_row
+    from engine.store.log import LogHead
+    from engine.store.read import FastCheckFailed, checked_blocks
 
+    ids: list[tuple[str, int]] = []
+    docs = []
+    claims: list[tuple[str, int]] = []
+    last = LogHead(0, GENESIS_HASH)
     try:
-        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), size,
-                                                   access=mmap.ACCESS_READ) as raw:
-            lines, ends = read_chained_lines(raw, _SCHEMA, "prev_hash", "hash")
-    except (JsonLinesError, TadmurError, OSError, ValueError, pl.exceptions.PolarsError):
+        for block in checked_blocks(path, 0, size, last):
+            seqs = range(block.first_seq, block.head_seq + 1)
+            ids.extend(zip(block.event_ids.to_list(), seqs, strict=True))
+            recorded = block.events.filter(pl.col("event") == "recorded")
+            claims.extend(recorded.select("claim_id", "seq").rows())
+            for row in block.documents.iter_rows(named=True):
+                docs.append(document_row({name: row[name] for name in _DOC_FIELDS}, row["seq"]))
+            last = LogHead(block.head_seq, block.head_hash)
+    except (FastCheckFailed, TadmurError, OSError, pl.exceptions.PolarsError):
         return None
-    n = lines.height
-    if (ends is None or ends.first_link != GENESIS_HASH or ends.last_key != head.hash
-            or n != head.seq
-            or not (lines["seq"] == pl.int_range(1, n + 1, eager=True)).all()):
+    if (last.seq, last.hash) != (head.seq, head.hash):
         return None
-    ids = list(zip(lines["event_id"].to_list(), lines["seq"].to_list(), strict=True))
-    data = lines.select("seq", "type", pl.col("data").struct.unnest())
-    claims = data.filter(pl.col("type") == "ClaimRecorded").select("claim_id", "seq").rows()
-    docs = [document_row({name: row[name] for name in _DOC_FIELDS}, row["seq"])
-            for row in data.filter(pl.col("type") == "DocumentRegistered").iter_rows(named=True)]
     return ids, docs, claims

@@ -22,7 +22,7 @@ from polars.testing import assert_frame_equal
 
 from engine.domain.errors import TadmurError
 from engine.domain.events import canonical_json
-from engine.scale.load import load_claim_events
+from engine.store.read import load_claim_events
 from engine.store.codec import decode_line
 from engine.store.frames import claim_events_frame
 from engine.store.log import EventLog
@@ -209,7 +209,7 @@ import atheris
 
 with atheris.instrument_imports():
     from engine.domain.errors import TadmurError
-    from engine.scale.load import load_claim_events
+    from engine.store.read import load_claim_events
 from engine.store.codec import decode_line
 from engine.store.frames import claim_events_frame
 

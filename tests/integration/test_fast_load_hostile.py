@@ -1,5 +1,5 @@
-"""The fast loader reads hostile strings exactly as the store's checked reader does, a
-damaged line still falls back to the store's error, and ``replay_log`` (a full check, or
+"""The checked block read (msgspec) reads hostile strings exactly as the store's
+line-by-line reader does, a damaged line still falls back to the store's error, and ``replay_log`` (a full check, or
 the snapshot a full check left for the same bytes) gives the checked reader's answer,
 repairs included, and refuses an edited line."""
 
@@ -25,7 +25,7 @@ from engine.domain.events import (
     ClaimReviewed,
 )
 from engine.project import replay_log
-from engine.scale.load import cache_dir, load_claim_events
+from engine.store.read import cache_dir, load_claim_events
 from engine.store import open_log
 from engine.store.frames import claim_events_frame
 from engine.store.sources import register_document
@@ -67,18 +67,16 @@ def write_hostile_log(root: Path, evidence: list[str], note: str) -> Path:
 
 def assert_reads_like_the_store(root: Path) -> None:
     checked = claim_events_frame(open_log(root).events())
-    for reader in ("compiled", "duckdb", "polars"):
-        loaded = load_claim_events(root, cache=False, reader=reader)
-        assert loaded.source == "jsonl", reader
-        assert_frame_equal(loaded.claim_events, checked)
+    loaded = load_claim_events(root, cache=False)
+    assert loaded.source == "jsonl"
+    assert_frame_equal(loaded.claim_events, checked)
     load_claim_events(root)  # writes the snapshot
     cached = load_claim_events(root)
     assert cached.source == "cache"
     assert_frame_equal(cached.claim_events, checked)
 
 
-def test_the_fast_readers_decode_every_hostile_string_like_the_store(tmp_path):
-    pytest.importorskip("duckdb", reason="the optional faster JSON reader")
+def test_the_block_read_decodes_every_hostile_string_like_the_store(tmp_path):
     root = write_hostile_log(tmp_path / "log", HOSTILE, '\\"\n\x00😀 "note"')
     assert b"\\u0000" in (root / "log.jsonl").read_bytes()  # escapes really are in the file
     assert_reads_like_the_store(root)
@@ -86,8 +84,7 @@ def test_the_fast_readers_decode_every_hostile_string_like_the_store(tmp_path):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(evidence=st.lists(texts, min_size=1, max_size=4), note=texts)
-def test_the_fast_readers_equal_the_store_on_any_text(evidence, note):
-    pytest.importorskip("duckdb", reason="the optional faster JSON reader")
+def test_the_block_read_equals_the_store_on_any_text(evidence, note):
     if not note.strip():
         note = note + "x"  # a reason must say something
     with tempfile.TemporaryDirectory() as folder:
@@ -107,19 +104,18 @@ def test_a_garbled_line_in_the_middle_falls_back_to_the_store_error(hostile_log)
     lines = _lines(hostile_log)
     lines[3] = lines[3].replace(b'"kind":"captured"', b'"kind":captured"', 1)
     (hostile_log / "log.jsonl").write_bytes(b"".join(lines))
-    for reader in ("compiled", "duckdb", "polars"):
-        with pytest.raises(LogCorrupted, match=r"not valid JSON.*line 4, seq 4"):
-            load_claim_events(hostile_log, cache=False, reader=reader)
+    with pytest.raises(LogCorrupted, match=r"not valid JSON.*line 4, seq 4"):
+        load_claim_events(hostile_log, cache=False)
 
 
-def test_a_non_canonical_line_is_read_by_its_json_and_refused_by_the_full_check(hostile_log):
+@pytest.mark.parametrize("check", ["links", "full"])
+def test_a_non_canonical_line_is_refused_by_every_read(hostile_log, check):
     lines = _lines(hostile_log)
     lines[3] = json.dumps(json.loads(lines[3]), ensure_ascii=True).encode() + b"\n"
     (hostile_log / "log.jsonl").write_bytes(b"".join(lines))
-    # the trade-off, pinned: links hold and the JSON says the same, so the fast path reads it
-    assert load_claim_events(hostile_log, cache=False).source == "jsonl"
+    # the JSON says the same and the links hold, but the bytes are not what was hashed
     with pytest.raises(LogCorrupted, match=r"exact form.*line 4, seq 4"):
-        load_claim_events(hostile_log, check="full")
+        load_claim_events(hostile_log, check=check)
 
 
 # -- replay_log: a full check, through the snapshot cache ----------------------------------
@@ -184,8 +180,9 @@ def test_an_edit_in_place_after_a_snapshot_is_read_again_not_served_from_it(log_
     index = next(i for i, line in enumerate(lines) if b'"gainer":"isis"' in line)
     lines[index] = lines[index].replace(b'"gainer":"isis"', b'"gainer":"ISIS"', 1)
     (log_copy / "log.jsonl").write_bytes(b"".join(lines))  # same size, new mtime
-    loaded = load_claim_events(log_copy)
-    assert loaded.source == "jsonl" and "ISIS" in loaded.claim_events["gainer"].to_list()
+    # read again (every line re-hashed), so the edit is found, not served from the snapshot
+    with pytest.raises(LogCorrupted, match=rf"line {index + 1}\b"):
+        load_claim_events(log_copy)
 
 
 def test_replay_log_refuses_an_edited_line_even_after_a_snapshot(log_copy):
@@ -198,10 +195,23 @@ def test_replay_log_refuses_an_edited_line_even_after_a_snapshot(log_copy):
         replay_log(log_dir=log_copy)
 
 
-def test_a_fast_read_snapshot_does_not_serve_a_full_read(log_copy):
-    fast = load_claim_events(log_copy)  # link-checked only: its snapshot says so
-    assert fast.source == "jsonl"
+def test_every_read_checks_every_line_and_its_snapshot_serves_a_full_read(log_copy):
+    first = load_claim_events(log_copy)  # every line checked: its snapshot says "full"
+    assert first.source == "jsonl"
+    again = load_claim_events(log_copy, check="full")
+    assert again.source == "cache"
+    assert_frame_equal(again.claim_events, first.claim_events)
+    assert_frame_equal(first.claim_events, claim_events_frame(open_log(log_copy).events()))
+
+
+def test_a_snapshot_extended_by_new_lines_does_not_serve_a_full_read(log_copy):
+    lines = _lines(log_copy)
+    (log_copy / "log.jsonl").write_bytes(b"".join(lines[:-5]))
+    load_claim_events(log_copy)  # a snapshot of the first lines
+    (log_copy / "log.jsonl").write_bytes(b"".join(lines))
+    grown = load_claim_events(log_copy)  # the snapshot, then the new lines, checked
+    assert grown.source == "cache+tail"
+    # the prefix was not read again: a full read reads the whole file
     full = load_claim_events(log_copy, check="full")
-    assert full.source == "checked"
-    assert load_claim_events(log_copy, check="full").source == "cache"
-    assert_frame_equal(full.claim_events, fast.claim_events)
+    assert full.source == "jsonl"
+    assert_frame_equal(full.claim_events, grown.claim_events)

@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from engine.domain.errors import LogCorrupted
 from engine.project import replay_log
-from engine.scale.load import cache_dir, load_claim_events
+from engine.store.read import cache_dir, load_claim_events
 
 
 def _fresh(root):
@@ -42,7 +42,7 @@ def test_a_snapshot_cut_short_is_never_served(log_copy):
     (events,) = cache_dir(log_copy).glob("claim_events.*.parquet")
     pl.read_parquet(events).head(10).write_parquet(events)
     again = load_claim_events(log_copy, check="full")
-    assert again.source == "checked" and again.claim_events.height == truth.claim_events.height
+    assert again.source == "jsonl" and again.claim_events.height == truth.claim_events.height
     assert_frame_equal(again.claim_events, truth.claim_events)
 
 
@@ -64,7 +64,7 @@ def test_a_same_size_edit_with_its_mtime_restored_is_not_read_from_the_snapshot(
 def test_a_cache_of_another_format_is_rebuilt(log_copy):
     load_claim_events(log_copy, check="full")
     (cache_dir(log_copy) / "manifest.json").write_text('{"size": 1, "seq": 1}', encoding="utf-8")
-    assert load_claim_events(log_copy, check="full").source == "checked"
+    assert load_claim_events(log_copy, check="full").source == "jsonl"
     assert load_claim_events(log_copy, check="full").source == "cache"
 
 

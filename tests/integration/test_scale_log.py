@@ -15,7 +15,7 @@ from engine.domain import replay
 from engine.domain.errors import LogCorrupted, TadmurError
 from engine.domain.events import ClaimRetracted
 from engine.cli import synth as synth_command
-from engine.scale.load import cache_dir, load_claim_events
+from engine.store.read import cache_dir, load_claim_events
 from engine.synth import synth_draw, write_synth_log
 from engine.store import open_log
 from engine.store.codec import encode_line
@@ -59,11 +59,8 @@ def test_the_log_replays_like_the_draw_it_came_from(synth_log):
     assert logged.height == pytest.approx(drawn.height, rel=0.05)
 
 
-@pytest.mark.parametrize("reader", ["compiled", "polars", "duckdb"])
-def test_the_fast_load_equals_the_store_reader(log_copy, reader):
-    if reader == "duckdb":
-        pytest.importorskip("duckdb", reason="the optional faster JSON reader")
-    loaded = load_claim_events(log_copy, cache=False, reader=reader)
+def test_the_block_read_equals_the_store_reader(log_copy):
+    loaded = load_claim_events(log_copy, cache=False)
     assert loaded.source == "jsonl"
     assert_frame_equal(loaded.claim_events, checked(log_copy))
     assert loaded.head == open_log(log_copy).head()
@@ -138,15 +135,14 @@ def test_a_torn_tail_goes_through_the_store_which_moves_it_aside(log_copy):
     assert list((log_copy / "torn").iterdir())
 
 
-def test_an_edit_that_keeps_the_stored_hash_needs_the_full_check(log_copy):
+@pytest.mark.parametrize("check", ["links", "full"])
+def test_an_edit_that_keeps_the_stored_hash_is_refused_by_every_read(log_copy, check):
     lines = _lines(log_copy)
     index = next(i for i, line in enumerate(lines) if b'"gainer":"isis"' in line)
     lines[index] = lines[index].replace(b'"gainer":"isis"', b'"gainer":"sdf"', 1)
     _write(log_copy, lines)
-    # the trade-off, pinned: the link checks pass, the full check names the line
-    assert load_claim_events(log_copy, cache=False).source == "jsonl"
-    with pytest.raises(LogCorrupted, match="does not match its hash"):
-        load_claim_events(log_copy, check="full")
+    with pytest.raises(LogCorrupted, match=rf"does not match its hash.*line {index + 1}\b"):
+        load_claim_events(log_copy, check=check, cache=False)
 
 
 def test_synth_command_writes_a_log_and_refuses_a_used_folder(tmp_path, capsys):

@@ -19,7 +19,7 @@ CONDA_FORGE_NAMES = {
     "playwright": "playwright-python",
 }
 #: published on PyPI only: environment.yml takes them from pip
-PIP_ONLY = {"nanoarrow", "atheris"}
+PIP_ONLY = {"atheris"}
 
 
 def _project() -> dict:
@@ -74,9 +74,10 @@ def test_environment_yml_takes_from_conda_forge_only_and_pins_python_311():
 
 def test_the_runtime_install_is_lean_and_declares_what_the_engine_imports():
     runtime = {_name(r) for r in _project()["project"]["dependencies"]}
-    # imported (llvmlite: the compiled reader; pendulum: extraction's date arithmetic) or
-    # run by the demo (ipykernel)
-    assert {"llvmlite", "ipykernel", "numba", "nanoarrow", "pendulum"} <= runtime
+    # imported (numba, llvmlite: the compiled replay loops; msgspec: the checked read;
+    # tqdm: progress bars; pendulum: extraction's date arithmetic) or run by the demo
+    # (ipykernel)
+    assert {"llvmlite", "ipykernel", "numba", "msgspec", "tqdm", "pendulum"} <= runtime
     assert not runtime & {
         "jupytext",
         "jupyterlab",

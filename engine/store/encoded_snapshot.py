@@ -5,7 +5,7 @@ without this a repeated :func:`engine.project.replay_log` would spend most of it
 encoding the very events it encoded last time. The encoding (codes, by-site index,
 dictionaries) is named by the snapshot's head and belongs to the snapshot beside it: it
 is written only while the manifest names that snapshot, a rewrite of the snapshot (even
-for the same head) drops it (:func:`engine.scale.load._write_cache`), and it is checked
+for the same head) drops it (:func:`engine.store.read._write_cache`), and it is checked
 before it is used: ``encoding.<stem>.json`` holds the sha256 of each of its files and of
 the snapshot's events file it was made from (a swapped name or a cut file is never
 served), then its shape is checked against the events.
@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from engine.domain.encoding import CODES, RECORDED, EncodedEvents, records_by_site
-from engine.scale.load import (
+from engine.store.read import (
     SNAPSHOT_FORMAT,
     LoadedLog,
     cache_dir,
@@ -48,7 +48,7 @@ def load_encoded(root: Path | str, loaded: LoadedLog) -> EncodedEvents:
 
     Args:
         root: the log folder ``loaded`` was read from.
-        loaded: what :func:`engine.scale.load.load_claim_events` gave.
+        loaded: what :func:`engine.store.read.load_claim_events` gave.
     """
     if not loaded.snapshot:
         return EncodedEvents.of(loaded.claim_events)  # any files there are of other events
