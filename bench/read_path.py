@@ -46,21 +46,21 @@ import polars as pl
 from common import DATA, ROOT, Measure, measure, table, write_results
 from polars.testing import assert_frame_equal
 
-from engine.synth import write_synth_log
+from engine.store import blocks as block_reader
 from engine.store import open_log
-from engine.store import read as read_module
 from engine.store.frames import claim_events_frame
 from engine.store.read import LoadedLog, cache_dir, load_claim_events
+from engine.synth import write_synth_log
 
 
 def one_core(root: Path):
     """The checked read, kept in this process whatever the size."""
-    saved = read_module.PARALLEL_FROM
-    read_module.PARALLEL_FROM = 1 << 62
+    saved = block_reader.PARALLEL_FROM
+    block_reader.PARALLEL_FROM = 1 << 62
     try:
         return load_claim_events(root, cache=False)
     finally:
-        read_module.PARALLEL_FROM = saved
+        block_reader.PARALLEL_FROM = saved
 
 
 def compiled_hash(path: Path) -> int:

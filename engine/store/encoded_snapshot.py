@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from engine.domain.encoding import CODES, RECORDED, EncodedEvents, records_by_site
+from engine.store import LogHead
 from engine.store.read import (
     SNAPSHOT_FORMAT,
     LoadedLog,
@@ -29,7 +30,6 @@ from engine.store.read import (
     snapshot_stem,
     write_atomically,
 )
-from engine.store import LogHead
 
 #: the dictionaries of an :class:`EncodedEvents`, kept in one file (``names``)
 _DICTIONARIES = ("sites", "actors", "claimants")

@@ -11,6 +11,7 @@ import polars as pl
 
 from engine.domain.errors import TadmurError
 from engine.store.codec import GENESIS_HASH
+from engine.store.head import LogHead
 from engine.store.index import Mark
 
 _DOC_FIELDS = (
@@ -29,11 +30,10 @@ _DOC_FIELDS = (
 def read_index_rows(path: Path, size: int, head: Mark):
     """(ids, docs, claims) tuples of the first ``size`` bytes of the log, or None if a
     line is not what the store writes (the caller then reads the log line by line, which
-    names the damage): every line checked as :func:`engine.store.read.checked_blocks`
+    names the damage): every line checked as :func:`engine.store.blocks.checked_blocks`
     does, chained from the genesis hash to ``head``."""
+    from engine.store.blocks import FastCheckFailed, checked_blocks
     from engine.store.index import document_row
-    from engine.store.log import LogHead
-    from engine.store.read import FastCheckFailed, checked_blocks
 
     ids: list[tuple[str, int]] = []
     docs = []

@@ -37,24 +37,13 @@ from pathlib import Path
 from engine.domain.errors import InvalidEvent, LogCorrupted, TadmurError
 from engine.domain.events import ClaimRecorded, DocumentRegistered, Event
 from engine.store.codec import GENESIS_HASH, LoggedEvent, decode_line, encode_line, looks_whole
-from engine.store.index import AppendIndex, IndexRow, Mark, document_row, open_index
+from engine.store.head import LogHead
+from engine.store.index import AppendIndex, IndexRow, Mark, open_index
 from engine.store.lock import LOCK_FILE, clear_slot, locked, read_slot, write_slot
 from engine.store.references import References
 
 LOG_FILE = "log.jsonl"
 TORN_DIR = "torn"
-
-
-@dataclass(frozen=True)
-class LogHead:
-    """Where the log stands: the last seq and its hash (pin it to check the log later)."""
-
-    seq: int
-    hash: str
-
-    @property
-    def short(self) -> str:
-        return self.hash[:8]
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def verify_log(root: Path, expect_head: LogHead | None = None,
     With ``expect_head`` (a head pinned earlier), the log must still hold that seq with
     that hash: a truncated or rewritten log fails even if it is consistent with itself.
 
-    The lines are checked a block at a time (:func:`engine.store.read.checked_blocks`)
+    The lines are checked a block at a time (:func:`engine.store.blocks.checked_blocks`)
     and the rules across them on columns; if anything fails, the log is checked again
     line by line, so the problem reported is the first one, in the words it always had.
     ``progress``: a progress bar on stderr (default: for a big log, on a terminal).
@@ -126,7 +126,7 @@ def _verify_blocks(root: Path, size: int, progress: bool | None) -> Verification
     """Every check of :func:`_verify_bytes` on the first ``size`` bytes, a block of lines
     at a time and the rules across lines on columns; None if any fails (or the tail is
     torn): the caller then checks line by line, to report the first problem in its words."""
-    from engine.store.read import FastCheckFailed, checked_blocks
+    from engine.store.blocks import FastCheckFailed, checked_blocks
 
     if size == 0:
         return None  # nothing to gain: the line-by-line check says what an empty log is

@@ -10,8 +10,8 @@ from polars.testing import assert_frame_equal
 
 from engine.domain.errors import LogCorrupted
 from engine.domain.events import ClaimRecorded, ClaimRetracted, DocumentRegistered
+from engine.store import blocks as block_reader
 from engine.store import open_log
-from engine.store import read as read_module
 from engine.store.codec import decode_line, encode_line
 from engine.store.frames import claim_events_frame
 from engine.store.read import load_claim_events
@@ -21,9 +21,9 @@ from engine.store.verify import _verify_blocks, _verify_bytes, verify_log
 @pytest.fixture
 def small_blocks(monkeypatch):
     """Blocks of ~2 KB, checked by worker processes: the committed log spans many."""
-    monkeypatch.setattr(read_module, "BLOCK", 2048)
-    monkeypatch.setattr(read_module, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(read_module, "_cores", lambda: 2)
+    monkeypatch.setattr(block_reader, "BLOCK", 2048)
+    monkeypatch.setattr(block_reader, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(block_reader, "_cores", lambda: 2)
 
 
 def test_blocks_read_by_worker_processes_equal_the_store_reader(log_copy, small_blocks):
@@ -48,7 +48,7 @@ def test_a_progress_bar_can_be_asked_for(log_copy, capsys):
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(log_copy, capsys, monkeypatch):
-    monkeypatch.setattr(read_module, "PROGRESS_FROM", 0)  # any read is "big"
+    monkeypatch.setattr(block_reader, "PROGRESS_FROM", 0)  # any read is "big"
     load_claim_events(log_copy, cache=False)
     assert "reading the log" not in capsys.readouterr().err
 
