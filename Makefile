@@ -30,7 +30,7 @@ $(BIN)/tadmur: pyproject.toml $(CONSTRAINTS) setup.py
 	@touch $@
 
 $(VENV)/.test-extras: $(BIN)/tadmur
-	@echo "[setup test] adding the test extras (pytest, xdist, hypothesis, playwright, atheris, ray, duckdb, JupyterLab, ruff, mypy) ..."
+	@echo "[setup test] adding the test extras (pytest, xdist, hypothesis, playwright, atheris, ray, JupyterLab, ruff, mypy) ..."
 	@$(PIP) -e '.[test]' | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)' | sed -u 's/^/    /'; \
 	  test $${PIPESTATUS[0]} -eq 0 && echo "    done in $$SECONDS s"
 	@touch $@
