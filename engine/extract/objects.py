@@ -35,7 +35,7 @@ from engine.reference.resolve import (
     Evidence,
     choose,
     confirmed,
-    km,
+    far_village,
     main_place,
     near_spelling,
     nearest,
@@ -58,8 +58,6 @@ _DESCRIPTORS = frozenset(fold_text(w) for w in (
 _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
-#: A village this far from every other place the article names is another place of that name.
-_FAR_KM = 100.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
 LIST_CONNECTOR = (r"(?:بما\s+(?:في\s+ذلك|فيها|فيه|فيهم)|[وب]?لا\s+سيما|سيما|[وب]?(?:ال)?اضافه\s+(?:ل|الي)\s*|"
                   r"فضلا\s+عن|علاوه\s+علي|منها|من\s+بينها|بينها|مثل|ابرزها|اهمها|خاصه|وخاصه|تحديدا)")
@@ -255,21 +253,8 @@ class ObjectFinder:
         return out
 
     def _far_village(self, ids: tuple[str, ...], evidence: Evidence) -> str | None:
-        """Why a village the text names alone is not taken: it lies more than
-        :data:`_FAR_KM` from every other place the text names (at least two), like the
-        village "مصطفى" of Qamishli in an article on Manbij ("قرية مصطفى جمادي")."""
-        site = self.gaz.sites[ids[0]]
-        if site.kind != "village" or site.origin != "ocha" or site.lat is None \
-                or site.admin1_pcode in evidence.governorates:
-            return None  # "مورك" in an article naming "ريف حماة" and the Aleppo-Damascus road
-        others = {o for o in evidence.sites if o != site.site_id and self.gaz.sites[o].lat is not None}
-        if len(others) < 2:
-            return None
-        nearest = min(km(site, self.gaz.sites[o]) for o in others)
-        if nearest <= _FAR_KM:
-            return None
-        return (f"{site.name_ar!r} is the name of {site.label()}, but that village is {nearest:.0f} km "
-                "from every other place the text names: another place of that name, not in the gazetteer")
+        """Why a village the text names alone is not taken (:func:`far_village`)."""
+        return far_village(self.gaz, self.gaz.sites[ids[0]], evidence)
 
     def _district_after(self, k: int) -> tuple[str, str] | None:
         """"صوران أعزاز", "تل شعير جرابلس": a shared name, then (nothing between) the district
