@@ -160,6 +160,11 @@ def _evidence(gaz: Gazetteer, context) -> Evidence:
     return ev
 
 
+def evidence_of(context) -> Evidence:
+    """The evidence a context (see :func:`resolve_site`) gives about where a text is."""
+    return _evidence(load_gazetteer(), context)
+
+
 def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> tuple[str | None, str]:
     """The site id an Arabic place name stands for, and a sentence saying why.
 
