@@ -7,7 +7,14 @@ site the key file ``bench/gazetteer_gold_sites.csv`` gives for the gold ``site``
 (checked by hand against the OCHA p-code and English name; ``-`` = not in the
 gazetteer on purpose, e.g. an unnamed checkpoint).
 
-    PYTHONPATH=$PWD python bench/gazetteer_resolution.py [../shared/devcorpus] [--misses]
+    PYTHONPATH=$PWD python bench/gazetteer_resolution.py [../shared/devcorpus] [--misses] [--spelling]
+
+``--spelling`` sorts the distinct gold Arabic names by how they meet the gazetteer: the
+name as folded (hamza, ى/ي, ة/ه, tanween and shadda are folded already) is a gazetteer
+name ("exact"); only a looser key finds one (no ال on any word, doubled letters once,
+ؤ/ئ/ء as و/ي/nothing, no final ه, no spaces: "variant"); a place noun before a
+gazetteer name ("حاجز X", "تلة X": "named after"); a part of it, a name one letter off a
+curated one or a qualified name that the finder reads ("finder"); or nothing ("absent").
 
 On a checkout without ``resolve_site`` (before the gazetteer of Syria) a mention
 resolves when the gazetteer finds exactly one site in ``site_ar``.
@@ -43,9 +50,68 @@ def resolver():
     return new
 
 
+_PLACE_NOUNS = ("قريه", "بلده", "مدينه", "حي", "احياء", "حاجز", "حواجز", "تله", "معمل", "مزرعه", "مزارع",
+                "مداجن", "دوار", "منطقه", "كتيبه", "اللواء", "مدرسه", "صوامع", "مقالع", "مبني", "النقطه", "رحبه")
+
+
+def loose_key(name: str) -> str:
+    """A folded name with the spellings reporters vary taken out ("variant" above)."""
+    import re
+
+    words = [w[2:] if w.startswith("ال") and len(w) > 4 else w for w in name.split()]
+    text = "".join(words).translate(str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None}))
+    text = re.sub(r"(.)\1", r"\1", text)
+    return text[:-1] if text.endswith("ه") and len(text) > 3 else text
+
+
+def spelling(corpus: Path) -> int:
+    """How the distinct gold Arabic names of the corpus meet the gazetteer (see above)."""
+    from engine.extract.normalise import fold_text
+    from engine.reference.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    loose: dict[str, set[str]] = {}
+    for name, ids in gaz._by_name.items():
+        if name not in gaz.generic_kinds:
+            loose.setdefault(loose_key(name), set()).update(ids)
+    classes: dict[str, list[str]] = {"exact": [], "finder": [], "variant": [], "named after": [], "generic": [],
+                                     "absent": []}
+    seen = set()
+    for line in (corpus / "gold.jsonl").open(encoding="utf-8"):
+        g = json.loads(line)
+        folded = fold_text(g["site_ar"]).strip().strip('"')
+        if folded in seen:
+            continue
+        seen.add(folded)
+        words = folded.split()
+        noun = words[0] if len(words) > 1 and words[0] in _PLACE_NOUNS else ""
+        core = " ".join(words[1:]) if noun else folded
+        if core in gaz.generic_kinds or folded in gaz.generic_kinds:
+            classes["generic"].append(folded)
+        elif gaz.names_of(core) or gaz.names_of("ال" + core) or (core.startswith("ال") and gaz.names_of(core[2:])):
+            classes["named after" if noun and noun not in ("قريه", "بلده", "مدينه") and not gaz.names_of(folded)
+                    else "exact"].append(folded)
+        elif loose.get(loose_key(core)):
+            hits = sorted(loose[loose_key(core)])
+            classes["variant"].append(f"{folded} ~ {'/'.join(hits[:3])}{'…' if len(hits) > 3 else ''}")
+        elif any(not m.generic_kinds and not m.region for m in gaz.find(folded)):
+            classes["finder"].append(folded)  # one letter off a curated name, a qualified name...
+        else:
+            classes["absent"].append(folded)
+    total = sum(len(v) for v in classes.values())
+    print(f"distinct gold Arabic names: {total}")
+    for cls, names in classes.items():
+        print(f"  {cls:12s} {len(names):4d}")
+    for cls in ("finder", "variant", "named after", "absent"):
+        print(f"# {cls}: " + " | ".join(classes[cls]))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
     corpus = Path(args[0] if args else HERE.parent.parent / "shared" / "devcorpus")
+    if "--spelling" in argv:
+        return spelling(corpus)
     texts = {}
     for line in (corpus / "articles.jsonl").open(encoding="utf-8"):
         doc = json.loads(line)
