@@ -8,6 +8,12 @@ site the key file ``bench/gazetteer_gold_sites.csv`` gives for the gold ``site``
 gazetteer on purpose, e.g. an unnamed checkpoint).
 
     PYTHONPATH=$PWD python bench/gazetteer_resolution.py [../shared/devcorpus] [--misses] [--spelling]
+    PYTHONPATH=$PWD python bench/gazetteer_resolution.py [../shared/devcorpus] --place-misses
+
+``--place-misses`` runs the extractor and sorts the strict misses by place: a gold claim
+missed whose place the gazetteer lacks (and whether stderr names it: a note of the
+extractor contains its Arabic name or the name without its place noun), one whose place
+the gazetteer has, and a prediction on a site the document's gold never names.
 
 ``--spelling`` sorts the distinct gold Arabic names by how they meet the gazetteer: the
 name as folded (hamza, ى/ي, ة/ه, tanween and shadda are folded already) is a gazetteer
@@ -107,11 +113,62 @@ def spelling(corpus: Path) -> int:
     return 0
 
 
+def place_misses(corpus: Path) -> int:
+    """Strict misses of the extractor on the corpus, by place (see above)."""
+    from engine.extract import evaluate
+    from engine.extract.normalise import fold_text
+    from engine.extract.pipeline import extract_claims
+    from engine.reference import site_ids
+    from engine.cli.extract import extract_all, read_gold
+    from engine.extract.articles import load_articles
+    from engine.extract.dates import provisional_published
+
+    articles = load_articles(corpus / "articles.jsonl", allow_undated=True)
+    gold = read_gold(corpus / "gold.jsonl")
+    raw = [json.loads(line) for line in (corpus / "gold.jsonl").open(encoding="utf-8") if line.strip()]
+    predicted, _undated = extract_all(articles)
+    notes: dict[str, str] = {}
+    for a in articles:
+        published = a.published or provisional_published(fold_text(a.text))
+        notes[a.doc_id] = fold_text(" ".join(extract_claims(a.text, published, a.doc_id).unresolved))
+    pairs = evaluate.match(predicted, gold, evaluate._AGREE["overall"])
+    hit_p, hit_g = {i for i, _ in pairs}, {j for _, j in pairs}
+    known = site_ids()
+    lacking = noted = has = 0
+    silent: list[str] = []
+    for j, g in enumerate(gold):
+        if j in hit_g:
+            continue
+        if g["site_id"] in known:
+            has += 1
+            continue
+        lacking += 1
+        name = fold_text(raw[j]["site_ar"]).strip().strip('"')
+        bare = " ".join(name.split()[1:]) if name.split()[0] in _PLACE_NOUNS and " " in name else name
+        if name in notes[g["doc_id"]] or (len(bare) >= 3 and bare in notes[g["doc_id"]]):
+            noted += 1
+        else:
+            silent.append(f"{g['doc_id']} {raw[j]['site_ar']}")
+    gold_sites: dict[str, set[str]] = {}
+    for g in gold:
+        gold_sites.setdefault(g["doc_id"], set()).add(g["site_id"])
+    stray = [p for i, p in enumerate(predicted) if i not in hit_p and p["site_id"] not in gold_sites.get(p["doc_id"], ())]
+    print(f"strict misses: gold {len(gold) - len(hit_g)}, predictions {len(predicted) - len(hit_p)}")
+    print(f"  missed gold, place not in the gazetteer: {lacking} (named on stderr: {noted}, silent: {len(silent)})")
+    print(f"  missed gold, place in the gazetteer:     {has}")
+    print(f"  predictions on a site the document's gold lacks: {len(stray)}")
+    print("# silent: " + " | ".join(silent))
+    print("# stray: " + " | ".join(f"{p['doc_id']} {p['site_id']}" for p in stray))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
     corpus = Path(args[0] if args else HERE.parent.parent / "shared" / "devcorpus")
     if "--spelling" in argv:
         return spelling(corpus)
+    if "--place-misses" in argv:
+        return place_misses(corpus)
     texts = {}
     for line in (corpus / "articles.jsonl").open(encoding="utf-8"):
         doc = json.loads(line)
