@@ -313,7 +313,9 @@ def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | 
     if not names or not ev.sites:
         return None
     candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
-    others = [gaz.sites[o] for o in dict.fromkeys(ev.sites) if o not in candidates and gaz.sites[o].lat is not None]
+    # a village named far from every other place is itself a misreading: no anchor
+    others = [gaz.sites[o] for o in dict.fromkeys(ev.sites) if o not in candidates and gaz.sites[o].lat is not None
+              and not far_village(gaz, gaz.sites[o], ev)]
     near = []
     for c in candidates:
         found = nearest(gaz.sites[c], others, TYPO_KM)
