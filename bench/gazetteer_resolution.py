@@ -65,7 +65,7 @@ def loose_key(name: str) -> str:
     import re
 
     words = [w[2:] if w.startswith("ال") and len(w) > 4 else w for w in name.split()]
-    text = "".join(words).translate(str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None}))
+    text = "".join(words).replace("ؤ", "و").replace("ئ", "ي").replace("ء", "")
     text = re.sub(r"(.)\1", r"\1", text)
     return text[:-1] if text.endswith("ه") and len(text) > 3 else text
 
@@ -115,13 +115,13 @@ def spelling(corpus: Path) -> int:
 
 def place_misses(corpus: Path) -> int:
     """Strict misses of the extractor on the corpus, by place (see above)."""
+    from engine.cli.extract import extract_all, read_gold
     from engine.extract import evaluate
+    from engine.extract.articles import load_articles
+    from engine.extract.dates import provisional_published
     from engine.extract.normalise import fold_text
     from engine.extract.pipeline import extract_claims
     from engine.reference import site_ids
-    from engine.cli.extract import extract_all, read_gold
-    from engine.extract.articles import load_articles
-    from engine.extract.dates import provisional_published
 
     articles = load_articles(corpus / "articles.jsonl", allow_undated=True)
     gold = read_gold(corpus / "gold.jsonl")
