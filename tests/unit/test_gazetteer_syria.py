@@ -280,3 +280,32 @@ def test_an_unknown_hill_between_two_known_places_is_reported():
     out = full("سيطر الجيش على القلعة الأثرية وتلة السيرياتيل وجبل الهيال المطل على مدينة تدمر أمس.")
     assert {c["site_id"] for c in out.claims} == {"palmyra_citadel", "jabal_al_hayyal"}
     assert any("تلة السيرياتيل" in u for u in out.unresolved)
+
+
+def test_a_village_named_far_from_every_other_place_is_another_of_that_name():
+    # مصطفى is a village of Qamishli; an article on Manbij and Jarablus means another one
+    text = "تقدمت القوات من منبج وجرابلس وسيطرت على قرية مصطفى"
+    site, why = resolve_site("قرية مصطفى", context=text)
+    assert site is None and "another place of that name" in why
+    assert resolve_site("قرية مصطفى")[0] == "mustafa"  # without context: the only one listed
+    assert resolve_site("قرية مصطفى", context="سيطرت القوات على قرية مصطفى في ريف الحسكة")[0] == "mustafa"
+
+
+def test_a_depot_named_after_its_village_is_not_the_village():
+    site, why = resolve_site("رحبة خطاب", context="سيطرت الفصائل على بلدة خطاب في ريف حماة")
+    assert site is None and "named after" in why
+
+
+def test_unknown_items_of_a_list_of_checkpoints_go_to_stderr():
+    _, unresolved = claims("سيطر مقاتلو المعارضة على حواجز الكمكوم والشربوك قرب مدينة حلفايا.")
+    assert any("الكمكوم" in u for u in unresolved) and any("الشربوك" in u for u in unresolved)
+
+
+def test_a_list_whose_opener_comes_after_the_plural_noun_goes_to_stderr():
+    _, unresolved = claims("سيطرت القوات على العديد من القرى التابعة لمنبج منها الدردوك والفلفول.")
+    assert any("الدردوك" in u for u in unresolved) and any("الفلفول" in u for u in unresolved)
+
+
+def test_a_name_in_brackets_after_its_place_noun_goes_to_stderr():
+    _, unresolved = claims("سيطر الفصيل على حاجز (البرغوك) شمال مدينة حلفايا.")
+    assert any("البرغوك" in u for u in unresolved)
