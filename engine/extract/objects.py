@@ -425,6 +425,7 @@ class ObjectFinder:
                 break
         places: list[Place] = []
         unplaced = False  # an object was named but could not be placed: "في مدينة X" after it locates it
+        unplaced_at = -1  # where the last unplaced object starts
         first = self._between(trig.end, end)
         if first and (_UNNAMED_OBJECT.search(text, trig.end, first[0].start)
                       or _UNKNOWN_NOUN.search(text, trig.end, first[0].start)):
@@ -453,17 +454,22 @@ class ObjectFinder:
             site_ids = self.resolved.get(m.start, ())
             if not site_ids:
                 self._note(m, trig, self.why.get(m.start, "not resolved by the article's context"))
-                boundary, unplaced = m.end, True
+                boundary, unplaced, unplaced_at = m.end, True, m.start
                 continue
             kind_override = None
             town = self.gaz.sites[site_ids[0]].kind in _TOWNS
             lead = text[boundary:m.start]
             facility = _FACILITY_OF.search(lead) or _FACILITIES_OF.search(lead) or _NAME_HEAD.search(lead)
-            if facility and self.gaz.sites[site_ids[0]].kind in _POPULATED:
-                self._add_note(f"{self._surface(facility.start() + boundary, m.end)!r} at folded offset "
-                               f"{facility.start() + boundary}: a place named after "
+            at = boundary + facility.start() if facility else -1
+            if not facility and unplaced_at >= 0 and not lead.strip():
+                # "صوامع منبج": the noun was read as a facility of another town and left unplaced
+                noun = _FACILITY_OF.search(text, unplaced_at, m.start)
+                at = noun.start() if noun and noun.start() == unplaced_at else -1
+            if at >= 0 and self.gaz.sites[site_ids[0]].kind in _POPULATED:
+                self._add_note(f"{self._surface(at, m.end)!r} at folded offset "
+                               f"{at}: a place named after "
                                f"{self.gaz.sites[site_ids[0]].label()}, not in the gazetteer; "
-                               "add it to events/places.csv", text[facility.start() + boundary:m.end])
+                               "add it to events/places.csv", text[at:m.end])
                 boundary = m.end
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
             locator = town or self.gaz.sites[site_ids[0]].kind == "neighbourhood"

@@ -83,11 +83,12 @@ def choose(gaz: Gazetteer, name: str, candidates: tuple[str, ...], ev: Evidence)
     sites = [gaz.sites[s] for s in candidates]
     if len(sites) == 1:
         site = sites[0]
-        if site.parent_id and site.lat is not None and any(o != site.site_id for o in ev.sites) \
-                and not confirmed(gaz, site, ev):
-            # "صوامع الحبوب", "شركة الكهرباء": every city has one; ours is in another city
+        if site.parent_id and site.lat is not None and not confirmed(gaz, site, ev) \
+                and (any(o != site.site_id for o in ev.sites) or ev.governorates):
+            # "صوامع الحبوب", "شركة الكهرباء": every city has one; ours is in another city (or
+            # another governorate: "معمل السكر في ريف إدلب" is not the sugar factory of Raqqa)
             return (), (f"{name!r} is the name of {site.label()} in {site.parent_id}, but the text names "
-                        f"no place within {NEAR_KM:.0f} km of it")
+                        f"no place within {NEAR_KM:.0f} km of it nor its governorate")
         return candidates, f"{name!r} is the name of {site.label()}"
     placed = [s for s in sites if s.lat is not None]
     if placed and len(placed) == len(sites) and all(km(placed[0], s) <= SAME_PLACE_KM for s in placed):

@@ -309,3 +309,14 @@ def test_a_list_whose_opener_comes_after_the_plural_noun_goes_to_stderr():
 def test_a_name_in_brackets_after_its_place_noun_goes_to_stderr():
     _, unresolved = claims("سيطر الفصيل على حاجز (البرغوك) شمال مدينة حلفايا.")
     assert any("البرغوك" in u for u in unresolved)
+
+
+def test_the_silos_of_a_town_are_not_the_town():
+    got, unresolved = claims("سيطرت القوات على صوامع منبج بعد معارك مع التنظيم.")
+    assert got == [] and any("صوامع منبج" in u and "named after" in u for u in unresolved)
+
+
+def test_a_facility_of_one_city_is_not_taken_in_another_governorate():
+    got, unresolved = claims("سيطرت الفصائل على حاجز معمل السكر في ريف إدلب.")
+    assert got == [] and any("معمل السكر" in u for u in unresolved)
+    assert claims("سيطرت قوات سوريا الديمقراطية على معمل السكر غرب مدينة الرقة.")[0][0][0] == "raqqa_sugar_factory"
