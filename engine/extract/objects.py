@@ -56,6 +56,9 @@ _DESCRIPTORS = frozenset(fold_text(w) for w in (
     "مساء", "ليلا", "فجر", "ظهر", "عصر", "صباحا", "مساء", "بشكل", "بالكامل",
 ))
 _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
+#: First words of compound names, common words alone: "قرية كفر نجد", "قرية أبو جب" name a place.
+_NAME_PREFIXES = frozenset(fold_text(w) for w in (
+    "كفر", "أبو", "أم", "تل", "عين", "دير", "بير", "جب", "خربة", "رأس", "بيت", "بني", "قصر", "حوش", "عرب"))
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
@@ -570,11 +573,12 @@ class ObjectFinder:
             noun = hit.group(0).split()[0]
             if re.match(r"[وفبل]?ال", noun) and not noun.startswith("لل") and not words[0].startswith("ال"):
                 continue  # "المنطقة أسفرت": "the area", then the sentence goes on
-            if words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME:
+            compound = words[0] in _NAME_PREFIXES and len(words) > 1 and words[1] not in _NOT_A_NAME
+            if (words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME) and not compound:
                 continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             end = hit.end()
             short = hit.start("name") + len(words[0])
-            if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")
+            if len(words) > 1 and not compound and (words[1] in _NOT_A_NAME or words[1].startswith("و")
                                    or self._key(self.text[hit.start():short]) in self._noted):
                 end = short  # "قرية زمزموطة أمس", "تلة X وقصف", a name already reported
             self._unknown(hit.start(), end)
@@ -597,7 +601,7 @@ class ObjectFinder:
 _UNKNOWN_NOUN = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:(?:مدينه|بلده|قريه|حي|منطقه|حقل|جبل|جبال|تله|تل|مطار|معمل|شركه|سد|"
     r"محطه|قاعده|كتيبه|مستشفي|مشفي|دوار|حاجز|بلدتي|قريتي|مدينتي|مزرعه|مزارع|مداجن|مقالع|صوامع|"
-    r"سجن|معبر|فندق|قصر|مدرسه|كليه|مبني|خربه|رحبه|تلتي|حيي)\s+[(\"“«]?"
+    r"سجن|معبر|فندق|قصر|مدرسه|كليه|مبني|خربه|رحبه|تلتي|حيي|معسكر)\s+[(\"“«]?"
     r"(?P<name>\w{3,}(?:\s+(?!(?:ال)?(?:شرق|غرب|شمال|جنوب|في|من|علي|بعد|قرب|بين)\w*)\w{3,})?)"
     # a unit's base or a numbered point only with its number: "اللواء 137", "النقطة 50"
     # ("لواء المعتصم", "فرقة السلطان مراد" are armed groups, not places)
@@ -608,7 +612,7 @@ _UNKNOWN_NOUN = re.compile(fold_pattern(
 #: لدابق هي X", "عشر قرى، منها قرية X"), and a checkpoint, a poultry farm or a hill has its
 #: plural or dual too ("حواجز X وY", "مداجن X وY", "جبلي X وY").
 _PLURAL_NOUN = re.compile(fold_pattern(
-    r"(?<!\w)[وفبل]?(?:ال)?(?:قرى|بلدات|قريتي|بلدتي|أحياء|حيي|تلال|مزارع|حواجز|حاجزي|مداجن|جبلي|تلتي)[،,]?\s+"
+    r"(?<!\w)[وفبل]?(?:ال)?(?:قرى|بلدات|قريتي|بلدتي|أحياء|حيي|تلال|مزارع|حواجز|حاجزي|مداجن|جبلي|تلتي|معسكري)[،,]?\s+"
     r"(?:(?:[^\s.؛:]+\s+){0,4}?(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)[،,]?\s+(?:(?:قرية|بلدة)\s+)?)?"
 ))
 #: Words that end a list of names (prepositions, verbs of the next clause, directions).
@@ -670,7 +674,7 @@ _HEADS = (
     "مدينه قريه بلده حي منطقه حقل جبل جبال تله تل مطار معمل شركه سد محطه قاعده كتيبه مستشفي مشفي "
     "دوار حاجز بلدتي قريتي مدينتي مزرعه مزارع مداجن مقالع صوامع سجن معبر فندق قصر مدرسه كليه مبني "
     "خربه رحبه تلتي حيي لواء اللواء فوج الفوج فرقه الفرقه نقطه النقطه قري بلدات احياء تلال "
-    "حواجز حاجزي جبلي")
+    "حواجز حاجزي جبلي معسكر معسكري")
 _NOUN_HEADS = frozenset(fold_text(w) for w in _HEADS.split())
 
 

@@ -320,3 +320,12 @@ def test_a_facility_of_one_city_is_not_taken_in_another_governorate():
     got, unresolved = claims("سيطرت الفصائل على حاجز معمل السكر في ريف إدلب.")
     assert got == [] and any("معمل السكر" in u for u in unresolved)
     assert claims("سيطرت قوات سوريا الديمقراطية على معمل السكر غرب مدينة الرقة.")[0][0][0] == "raqqa_sugar_factory"
+
+
+def test_a_compound_name_and_a_camp_the_gazetteer_lacks_go_to_stderr():
+    _, unresolved = claims("سيطرت الفصائل على قرية كفر زنبق غرب مدينة أريحا.")
+    assert any("قرية كفر زنبق" in u and "not in the gazetteer" in u for u in unresolved)
+    _, unresolved = claims("سيطرت الفصائل على معسكر البرغوك قرب أريحا.")
+    assert any("معسكر البرغوك" in u for u in unresolved)
+    _, unresolved = claims("سيطرت الفصائل على قرية كفر كبيرة.")
+    assert unresolved == []  # "كفر" then a description: no name
