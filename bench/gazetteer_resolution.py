@@ -97,11 +97,11 @@ def spelling(corpus: Path) -> int:
         elif gaz.names_of(core) or gaz.names_of("ال" + core) or (core.startswith("ال") and gaz.names_of(core[2:])):
             classes["named after" if noun and noun not in ("قريه", "بلده", "مدينه") and not gaz.names_of(folded)
                     else "exact"].append(folded)
+        elif any(not m.generic_kinds and not m.region for m in gaz.find(folded)):
+            classes["finder"].append(folded)  # one letter off a curated name, a qualified name...
         elif loose.get(loose_key(core)):
             hits = sorted(loose[loose_key(core)])
             classes["variant"].append(f"{folded} ~ {'/'.join(hits[:3])}{'…' if len(hits) > 3 else ''}")
-        elif any(not m.generic_kinds and not m.region for m in gaz.find(folded)):
-            classes["finder"].append(folded)  # one letter off a curated name, a qualified name...
         else:
             classes["absent"].append(folded)
     total = sum(len(v) for v in classes.values())
