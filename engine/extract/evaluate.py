@@ -146,13 +146,18 @@ def site_id_of_gold(name_en: str, name_ar: str, evidence: str = "") -> str:
     and governorate it names) and the qualifier of the English name ("Suran (Azaz)")."""
     try:
         from engine.reference import resolve_site
-        from engine.reference.resolve import evidence_of, far_village
+        from engine.reference.resolve import confirmed, evidence_of, far_village
     except ImportError:
         return gold_site_id(name_en, name_ar)
     site_id, _why = resolve_site(name_ar, name_en=name_en)
-    if site_id is not None and evidence and far_village(load_gazetteer(), load_gazetteer().sites[site_id],
-                                                        evidence_of(evidence)):
-        site_id = None  # "مصطفى جمادي" of a sentence on Manbij is not the "مصطفى" of Qamishli
+    if site_id is not None and evidence:
+        gaz = load_gazetteer()
+        ev = evidence_of(evidence)
+        site = gaz.sites[site_id]
+        if far_village(gaz, site, ev) or site.parent_id and ev.governorates and not confirmed(gaz, site, ev):
+            # "مصطفى جمادي" of a sentence on Manbij is not the "مصطفى" of Qamishli; "حاجز معمل
+            # السكر" of a sentence on Idlib is not Raqqa's sugar factory
+            site_id = None
     if site_id is None and evidence:
         in_context, why = resolve_site(name_ar, name_en=name_en, context=evidence)
         # a generic "المدينة" keeps its English name; a spelling one letter off is the
