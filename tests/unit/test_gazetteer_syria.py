@@ -329,3 +329,9 @@ def test_a_compound_name_and_a_camp_the_gazetteer_lacks_go_to_stderr():
     assert any("معسكر البرغوك" in u for u in unresolved)
     _, unresolved = claims("سيطرت الفصائل على قرية كفر كبيرة.")
     assert unresolved == []  # "كفر" then a description: no name
+
+
+def test_a_municipal_stadium_is_the_one_of_the_city_the_text_names():
+    assert resolve_site("الملعب البلدي", context="تقدمت القوات في مدينة الرقة نحو الملعب البلدي")[0] == \
+        "raqqa_municipal_stadium"
+    assert resolve_site("الملعب البلدي", context="تقدمت القوات في مدينة حمص نحو الملعب البلدي")[0] is None
