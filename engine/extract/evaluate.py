@@ -146,22 +146,33 @@ def site_id_of_gold(name_en: str, name_ar: str, evidence: str = "") -> str:
     and governorate it names) and the qualifier of the English name ("Suran (Azaz)")."""
     try:
         from engine.reference import resolve_site
+        from engine.reference.resolve import confirmed, evidence_of, far_village
     except ImportError:
         return gold_site_id(name_en, name_ar)
     site_id, _why = resolve_site(name_ar, name_en=name_en)
+    if site_id is not None and evidence:
+        gaz = load_gazetteer()
+        ev = evidence_of(evidence)
+        site = gaz.sites[site_id]
+        if far_village(gaz, site, ev) or site.parent_id and ev.governorates and not confirmed(gaz, site, ev):
+            # "مصطفى جمادي" of a sentence on Manbij is not the "مصطفى" of Qamishli; "حاجز معمل
+            # السكر" of a sentence on Idlib is not Raqqa's sugar factory
+            site_id = None
     if site_id is None and evidence:
         in_context, why = resolve_site(name_ar, name_en=name_en, context=evidence)
         # a generic "المدينة" keeps its English name; a spelling one letter off is the
         # resolver's guess, taken only when the annotator's English name agrees with the site's
         guessed = any(w in why for w in ("letter off", "without its"))
         if in_context and "stands for" not in why and (
-                not guessed or _same_english(name_en, load_gazetteer().sites[in_context].name_en)):
+                not guessed or _same_english(name_en, load_gazetteer().sites[in_context].name_en, loose=False)):
             site_id = in_context
-    return site_id or gold_site_id(name_en, name_ar)
+    # the resolver has judged the Arabic name: the fallback reads only the English one
+    return site_id or gold_site_id(name_en, name_ar, by_arabic=False)
 
 
-def _same_english(a: str, b: str) -> bool:
-    """Two transliterations of one name: the same consonants, give or take one.
+def _same_english(a: str, b: str, loose: bool = True) -> bool:
+    """Two transliterations of one name: the same consonants, give or take one (``loose``:
+    or one name's consonants inside the other's).
 
     >>> _same_english("Ihtaimlat", "Ehteimlat"), _same_english("al-Hamir", "Hmeireh - Ashkaji")
     (True, False)
@@ -173,25 +184,54 @@ def _same_english(a: str, b: str) -> bool:
     x, y = skeleton(a), skeleton(b)
     if not x or not y:
         return False
-    if x == y or (len(x) > 3 and (x in y or y in x)):
+    if x == y or (loose and len(x) > 3 and (x in y or y in x)):
         return True
     return len(x) == len(y) > 3 and sum(c1 != c2 for c1, c2 in zip(x, y)) <= 1
 
 
-def gold_site_id(name_en: str, name_ar: str) -> str:
-    """The gazetteer id of a gold site: by slug, by Arabic name, then by English words."""
+def gold_site_id(name_en: str, name_ar: str, by_arabic: bool = True) -> str:
+    """The gazetteer id of a gold site: by slug, by Arabic name, then by English name.
+
+    The English name must be the site's (its consonants, give or take one) or every word of
+    it must be in the site's name: a generic word shared ("checkpoint", "farms", "Tal") does
+    not make two places one. A gold place the gazetteer lacks keeps its own slug.
+
+    >>> gold_site_id("Zalitu checkpoint", "زليطو"), gold_site_id("Morek", "المدينة")
+    ('zalitu_checkpoint', 'murak')
+    """
     gaz = load_gazetteer()
     slug = re.sub(r"[^a-z0-9]+", "_", name_en.lower()).strip("_")
     if slug in gaz.sites:
         return slug
     found = [m for m in gaz.find(fold_text(name_ar)) if len(m.site_ids) == 1 and not m.generic_kinds]
-    if found:
+    if found and by_arabic:
         return found[0].site_ids[0]
-    words = set(re.findall(r"[a-z0-9]+", name_en.lower().split("(")[0])) - {"al", "the", "of"}
-    best = max(gaz.sites.values(), key=lambda s: (
-        len(words & set(re.findall(r"[a-z0-9]+", s.name_en.lower()))), -len(s.name_en)))
-    overlap = words & set(re.findall(r"[a-z0-9]+", best.name_en.lower()))
-    return best.site_id if overlap else slug or "unknown_site"
+    words = _name_words(name_en)
+    if not words:
+        return slug or "unknown_site"
+    # a transliteration is compared only where the Arabic says nothing ("البلدة") or names
+    # several places ("صوران"): the consonants of "al-Hushariya" and "Hasur" agree
+    mentions = gaz.find(fold_text(name_ar))
+    shared = {i for m in mentions if not m.generic_kinds for i in m.site_ids}
+    fits = [s for s in gaz.sites.values() if words <= _name_words(s.name_en)]
+    if not fits and mentions and (shared or all(m.generic_kinds for m in mentions)):
+        fits = [s for s in gaz.sites.values() if (not shared or s.site_id in shared)
+                and _same_english(name_en, s.name_en, loose=False)]
+    if len(fits) > 1:  # "Souran": the one town among the villages of that name
+        exact = [s for s in fits if s.kind in ("city", "town")]
+        fits = exact if len(exact) == 1 else fits
+    return fits[0].site_id if len(fits) == 1 else slug or "unknown_site"
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words of an English place name before its qualifier, without articles and
+    compass words ("eastern Aleppo neighbourhoods" -> {"aleppo"})."""
+    words = re.findall(r"[a-z0-9]+", name.lower().split("(")[0].split(" - ")[0])
+    return frozenset(w for w in words if w not in _NOT_NAME_WORDS)
+
+
+_NOT_NAME_WORDS = frozenset(("al", "el", "ar", "as", "ash", "ad", "at", "the", "of", "eastern", "western",
+                             "northern", "southern", "neighbourhoods", "neighborhoods", "city"))
 
 
 def _overlap(a: dict, b: dict) -> bool:

@@ -35,7 +35,7 @@ from engine.reference.resolve import (
     Evidence,
     choose,
     confirmed,
-    km,
+    far_village,
     main_place,
     near_spelling,
     nearest,
@@ -56,10 +56,11 @@ _DESCRIPTORS = frozenset(fold_text(w) for w in (
     "مساء", "ليلا", "فجر", "ظهر", "عصر", "صباحا", "مساء", "بشكل", "بالكامل",
 ))
 _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
+#: First words of compound names, common words alone: "قرية كفر نجد", "قرية أبو جب" name a place.
+_NAME_PREFIXES = frozenset(fold_text(w) for w in (
+    "كفر", "أبو", "أم", "تل", "عين", "دير", "بير", "جب", "خربة", "رأس", "بيت", "بني", "قصر", "حوش", "عرب"))
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
-#: A village this far from every other place the article names is another place of that name.
-_FAR_KM = 100.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
 LIST_CONNECTOR = (r"(?:بما\s+(?:في\s+ذلك|فيها|فيه|فيهم)|[وب]?لا\s+سيما|سيما|[وب]?(?:ال)?اضافه\s+(?:ل|الي)\s*|"
                   r"فضلا\s+عن|علاوه\s+علي|منها|من\s+بينها|بينها|مثل|ابرزها|اهمها|خاصه|وخاصه|تحديدا)")
@@ -255,21 +256,8 @@ class ObjectFinder:
         return out
 
     def _far_village(self, ids: tuple[str, ...], evidence: Evidence) -> str | None:
-        """Why a village the text names alone is not taken: it lies more than
-        :data:`_FAR_KM` from every other place the text names (at least two), like the
-        village "مصطفى" of Qamishli in an article on Manbij ("قرية مصطفى جمادي")."""
-        site = self.gaz.sites[ids[0]]
-        if site.kind != "village" or site.origin != "ocha" or site.lat is None \
-                or site.admin1_pcode in evidence.governorates:
-            return None  # "مورك" in an article naming "ريف حماة" and the Aleppo-Damascus road
-        others = {o for o in evidence.sites if o != site.site_id and self.gaz.sites[o].lat is not None}
-        if len(others) < 2:
-            return None
-        nearest = min(km(site, self.gaz.sites[o]) for o in others)
-        if nearest <= _FAR_KM:
-            return None
-        return (f"{site.name_ar!r} is the name of {site.label()}, but that village is {nearest:.0f} km "
-                "from every other place the text names: another place of that name, not in the gazetteer")
+        """Why a village the text names alone is not taken (:func:`far_village`)."""
+        return far_village(self.gaz, self.gaz.sites[ids[0]], evidence)
 
     def _district_after(self, k: int) -> tuple[str, str] | None:
         """"صوران أعزاز", "تل شعير جرابلس": a shared name, then (nothing between) the district
@@ -440,6 +428,7 @@ class ObjectFinder:
                 break
         places: list[Place] = []
         unplaced = False  # an object was named but could not be placed: "في مدينة X" after it locates it
+        unplaced_at = -1  # where the last unplaced object starts
         first = self._between(trig.end, end)
         if first and (_UNNAMED_OBJECT.search(text, trig.end, first[0].start)
                       or _UNKNOWN_NOUN.search(text, trig.end, first[0].start)):
@@ -468,17 +457,22 @@ class ObjectFinder:
             site_ids = self.resolved.get(m.start, ())
             if not site_ids:
                 self._note(m, trig, self.why.get(m.start, "not resolved by the article's context"))
-                boundary, unplaced = m.end, True
+                boundary, unplaced, unplaced_at = m.end, True, m.start
                 continue
             kind_override = None
             town = self.gaz.sites[site_ids[0]].kind in _TOWNS
             lead = text[boundary:m.start]
             facility = _FACILITY_OF.search(lead) or _FACILITIES_OF.search(lead) or _NAME_HEAD.search(lead)
-            if facility and self.gaz.sites[site_ids[0]].kind in _POPULATED:
-                self._add_note(f"{self._surface(facility.start() + boundary, m.end)!r} at folded offset "
-                               f"{facility.start() + boundary}: a place named after "
+            at = boundary + facility.start() if facility else -1
+            if not facility and unplaced_at >= 0 and not lead.strip():
+                # "صوامع منبج": the noun was read as a facility of another town and left unplaced
+                noun = _FACILITY_OF.search(text, unplaced_at, m.start)
+                at = noun.start() if noun and noun.start() == unplaced_at else -1
+            if at >= 0 and self.gaz.sites[site_ids[0]].kind in _POPULATED:
+                self._add_note(f"{self._surface(at, m.end)!r} at folded offset "
+                               f"{at}: a place named after "
                                f"{self.gaz.sites[site_ids[0]].label()}, not in the gazetteer; "
-                               "add it to events/places.csv", text[facility.start() + boundary:m.end])
+                               "add it to events/places.csv", text[at:m.end])
                 boundary = m.end
                 continue  # "قلعة تدمر" is the citadel, not the city; "تلة الصنوبر" is not the village
             locator = town or self.gaz.sites[site_ids[0]].kind == "neighbourhood"
@@ -579,11 +573,12 @@ class ObjectFinder:
             noun = hit.group(0).split()[0]
             if re.match(r"[وفبل]?ال", noun) and not noun.startswith("لل") and not words[0].startswith("ال"):
                 continue  # "المنطقة أسفرت": "the area", then the sentence goes on
-            if words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME:
+            compound = words[0] in _NAME_PREFIXES and len(words) > 1 and words[1] not in _NOT_A_NAME
+            if (words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME) and not compound:
                 continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             end = hit.end()
             short = hit.start("name") + len(words[0])
-            if len(words) > 1 and (words[1] in _NOT_A_NAME or words[1].startswith("و")
+            if len(words) > 1 and not compound and (words[1] in _NOT_A_NAME or words[1].startswith("و")
                                    or self._key(self.text[hit.start():short]) in self._noted):
                 end = short  # "قرية زمزموطة أمس", "تلة X وقصف", a name already reported
             self._unknown(hit.start(), end)
@@ -606,16 +601,19 @@ class ObjectFinder:
 _UNKNOWN_NOUN = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:(?:مدينه|بلده|قريه|حي|منطقه|حقل|جبل|جبال|تله|تل|مطار|معمل|شركه|سد|"
     r"محطه|قاعده|كتيبه|مستشفي|مشفي|دوار|حاجز|بلدتي|قريتي|مدينتي|مزرعه|مزارع|مداجن|مقالع|صوامع|"
-    r"سجن|معبر|فندق|قصر|مدرسه|كليه|مبني|خربه|رحبه|تلتي|حيي)\s+"
+    r"سجن|معبر|فندق|قصر|مدرسه|كليه|مبني|خربه|رحبه|تلتي|حيي|معسكر)\s+[(\"“«]?"
     r"(?P<name>\w{3,}(?:\s+(?!(?:ال)?(?:شرق|غرب|شمال|جنوب|في|من|علي|بعد|قرب|بين)\w*)\w{3,})?)"
     # a unit's base or a numbered point only with its number: "اللواء 137", "النقطة 50"
     # ("لواء المعتصم", "فرقة السلطان مراد" are armed groups, not places)
     r"|(?:لواء|اللواء|فوج|الفوج|فرقه|الفرقه|نقطه|النقطه)\s+(?P<number>\d+))"
 ))
 #: Plural place nouns opening a list of names: "قرى X وY وZ", "بلدتي X وY".
+#: The opener may come a few words later ("القرى التابعة لمنبج منها X", "قرى أخرى مجاورة
+#: لدابق هي X", "عشر قرى، منها قرية X"), and a checkpoint, a poultry farm or a hill has its
+#: plural or dual too ("حواجز X وY", "مداجن X وY", "جبلي X وY").
 _PLURAL_NOUN = re.compile(fold_pattern(
-    r"(?<!\w)[وفبل]?(?:ال)?(?:قرى|بلدات|قريتي|بلدتي|أحياء|حيي|تلال|مزارع)\s+"
-    r"(?:(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)\s+)?"
+    r"(?<!\w)[وفبل]?(?:ال)?(?:قرى|بلدات|قريتي|بلدتي|أحياء|حيي|تلال|مزارع|حواجز|حاجزي|مداجن|جبلي|تلتي|معسكري)[،,]?\s+"
+    r"(?:(?:[^\s.؛:]+\s+){0,4}?(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)[،,]?\s+(?:(?:قرية|بلدة)\s+)?)?"
 ))
 #: Words that end a list of names (prepositions, verbs of the next clause, directions).
 _LIST_END = frozenset(fold_text(w) for w in (
@@ -675,7 +673,8 @@ def _with_qualifier(gaz: Gazetteer, name: str, ev: Evidence) -> tuple[str, str] 
 _HEADS = (
     "مدينه قريه بلده حي منطقه حقل جبل جبال تله تل مطار معمل شركه سد محطه قاعده كتيبه مستشفي مشفي "
     "دوار حاجز بلدتي قريتي مدينتي مزرعه مزارع مداجن مقالع صوامع سجن معبر فندق قصر مدرسه كليه مبني "
-    "خربه رحبه تلتي حيي لواء اللواء فوج الفوج فرقه الفرقه نقطه النقطه قري بلدات احياء تلال")
+    "خربه رحبه تلتي حيي لواء اللواء فوج الفوج فرقه الفرقه نقطه النقطه قري بلدات احياء تلال "
+    "حواجز حاجزي جبلي معسكر معسكري")
 _NOUN_HEADS = frozenset(fold_text(w) for w in _HEADS.split())
 
 

@@ -24,6 +24,9 @@ _CLEARLY = 2.0
 TYPO_KM = 25.0
 #: Places sharing a name and lying this close are one place named twice (twin hills).
 SAME_PLACE_KM = 8.0
+#: A village the text names alone, this far from every other place it names, is another
+#: place of that name (one the gazetteer lacks).
+FAR_KM = 100.0
 
 
 def km(a: Site, b: Site) -> float:
@@ -80,11 +83,12 @@ def choose(gaz: Gazetteer, name: str, candidates: tuple[str, ...], ev: Evidence)
     sites = [gaz.sites[s] for s in candidates]
     if len(sites) == 1:
         site = sites[0]
-        if site.parent_id and site.lat is not None and any(o != site.site_id for o in ev.sites) \
-                and not confirmed(gaz, site, ev):
-            # "صوامع الحبوب", "شركة الكهرباء": every city has one; ours is in another city
+        if site.parent_id and site.lat is not None and not confirmed(gaz, site, ev) \
+                and (any(o != site.site_id for o in ev.sites) or ev.governorates):
+            # "صوامع الحبوب", "شركة الكهرباء": every city has one; ours is in another city (or
+            # another governorate: "معمل السكر في ريف إدلب" is not the sugar factory of Raqqa)
             return (), (f"{name!r} is the name of {site.label()} in {site.parent_id}, but the text names "
-                        f"no place within {NEAR_KM:.0f} km of it")
+                        f"no place within {NEAR_KM:.0f} km of it nor its governorate")
         return candidates, f"{name!r} is the name of {site.label()}"
     placed = [s for s in sites if s.lat is not None]
     if placed and len(placed) == len(sites) and all(km(placed[0], s) <= SAME_PLACE_KM for s in placed):
@@ -157,6 +161,11 @@ def _evidence(gaz: Gazetteer, context) -> Evidence:
     return ev
 
 
+def evidence_of(context) -> Evidence:
+    """The evidence a context (see :func:`resolve_site`) gives about where a text is."""
+    return _evidence(load_gazetteer(), context)
+
+
 def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> tuple[str | None, str]:
     """The site id an Arabic place name stands for, and a sentence saying why.
 
@@ -217,6 +226,9 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
         if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev):
             return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
                           "and no place near it is named in the text")
+        far = far_village(gaz, gaz.sites[ids[0]], ev) if len(ids) == 1 and not m.fuzzy else None
+        if far:
+            return None, far
         if m.fuzzy:
             why += " (matched one letter off)"
         if len(ids) == 1:
@@ -243,7 +255,8 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
 #: Nouns of places named after a town ("حي", "حاجز", "صوامع"...): the town is not the object.
 _NAMED_AFTER = re.compile(fold_pattern(
     r"(?:حي|أحياء|حاجز|صوامع|معمل|دوار|مفرق|جسر|كتيبة|سرية|مقر|مبنى|مشفى|مستشفى|مدرسة|جامع|مسجد|"
-    r"سوق|ساحة|باب|منطقة|مزرعة|مزارع|مداجن|مقالع|قلعة|سجن|محطة|شركة|سد|مطار|فرع)\s+"))
+    r"سوق|ساحة|باب|منطقة|مزرعة|مزارع|مداجن|مقالع|قلعة|سجن|محطة|شركة|سد|مطار|فرع|رحبة|"
+    r"مفرزة|نقطة|معسكر)\s+"))
 _PLACE_NOUN = re.compile(fold_pattern(r"(?:قرية|بلدة|مدينة)\s+"))
 
 
@@ -253,6 +266,24 @@ def confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
         return True
     return site.lat is not None and any(
         o != site.site_id and gaz.sites[o].lat is not None and km(site, gaz.sites[o]) <= NEAR_KM for o in ev.sites)
+
+
+def far_village(gaz: Gazetteer, site: Site, ev: Evidence) -> str | None:
+    """Why a village the text names alone is not taken: it lies more than :data:`FAR_KM`
+    from every other place the text names (at least two) and the text names no place of its
+    governorate, like the village "مصطفى" of Qamishli in an article on Manbij ("قرية مصطفى
+    جمادي"): another place of that name. ``None`` when it may be the village."""
+    if site.kind != "village" or site.origin != "ocha" or site.lat is None \
+            or site.admin1_pcode in ev.governorates:
+        return None  # "مورك" in an article naming "ريف حماة" and the Aleppo-Damascus road
+    others = {o for o in ev.sites if o != site.site_id and gaz.sites[o].lat is not None}
+    if len(others) < 2:
+        return None
+    nearest = min(km(site, gaz.sites[o]) for o in others)
+    if nearest <= FAR_KM:
+        return None
+    return (f"{site.name_ar!r} is the name of {site.label()}, but that village is {nearest:.0f} km "
+            "from every other place the text names: another place of that name, not in the gazetteer")
 
 
 def main_place(named: list[str], fitting: frozenset[str]) -> str | None:
@@ -283,7 +314,9 @@ def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | 
     if not names or not ev.sites:
         return None
     candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
-    others = [gaz.sites[o] for o in dict.fromkeys(ev.sites) if o not in candidates and gaz.sites[o].lat is not None]
+    # a village named far from every other place is itself a misreading: no anchor
+    others = [gaz.sites[o] for o in dict.fromkeys(ev.sites) if o not in candidates and gaz.sites[o].lat is not None
+              and not far_village(gaz, gaz.sites[o], ev)]
     near = []
     for c in candidates:
         found = nearest(gaz.sites[c], others, TYPO_KM)

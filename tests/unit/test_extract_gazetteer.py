@@ -51,3 +51,19 @@ def test_every_site_id_is_a_slug_and_every_site_has_an_arabic_name():
     gaz = load_gazetteer()
     assert len(gaz.sites) >= 62
     assert all(s.name_ar for s in gaz.sites.values())
+
+
+def test_a_gold_place_the_gazetteer_lacks_keeps_its_own_id():
+    from engine.extract.evaluate import gold_site_id, site_id_of_gold
+
+    # a shared generic word ("checkpoint", "factory", "Tal") does not make two places one
+    ids = {gold_site_id(en, ar) for en, ar in [("al-Harsh checkpoint", "الحرش"), ("al-Saqiya checkpoint", "الساقية"),
+                                               ("Pickle factory checkpoint", "معمل المخلل"),
+                                               ("Tal al-Amarna", "تل العمارنة")]}
+    assert len(ids) == 4 and not ids & {"panorama", "raqqa_sugar_factory", "tal_ada"}
+    # every word of the gold name in the site's name, or its transliteration for a generic Arabic name
+    assert gold_site_id("southern al-Mallah farms", "مزارع الملاح الجنوبية") == "al_mallah_farms"
+    assert gold_site_id("Morek", "المدينة") == "murak"
+    # a village far from the places of the gold sentence is not the listed one
+    assert site_id_of_gold("Mustafa Jumadi", "مصطفى جمادي",
+                           "سيطرت القوات على القرى التابعة لمنبج منها مصطفى جمادي والحالولة وجرابلس") != "mustafa"

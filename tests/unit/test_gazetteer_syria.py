@@ -280,3 +280,58 @@ def test_an_unknown_hill_between_two_known_places_is_reported():
     out = full("سيطر الجيش على القلعة الأثرية وتلة السيرياتيل وجبل الهيال المطل على مدينة تدمر أمس.")
     assert {c["site_id"] for c in out.claims} == {"palmyra_citadel", "jabal_al_hayyal"}
     assert any("تلة السيرياتيل" in u for u in out.unresolved)
+
+
+def test_a_village_named_far_from_every_other_place_is_another_of_that_name():
+    # مصطفى is a village of Qamishli; an article on Manbij and Jarablus means another one
+    text = "تقدمت القوات من منبج وجرابلس وسيطرت على قرية مصطفى"
+    site, why = resolve_site("قرية مصطفى", context=text)
+    assert site is None and "another place of that name" in why
+    assert resolve_site("قرية مصطفى")[0] == "mustafa"  # without context: the only one listed
+    assert resolve_site("قرية مصطفى", context="سيطرت القوات على قرية مصطفى في ريف الحسكة")[0] == "mustafa"
+
+
+def test_a_depot_named_after_its_village_is_not_the_village():
+    site, why = resolve_site("رحبة خطاب", context="سيطرت الفصائل على بلدة خطاب في ريف حماة")
+    assert site is None and "named after" in why
+
+
+def test_unknown_items_of_a_list_of_checkpoints_go_to_stderr():
+    _, unresolved = claims("سيطر مقاتلو المعارضة على حواجز الكمكوم والشربوك قرب مدينة حلفايا.")
+    assert any("الكمكوم" in u for u in unresolved) and any("الشربوك" in u for u in unresolved)
+
+
+def test_a_list_whose_opener_comes_after_the_plural_noun_goes_to_stderr():
+    _, unresolved = claims("سيطرت القوات على العديد من القرى التابعة لمنبج منها الدردوك والفلفول.")
+    assert any("الدردوك" in u for u in unresolved) and any("الفلفول" in u for u in unresolved)
+
+
+def test_a_name_in_brackets_after_its_place_noun_goes_to_stderr():
+    _, unresolved = claims("سيطر الفصيل على حاجز (البرغوك) شمال مدينة حلفايا.")
+    assert any("البرغوك" in u for u in unresolved)
+
+
+def test_the_silos_of_a_town_are_not_the_town():
+    got, unresolved = claims("سيطرت القوات على صوامع منبج بعد معارك مع التنظيم.")
+    assert got == [] and any("صوامع منبج" in u and "named after" in u for u in unresolved)
+
+
+def test_a_facility_of_one_city_is_not_taken_in_another_governorate():
+    got, unresolved = claims("سيطرت الفصائل على حاجز معمل السكر في ريف إدلب.")
+    assert got == [] and any("معمل السكر" in u for u in unresolved)
+    assert claims("سيطرت قوات سوريا الديمقراطية على معمل السكر غرب مدينة الرقة.")[0][0][0] == "raqqa_sugar_factory"
+
+
+def test_a_compound_name_and_a_camp_the_gazetteer_lacks_go_to_stderr():
+    _, unresolved = claims("سيطرت الفصائل على قرية كفر زنبق غرب مدينة أريحا.")
+    assert any("قرية كفر زنبق" in u and "not in the gazetteer" in u for u in unresolved)
+    _, unresolved = claims("سيطرت الفصائل على معسكر البرغوك قرب أريحا.")
+    assert any("معسكر البرغوك" in u for u in unresolved)
+    _, unresolved = claims("سيطرت الفصائل على قرية كفر كبيرة.")
+    assert unresolved == []  # "كفر" then a description: no name
+
+
+def test_a_municipal_stadium_is_the_one_of_the_city_the_text_names():
+    assert resolve_site("الملعب البلدي", context="تقدمت القوات في مدينة الرقة نحو الملعب البلدي")[0] == \
+        "raqqa_municipal_stadium"
+    assert resolve_site("الملعب البلدي", context="تقدمت القوات في مدينة حمص نحو الملعب البلدي")[0] is None
