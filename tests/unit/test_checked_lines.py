@@ -252,3 +252,17 @@ def test_a_value_the_columns_cannot_hold_is_left_to_the_store():
     decode_line(raw.split(b"\n")[1].decode("utf-8"), 2)  # the store accepts the line
     with pytest.raises(NotVouched):
         check_block(raw)
+
+
+def test_the_msgspec_payloads_have_the_fields_of_the_event_classes_in_their_order():
+    # the fast reader states each payload's shape for msgspec; the registry is the truth
+    import dataclasses
+
+    from engine.store.checked_lines import PAYLOADS, Assertion
+
+    for type_name, (payload, event_class) in PAYLOADS.items():
+        assert event_class.TYPE == type_name
+        assert payload.__struct_fields__ == tuple(
+            f.name for f in dataclasses.fields(event_class)
+        ), type_name
+    assert set(Assertion.__struct_fields__) == set(CORRECTABLE_FIELDS)
