@@ -204,7 +204,8 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
         if m.generic_kinds:
             if isinstance(context, PlaceContext) and context.at is not None:
                 ev = _evidence(gaz, PlaceContext(context.text[:context.at], context.site_ids, context.governorate))
-            topic = main_place(ev.sites, frozenset(m.site_ids))
+            fitting = frozenset(m.site_ids) | _called_towns(gaz, context, m.generic_kinds)
+            topic = main_place(ev.sites, fitting)
             if topic:
                 return topic, (f"{name_ar!r} stands for the {'/'.join(m.generic_kinds)} the text names most "
                                f"before it: {gaz.sites[topic].label()}")
@@ -284,6 +285,25 @@ def far_village(gaz: Gazetteer, site: Site, ev: Evidence) -> str | None:
         return None
     return (f"{site.name_ar!r} is the name of {site.label()}, but that village is {nearest:.0f} km "
             "from every other place the text names: another place of that name, not in the gazetteer")
+
+
+#: "مدينة مورك": the text itself calls the place a town or city, whatever its kind in the
+#: gazetteer (OCHA lists many towns as villages)
+_TOWN_NOUN_BEFORE = re.compile(fold_pattern(r"(?<!\w)[وفبل]?(?:مدينة|بلدة)\s+$"))
+
+
+def _called_towns(gaz: Gazetteer, context, kinds: tuple[str, ...]) -> frozenset[str]:
+    """The places a generic "المدينة"/"البلدة" may stand for because the text, before the
+    mention, names them "مدينة X" or "بلدة X" (one reading only, never a region)."""
+    if not isinstance(context, (str, PlaceContext)) or not {"city", "town"} & set(kinds):
+        return frozenset()
+    text = context if isinstance(context, str) else context.text[: context.at]
+    folded = fold_text(text)
+    return frozenset(
+        m.site_ids[0] for m in gaz.find(folded)
+        if len(m.site_ids) == 1 and not m.region and not m.generic_kinds
+        and _TOWN_NOUN_BEFORE.search(folded, max(0, m.start - 8), m.start)
+    )
 
 
 def main_place(named: list[str], fitting: frozenset[str]) -> str | None:

@@ -335,3 +335,12 @@ def test_a_municipal_stadium_is_the_one_of_the_city_the_text_names():
     assert resolve_site("الملعب البلدي", context="تقدمت القوات في مدينة الرقة نحو الملعب البلدي")[0] == \
         "raqqa_municipal_stadium"
     assert resolve_site("الملعب البلدي", context="تقدمت القوات في مدينة حمص نحو الملعب البلدي")[0] is None
+
+
+def test_the_town_a_text_calls_a_town_is_what_a_later_bare_town_means():
+    # the gazetteer lists مورك as a town-sized community, not a city; the text calls it one
+    text = ("دخلت قوات النظام مدينة مورك الواقعة على طريق حلب دمشق. "
+            "وانسحبت الفصائل من المدينة مساء أمس.")
+    at = text.index("المدينة")
+    site, why = resolve_site("المدينة", context=PlaceContext(text=text, at=at))
+    assert site == "murak", why
