@@ -485,6 +485,9 @@ class _Reader:
             gainer = actor or "unknown"
             lost = loser if loser and loser != gainer else self._other_side(gainer)
         previous_end = trig.end
+        # "سيطرت على أجزاء من أحياء أخرى بينها حطين والقادسية": the share covers every item
+        whole_list_partly = bool(places) and places[0].start > trig.end and bool(_PARTS_THEN_LIST.search(
+            self.text, trig.end, places[0].start)) and places[0].start - trig.end < 80
         for place in places:
             date = own_dates.get(place.start, date)
             date_from, date_to, date = self._window(trig, date)
@@ -494,6 +497,8 @@ class _Reader:
             if entry:
                 kind = "partial"  # entering, storming, infiltrating
                 self.entries.add(len(self.out.claims))
+            elif kind == "captured" and whole_list_partly:
+                kind = "partial"
             elif kind == "captured" and self._partly(
                     trig.end if self.gaz.sites[place.site_id].kind not in _SETTLED else max(trig.end, previous_end),
                     place):
@@ -658,6 +663,8 @@ _CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
 _GOES_ON = re.compile(lx.CONTINUES_CLAIMANT.removeprefix("^"))  # "وأضاف:", "وأوضحت أن": the speaker before goes on
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
+_PARTS_THEN_LIST = re.compile(
+    r"(?<!\w)[وف]?(?:اجزاء|جزء|اطراف|اقسام)\s+(?:واسعه\s+)?من\s+[^.،؟!]*?(?<!\w)(?:بينها|منها|من\s+بينها|ومنها|هي|وهي|تشمل|تضم|ابرزها)(?!\w)")
 # between a place and its own date: "إدلب (مركز المحافظة) في 28 آذار"
 _DATE_GAP = re.compile(r"[\s،,]*(?:\([^()]{0,40}\)[\s،,]*)?(?:و\s*)?(?:في|يوم|بتاريخ)?\s*")
 _WHOLLY = re.compile(lx.WHOLLY)
