@@ -419,6 +419,12 @@ class _Reader:
         ``side`` (an SDF campaign against ISIS is not the regime's), else the usual opponent."""
         if side in (None, "unknown"):
             return default
+        # "وتأتي سيطرة قوات سوريا الديمقراطية على القرى بالتزامن مع انسحابه من المدينة": a side
+        # named in the same sentence is the one fighting it there
+        here = [a.actor for a in getattr(self, "sentence_actors", ())
+                if a.actor not in ("self", "forces", "unknown", side)]
+        if here:
+            return here[0]
         other = next((a for a in self._ranked_sides() if a != side), None)
         return other or OPPOSITE.get(side, default)
 
