@@ -165,7 +165,7 @@ class _Reader:
             if trig.rule.name == "siege_adjective":
                 places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
             else:
-                places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
+                places = self._past_own_object(trig, self.objects.objects_of(trig, trigs[i + 1:], s0, s1))
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
                         self.text, max(s0, trig.start - 12), trig.start):
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
@@ -583,6 +583,21 @@ class _Reader:
         return trig.present and bool(_RELATIVE.search(self.text, max(0, trig.start - 12), trig.start)) \
             and bool(_SINCE_AFTER.match(self.text, trig.end))
 
+    def _past_own_object(self, trig: Trigger, places: list[Place]) -> list[Place]:
+        """Drop places after a trigger whose object was already given, by a pronoun ("وبسيطرة
+        المعارضة عليها لم يبق للنظام سوى المطار") or by a demonstrative ("بهذه السيطرة تكون
+        المدينة"): those places belong to another clause. "عليها وعلى القرية" goes on."""
+        if not places or trig.rule.form != "noun":
+            return places
+        if _THIS_BEFORE.search(self.text, max(0, trig.start - 12), trig.start) and not _OWN_PREPOSITION.match(
+                self.text, trig.end):
+            return [p for p in places if p.start < trig.start]
+        pronoun = _PRONOUN_OBJECT.match(self.text, trig.end)
+        if not pronoun:
+            return places
+        return [p for p in places if p.start < pronoun.end() or _AND_ON.fullmatch(
+            self.text, pronoun.end(), p.start) or _AND_ON.match(self.text, pronoun.end())]
+
     def _towards(self, trig: Trigger, place: Place) -> bool:
         """An advance towards, near or between places is not a foothold in them."""
         if place.start < trig.end:
@@ -669,6 +684,11 @@ _CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
 _GOES_ON = re.compile(lx.CONTINUES_CLAIMANT.removeprefix("^"))  # "وأضاف:", "وأوضحت أن": the speaker before goes on
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
+_THIS_BEFORE = re.compile(r"(?<!\w)[وفب]*(?:هذه|هذا|تلك|ذلك)\s+$")
+_OWN_PREPOSITION = re.compile(r"\s+(?:علي|من|عن|في|الي)(?!\w)")
+# "سيطرة المعارضة عليها": at most three words (the agent) between the noun and its pronoun
+_PRONOUN_OBJECT = re.compile(r"(?:\s+(?!علي|من|في)\w+){0,3}?\s+(?:عليها|عليه|منها|منه)(?!\w)")
+_AND_ON = re.compile(r"[\s،,]*و(?:علي|من)\s+(?:\w+\s+)?")
 _PARTS_THEN_LIST = re.compile(
     r"(?<!\w)[وف]?(?:اجزاء|جزء|اطراف|اقسام)\s+(?:واسعه\s+)?من\s+[^.،؟!]*?(?<!\w)(?:بينها|منها|من\s+بينها|ومنها|هي|وهي|تشمل|تضم|ابرزها)(?!\w)")
 # between a place and its own date: "إدلب (مركز المحافظة) في 28 آذار"
