@@ -56,7 +56,8 @@ _PATTERNS = [
     ("night_pair", fold_pattern(rf"(?:ليل|ليله)\s+(?P<wd>{_WD})\s*(?:علي|-|و)?\s*(?P<wd2>{_WD})")),
     # "مطلع الشهر الجاري", "أواخر الشهر الماضي", "هذا الشهر"
     ("this_month", fold_pattern(
-        rf"(?:(?P<qual>{_QUAL})\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL}|الجاري|الحالي)|هذا\s+الشهر)"
+        rf"(?:(?P<qual>{_QUAL})\s+|(?:(?P<day>[0-3]?\d)|(?P<dayword>{_DAY_WORD}))\s+(?:من\s+)?)?"
+        rf"(?:(?:ال)?شهر\s+(?P<rel>{_REL}|الجاري|الحالي)|هذا\s+الشهر)"
     )),
     ("absolute", fold_pattern(
         rf"(?:(?:يوم\s+)?(?P<wd>{_WD})\s*،?\s*)?(?:(?P<qual>نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط)\s+)?"
@@ -283,6 +284,11 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
         if g.get("rel") and g["rel"] not in ("الجاري", "الحالي"):
             month = month.subtract(days=1).start_of("month")  # "الشهر الماضي"
         last = month.end_of("month").day
+        day = int(g["day"]) if g.get("day") else _day_number(g["dayword"]) if g.get("dayword") else 0
+        if day:  # "في التاسع من الشهر الجاري", "في 9 من الشهر الماضي"
+            if not 1 <= day <= last or month.add(days=day - 1) > pub:
+                return None
+            return _day(month.add(days=day - 1)), _day(month.add(days=day - 1)), "day", ()
         first_day, last_day = {"نهايه": (20, last), "اواخر": (20, last), "اخر": (20, last), "اوائل": (1, 10),
                                "بدايه": (1, 10), "مطلع": (1, 10), "منتصف": (10, 20), "اواسط": (10, 20),
                                }.get(g.get("qual", ""), (1, last))
