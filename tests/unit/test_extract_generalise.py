@@ -369,3 +369,61 @@ def test_bare_militants_are_the_organisation_when_it_is_the_only_foe_named() -> 
     assert ("al_qaryatayn", "isis") in {(c["site_id"], c["gainer"]) for c in found}
     found = claims("واستعاد المسلحون السيطرة على مدينة القريتين بعد معارك مع قوات النظام.")
     assert [(c["site_id"], c["gainer"]) for c in found] == [("al_qaryatayn", "opposition")]
+
+
+# round 2: precision
+def test_a_share_before_a_list_makes_every_item_partial() -> None:
+    found = by_site(
+        "سيطرت قوات سوريا الديمقراطية على أجزاء من أحياء أخرى في مدينة الرقة بينها حطين والقادسية والبريد."
+    )
+    assert {sid: c["kind"] for sid, c in found.items()} == {
+        "hittin_raqqa": "partial",
+        "al_qadisiya_raqqa": "partial",
+        "al_barid_raqqa": "partial",
+    }
+
+
+def test_whole_districts_in_a_list_stay_captured() -> None:
+    found = by_site(
+        "سيطرت قوات سوريا الديمقراطية على عدة أحياء في مدينة الرقة بينها حطين والقادسية والبريد."
+    )
+    assert {c["kind"] for c in found.values()} == {"captured"}
+    assert len(found) == 3
+
+
+def test_a_condition_or_an_imminent_loss_is_no_event() -> None:
+    assert claims("وفي حال سيطرت قوات النظام على مدينة الباب فإنها ستنقل المعارك إلى ريف الرقة.") == []
+    assert claims("ويوشك التنظيم على خسارة مدينة الرقة بالكامل بعد أشهر من المعارك.") == []
+
+
+def test_neither_confirmed_nor_denied_is_no_event() -> None:
+    assert claims("ورفض المصدر العسكري تأكيد أو نفي سقوط مدينة إدلب بيد فصائل المعارضة.") == []
+
+
+def test_the_side_named_in_the_sentence_gains_what_the_other_leaves() -> None:
+    found = by_site(
+        "قصفت قوات النظام مواقع في ريف حلب، وقالت قوات النظام إنها صدت هجوما. "
+        "وتأتي سيطرة قوات سوريا الديمقراطية على القرى بالتزامن مع انسحاب التنظيم من مدينة منبج."
+    )
+    assert (found["manbij"]["kind"], found["manbij"]["gainer"], found["manbij"]["loser"]) == (
+        "withdrew",
+        "sdf",
+        "isis",
+    )
+
+
+def test_a_control_noun_with_a_pronoun_object_takes_no_later_place() -> None:
+    assert claims("وبسيطرة المعارضة عليها لم يبق للنظام في ريف إدلب سوى مطار أبو الضهور العسكري.") == []
+
+
+def test_this_control_refers_back_unless_its_object_follows() -> None:
+    assert claims("بهذه السيطرة تكون مدينة إدلب ثاني مركز محافظة يخرج عن سيطرة النظام.") == []
+    assert [c["site_id"] for c in claims("وجاءت هذه السيطرة على مدينة منبج بعد معارك استمرت شهرين.")] == [
+        "manbij"
+    ]
+
+
+def test_a_day_of_the_current_or_last_month_is_that_day() -> None:
+    assert window("في التاسع من الشهر الجاري") == ("2016-12-09", "2016-12-09")
+    assert window("في 3 من الشهر الماضي") == ("2016-11-03", "2016-11-03")
+    assert window("في السابع والعشرين من الشهر الماضي") == ("2016-11-27", "2016-11-27")
