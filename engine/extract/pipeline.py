@@ -107,6 +107,8 @@ class _Reader:
         self.last_claimant = "outlet"
         self.previous_speaker: str | None = None  # who spoke in the sentence before
         self.previous_speaker_at = 0  # where that speaker was named
+        self._sole: str | None = None
+        self._sole_known = False
         self._sides: list[str] | None = None
         self._named: set[str] | None = None
         self.speaker_side: str | None = None
@@ -221,6 +223,9 @@ class _Reader:
                 claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
             elif self.previous_speaker and self._quote_open(self.previous_speaker_at, trig.start):
                 claimant = self.previous_speaker  # 'وقال: «سيطرنا على القرية. ودخلنا البلدة»': still quoted
+            elif sole := self._sole_speaker():
+                # "… بحسب المرصد. وتمكنت القوات من…": an article relaying one monitor's account
+                claimant = sole
             else:
                 claimant = "outlet"
             own_claimant, own_at = claimant, trig.end
@@ -583,6 +588,15 @@ class _Reader:
         return trig.present and bool(_RELATIVE.search(self.text, max(0, trig.start - 12), trig.start)) \
             and bool(_SINCE_AFTER.match(self.text, trig.end))
 
+    def _sole_speaker(self) -> str | None:
+        """The only source the article attributes anything to, when it is an independent reporter
+        (the outlet's own voice only when nobody else speaks)."""
+        if not self._sole_known:
+            named = {m.claimant for m in self.markers if m.attributes}
+            self._sole = named.pop() if len(named) == 1 and named <= _MONITORS else None
+            self._sole_known = True
+        return self._sole
+
     def _past_own_object(self, trig: Trigger, places: list[Place]) -> list[Place]:
         """Drop places after a trigger whose object was already given, by a pronoun ("وبسيطرة
         المعارضة عليها لم يبق للنظام سوى المطار") or by a demonstrative ("بهذه السيطرة تكون
@@ -687,6 +701,9 @@ _CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
 _GOES_ON = re.compile(lx.CONTINUES_CLAIMANT.removeprefix("^"))  # "وأضاف:", "وأوضحت أن": the speaker before goes on
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
+#: Named independent reporters whose account an article may relay throughout (a monitor, another
+#: outlet); "field sources" are often the outlet's own and never stand for the whole article
+_MONITORS = frozenset({"sohr", "other_outlet"})
 _THIS_BEFORE = re.compile(r"(?<!\w)[وفب]*(?:هذه|هذا|تلك|ذلك)\s+$")
 _OWN_PREPOSITION = re.compile(r"\s+(?:علي|من|عن|في|الي)(?!\w)")
 # "سيطرة المعارضة عليها": at most three words (the agent) between the noun and its pronoun
