@@ -443,3 +443,10 @@ def test_field_sources_alone_do_not_speak_for_the_whole_article() -> None:
         "وتمكنت قوات سوريا الديمقراطية من السيطرة على مدينة منبج بعد معارك عنيفة مع التنظيم."
     )
     assert [(c["site_id"], c["claimant"]) for c in found] == [("manbij", "outlet")]
+
+
+def test_a_side_that_had_announced_a_gain_is_its_claimant() -> None:
+    found = claims("وكان الجيش السوري قد أعلن منذ أسبوع استعادة السيطرة على مدينة البوكمال.")
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
+        ("abu_kamal", "government", "syrian_military")
+    ]
