@@ -128,7 +128,7 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     # "البلدتين المحاصرتين", "حوصرت المدينة": the place is the besieged side
     TriggerRule("siege_adjective", "besieged", "besieged", "noun",
                 r"(?:محاصر(?:ه|ين|تين|ان|تان|ا|ون)?|محاصرت(?=ه|ها|هم)|مطوق(?:ه|ين|تين|ا)?)", reach=40),
-    TriggerRule("siege_passive", "besieged", "besieged", "verb", r"(?:حوصر(?:ت|وا)?|طوق(?:ت)?\s+(?=المدينه|البلده))",
+    TriggerRule("siege_passive", "besieged", "besieged", "verb", r"(?:حوصر(?:ت|وا)?|تحاصر(?:ت|وا)|طوق(?:ت)?\s+(?=المدينه|البلده))",
                 reach=60),
     TriggerRule("attack", "attacked", "gainer", "verb",
                 r"(?:شن(?:ت|وا)?|[يت]شن|هاجم(?:ت|وا)?|[يت]هاجم|استهدف(?:ت|وا)?|[يت]ستهدف"

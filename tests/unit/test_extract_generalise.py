@@ -450,3 +450,8 @@ def test_a_side_that_had_announced_a_gain_is_its_claimant() -> None:
     assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
         ("abu_kamal", "government", "syrian_military")
     ]
+
+
+def test_became_besieged_is_a_siege() -> None:
+    found = claims("وقطعت قوات النظام آخر طريق إلى الأحياء الشرقية، وبذلك تحاصرت مدينة حلب بالكامل.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [("aleppo", "besieged", "government")]
