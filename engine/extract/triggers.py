@@ -126,6 +126,8 @@ _FOR_HEAD = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:معركه|معارك|عمليه|عمليات|حمله|خطه|محاوله|محاولات|سعي|طريق|"
     r"مساعي|جهود|هدف|بهدف|تمهيدا|استعدادات|تحضيرات)\s+(?:ل)?$"
 ))
+# a future verb right before a masdar: "وستؤدي السيطرة على المجمع إلى…" (not "سيطرت", "سيارات")
+_FUTURE_VERB = re.compile(r"(?<!\w)[وف]?س(?:[يت](?!طر)|ن)\w{2,}\s+(?:ال)?$")
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")
 
 
@@ -165,8 +167,10 @@ def is_modal(text: str, trig: Trigger, clause_start: int) -> bool:
     openers = list(_CLAUSE_OPENER.finditer(before))
     if openers:
         before = before[openers[-1].end():]  # "من أجل استعادة تدمر التي سيطر عليها": the relative clause is an event
-    if trig.rule.form == "noun" and (_PURPOSE_WORD.search(before) or _FOR_HEAD.search(before)):
-        return True  # "لإحكام السيطرة", "معركة استعادة تدمر" (the battle for it)
+    if trig.rule.form == "noun" and (_PURPOSE_WORD.search(before) or _FOR_HEAD.search(before)
+                                     or _FUTURE_VERB.search(before)):
+        return True  # "لإحكام السيطرة", "معركة استعادة تدمر" (the battle for it), "وستؤدي السيطرة"
+
     if trig.present and re.match(r"[وف]?ل?س[يت]", text[trig.start:trig.end]):
         return True  # "ستسيطر"
     return bool(lx.MODALITY.search(before))

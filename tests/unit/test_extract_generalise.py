@@ -455,3 +455,8 @@ def test_a_side_that_had_announced_a_gain_is_its_claimant() -> None:
 def test_became_besieged_is_a_siege() -> None:
     found = claims("وقطعت قوات النظام آخر طريق إلى الأحياء الشرقية، وبذلك تحاصرت مدينة حلب بالكامل.")
     assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [("aleppo", "besieged", "government")]
+
+
+def test_a_future_verb_before_a_masdar_is_no_event() -> None:
+    assert claims("وستؤدي السيطرة على مدينة الباب إلى فصل ريفي حلب والرقة.") == []
+    assert [c["site_id"] for c in claims("وسيطرت قوات النظام على مدينة الباب بعد معارك.")] == ["al_bab"]
