@@ -127,7 +127,10 @@ _FOR_HEAD = re.compile(fold_pattern(
     r"مساعي|جهود|هدف|بهدف|تمهيدا|استعدادات|تحضيرات)\s+(?:ل)?$"
 ))
 # a future verb right before a masdar: "وستؤدي السيطرة على المجمع إلى…" (not "سيطرت", "سيارات")
-_FUTURE_VERB = re.compile(r"(?<!\w)[وف]?س(?:[يت](?!طر)|ن)\w{2,}\s+(?:ال)?$")
+_FUTURE_VERB = re.compile(r"(?<!\w)[وف]?س(?:[يت](?!طر)|ن)\w{2,}\s+(?:(?:في|علي|الي|ب)\s+)?(?:ال)?$")
+# "… السيطرة على البلدة خلال الساعات القليلة القادمة": a time still to come ends the clause
+_TO_COME = re.compile(r"(?<!\w)(?:خلال|في)\s+(?:ال)?(?:ساعات|ايام|اسابيع|اشهر|اسبوع|شهر|فتره)\s+(?:(?:ال)?قليله\s+)?"
+                      r"(?:ال)?(?:قادمه|مقبله|قادم|مقبل)(?!\w)")
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")
 
 
@@ -173,7 +176,7 @@ def is_modal(text: str, trig: Trigger, clause_start: int) -> bool:
 
     if trig.present and re.match(r"[وف]?ل?س[يت]", text[trig.start:trig.end]):
         return True  # "ستسيطر"
-    return bool(lx.MODALITY.search(before))
+    return bool(lx.MODALITY.search(before) or _TO_COME.search(_clause(text, trig.end)))
 
 
 def is_negated(text: str, trig: Trigger, clause_start: int) -> bool:

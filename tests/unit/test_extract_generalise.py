@@ -460,3 +460,9 @@ def test_became_besieged_is_a_siege() -> None:
 def test_a_future_verb_before_a_masdar_is_no_event() -> None:
     assert claims("وستؤدي السيطرة على مدينة الباب إلى فصل ريفي حلب والرقة.") == []
     assert [c["site_id"] for c in claims("وسيطرت قوات النظام على مدينة الباب بعد معارك.")] == ["al_bab"]
+
+
+def test_control_still_to_come_is_no_event() -> None:
+    assert claims(
+        "وعززت القوات مواقعها الأمر الذي سيساعدها في السيطرة على بلدة حلفايا خلال الساعات القليلة القادمة."
+    ) == []
