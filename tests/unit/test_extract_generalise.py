@@ -392,7 +392,9 @@ def test_whole_districts_in_a_list_stay_captured() -> None:
 
 
 def test_a_condition_or_an_imminent_loss_is_no_event() -> None:
-    assert claims("وفي حال سيطرت قوات النظام على مدينة الباب فإنها ستنقل المعارك إلى ريف الرقة.") == []
+    assert (
+        claims("وفي حال سيطرت قوات النظام على مدينة الباب فإنها ستنقل المعارك إلى ريف الرقة.") == []
+    )
     assert claims("ويوشك التنظيم على خسارة مدينة الرقة بالكامل بعد أشهر من المعارك.") == []
 
 
@@ -413,14 +415,17 @@ def test_the_side_named_in_the_sentence_gains_what_the_other_leaves() -> None:
 
 
 def test_a_control_noun_with_a_pronoun_object_takes_no_later_place() -> None:
-    assert claims("وبسيطرة المعارضة عليها لم يبق للنظام في ريف إدلب سوى مطار أبو الضهور العسكري.") == []
+    assert (
+        claims("وبسيطرة المعارضة عليها لم يبق للنظام في ريف إدلب سوى مطار أبو الضهور العسكري.")
+        == []
+    )
 
 
 def test_this_control_refers_back_unless_its_object_follows() -> None:
     assert claims("بهذه السيطرة تكون مدينة إدلب ثاني مركز محافظة يخرج عن سيطرة النظام.") == []
-    assert [c["site_id"] for c in claims("وجاءت هذه السيطرة على مدينة منبج بعد معارك استمرت شهرين.")] == [
-        "manbij"
-    ]
+    assert [
+        c["site_id"] for c in claims("وجاءت هذه السيطرة على مدينة منبج بعد معارك استمرت شهرين.")
+    ] == ["manbij"]
 
 
 def test_a_day_of_the_current_or_last_month_is_that_day() -> None:
@@ -453,16 +458,25 @@ def test_a_side_that_had_announced_a_gain_is_its_claimant() -> None:
 
 
 def test_became_besieged_is_a_siege() -> None:
-    found = claims("وقطعت قوات النظام آخر طريق إلى الأحياء الشرقية، وبذلك تحاصرت مدينة حلب بالكامل.")
-    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [("aleppo", "besieged", "government")]
+    found = claims(
+        "وقطعت قوات النظام آخر طريق إلى الأحياء الشرقية، وبذلك تحاصرت مدينة حلب بالكامل."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("aleppo", "besieged", "government")
+    ]
 
 
 def test_a_future_verb_before_a_masdar_is_no_event() -> None:
     assert claims("وستؤدي السيطرة على مدينة الباب إلى فصل ريفي حلب والرقة.") == []
-    assert [c["site_id"] for c in claims("وسيطرت قوات النظام على مدينة الباب بعد معارك.")] == ["al_bab"]
+    assert [c["site_id"] for c in claims("وسيطرت قوات النظام على مدينة الباب بعد معارك.")] == [
+        "al_bab"
+    ]
 
 
 def test_control_still_to_come_is_no_event() -> None:
-    assert claims(
-        "وعززت القوات مواقعها الأمر الذي سيساعدها في السيطرة على بلدة حلفايا خلال الساعات القليلة القادمة."
-    ) == []
+    assert (
+        claims(
+            "وعززت القوات مواقعها الأمر الذي سيساعدها في السيطرة على بلدة حلفايا خلال الساعات القليلة القادمة."
+        )
+        == []
+    )
