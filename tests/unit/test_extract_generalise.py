@@ -480,3 +480,9 @@ def test_control_still_to_come_is_no_event() -> None:
         )
         == []
     )
+
+
+def test_a_year_spelled_out_in_words_is_that_year() -> None:
+    assert window("نهاية عام ألفين وثلاثة عشر") == ("2013-11-01", "2013-12-31")
+    assert window("منذ عام ألفين واثني عشر") == ("2012-01-01", "2012-12-31")
+    assert window("في عام ألفين وعشرة") == ("2010-01-01", "2010-12-31")
