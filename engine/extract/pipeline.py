@@ -126,7 +126,7 @@ class _Reader:
                 self._warn(f"{w} (at {self._raw(date.start, date.end)!r})")
         for sentence in self.sentences:
             self._read_sentence(sentence)
-        self.out.claims = _dedupe(_entered_then_taken(self.out.claims, self.entries))
+        self.out.claims = _known_gainer_first(_dedupe(_entered_then_taken(self.out.claims, self.entries)))
         self.out.unresolved = self.objects.unresolved
         return self.out
 
@@ -755,6 +755,15 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
         if best and (best[1].start not in bound or best[0] < bound[best[1].start][0]):
             bound[best[1].start] = (best[0], d)
     return {k: v[1] for k, v in bound.items()}
+
+
+def _known_gainer_first(claims: list[dict]) -> list[dict]:
+    """Drop a claim whose gainer is unknown when the article names the gainer of the same change
+    (same site, kind and days): "لفك الحصار عن المدينة" beside "حاصرت قوات النظام المدينة"."""
+    known = [c for c in claims if c["gainer"] != "unknown"]
+    return [c for c in claims if c["gainer"] != "unknown" or not any(
+        k["site_id"] == c["site_id"] and k["kind"] == c["kind"] and k["denied"] == c["denied"]
+        and k["date_from"] <= c["date_to"] and c["date_from"] <= k["date_to"] for k in known)]
 
 
 def _entered_then_taken(claims: list[dict], entries: set[int]) -> list[dict]:

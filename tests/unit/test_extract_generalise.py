@@ -486,3 +486,13 @@ def test_a_year_spelled_out_in_words_is_that_year() -> None:
     assert window("نهاية عام ألفين وثلاثة عشر") == ("2013-11-01", "2013-12-31")
     assert window("منذ عام ألفين واثني عشر") == ("2012-01-01", "2012-12-31")
     assert window("في عام ألفين وعشرة") == ("2010-01-01", "2010-12-31")
+
+
+def test_a_change_whose_gainer_is_named_elsewhere_is_not_repeated_as_unknown() -> None:
+    found = claims(
+        "وتدور معارك عنيفة في محاولة لفك الحصار عن مدينة حلب. "
+        "وكانت قوات النظام قد أطبقت الحصار على مدينة حلب قبل أيام."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("aleppo", "besieged", "government")
+    ]
