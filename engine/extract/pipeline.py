@@ -223,8 +223,10 @@ class _Reader:
                 claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
             elif self.previous_speaker and self._quote_open(self.previous_speaker_at, trig.start):
                 claimant = self.previous_speaker  # 'وقال: «سيطرنا على القرية. ودخلنا البلدة»': still quoted
-            elif sole := self._sole_speaker():
-                # "… بحسب المرصد. وتمكنت القوات من…": an article relaying one monitor's account
+            elif (sole := self._sole_speaker()) and any(
+                    m.attributes and m.start > trig.end for m in self.markers):
+                # "قال المرصد: «…». وتمكنت القوات من… وتركزت الاشتباكات، وفق المرصد، في…": between
+                # two attributions to the only source, the article relays that source's account
                 claimant = sole
             else:
                 claimant = "outlet"

@@ -434,10 +434,11 @@ def test_a_day_of_the_current_or_last_month_is_that_day() -> None:
     assert window("في السابع والعشرين من الشهر الماضي") == ("2016-11-27", "2016-11-27")
 
 
-def test_an_article_relaying_one_monitor_gives_it_the_unattributed_claims() -> None:
+def test_between_two_attributions_to_one_monitor_the_article_relays_it() -> None:
     found = claims(
         "قال المرصد السوري لحقوق الإنسان إن المعارك تتواصل في ريف حلب. "
-        "وتمكنت قوات سوريا الديمقراطية من السيطرة على مدينة منبج بعد معارك عنيفة مع التنظيم."
+        "وتمكنت قوات سوريا الديمقراطية من السيطرة على مدينة منبج بعد معارك عنيفة مع التنظيم. "
+        "وتركزت الاشتباكات أمس، وفق المرصد، في الريف الشمالي للمدينة."
     )
     assert [(c["site_id"], c["claimant"]) for c in found] == [("manbij", "sohr")]
 
@@ -445,7 +446,8 @@ def test_an_article_relaying_one_monitor_gives_it_the_unattributed_claims() -> N
 def test_field_sources_alone_do_not_speak_for_the_whole_article() -> None:
     found = claims(
         "وقالت مصادر ميدانية إن المعارك تتواصل في ريف حلب. "
-        "وتمكنت قوات سوريا الديمقراطية من السيطرة على مدينة منبج بعد معارك عنيفة مع التنظيم."
+        "وتمكنت قوات سوريا الديمقراطية من السيطرة على مدينة منبج بعد معارك عنيفة مع التنظيم. "
+        "وتركزت الاشتباكات أمس، وفق المصادر، في الريف الشمالي للمدينة."
     )
     assert [(c["site_id"], c["claimant"]) for c in found] == [("manbij", "outlet")]
 
