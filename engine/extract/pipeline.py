@@ -627,8 +627,9 @@ class _Reader:
         if place.start > since:
             between = self.text[since:place.start]
             marks = list(_PARTLY.finditer(between)) if len(between) < 80 else []
-            if self.gaz.sites[place.site_id].kind == "neighbourhood":
-                # "عدة أحياء في المدينة بينها حطين": districts are whole, a share of the city
+            if self.gaz.sites[place.site_id].kind not in ("city", "town"):
+                # districts are a share of a city or town only: "عدة أحياء في المدينة بينها حطين"
+                # names whole districts, "تحرير عدة أحياء، إضافة لمعمل السكر" the whole factory
                 marks = [m for m in marks if "احياء" not in m.group()]
             # "أجزاء من السلسلة ... في محاور ثنية رائد": the named place is another object
             if marks and not _OTHER_OBJECT.search(between, marks[-1].end()):

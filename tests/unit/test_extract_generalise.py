@@ -498,3 +498,19 @@ def test_a_change_whose_gainer_is_named_elsewhere_is_not_repeated_as_unknown() -
     assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
         ("aleppo", "besieged", "government")
     ]
+
+
+def test_districts_are_a_share_of_a_city_not_of_a_factory_listed_after_them() -> None:
+    assert [
+        (c["site_id"], c["kind"])
+        for c in claims(
+            "وتمكنت قوات سوريا الديمقراطية من تحرير عدة أحياء، ومنطقة عسكرية، "
+            "إضافة لمعمل السكر في مدينة الرقة يوم الاثنين."
+        )
+    ] == [("raqqa_sugar_factory", "captured")]
+    assert [
+        (c["site_id"], c["kind"])
+        for c in claims(
+            "وتمكنت قوات سوريا الديمقراطية من تحرير عدة أحياء في مدينة الرقة يوم الاثنين."
+        )
+    ] == [("raqqa", "partial")]
