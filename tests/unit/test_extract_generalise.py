@@ -514,3 +514,13 @@ def test_districts_are_a_share_of_a_city_not_of_a_factory_listed_after_them() ->
             "وتمكنت قوات سوريا الديمقراطية من تحرير عدة أحياء في مدينة الرقة يوم الاثنين."
         )
     ] == [("raqqa", "partial")]
+
+
+def test_a_side_whose_announcement_is_reported_is_the_claimant() -> None:
+    found = claims(
+        "واستمرت المعارك في ريف حماة الشمالي، وبعد إعلان قوات المعارضة السيطرة على مدينة حلفايا "
+        "تقدمت نحو مدينة محردة."
+    )
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
+        ("halfaya", "opposition", "opposition_factions")
+    ]
