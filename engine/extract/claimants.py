@@ -145,6 +145,11 @@ SIDE_VOICE = {"government": "syrian_military", "opposition": "opposition_faction
 # the subject of what was said, not who said it)
 _SPEECH_BEFORE = re.compile(lx.SPEECH_VERB + r"\s*(?:(?![بلف]?ان(?:ه|ها)?\s)\w+\s+){0,3}?[\"“«(]?\s*$")
 
+# the announcement as a noun: "بعد إعلان قوات المعارضة السيطرة على المدينة"
+_ANNOUNCEMENT = re.compile(r"(?<!\w)[وفبل]*(?:ال)?(?:اعلان|تاكيد|بيان)\s+$")
+# the side named, then "قد" and a verb of saying: "وكان الجيش قد أعلن" (the name is at most 4 words)
+_SPEECH_AFTER = re.compile(r"(?:\w+\s+){1,4}?قد\s+" + lx.SPEECH_VERB)
+
 
 def speaking_side(text: str, actor_starts: list[tuple[int, str]], limit: int) -> str | None:
     """The claimant of a side named right after a verb of saying, before ``limit``.
@@ -153,6 +158,12 @@ def speaking_side(text: str, actor_starts: list[tuple[int, str]], limit: int) ->
     'opposition_factions'
     """
     for start, side in reversed(actor_starts):
-        if start < limit and side in SIDE_VOICE and _SPEECH_BEFORE.search(text, max(0, start - 30), start):
-            return SIDE_VOICE[side]
+        if start >= limit or side not in SIDE_VOICE:
+            continue
+        if _SPEECH_BEFORE.search(text, max(0, start - 30), start) or _ANNOUNCEMENT.search(
+                text, max(0, start - 14), start):
+            return SIDE_VOICE[side]  # "أعلنت كتائب الثوار…", "بعد إعلان قوات المعارضة السيطرة على…"
+        after = _SPEECH_AFTER.match(text, start)
+        if after and after.end() <= limit:
+            return SIDE_VOICE[side]  # "وكان الجيش السوري قد أعلن استعادة السيطرة على…"
     return None

@@ -36,6 +36,10 @@ WEEKDAY_NUMBER = {
 _NUMBER_WORDS = {"يومين": 2, "ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "عشره": 10}
 
 _M = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
+#: Units of a year spelled out in words, as read on air ("عام ألفين وثلاثة عشر" is 2013)
+_YEAR_UNITS = {"احد": 1, "اثني": 2, "اثنا": 2, "ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7,
+               "ثمانيه": 8, "تسعه": 9}
+_YEAR = (r"(?:(?:19|20)\d\d|الفين\s+و(?:عشره|(?:" + "|".join(_YEAR_UNITS) + r")(?:\s+عشر)?))")
 _WD = "|".join(WEEKDAY_NUMBER)
 _PART = r"(?:صباح|مساء|ظهر|عصر|ليل|ليله|فجر|منتصف\s+ليل)"
 _REL = r"(?:الماضي|الفائت|المنصرم|المنقضي|السابق)"
@@ -49,20 +53,21 @@ _PATTERNS = [
     # "في شهري آب وأيلول", "بين آذار ونيسان 2016": one window over both months
     ("month_pair", fold_pattern(
         rf"(?:شهري|بين|ما\s+بين)\s+(?P<m1>{_M})\s*(?:و|الي|حتي|-)\s*(?:شهر\s+)?(?P<m2>{_M})"
-        rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<year>(?:19|20)\d\d)(?!\d))?"
+        rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<year>{_YEAR})(?!\d))?"
         rf"(?:\s+(?P<rel>{_REL}|الحالي|الجاري))?"
     )),
     # "ليل السبت الأحد", "ليلة السبت على الأحد": the night between two days
     ("night_pair", fold_pattern(rf"(?:ليل|ليله)\s+(?P<wd>{_WD})\s*(?:علي|-|و)?\s*(?P<wd2>{_WD})")),
     # "مطلع الشهر الجاري", "أواخر الشهر الماضي", "هذا الشهر"
     ("this_month", fold_pattern(
-        rf"(?:(?P<qual>{_QUAL})\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL}|الجاري|الحالي)|هذا\s+الشهر)"
+        rf"(?:(?P<qual>{_QUAL})\s+|(?:(?P<day>[0-3]?\d)|(?P<dayword>{_DAY_WORD}))\s+(?:من\s+)?)?"
+        rf"(?:(?:ال)?شهر\s+(?P<rel>{_REL}|الجاري|الحالي)|هذا\s+الشهر)"
     )),
     ("absolute", fold_pattern(
         rf"(?:(?:يوم\s+)?(?P<wd>{_WD})\s*،?\s*)?(?:(?P<qual>نهايه|اواخر|اخر|اوائل|بدايه|مطلع|منتصف|اواسط)\s+)?"
         rf"(?:شهر\s+)?(?:(?:(?:ال)?(?P<day>[0-3]?\d)|(?P<dayword>{_DAY_WORD}))\s*(?:من\s+)?(?:شهر\s+)?)?"
         rf"(?P<months>(?:{_M})(?:\s*[/\-–(،,]?\s*(?:{_M})){{0,2}})(?:\s*\))?"
-        rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<year>(?:19|20)\d\d)(?!\d))?"
+        rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<year>{_YEAR})(?!\d))?"
         rf"(?:\s+(?:من\s+)?(?P<yrel>(?:ال)?عام\s+(?:الحالي|الجاري|الماضي|الفائت)|(?:ال)?سنه\s+(?:الحاليه|الماضيه)))?"
         rf"(?:\s+(?P<rel>{_REL}|الحالي|الجاري))?"
     )),
@@ -83,16 +88,16 @@ _PATTERNS = [
         r"(?P<n>عام|سنه|عامين|سنتين|شهر|شهرين|\d{1,2}\s+(?:اشهر|شهرا|شهور|اعوام|سنوات|عاما)|"
         r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)\s+(?:اشهر|شهور)|"
         r"(?:ثلاث|اربع|خمس|ست|سبع)\s+(?:سنوات|اعوام))(?!\w)"
-        rf"(?!\s+(?:{_M}|\d))"  # "منذ شهر أيار 2015" names the month, it is not "a month ago"
+        rf"(?!\s+(?:{_M}|\d|الفين))"  # "منذ شهر أيار 2015" names the month, it is not "a month ago"
     )),
     ("last_week", fold_pattern(rf"الاسبوع\s+{_REL}")),
     ("part_of_year", fold_pattern(
         r"(?P<qual>مطلع|بدايه|اوائل|نهايه|اواخر|منتصف|اواسط)\s+(?:(?:ال)?عام|(?:ال)?سنه)\s+"
-        r"(?:(?P<year>(?:19|20)\d\d)|(?P<rel>الحالي|الجاري|الماضي|الفائت|المنصرم|الحاليه|الماضيه))"
+        rf"(?:(?P<year>{_YEAR})|(?P<rel>الحالي|الجاري|الماضي|الفائت|المنصرم|الحاليه|الماضيه))"
     )),
     ("last_year", fold_pattern(rf"(?:العام|السنه)\s+(?:{_REL}|الماضيه)")),
     ("weekday", fold_pattern(rf"(?:يوم\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}|المقبل|القادم))?(?!\s*\d)")),
-    ("year", fold_pattern(r"(?:في\s+)?(?:(?:ال)?عام|سنه)\s+(?P<year>(?:19|20)\d\d)(?!\d)")),
+    ("year", fold_pattern(rf"(?:في\s+)?(?:(?:ال)?عام|سنه)\s+(?P<year>{_YEAR})(?!\d)")),
     # "بعد يومين من دخولها البلدة": the event named next happened that long before the report
     ("since_event", fold_pattern(
         r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>ايام|اسابيع|يومين|يوم(?:\s+واحد)?|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
@@ -199,6 +204,17 @@ _UNITS = {"عام": 12, "سنه": 12, "عامين": 24, "سنتين": 24, "شه�
 _COUNT_WORDS = {"ثلاث": 3, "اربع": 4, "خمس": 5, "ست": 6, "سبع": 7, "ثمانيه": 8, "تسعه": 9, **_NUMBER_WORDS}
 
 
+def _year_number(year: str) -> int:
+    """ "2013" → 2013, "الفين وثلاثه عشر" → 2013, "الفين وعشره" → 2010."""
+    if year.isdigit():
+        return int(year)
+    words = year.split()[1:]
+    unit = words[0].removeprefix("و")
+    if unit == "عشره":
+        return 2010
+    return 2000 + _YEAR_UNITS[unit] + (10 if len(words) > 1 else 0)
+
+
 def _day(date: pendulum.Date) -> dt.date:
     return dt.date(date.year, date.month, date.day)
 
@@ -283,6 +299,11 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
         if g.get("rel") and g["rel"] not in ("الجاري", "الحالي"):
             month = month.subtract(days=1).start_of("month")  # "الشهر الماضي"
         last = month.end_of("month").day
+        day = int(g["day"]) if g.get("day") else _day_number(g["dayword"]) if g.get("dayword") else 0
+        if day:  # "في التاسع من الشهر الجاري", "في 9 من الشهر الماضي"
+            if not 1 <= day <= last or month.add(days=day - 1) > pub:
+                return None
+            return _day(month.add(days=day - 1)), _day(month.add(days=day - 1)), "day", ()
         first_day, last_day = {"نهايه": (20, last), "اواخر": (20, last), "اخر": (20, last), "اوائل": (1, 10),
                                "بدايه": (1, 10), "مطلع": (1, 10), "منتصف": (10, 20), "اواسط": (10, 20),
                                }.get(g.get("qual", ""), (1, last))
@@ -311,14 +332,14 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
         return _day(date), _day(date), "day", ()
     if kind == "part_of_year":
         rel = g.get("rel", "")
-        year = int(g["year"]) if g.get("year") else pub.year - (
+        year = _year_number(g["year"]) if g.get("year") else pub.year - (
             1 if any(w in rel for w in ("ماضي", "فائت", "منصرم")) else 0)
         months = {"مطلع": (1, 2), "بدايه": (1, 2), "اوائل": (1, 2), "منتصف": (5, 8), "اواسط": (5, 8),
                   "نهايه": (11, 12), "اواخر": (11, 12)}[g["qual"]]
         return (dt.date(year, months[0], 1), dt.date(year, months[1], calendar.monthrange(year, months[1])[1]),
                 "month", ())
     if kind == "year":
-        year = int(g["year"])
+        year = _year_number(g["year"])
         return dt.date(year, 1, 1), min(dt.date(year, 12, 31), max(published, dt.date(year, 1, 1))), "year", ()
     return None
 
@@ -390,7 +411,7 @@ def _day_number(words: str) -> int:
 
 def _year(g: dict[str, str], pub: dt.date, month: int) -> int:
     if g.get("year"):
-        return int(g["year"])
+        return _year_number(g["year"])
     yrel = g.get("yrel") or ""
     if "ماضي" in yrel or "فائت" in yrel:
         return pub.year - 1

@@ -107,6 +107,8 @@ class _Reader:
         self.last_claimant = "outlet"
         self.previous_speaker: str | None = None  # who spoke in the sentence before
         self.previous_speaker_at = 0  # where that speaker was named
+        self._sole: str | None = None
+        self._sole_known = False
         self._sides: list[str] | None = None
         self._named: set[str] | None = None
         self.speaker_side: str | None = None
@@ -124,7 +126,7 @@ class _Reader:
                 self._warn(f"{w} (at {self._raw(date.start, date.end)!r})")
         for sentence in self.sentences:
             self._read_sentence(sentence)
-        self.out.claims = _dedupe(_entered_then_taken(self.out.claims, self.entries))
+        self.out.claims = _known_gainer_first(_dedupe(_entered_then_taken(self.out.claims, self.entries)))
         self.out.unresolved = self.objects.unresolved
         return self.out
 
@@ -165,7 +167,7 @@ class _Reader:
             if trig.rule.name == "siege_adjective":
                 places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
             else:
-                places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
+                places = self._past_own_object(trig, self.objects.objects_of(trig, trigs[i + 1:], s0, s1))
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
                         self.text, max(s0, trig.start - 12), trig.start):
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
@@ -221,6 +223,11 @@ class _Reader:
                 claimant = self.previous_speaker  # "وقال المرصد: «…». وتمكنت القوات من…"
             elif self.previous_speaker and self._quote_open(self.previous_speaker_at, trig.start):
                 claimant = self.previous_speaker  # 'وقال: «سيطرنا على القرية. ودخلنا البلدة»': still quoted
+            elif (sole := self._sole_speaker()) and any(
+                    m.attributes and m.start > trig.end for m in self.markers):
+                # "قال المرصد: «…». وتمكنت القوات من… وتركزت الاشتباكات، وفق المرصد، في…": between
+                # two attributions to the only source, the article relays that source's account
+                claimant = sole
             else:
                 claimant = "outlet"
             own_claimant, own_at = claimant, trig.end
@@ -419,6 +426,12 @@ class _Reader:
         ``side`` (an SDF campaign against ISIS is not the regime's), else the usual opponent."""
         if side in (None, "unknown"):
             return default
+        # "وتأتي سيطرة قوات سوريا الديمقراطية على القرى بالتزامن مع انسحابه من المدينة": a side
+        # named in the same sentence is the one fighting it there
+        here = [a.actor for a in getattr(self, "sentence_actors", ())
+                if a.actor not in ("self", "forces", "unknown", side)]
+        if here:
+            return here[0]
         other = next((a for a in self._ranked_sides() if a != side), None)
         return other or OPPOSITE.get(side, default)
 
@@ -485,6 +498,9 @@ class _Reader:
             gainer = actor or "unknown"
             lost = loser if loser and loser != gainer else self._other_side(gainer)
         previous_end = trig.end
+        # "سيطرت على أجزاء من أحياء أخرى بينها حطين والقادسية": the share covers every item
+        whole_list_partly = bool(places) and places[0].start > trig.end and bool(_PARTS_THEN_LIST.search(
+            self.text, trig.end, places[0].start)) and places[0].start - trig.end < 80
         for place in places:
             date = own_dates.get(place.start, date)
             date_from, date_to, date = self._window(trig, date)
@@ -494,6 +510,8 @@ class _Reader:
             if entry:
                 kind = "partial"  # entering, storming, infiltrating
                 self.entries.add(len(self.out.claims))
+            elif kind == "captured" and whole_list_partly:
+                kind = "partial"
             elif kind == "captured" and self._partly(
                     trig.end if self.gaz.sites[place.site_id].kind not in _SETTLED else max(trig.end, previous_end),
                     place):
@@ -572,6 +590,30 @@ class _Reader:
         return trig.present and bool(_RELATIVE.search(self.text, max(0, trig.start - 12), trig.start)) \
             and bool(_SINCE_AFTER.match(self.text, trig.end))
 
+    def _sole_speaker(self) -> str | None:
+        """The only source the article attributes anything to, when it is an independent reporter
+        (the outlet's own voice only when nobody else speaks)."""
+        if not self._sole_known:
+            named = {m.claimant for m in self.markers if m.attributes}
+            self._sole = named.pop() if len(named) == 1 and named <= _MONITORS else None
+            self._sole_known = True
+        return self._sole
+
+    def _past_own_object(self, trig: Trigger, places: list[Place]) -> list[Place]:
+        """Drop places after a trigger whose object was already given, by a pronoun ("وبسيطرة
+        المعارضة عليها لم يبق للنظام سوى المطار") or by a demonstrative ("بهذه السيطرة تكون
+        المدينة"): those places belong to another clause. "عليها وعلى القرية" goes on."""
+        if not places or trig.rule.form != "noun":
+            return places
+        if _THIS_BEFORE.search(self.text, max(0, trig.start - 12), trig.start) and not _OWN_PREPOSITION.match(
+                self.text, trig.end):
+            return [p for p in places if p.start < trig.start]
+        pronoun = _PRONOUN_OBJECT.match(self.text, trig.end)
+        if not pronoun:
+            return places
+        return [p for p in places if p.start < pronoun.end() or _AND_ON.fullmatch(
+            self.text, pronoun.end(), p.start) or _AND_ON.match(self.text, pronoun.end())]
+
     def _towards(self, trig: Trigger, place: Place) -> bool:
         """An advance towards, near or between places is not a foothold in them."""
         if place.start < trig.end:
@@ -585,6 +627,10 @@ class _Reader:
         if place.start > since:
             between = self.text[since:place.start]
             marks = list(_PARTLY.finditer(between)) if len(between) < 80 else []
+            if self.gaz.sites[place.site_id].kind not in ("city", "town"):
+                # districts are a share of a city or town only: "عدة أحياء في المدينة بينها حطين"
+                # names whole districts, "تحرير عدة أحياء، إضافة لمعمل السكر" the whole factory
+                marks = [m for m in marks if "احياء" not in m.group()]
             # "أجزاء من السلسلة ... في محاور ثنية رائد": the named place is another object
             if marks and not _OTHER_OBJECT.search(between, marks[-1].end()):
                 return True
@@ -658,6 +704,16 @@ _CONTINUES = re.compile(r"[\s\"“”«»]*(?:كما(?!\w)|ثم(?!\w))")
 _GOES_ON = re.compile(lx.CONTINUES_CLAIMANT.removeprefix("^"))  # "وأضاف:", "وأوضحت أن": the speaker before goes on
 _LIST_GAP = re.compile(r"[\s،,\"“”()«»]*(?:و|او)?[\s\"“”()«»]*|[\s\"“”()«»]*(?:ال)?(?:مواليتين|مواليه|الموالي\w*)\s+(?:لل\w+\s+)?(?:و)?")
 _PARTLY = re.compile(lx.PARTLY)
+#: Named independent reporters whose account an article may relay throughout (a monitor, another
+#: outlet); "field sources" are often the outlet's own and never stand for the whole article
+_MONITORS = frozenset({"sohr", "other_outlet"})
+_THIS_BEFORE = re.compile(r"(?<!\w)[وفب]*(?:هذه|هذا|تلك|ذلك)\s+$")
+_OWN_PREPOSITION = re.compile(r"\s+(?:علي|من|عن|في|الي)(?!\w)")
+# "سيطرة المعارضة عليها": at most three words (the agent) between the noun and its pronoun
+_PRONOUN_OBJECT = re.compile(r"(?:\s+(?!علي|من|في)\w+){0,3}?\s+(?:عليها|عليه|منها|منه)(?!\w)")
+_AND_ON = re.compile(r"[\s،,]*و(?:علي|من)\s+(?:\w+\s+)?")
+_PARTS_THEN_LIST = re.compile(
+    r"(?<!\w)[وف]?(?:اجزاء|جزء|اطراف|اقسام)\s+(?:واسعه\s+)?من\s+[^.،؟!]*?(?<!\w)(?:بينها|منها|من\s+بينها|ومنها|هي|وهي|تشمل|تضم|ابرزها)(?!\w)")
 # between a place and its own date: "إدلب (مركز المحافظة) في 28 آذار"
 _DATE_GAP = re.compile(r"[\s،,]*(?:\([^()]{0,40}\)[\s،,]*)?(?:و\s*)?(?:في|يوم|بتاريخ)?\s*")
 _WHOLLY = re.compile(lx.WHOLLY)
@@ -702,6 +758,15 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
         if best and (best[1].start not in bound or best[0] < bound[best[1].start][0]):
             bound[best[1].start] = (best[0], d)
     return {k: v[1] for k, v in bound.items()}
+
+
+def _known_gainer_first(claims: list[dict]) -> list[dict]:
+    """Drop a claim whose gainer is unknown when the article names the gainer of the same change
+    (same site, kind and days): "لفك الحصار عن المدينة" beside "حاصرت قوات النظام المدينة"."""
+    known = [c for c in claims if c["gainer"] != "unknown"]
+    return [c for c in claims if c["gainer"] != "unknown" or not any(
+        k["site_id"] == c["site_id"] and k["kind"] == c["kind"] and k["denied"] == c["denied"]
+        and k["date_from"] <= c["date_to"] and c["date_from"] <= k["date_to"] for k in known)]
 
 
 def _entered_then_taken(claims: list[dict], entries: set[int]) -> list[dict]:

@@ -126,6 +126,11 @@ _FOR_HEAD = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:معركه|معارك|عمليه|عمليات|حمله|خطه|محاوله|محاولات|سعي|طريق|"
     r"مساعي|جهود|هدف|بهدف|تمهيدا|استعدادات|تحضيرات)\s+(?:ل)?$"
 ))
+# a future verb right before a masdar: "وستؤدي السيطرة على المجمع إلى…" (not "سيطرت", "سيارات")
+_FUTURE_VERB = re.compile(r"(?<!\w)[وف]?س(?:[يت](?!طر)|ن)\w{2,}\s+(?:(?:في|علي|الي|ب)\s+)?(?:ال)?$")
+# "… السيطرة على البلدة خلال الساعات القليلة القادمة": a time still to come ends the clause
+_TO_COME = re.compile(r"(?<!\w)(?:خلال|في)\s+(?:ال)?(?:ساعات|ايام|اسابيع|اشهر|اسبوع|شهر|فتره)\s+(?:(?:ال)?قليله\s+)?"
+                      r"(?:ال)?(?:قادمه|مقبله|قادم|مقبل)(?!\w)")
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")
 
 
@@ -165,11 +170,13 @@ def is_modal(text: str, trig: Trigger, clause_start: int) -> bool:
     openers = list(_CLAUSE_OPENER.finditer(before))
     if openers:
         before = before[openers[-1].end():]  # "من أجل استعادة تدمر التي سيطر عليها": the relative clause is an event
-    if trig.rule.form == "noun" and (_PURPOSE_WORD.search(before) or _FOR_HEAD.search(before)):
-        return True  # "لإحكام السيطرة", "معركة استعادة تدمر" (the battle for it)
+    if trig.rule.form == "noun" and (_PURPOSE_WORD.search(before) or _FOR_HEAD.search(before)
+                                     or _FUTURE_VERB.search(before)):
+        return True  # "لإحكام السيطرة", "معركة استعادة تدمر" (the battle for it), "وستؤدي السيطرة"
+
     if trig.present and re.match(r"[وف]?ل?س[يت]", text[trig.start:trig.end]):
         return True  # "ستسيطر"
-    return bool(lx.MODALITY.search(before))
+    return bool(lx.MODALITY.search(before) or _TO_COME.search(_clause(text, trig.end)))
 
 
 def is_negated(text: str, trig: Trigger, clause_start: int) -> bool:

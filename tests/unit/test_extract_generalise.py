@@ -369,3 +369,158 @@ def test_bare_militants_are_the_organisation_when_it_is_the_only_foe_named() -> 
     assert ("al_qaryatayn", "isis") in {(c["site_id"], c["gainer"]) for c in found}
     found = claims("واستعاد المسلحون السيطرة على مدينة القريتين بعد معارك مع قوات النظام.")
     assert [(c["site_id"], c["gainer"]) for c in found] == [("al_qaryatayn", "opposition")]
+
+
+# round 2: precision
+def test_a_share_before_a_list_makes_every_item_partial() -> None:
+    found = by_site(
+        "سيطرت قوات سوريا الديمقراطية على أجزاء من أحياء أخرى في مدينة الرقة بينها حطين والقادسية والبريد."
+    )
+    assert {sid: c["kind"] for sid, c in found.items()} == {
+        "hittin_raqqa": "partial",
+        "al_qadisiya_raqqa": "partial",
+        "al_barid_raqqa": "partial",
+    }
+
+
+def test_whole_districts_in_a_list_stay_captured() -> None:
+    found = by_site(
+        "سيطرت قوات سوريا الديمقراطية على عدة أحياء في مدينة الرقة بينها حطين والقادسية والبريد."
+    )
+    assert {c["kind"] for c in found.values()} == {"captured"}
+    assert len(found) == 3
+
+
+def test_a_condition_or_an_imminent_loss_is_no_event() -> None:
+    assert (
+        claims("وفي حال سيطرت قوات النظام على مدينة الباب فإنها ستنقل المعارك إلى ريف الرقة.") == []
+    )
+    assert claims("ويوشك التنظيم على خسارة مدينة الرقة بالكامل بعد أشهر من المعارك.") == []
+
+
+def test_neither_confirmed_nor_denied_is_no_event() -> None:
+    assert claims("ورفض المصدر العسكري تأكيد أو نفي سقوط مدينة إدلب بيد فصائل المعارضة.") == []
+
+
+def test_the_side_named_in_the_sentence_gains_what_the_other_leaves() -> None:
+    found = by_site(
+        "قصفت قوات النظام مواقع في ريف حلب، وقالت قوات النظام إنها صدت هجوما. "
+        "وتأتي سيطرة قوات سوريا الديمقراطية على القرى بالتزامن مع انسحاب التنظيم من مدينة منبج."
+    )
+    assert (found["manbij"]["kind"], found["manbij"]["gainer"], found["manbij"]["loser"]) == (
+        "withdrew",
+        "sdf",
+        "isis",
+    )
+
+
+def test_a_control_noun_with_a_pronoun_object_takes_no_later_place() -> None:
+    assert (
+        claims("وبسيطرة المعارضة عليها لم يبق للنظام في ريف إدلب سوى مطار أبو الضهور العسكري.")
+        == []
+    )
+
+
+def test_this_control_refers_back_unless_its_object_follows() -> None:
+    assert claims("بهذه السيطرة تكون مدينة إدلب ثاني مركز محافظة يخرج عن سيطرة النظام.") == []
+    assert [
+        c["site_id"] for c in claims("وجاءت هذه السيطرة على مدينة منبج بعد معارك استمرت شهرين.")
+    ] == ["manbij"]
+
+
+def test_a_day_of_the_current_or_last_month_is_that_day() -> None:
+    assert window("في التاسع من الشهر الجاري") == ("2016-12-09", "2016-12-09")
+    assert window("في 3 من الشهر الماضي") == ("2016-11-03", "2016-11-03")
+    assert window("في السابع والعشرين من الشهر الماضي") == ("2016-11-27", "2016-11-27")
+
+
+def test_between_two_attributions_to_one_monitor_the_article_relays_it() -> None:
+    found = claims(
+        "قال المرصد السوري لحقوق الإنسان إن المعارك تتواصل في ريف حلب. "
+        "وتمكنت قوات سوريا الديمقراطية من السيطرة على مدينة منبج بعد معارك عنيفة مع التنظيم. "
+        "وتركزت الاشتباكات أمس، وفق المرصد، في الريف الشمالي للمدينة."
+    )
+    assert [(c["site_id"], c["claimant"]) for c in found] == [("manbij", "sohr")]
+
+
+def test_field_sources_alone_do_not_speak_for_the_whole_article() -> None:
+    found = claims(
+        "وقالت مصادر ميدانية إن المعارك تتواصل في ريف حلب. "
+        "وتمكنت قوات سوريا الديمقراطية من السيطرة على مدينة منبج بعد معارك عنيفة مع التنظيم. "
+        "وتركزت الاشتباكات أمس، وفق المصادر، في الريف الشمالي للمدينة."
+    )
+    assert [(c["site_id"], c["claimant"]) for c in found] == [("manbij", "outlet")]
+
+
+def test_a_side_that_had_announced_a_gain_is_its_claimant() -> None:
+    found = claims("وكان الجيش السوري قد أعلن منذ أسبوع استعادة السيطرة على مدينة البوكمال.")
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
+        ("abu_kamal", "government", "syrian_military")
+    ]
+
+
+def test_became_besieged_is_a_siege() -> None:
+    found = claims(
+        "وقطعت قوات النظام آخر طريق إلى الأحياء الشرقية، وبذلك تحاصرت مدينة حلب بالكامل."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("aleppo", "besieged", "government")
+    ]
+
+
+def test_a_future_verb_before_a_masdar_is_no_event() -> None:
+    assert claims("وستؤدي السيطرة على مدينة الباب إلى فصل ريفي حلب والرقة.") == []
+    assert [c["site_id"] for c in claims("وسيطرت قوات النظام على مدينة الباب بعد معارك.")] == [
+        "al_bab"
+    ]
+
+
+def test_control_still_to_come_is_no_event() -> None:
+    assert (
+        claims(
+            "وعززت القوات مواقعها الأمر الذي سيساعدها في السيطرة على بلدة حلفايا خلال الساعات القليلة القادمة."
+        )
+        == []
+    )
+
+
+def test_a_year_spelled_out_in_words_is_that_year() -> None:
+    assert window("نهاية عام ألفين وثلاثة عشر") == ("2013-11-01", "2013-12-31")
+    assert window("منذ عام ألفين واثني عشر") == ("2012-01-01", "2012-12-31")
+    assert window("في عام ألفين وعشرة") == ("2010-01-01", "2010-12-31")
+
+
+def test_a_change_whose_gainer_is_named_elsewhere_is_not_repeated_as_unknown() -> None:
+    found = claims(
+        "وتدور معارك عنيفة في محاولة لفك الحصار عن مدينة حلب. "
+        "وكانت قوات النظام قد أطبقت الحصار على مدينة حلب قبل أيام."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("aleppo", "besieged", "government")
+    ]
+
+
+def test_districts_are_a_share_of_a_city_not_of_a_factory_listed_after_them() -> None:
+    assert [
+        (c["site_id"], c["kind"])
+        for c in claims(
+            "وتمكنت قوات سوريا الديمقراطية من تحرير عدة أحياء، ومنطقة عسكرية، "
+            "إضافة لمعمل السكر في مدينة الرقة يوم الاثنين."
+        )
+    ] == [("raqqa_sugar_factory", "captured")]
+    assert [
+        (c["site_id"], c["kind"])
+        for c in claims(
+            "وتمكنت قوات سوريا الديمقراطية من تحرير عدة أحياء في مدينة الرقة يوم الاثنين."
+        )
+    ] == [("raqqa", "partial")]
+
+
+def test_a_side_whose_announcement_is_reported_is_the_claimant() -> None:
+    found = claims(
+        "واستمرت المعارك في ريف حماة الشمالي، وبعد إعلان قوات المعارضة السيطرة على مدينة حلفايا "
+        "تقدمت نحو مدينة محردة."
+    )
+    assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
+        ("halfaya", "opposition", "opposition_factions")
+    ]
