@@ -70,7 +70,7 @@ def weighed_timelines(
     denied = encoded.codes["denied"].gather(heard["source"])
     _require_windows(encoded, heard if policy.include_denied else heard.filter(~denied))
     placed = pl.col("site", "start", "end").is_not_null()
-    heard = heard.with_columns(denied=denied).filter(pl.all_horizontal(placed))
+    heard = heard.filter(pl.all_horizontal(placed))
     intervals, swings = _compiled_tables(encoded, policy, heard)
     return (
         lambda: claims_table(encoded, believed(encoded, policy)),
@@ -205,64 +205,47 @@ def _compiled_tables(
     encoded: EncodedEvents, policy: Policy, heard: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Intervals and swings of the heard claims (codes, one row each, with a window),
-    by :func:`engine.domain.weighing_passes.fold_sites`."""
-    text = _text_codes(encoded)
-    source, record = heard["source"], heard["record"]
-    row = heard.select(
-        "record",
-        "site",
-        "gainer",
-        "loser",
-        "start",
-        "end",
-        "claimant",
-        kind=text["kind"].gather(source),
-        fallback=text["fallback"].gather(source),
-        words=text["words"].gather(record),
-        confidence=encoded.codes["confidence"].gather(source),
-        published=encoded.codes["published"].gather(record),
-        denied=pl.col("denied") & (not policy.include_denied),
-    )
+    by :func:`engine.domain.weighing_passes.fold_sites`. The input is gathered as numpy
+    arrays in fold order (by site, then log order) in one pass per column."""
+    per_event = _text_codes(encoded)
+    site = heard["site"].to_numpy()
     order, bounds = passes.by_site(
-        row["site"].to_numpy(), row["record"].to_numpy(), encoded.sites.len(), encoded.height
+        site, heard["record"].to_numpy(), encoded.sites.len(), encoded.height
     )
-    row = row[order]
-    claimant = row["claimant"].fill_null(passes.NONE).to_numpy()
-    weight = _claimant_weights(encoded, policy)[claimant] * row["confidence"].to_numpy()
-    outlet = _code_of(encoded.claimants, "outlet")
-    gainer = row["gainer"].fill_null(passes.NONE).to_numpy()
-    kind, denied = row["kind"].to_numpy(), row["denied"].to_numpy()
-    start, end = row["start"].to_numpy(), row["end"].to_numpy()
-    words = row["words"].to_numpy()
-    # the voice key (weighing._voice_key): a named source dating the same change, or an
-    # outlet's words (none: a voice of its own)
-    named = claimant != outlet
-    key = np.stack(
-        [
-            (~named).astype(np.int64),
-            kind,
-            gainer,
-            denied,
-            np.where(named, claimant, 0),
-            np.where(named, start, 0),
-            np.where(named, end, 0),
-        ],
-        axis=1,
-    ).astype(np.int64)
-    voice = passes.voices_of(
-        row["site"].to_numpy(), key, np.where(named, 0, words).astype(np.int64)
+    record = heard["record"].to_numpy()[order].astype(np.int64)
+    source = heard["source"].to_numpy()[order].astype(np.int64)
+
+    def column(name: str, null: int) -> np.ndarray:
+        return heard[name].fill_null(null).to_numpy()[order]
+
+    claimant, gainer = column("claimant", passes.NONE), column("gainer", passes.NONE)
+    start, end = column("start", passes.NO_DAY), column("end", passes.NO_DAY)
+    kind = per_event["kind"][source]
+    denied = per_event["denied"][source] & (not policy.include_denied)
+    weight = _claimant_weights(encoded, policy)[claimant] * per_event["confidence"][source]
+    share = passes.shares_by_voice(
+        bounds,
+        claimant == _code_of(encoded.claimants, "outlet"),
+        kind,
+        gainer,
+        denied,
+        claimant,
+        start,
+        end,
+        per_event["words"][record],
+        weight,
     )
     data = passes.FoldInput(
         bounds=bounds,
         kind=kind,
         gainer=gainer,
-        loser=row["loser"].fill_null(passes.NONE).to_numpy(),
+        loser=column("loser", passes.NONE),
         valid_from=start,
         valid_to=end,
-        published=row["published"].fill_null(passes.NO_DAY).to_numpy(),
-        fallback=row["fallback"].to_numpy(),
+        published=per_event["published"][record],
+        fallback=per_event["fallback"][source],
         denied=denied,
-        share=passes.shares_of(voice, weight),
+        share=share,
         unknown=_code_of(encoded.actors, "unknown"),
     )
     threads = 2 if heard.height >= PARALLEL_FROM else 1
@@ -272,8 +255,8 @@ def _compiled_tables(
             "interval": out.interval,
             "supports": out.supports,
             "swing": out.swing,
-            "record": row["record"],
-            "claimant": row["claimant"],
+            "record": record,
+            "claimant": pl.Series(claimant).set(pl.Series(claimant == passes.NONE), None),
         }
     ).with_columns(
         claim_id=pl.lit(encoded.source["claim_id"].rechunk()).gather(pl.col("record")),
@@ -424,7 +407,7 @@ def _claimant_weights(encoded: EncodedEvents, policy: Policy) -> np.ndarray:
     return np.array([weight_of(name, 1.0, policy.weights) for name in names] + [1.0])
 
 
-def _text_codes(encoded: EncodedEvents) -> pl.DataFrame:
+def _text_codes(encoded: EncodedEvents) -> dict[str, np.ndarray]:
     """Per event row: ``kind`` (a code of :data:`~engine.domain.weighing_passes.KINDS`),
     ``fallback`` (its window was guessed from the publication day) and ``words`` (a code
     of the words of its quote, as :func:`~engine.domain.weighing._words` reads them;
@@ -451,17 +434,21 @@ def _text_codes(encoded: EncodedEvents) -> pl.DataFrame:
     words_of = texts.replace_strict(
         distinct, pl.Series(word_codes, dtype=pl.Int64), return_dtype=pl.Int64
     )
-    made = pl.DataFrame(
-        {
-            "kind": source["kind"]
-            .replace_strict(kinds, default=passes.OTHER, return_dtype=pl.Int8)
-            .fill_null(passes.OTHER),
-            "fallback": (source["time_precision"] == FALLBACK).fill_null(False),
-            "words": pl.repeat(passes.NONE, encoded.height, dtype=pl.Int64, eager=True).scatter(
-                records, words_of
-            ),
-        }
+    kind = (
+        source["kind"]
+        .replace_strict(kinds, default=passes.OTHER, return_dtype=pl.Int8)
+        .fill_null(passes.OTHER)
     )
+    made = {
+        "kind": kind.to_numpy(),
+        "fallback": (source["time_precision"] == FALLBACK).fill_null(False).to_numpy(),
+        "words": pl.repeat(passes.NONE, encoded.height, dtype=pl.Int64, eager=True)
+        .scatter(records, words_of)
+        .to_numpy(),
+        "denied": codes["denied"].fill_null(False).to_numpy(),
+        "confidence": codes["confidence"].to_numpy(),
+        "published": codes["published"].fill_null(passes.NO_DAY).to_numpy(),
+    }
     encoded.__dict__["_weighed_text_codes"] = made
     return made
 

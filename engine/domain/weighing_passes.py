@@ -147,59 +147,85 @@ def _fold_part(data: FoldInput, first: int, last: int) -> tuple:
 
 
 @njit(cache=True, nogil=True)
-def voices_of(site, key, words):  # pragma: no cover - compiled
-    """The voice of each claim (:func:`~engine.domain.weighing.split_voices`): the row of
-    the first claim (rows in log order within a site) of its ``site`` with the same
-    ``key`` (a row of integer fields) and ``words`` (the words of its quote as a code;
-    ``NONE`` with ``key[i, 0] == 1``: a voice of its own). An open-addressing table of
-    the first copies, by a hash of the fields; a hit is confirmed field by field."""
-    n, width = key.shape
+def shares_by_voice(
+    bounds, outlet, kind, gainer, denied, claimant, start, end, words, weight
+):  # pragma: no cover - compiled
+    """Each claim's part of its voice's weight (:func:`~engine.domain.weighing.split_voices`):
+    the largest weight among the copies of a voice, split evenly between them.
+
+    Rows are grouped by site (``bounds``), each site's rows in log order. A claim's voice
+    is the first claim of its site with the same key (:func:`~engine.domain.weighing._voice_key`):
+    ``kind``, ``gainer``, ``denied`` and, for a named source (``outlet`` false), the
+    ``claimant`` and the window (``start``, ``end``); for an outlet's own report, the
+    ``words`` of its quote (a code; ``NONE``: a voice of its own). One open-addressing
+    table per site (small, so it stays in cache), by a hash of the key; a hit is
+    confirmed field by field."""
+    n = kind.size
     voice = np.empty(n, np.int64)
+    most = 0
+    for s in range(bounds.size - 1):
+        most = max(most, bounds[s + 1] - bounds[s])
     size = 16
-    while size < 2 * n:
+    while size < 2 * most:
         size *= 2
     table = np.full(size, NONE, np.int64)
-    for i in range(n):
-        if words[i] == NONE and key[i, 0] == 1:
-            voice[i] = i
-            continue
-        x = np.uint64(1469598103934665603) ^ np.uint64(site[i] & 0xFFFFFFFFFFFF)
-        for f in range(width):
-            x = (x ^ np.uint64(key[i, f] & 0xFFFFFFFFFFFF)) * np.uint64(1099511628211)
-            x ^= x >> np.uint64(29)
-        x = (x ^ np.uint64(words[i] & 0xFFFFFFFFFFFF)) * np.uint64(1099511628211)
-        slot = np.int64((x ^ (x >> np.uint64(31))) & np.uint64(size - 1))
-        while True:
-            j = table[slot]
-            if j == NONE:
-                table[slot], voice[i] = i, i
-                break
-            same = site[j] == site[i] and words[j] == words[i]
-            f = 0
-            while same and f < width:
-                same = key[i, f] == key[j, f]
-                f += 1
-            if same:
-                voice[i] = j
-                break
-            slot = (slot + 1) & (size - 1)
-    return voice
-
-
-@njit(cache=True, nogil=True)
-def shares_of(voice, weight):  # pragma: no cover - compiled
-    """Each claim's part of its voice's weight: the largest weight among the copies,
-    split evenly between them (``voice``: the row of each claim's first copy)."""
-    n = voice.size
-    most = np.zeros(n, np.float64)
+    used = np.empty(most + 1, np.int64)
+    for s in range(bounds.size - 1):
+        a, b = bounds[s], bounds[s + 1]
+        mask = 16
+        while mask < 2 * (b - a):
+            mask *= 2
+        mask -= 1
+        n_used = 0
+        for i in range(a, b):
+            own = outlet[i]
+            if own and words[i] == NONE:
+                voice[i] = i
+                continue
+            x = np.uint64(1469598103934665603) ^ np.uint64(kind[i] & 0xFF)
+            x = (x ^ np.uint64(gainer[i] & 0xFFFFFFFF)) * np.uint64(1099511628211)
+            x = (x ^ np.uint64(np.int64(denied[i]) + 2 * np.int64(own))) * np.uint64(
+                1099511628211
+            )
+            if own:
+                x = (x ^ np.uint64(words[i] & 0xFFFFFFFFFFFF)) * np.uint64(1099511628211)
+            else:
+                x = (x ^ np.uint64(claimant[i] & 0xFFFFFFFF)) * np.uint64(1099511628211)
+                x = (x ^ np.uint64(start[i] & 0xFFFFFFFF)) * np.uint64(1099511628211)
+                x = (x ^ np.uint64(end[i] & 0xFFFFFFFF)) * np.uint64(1099511628211)
+            slot = np.int64((x ^ (x >> np.uint64(31))) & np.uint64(mask))
+            while True:
+                j = table[slot]
+                if j == NONE:
+                    table[slot], voice[i] = i, i
+                    used[n_used] = slot
+                    n_used += 1
+                    break
+                same = (
+                    outlet[j] == own
+                    and kind[j] == kind[i]
+                    and gainer[j] == gainer[i]
+                    and denied[j] == denied[i]
+                )
+                if same and own:
+                    same = words[j] == words[i]
+                elif same:
+                    same = claimant[j] == claimant[i] and start[j] == start[i] and end[j] == end[i]
+                if same:
+                    voice[i] = j
+                    break
+                slot = (slot + 1) & mask
+        for k in range(n_used):
+            table[used[k]] = NONE
+    heaviest = np.zeros(n, np.float64)
     copies = np.zeros(n, np.int64)
     for i in range(n):
         v = voice[i]
-        most[v] = weight[i] if copies[v] == 0 else max(most[v], weight[i])
+        heaviest[v] = weight[i] if copies[v] == 0 else max(heaviest[v], weight[i])
         copies[v] += 1
     share = np.empty(n, np.float64)
     for i in range(n):
-        share[i] = most[voice[i]] / copies[voice[i]]
+        share[i] = heaviest[voice[i]] / copies[voice[i]]
     return share
 
 
