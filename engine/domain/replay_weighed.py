@@ -20,6 +20,7 @@ import polars as pl
 
 from engine.domain import weighing_passes as passes
 from engine.domain.claims import believed, claims_table
+from engine.domain.codes import MARKERS
 from engine.domain.encoding import EncodedEvents
 from engine.domain.errors import ClaimWithoutWindow
 from engine.domain.policy import Policy
@@ -256,29 +257,30 @@ def _compiled_tables(
             "supports": out.supports,
             "swing": out.swing,
             "record": record,
-            "claimant": pl.Series(claimant).set(pl.Series(claimant == passes.NONE), None),
         }
     ).with_columns(
         claim_id=pl.lit(encoded.source["claim_id"].rechunk()).gather(pl.col("record")),
     )
-    intervals = _interval_table(encoded, out, placed)
-    return intervals, _swing_table(encoded, out, placed, intervals)
+    intervals = _interval_table(encoded, out, placed, claimant)
+    return intervals, _swing_table(encoded, out, placed, claimant, intervals)
 
 
 def _interval_table(
-    encoded: EncodedEvents, out: passes.FoldOutput, placed: pl.DataFrame
+    encoded: EncodedEvents, out: passes.FoldOutput, placed: pl.DataFrame, claimant: np.ndarray
 ) -> pl.DataFrame:
     n = out.controller.size
-    # supporting and dissenting claims of interval k: groups 2k and 2k + 1
-    key = np.where(out.interval == passes.NONE, passes.NONE, 2 * out.interval + ~out.supports)
-    lists = _lists(
+    on_interval = out.interval != passes.NONE
+    supporting = np.where(on_interval & out.supports, out.interval, passes.NONE)
+    support = _lists(placed, supporting, n, claim_ids=pl.col("claim_id"))
+    # (a null claimant counts as one, as polars' n_unique counts it)
+    by_interval, _ = passes.distinct_in_groups(supporting, claimant, n)
+    n_claimants = np.bincount(by_interval, minlength=n).astype(np.uint32)
+    dissent = _lists(
         placed,
-        key,
-        2 * n,
+        np.where(on_interval & ~out.supports, out.interval, passes.NONE),
+        n,
         claim_ids=pl.col("claim_id"),
-        n_claimants=pl.col("claimant").n_unique().cast(pl.UInt32),
     )
-    support, dissent = lists.gather_every(2), lists.gather_every(2, offset=1)
     site = pl.Series(out.interval_site)
     same_site_next = pl.col("site") == pl.col("site").shift(-1)
     frame = pl.DataFrame(
@@ -302,7 +304,7 @@ def _interval_table(
         end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)),
         end_latest=pl.when(same_site_next).then(pl.col("start_latest").shift(-1)),
         n_claims=support["claim_ids"].list.len().cast(pl.UInt32),
-        n_claimants=support["n_claimants"].fill_null(0),
+        n_claimants=pl.Series(n_claimants),
         claim_ids=support["claim_ids"],
         open_start="open_start",
         siege="siege",
@@ -314,19 +316,21 @@ def _interval_table(
 
 
 def _swing_table(
-    encoded: EncodedEvents, out: passes.FoldOutput, placed: pl.DataFrame, intervals: pl.DataFrame
+    encoded: EncodedEvents,
+    out: passes.FoldOutput,
+    placed: pl.DataFrame,
+    claimant: np.ndarray,
+    intervals: pl.DataFrame,
 ) -> pl.DataFrame:
     n = out.to_controller.size
-    names = encoded.claimants
-    # codes follow the lexical order of names: sorting codes sorts names
-    on_swings = placed.filter(pl.col("swing") != passes.NONE)
-    lists = _lists(
-        on_swings.with_columns(name=pl.lit(names).gather(pl.col("claimant"))),
-        on_swings["swing"].to_numpy(),
-        n,
-        claim_ids=pl.col("claim_id"),
-        claimants=pl.col("name").sort_by("claimant").unique(maintain_order=True),
+    lists = _lists(placed, out.swing, n, claim_ids=pl.col("claim_id"))
+    # each swing's claimants, distinct, in the order of their codes, which follow the
+    # lexical order of names (a null claimant first, as polars sorts nulls)
+    by_swing, code = passes.distinct_in_groups(out.swing, claimant, n)
+    names = pl.DataFrame({"code": _nullable(code)}).select(
+        name=pl.lit(encoded.claimants).gather(pl.col("code"))
     )
+    claimants = _lists(names, by_swing, n, claimants=pl.col("name"))
     frame = pl.DataFrame(
         {
             "site": out.swing_site,
@@ -345,7 +349,7 @@ def _swing_table(
         window_start="window_start",
         window_end="window_end",
         n_claims=lists["claim_ids"].list.len().cast(pl.UInt32),
-        claimants=lists["claimants"],
+        claimants=claimants["claimants"],
         claim_ids=lists["claim_ids"],
         support="support",
         dissent_ids=dissent,
@@ -355,16 +359,20 @@ def _swing_table(
 
 def _lists(placed: pl.DataFrame, key: np.ndarray, n: int, **aggs: pl.Expr) -> pl.DataFrame:
     """Per group 0..n-1 (``key`` of each row of ``placed``, ``NONE``: none), the ``aggs``
-    over its rows (in log order); a group no row names gets empty lists. The rows are
-    put in group order first (a counting sort), so that polars groups a sorted key."""
+    over its rows (in log order); a group no row names gets empty lists (and nulls). The
+    rows are put in group order first (a counting sort), so that polars groups a sorted
+    key; the groups no row names are then put in by one gather."""
     order, sorted_key = passes.grouped(key, n)
     rows = placed[order].with_columns(group=pl.Series(sorted_key).set_sorted())
-    grouped = rows.group_by("group", maintain_order=True).agg(**aggs)
-    every = pl.DataFrame({"group": pl.int_range(n, dtype=pl.Int64, eager=True)})
-    joined = every.join(grouped, on="group", how="left", maintain_order="left")
-    return joined.with_columns(
-        pl.col(name).fill_null(pl.lit([], joined.schema[name]))
-        for name, dtype in joined.schema.items()
+    grouped = rows.group_by("group", maintain_order=True).agg(**aggs).drop("group")
+    present = np.bincount(sorted_key, minlength=n) > 0
+    if present.all():
+        return grouped
+    at = pl.Series(np.cumsum(present) - 1).set(pl.Series(~present), None)
+    every = grouped.select(pl.all().gather(at))
+    return every.with_columns(
+        pl.col(name).fill_null(pl.lit([], dtype))
+        for name, dtype in every.schema.items()
         if isinstance(dtype, pl.List)
     )
 
@@ -421,7 +429,6 @@ def _text_codes(encoded: EncodedEvents) -> dict[str, np.ndarray]:
     if kept is not None:
         return kept
     source, codes = encoded.source, encoded.codes
-    kinds = {name: code for code, name in enumerate(passes.KINDS)}
     outlet = _code_of(encoded.claimants, "outlet")
     records = codes.filter(pl.col("claimant") == outlet)["claim"].drop_nulls().unique()
     texts = source["evidence_text"].gather(records).fill_null("")
@@ -434,13 +441,19 @@ def _text_codes(encoded: EncodedEvents) -> dict[str, np.ndarray]:
     words_of = texts.replace_strict(
         distinct, pl.Series(word_codes, dtype=pl.Int64), return_dtype=pl.Int64
     )
-    kind = (
-        source["kind"]
-        .replace_strict(kinds, default=passes.OTHER, return_dtype=pl.Int8)
-        .fill_null(passes.OTHER)
-    )
+    # the exact kind from the encoding's marker code (which merges captured and withdrew,
+    # and leaves attacked and any other kind null) and two comparisons of the names
+    marker = codes["kind"].fill_null(-1).to_numpy()
+    kind = np.full(encoded.height, passes.OTHER, np.int8)
+    kind[marker == MARKERS["partial"]] = passes.PARTIAL
+    kind[marker == MARKERS["besieged"]] = passes.BESIEGED
+    kind[marker == MARKERS["siege_broken"]] = passes.SIEGE_BROKEN
+    withdrew = (source["kind"] == "withdrew").fill_null(False).to_numpy()
+    changed = marker == MARKERS["captured"]
+    kind[changed] = np.where(withdrew[changed], passes.WITHDREW, passes.CAPTURED)
+    kind[(source["kind"] == "attacked").fill_null(False).to_numpy()] = passes.ATTACKED
     made = {
-        "kind": kind.to_numpy(),
+        "kind": kind,
         "fallback": (source["time_precision"] == FALLBACK).fill_null(False).to_numpy(),
         "words": pl.repeat(passes.NONE, encoded.height, dtype=pl.Int64, eager=True)
         .scatter(records, words_of)
