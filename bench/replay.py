@@ -58,10 +58,11 @@ def weighed_rows(n: int, encoded: EncodedEvents, args: argparse.Namespace, measu
                  checks: list) -> None:
     """The weighed mode: compiled, its once-per-encoding codes, and its specification."""
     def codes():
-        encoded.__dict__.pop("_weighed_text_codes", None)
-        return weighed_text_codes(encoded)
+        encoded.__dict__.pop("_weighed_text", None)
+        encoded.__dict__.pop("_weighed_codes", None)
+        return weighed_per_event(encoded)
 
-    from engine.domain.replay_weighed import _text_codes as weighed_text_codes
+    from engine.domain.replay_weighed import _per_event as weighed_per_event
 
     m, _ = measure("weighed_codes", n, codes, max(1, args.repeats // 2))
     m.note = "once per encoding, kept beside it"

@@ -208,7 +208,7 @@ def _compiled_tables(
     """Intervals and swings of the heard claims (codes, one row each, with a window),
     by :func:`engine.domain.weighing_passes.fold_sites`. The input is gathered as numpy
     arrays in fold order (by site, then log order) in one pass per column."""
-    per_event = _text_codes(encoded)
+    per_event = _per_event(encoded)
     site = heard["site"].to_numpy()
     order, bounds = passes.by_site(
         site, heard["record"].to_numpy(), encoded.sites.len(), encoded.height
@@ -415,19 +415,22 @@ def _claimant_weights(encoded: EncodedEvents, policy: Policy) -> np.ndarray:
     return np.array([weight_of(name, 1.0, policy.weights) for name in names] + [1.0])
 
 
-def _text_codes(encoded: EncodedEvents) -> dict[str, np.ndarray]:
-    """Per event row: ``kind`` (a code of :data:`~engine.domain.weighing_passes.KINDS`),
-    ``fallback`` (its window was guessed from the publication day) and ``words`` (a code
-    of the words of its quote, as :func:`~engine.domain.weighing._words` reads them;
-    ``NONE``: none). They depend on the log alone, so they are made once per encoding
-    and kept beside it (the encoding is frozen; its ``__dict__`` holds cached values).
+#: the per-event codes of the weighed replay read from the events' text (see
+#: :func:`text_codes`): what a snapshot of the encoding may keep beside it
+TEXT_CODES = pl.Schema({"kind": pl.Int8(), "fallback": pl.Boolean(), "words": pl.Int64()})
+
+
+def text_codes(encoded: EncodedEvents) -> pl.DataFrame:
+    """Per event row (schema :data:`TEXT_CODES`): ``kind`` (a code of
+    :data:`~engine.domain.weighing_passes.KINDS`; ``OTHER``: none), ``fallback`` (its
+    window was guessed from the publication day) and ``words`` (a code of the words of its
+    quote, as :func:`~engine.domain.weighing._words` reads them; ``NONE``: none). They
+    depend on the log alone: a snapshot of the encoding can keep them and hand them back
+    with :func:`keep_text_codes`, so that a later process does not read the text again.
 
     Only the words of an outlet's own report make a voice (a named source's copies are
     grouped by source and dates), so only the records of claims an outlet asserts (in
     their record or a correction) have their words read."""
-    kept = encoded.__dict__.get("_weighed_text_codes")
-    if kept is not None:
-        return kept
     source, codes = encoded.source, encoded.codes
     outlet = _code_of(encoded.claimants, "outlet")
     records = codes.filter(pl.col("claimant") == outlet)["claim"].drop_nulls().unique()
@@ -452,17 +455,52 @@ def _text_codes(encoded: EncodedEvents) -> dict[str, np.ndarray]:
     changed = marker == MARKERS["captured"]
     kind[changed] = np.where(withdrew[changed], passes.WITHDREW, passes.CAPTURED)
     kind[(source["kind"] == "attacked").fill_null(False).to_numpy()] = passes.ATTACKED
+    return pl.DataFrame(
+        {
+            "kind": kind,
+            "fallback": (source["time_precision"] == FALLBACK).fill_null(False),
+            "words": pl.repeat(passes.NONE, encoded.height, dtype=pl.Int64, eager=True).scatter(
+                records, words_of
+            ),
+        },
+        schema=TEXT_CODES,
+    )
+
+
+def keep_text_codes(encoded: EncodedEvents, kept: pl.DataFrame) -> bool:
+    """Adopt the :func:`text_codes` of ``encoded`` that a snapshot kept (made from the
+    same events): later replays of this encoding do not make them again. A frame of
+    another schema or height is refused (False) and nothing is kept."""
+    if kept.schema != TEXT_CODES or kept.height != encoded.height:
+        return False
+    encoded.__dict__.pop(_KEPT, None)
+    encoded.__dict__[_TEXT] = kept
+    return True
+
+
+_TEXT, _KEPT = "_weighed_text", "_weighed_codes"
+
+
+def _per_event(encoded: EncodedEvents) -> dict[str, np.ndarray]:
+    """The per-event arrays the compiled fold gathers from: :func:`text_codes` (made
+    once per encoding, or adopted from a snapshot) and the encoding's own codes. Kept
+    beside the encoding (it is frozen; its ``__dict__`` holds cached values)."""
+    made = encoded.__dict__.get(_KEPT)
+    if made is not None:
+        return made
+    text = encoded.__dict__.get(_TEXT)
+    if text is None:
+        text = encoded.__dict__[_TEXT] = text_codes(encoded)
+    codes = encoded.codes
     made = {
-        "kind": kind,
-        "fallback": (source["time_precision"] == FALLBACK).fill_null(False).to_numpy(),
-        "words": pl.repeat(passes.NONE, encoded.height, dtype=pl.Int64, eager=True)
-        .scatter(records, words_of)
-        .to_numpy(),
+        "kind": text["kind"].to_numpy(),
+        "fallback": text["fallback"].to_numpy(),
+        "words": text["words"].to_numpy(),
         "denied": codes["denied"].fill_null(False).to_numpy(),
         "confidence": codes["confidence"].to_numpy(),
         "published": codes["published"].fill_null(passes.NO_DAY).to_numpy(),
     }
-    encoded.__dict__["_weighed_text_codes"] = made
+    encoded.__dict__[_KEPT] = made
     return made
 
 

@@ -286,7 +286,17 @@ def distinct_in_groups(key, value, keys):  # pragma: no cover - compiled
         b = a + 1
         while b < m and sorted_key[b] == sorted_key[a]:
             b += 1
-        part = np.sort(values[a:b])
+        part = values[a:b]
+        if b - a > 24:
+            part.sort()
+        else:  # an insertion sort in place: most groups are a few claims
+            for i in range(1, b - a):
+                v = part[i]
+                j = i - 1
+                while j >= 0 and part[j] > v:
+                    part[j + 1] = part[j]
+                    j -= 1
+                part[j + 1] = v
         for i in range(part.size):
             if i == 0 or part[i] != part[i - 1]:
                 pair_group[n_pairs], pair_value[n_pairs] = sorted_key[a], part[i]
