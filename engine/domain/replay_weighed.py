@@ -209,9 +209,12 @@ def _compiled_tables(
     by :func:`engine.domain.weighing_passes.fold_sites`. The input is gathered as numpy
     arrays in fold order (by site, then log order) in one pass per column."""
     per_event = _per_event(encoded)
-    site = heard["site"].to_numpy()
+    # (the types :func:`~engine.domain.weighing_passes.warm` loads the code for)
     order, bounds = passes.by_site(
-        site, heard["record"].to_numpy(), encoded.sites.len(), encoded.height
+        heard["site"].to_numpy().astype(np.int32, copy=False),
+        heard["record"].to_numpy().astype(np.uint32, copy=False),
+        encoded.sites.len(),
+        encoded.height,
     )
     record = heard["record"].to_numpy()[order].astype(np.int64)
     source = heard["source"].to_numpy()[order].astype(np.int64)
@@ -221,6 +224,7 @@ def _compiled_tables(
 
     claimant, gainer = column("claimant", passes.NONE), column("gainer", passes.NONE)
     start, end = column("start", passes.NO_DAY), column("end", passes.NO_DAY)
+    claimant, gainer, start, end = (x.astype(np.int32, copy=False) for x in (claimant, gainer, start, end))
     kind = per_event["kind"][source]
     denied = per_event["denied"][source] & (not policy.include_denied)
     weight = _claimant_weights(encoded, policy)[claimant] * per_event["confidence"][source]
