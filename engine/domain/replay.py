@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
@@ -143,8 +142,6 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
     policy = policy or Policy()
     encoded = EncodedEvents.of(claim_events)
     if policy.mode == "weighed":
-        if _loading is not None:
-            _loading.join()
         from engine.domain.replay_weighed import weighed_timelines
 
         claims_, intervals, swings, folds = weighed_timelines(encoded, policy)
@@ -160,27 +157,6 @@ def replay(claim_events: pl.DataFrame | EncodedEvents, policy: Policy | None = N
         swings=_swings(states, support, encoded),
         policy=policy,
     )
-
-
-_loading: threading.Thread | None = None
-
-
-def load_compiled_in_background() -> None:
-    """Start loading the weighed replay's compiled fold on a thread: numba's import and
-    the machine code of :mod:`engine.domain.weighing_passes` from numba's cache (about
-    half a second in a fresh process, most of it numba's own start). A process about to
-    read a big log calls this first, so that the load overlaps the read; :func:`replay`
-    waits for it if it is not done. Calling it again does nothing."""
-    global _loading
-    if _loading is None:
-        _loading = threading.Thread(target=_load_compiled, name="load-compiled-fold")
-        _loading.start()
-
-
-def _load_compiled() -> None:
-    from engine.domain.weighing_passes import warm
-
-    warm()
 
 
 def _markers(claims: pl.DataFrame, encoded: EncodedEvents, unknown: int

@@ -209,7 +209,7 @@ def _compiled_tables(
     by :func:`engine.domain.weighing_passes.fold_sites`. The input is gathered as numpy
     arrays in fold order (by site, then log order) in one pass per column."""
     per_event = _per_event(encoded)
-    # (the types :func:`~engine.domain.weighing_passes.warm` loads the code for)
+    # (fixed types: numba keeps one version of each function, the one `make` fills)
     order, bounds = passes.by_site(
         heard["site"].to_numpy().astype(np.int32, copy=False),
         heard["record"].to_numpy().astype(np.uint32, copy=False),

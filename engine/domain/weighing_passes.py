@@ -127,36 +127,6 @@ def fold_sites(data: FoldInput, threads: int = 1) -> FoldOutput:
     return FoldOutput(*columns)
 
 
-def warm() -> None:
-    """Load the machine code of every compiled function a weighed replay calls (from
-    numba's cache, or compiled the first time), on tiny input: a process that calls this
-    on a thread while it reads a log does not wait for it later."""
-    one = np.zeros(1, np.int64)
-    # (the types of the real calls: another type would load, or compile, another version)
-    by_site(one.astype(np.int32), one.astype(np.uint32), 1, 1)
-    grouped(one, 1)
-    distinct_in_groups(one, one.astype(np.int32), 1)
-    flag = np.zeros(1, np.bool_)
-    shares_by_voice(np.array([0, 1], np.int64), flag, one.astype(np.int8), one.astype(np.int32),
-                    flag, one.astype(np.int32), one.astype(np.int32), one.astype(np.int32), one,
-                    np.ones(1))
-    fold_sites(
-        FoldInput(
-            bounds=np.array([0, 1], np.int64),
-            kind=np.zeros(1, np.int8),
-            gainer=np.zeros(1, np.int32),
-            loser=np.ones(1, np.int32),
-            valid_from=np.zeros(1, np.int32),
-            valid_to=np.zeros(1, np.int32),
-            published=np.zeros(1, np.int32),
-            fallback=flag,
-            denied=flag,
-            share=np.ones(1),
-            unknown=2,
-        )
-    )
-
-
 def _fold_part(data: FoldInput, first: int, last: int) -> tuple:
     """The fold of sites ``first``..``last - 1`` (sites numbered from ``first``)."""
     a, b = int(data.bounds[first]), int(data.bounds[last])
