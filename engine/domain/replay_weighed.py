@@ -13,7 +13,7 @@ give the same tables on generated logs.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 import polars as pl
@@ -255,36 +255,29 @@ def _compiled_tables(
     )
     threads = 2 if heard.height >= PARALLEL_FROM else 1
     out = passes.fold_sites(data, threads)
-    placed = pl.DataFrame(
-        {
-            "interval": out.interval,
-            "supports": out.supports,
-            "swing": out.swing,
-            "record": record,
-        }
-    ).with_columns(
-        claim_id=pl.lit(encoded.source["claim_id"].rechunk()).gather(pl.col("record")),
-    )
-    intervals = _interval_table(encoded, out, placed, claimant)
-    return intervals, _swing_table(encoded, out, placed, claimant, intervals)
+    claim_ids = encoded.source["claim_id"]
+
+    def ids(rows: np.ndarray) -> pl.Series:
+        return claim_ids.gather(record[rows])
+
+    intervals = _interval_table(encoded, out, ids, claimant)
+    return intervals, _swing_table(encoded, out, ids, claimant, intervals)
 
 
 def _interval_table(
-    encoded: EncodedEvents, out: passes.FoldOutput, placed: pl.DataFrame, claimant: np.ndarray
+    encoded: EncodedEvents,
+    out: passes.FoldOutput,
+    ids: Callable[[np.ndarray], pl.Series],
+    claimant: np.ndarray,
 ) -> pl.DataFrame:
     n = out.controller.size
     on_interval = out.interval != passes.NONE
     supporting = np.where(on_interval & out.supports, out.interval, passes.NONE)
-    support = _lists(placed, supporting, n, claim_ids=pl.col("claim_id"))
+    support = _lists(supporting, n, ids)
     # (a null claimant counts as one, as polars' n_unique counts it)
     by_interval, _ = passes.distinct_in_groups(supporting, claimant, n)
     n_claimants = np.bincount(by_interval, minlength=n).astype(np.uint32)
-    dissent = _lists(
-        placed,
-        np.where(on_interval & ~out.supports, out.interval, passes.NONE),
-        n,
-        claim_ids=pl.col("claim_id"),
-    )
+    dissent = _lists(np.where(on_interval & ~out.supports, out.interval, passes.NONE), n, ids)
     site = pl.Series(out.interval_site)
     same_site_next = pl.col("site") == pl.col("site").shift(-1)
     frame = pl.DataFrame(
@@ -307,14 +300,14 @@ def _interval_table(
         start_latest="start_latest",
         end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)),
         end_latest=pl.when(same_site_next).then(pl.col("start_latest").shift(-1)),
-        n_claims=support["claim_ids"].list.len().cast(pl.UInt32),
+        n_claims=support.list.len().cast(pl.UInt32),
         n_claimants=pl.Series(n_claimants),
-        claim_ids=support["claim_ids"],
+        claim_ids=support,
         open_start="open_start",
         siege="siege",
         support="support",
-        n_dissents=dissent["claim_ids"].list.len().cast(pl.UInt32),
-        dissent_ids=dissent["claim_ids"],
+        n_dissents=dissent.list.len().cast(pl.UInt32),
+        dissent_ids=dissent,
     )
     return enforce_schema(table, INTERVALS, "intervals")
 
@@ -322,19 +315,17 @@ def _interval_table(
 def _swing_table(
     encoded: EncodedEvents,
     out: passes.FoldOutput,
-    placed: pl.DataFrame,
+    ids: Callable[[np.ndarray], pl.Series],
     claimant: np.ndarray,
     intervals: pl.DataFrame,
 ) -> pl.DataFrame:
     n = out.to_controller.size
-    lists = _lists(placed, out.swing, n, claim_ids=pl.col("claim_id"))
+    swing_ids = _lists(out.swing, n, ids)
     # each swing's claimants, distinct, in the order of their codes, which follow the
     # lexical order of names (a null claimant first, as polars sorts nulls)
     by_swing, code = passes.distinct_in_groups(out.swing, claimant, n)
-    names = pl.DataFrame({"code": _nullable(code)}).select(
-        name=pl.lit(encoded.claimants).gather(pl.col("code"))
-    )
-    claimants = _lists(names, by_swing, n, claimants=pl.col("name"))
+    names = encoded.claimants.gather(_nullable(code))
+    claimants = _lists(by_swing, n, names.gather)
     frame = pl.DataFrame(
         {
             "site": out.swing_site,
@@ -352,33 +343,30 @@ def _swing_table(
         to_controller=pl.lit(encoded.actors).gather("to_controller"),
         window_start="window_start",
         window_end="window_end",
-        n_claims=lists["claim_ids"].list.len().cast(pl.UInt32),
-        claimants=claimants["claimants"],
-        claim_ids=lists["claim_ids"],
+        n_claims=swing_ids.list.len().cast(pl.UInt32),
+        claimants=claimants,
+        claim_ids=swing_ids,
         support="support",
         dissent_ids=dissent,
     )
     return enforce_schema(table, SWINGS, "swings")
 
 
-def _lists(placed: pl.DataFrame, key: np.ndarray, n: int, **aggs: pl.Expr) -> pl.DataFrame:
-    """Per group 0..n-1 (``key`` of each row of ``placed``, ``NONE``: none), the ``aggs``
-    over its rows (in log order); a group no row names gets empty lists (and nulls). The
-    rows are put in group order first (a counting sort), so that polars groups a sorted
-    key; the groups no row names are then put in by one gather."""
+def _lists(key: np.ndarray, n: int, values: Callable[[np.ndarray], pl.Series]) -> pl.Series:
+    """Per group 0..n-1 (``key`` of each row, ``NONE``: none), the list of its rows'
+    ``values`` (given the rows, in group order), rows in log order; a group no row
+    names gets an empty list. The rows are put in group order first (a counting sort),
+    so that polars groups a sorted key, and the values are gathered once, in that order;
+    the groups no row names are then put in by one gather."""
     order, sorted_key = passes.grouped(key, n)
-    rows = placed[order].with_columns(group=pl.Series(sorted_key).set_sorted())
-    grouped = rows.group_by("group", maintain_order=True).agg(**aggs).drop("group")
+    rows = pl.DataFrame({"group": pl.Series(sorted_key).set_sorted(), "value": values(order)})
+    grouped = rows.group_by("group", maintain_order=True).agg("value")["value"]
     present = np.bincount(sorted_key, minlength=n) > 0
     if present.all():
         return grouped
     at = pl.Series(np.cumsum(present) - 1).set(pl.Series(~present), None)
-    every = grouped.select(pl.all().gather(at))
-    return every.with_columns(
-        pl.col(name).fill_null(pl.lit([], dtype))
-        for name, dtype in every.schema.items()
-        if isinstance(dtype, pl.List)
-    )
+    every = grouped.gather(at)
+    return every.to_frame().select(pl.first().fill_null(pl.lit([], every.dtype))).to_series()
 
 
 def _nullable(codes: np.ndarray) -> pl.Series:
