@@ -45,16 +45,22 @@ STAGES = {
 def old_module(ref: str, folder: Path):
     """REF's weighed replay, importable beside this tree's (its compiled passes under
     another module name, with their own numba cache)."""
-    root = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    root = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
     def show(path: str) -> str:
-        return subprocess.run(["git", "-C", root, "show", f"{ref}:{path}"], capture_output=True,
-                              text=True, check=True).stdout
+        return subprocess.run(
+            ["git", "-C", root, "show", f"{ref}:{path}"], capture_output=True, text=True, check=True
+        ).stdout
 
     (folder / "old_weighing_passes.py").write_text(show("engine/domain/weighing_passes.py"))
-    (folder / "old_replay_weighed.py").write_text(show("engine/domain/replay_weighed.py").replace(
-        "from engine.domain import weighing_passes as passes", "import old_weighing_passes as passes"))
+    (folder / "old_replay_weighed.py").write_text(
+        show("engine/domain/replay_weighed.py").replace(
+            "from engine.domain import weighing_passes as passes",
+            "import old_weighing_passes as passes",
+        )
+    )
     sys.path.insert(0, str(folder))
     import old_replay_weighed
 
@@ -95,7 +101,7 @@ def in_process(n: int, repeats: int, old) -> tuple[list[str], dict]:
         assert_frame_equal(made["old"][2], made["this tree"][2])
     spent.clear()
     for i in range(repeats):
-        for name in (list(runs) if i % 2 == 0 else list(runs)[::-1]):
+        for name in list(runs) if i % 2 == 0 else list(runs)[::-1]:
             gc.collect()
             started = time.perf_counter()
             runs[name]()
@@ -111,18 +117,21 @@ def in_process(n: int, repeats: int, old) -> tuple[list[str], dict]:
     lines = [f"n = {n:,} ({encoded.height:,} events), medians of {repeats}, warm:"]
     for name, times in totals.items():
         median = statistics.median(times)
-        lines.append(f"  weighed replay, {name:10s} {median * 1000:8.1f} ms  "
-                     f"({n / median / 1e6:.2f}M claims/s)")
+        lines.append(
+            f"  weighed replay, {name:10s} {median * 1000:8.1f} ms  "
+            f"({n / median / 1e6:.2f}M claims/s)"
+        )
     if old is not None:
         ratio = statistics.median(totals["old"]) / statistics.median(totals["this tree"])
         lines.append(f"  old / this tree: {ratio:.2f}x (tables checked equal)")
     lines.append("  stages of this tree's replay (a stage called twice: both calls summed):")
     for name, times in spent.items():
         per_run = len(times) // repeats
-        sums = [sum(times[k:k + per_run]) for k in range(0, len(times), per_run)]
+        sums = [sum(times[k : k + per_run]) for k in range(0, len(times), per_run)]
         lines.append(f"    {name:22s} {statistics.median(sums) * 1000:8.1f} ms")
-    lines.append(f"  per-event codes from text (once per encoding): "
-                 f"{statistics.median(codes) * 1000:.1f} ms")
+    lines.append(
+        f"  per-event codes from text (once per encoding): {statistics.median(codes) * 1000:.1f} ms"
+    )
     return lines, {"n": n, "totals": totals, "stages": spent, "per_event_codes": codes}
 
 
@@ -145,13 +154,16 @@ print(replayed - read, done - replayed, done - started)
 def fresh(log: str, repeats: int) -> tuple[list[str], dict]:
     got = []
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", FRESH, log], capture_output=True, text=True,
-                             check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", FRESH, log], capture_output=True, text=True, check=True
+        ).stdout.split()
         got.append([float(x) for x in out])
     read, rep, total = (statistics.median(col) for col in zip(*got, strict=True))
-    return [f"fresh processes on {log}, medians of {repeats}: read {read:.2f} s, replay "
-            f"(numba's start and the per-event codes included) {rep:.2f} s, whole "
-            f"{total:.2f} s"], {"read_replay_whole": got}
+    line = (
+        f"fresh processes on {log}, medians of {repeats}: read {read:.2f} s, replay "
+        f"(numba's start and the per-event codes included) {rep:.2f} s, whole {total:.2f} s"
+    )
+    return [line], {"read_replay_whole": got}
 
 
 def main() -> int:

@@ -224,7 +224,9 @@ def _compiled_tables(
 
     claimant, gainer = column("claimant", passes.NONE), column("gainer", passes.NONE)
     start, end = column("start", passes.NO_DAY), column("end", passes.NO_DAY)
-    claimant, gainer, start, end = (x.astype(np.int32, copy=False) for x in (claimant, gainer, start, end))
+    claimant, gainer, start, end = (
+        x.astype(np.int32, copy=False) for x in (claimant, gainer, start, end)
+    )
     kind = per_event["kind"][source]
     denied = per_event["denied"][source] & (not policy.include_denied)
     weight = _claimant_weights(encoded, policy)[claimant] * per_event["confidence"][source]

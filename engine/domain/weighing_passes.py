@@ -184,9 +184,7 @@ def shares_by_voice(
                 continue
             x = np.uint64(1469598103934665603) ^ np.uint64(kind[i] & 0xFF)
             x = (x ^ np.uint64(gainer[i] & 0xFFFFFFFF)) * np.uint64(1099511628211)
-            x = (x ^ np.uint64(np.int64(denied[i]) + 2 * np.int64(own))) * np.uint64(
-                1099511628211
-            )
+            x = (x ^ np.uint64(np.int64(denied[i]) + 2 * np.int64(own))) * np.uint64(1099511628211)
             if own:
                 x = (x ^ np.uint64(words[i] & 0xFFFFFFFFFFFF)) * np.uint64(1099511628211)
             else:
