@@ -186,7 +186,8 @@ def main() -> int:
         text, extra["fresh"] = fresh(args.log, args.repeats)
         lines += text
     print("\n".join(lines))
-    path = write_results("replay_weighed_stages", [], {**extra, "table": "\n".join(lines)})
+    name = f"replay_weighed_stages_{args.sizes.replace(',', '_')}"
+    path = write_results(name, [], {**extra, "table": "\n".join(lines)})
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

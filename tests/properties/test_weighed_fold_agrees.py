@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -144,3 +145,23 @@ def test_explain_reads_the_specification_when_the_compiled_fold_made_the_tables(
     assert why.rule == spec.rule and why.interval == spec.interval
     assert why.claims.equals(spec.claims)
     assert why.claims.filter(stance="against")["claim_id"].to_list() == ["c"]
+
+
+def test_per_event_codes_a_snapshot_kept_give_the_same_tables():
+    events = synth_claim_events(6_000, seed=5)
+    made = EncodedEvents.of(events)
+    kept = replay_weighed.text_codes(made)
+    fresh, adopted = EncodedEvents.of(events), EncodedEvents.of(events)
+    assert not replay_weighed.keep_text_codes(adopted, kept.head(10))  # another height
+    assert not replay_weighed.keep_text_codes(adopted, kept.with_columns(pl.col("kind") + 0.5))
+    assert replay_weighed.keep_text_codes(adopted, kept)
+    _, intervals, swings, _ = weighed_timelines(adopted, Policy(), compiled=True)
+    _, fresh_intervals, fresh_swings, _ = weighed_timelines(fresh, Policy(), compiled=True)
+    assert_frame_equal(intervals, fresh_intervals)
+    assert_frame_equal(swings, fresh_swings)
+    # the adopted codes are the ones read: other words would group other voices
+    shuffled = kept.with_columns(words=pl.int_range(pl.len(), dtype=pl.Int64))
+    other = EncodedEvents.of(events)
+    assert replay_weighed.keep_text_codes(other, shuffled)
+    _, other_intervals, _, _ = weighed_timelines(other, Policy(), compiled=True)
+    assert not other_intervals.equals(fresh_intervals)
