@@ -46,9 +46,11 @@ from engine.domain.weighing import (
 #: embedded log, a notebook's, the dev corpus) never loads it.
 COMPILED_FROM = 5_000
 #: from this many heard claims on, the compiled fold runs on two threads, each over its
-#: own sites. Measured at 1M events (617k heard) on the 2-core VM under a load of 7.5:
-#: no gain (median 529 ms on one thread, 554 on two), so only the largest logs use them
-PARALLEL_FROM = 1 << 22
+#: own sites. Measured at 1M events (617k heard) on the 2-core VM: under a load of 7.5
+#: no gain (median 529 ms on one thread, 554 on two); under a load of 1.6, the whole
+#: weighed replay 433 ms on one thread and 373 ms on two (medians of 6, alternating). A
+#: machine with a free core gains, a busy one loses little: from half a million on
+PARALLEL_FROM = 1 << 19
 
 
 def weighed_timelines(
