@@ -127,10 +127,19 @@ _FACILITIES_OF = re.compile(
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+(?:(?:مدينه|بلده|قريه|حي|منطقه)\s+)?$|"
                        r"(?<!\w)ب(?:مدينه|بلده|قريه|حي|منطقه)\s+$)")
 _STOP = lx.WINDOW_STOP
+#: A part of the place and its noun between an entry and the place's name ("قلب مدينة",
+#: "الشطر الشرقي من مدينة"): the entry still acts on the place.
+_PART_OF_PLACE = re.compile(
+    r"(?<!\w)(?:ال)?(?:قلب|داخل|وسط|(?:شطر|قسم|جزء|جانب|طرف)(?:\s+(?:ال)?(?:شمال|جنوب|شرق|غرب)\w*)?\s+من)"
+    r"(?:\s+(?:مدينه|بلده|قريه|حي|منطقه))?(?!\w)")
+#: The lead of a town after an advance that places it: a part of the town, not a direction.
+_INSIDE_TOWN = re.compile(r"(?<!\w)(?:ال)?(?:داخل|قلب|شطر|اجزاء|احياء)(?!\w)")
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 #: A comma then a word that is neither "و…" nor a preposition: the list has ended.
 _CLAUSE_COMMA = re.compile(
     r"[،,]\s*(?=[^\sو(]\w*)(?!(?:علي|من|في|الي|عن|ب|منها|من\s+بينها|بينها|اهمها|ابرزها|اخرها|اخرها)(?!\w))"
+    # "سيطرت الفصائل أمس، بالكامل على المدينة": an adverb, then the verb's preposition
+    r"(?!(?:بالكامل|كليا|ايضا|مجددا|بشكل\s+كامل)[\s،,]*(?:علي|الي|من)(?!\w))"
 )
 
 
@@ -484,7 +493,7 @@ class ObjectFinder:
                 continue  # "… في مدينة دير الزور" locates the objects named before
             if town and lx.PARTS_OF.search(lead) and trig.kind in ("captured", "withdrew"):
                 kind_override = "partial"  # a siege of "أحياء حلب" is a siege of Aleppo
-            if trig.kind == "partial" and town:
+            if trig.kind == "partial" and town and not _INSIDE_TOWN.search(lead):
                 boundary = m.end
                 continue  # an advance "in" a city is not a foothold we can place
             places.extend(Place(m.start, m.end, s, kind_override, False, m.fuzzy, bool(m.generic_kinds),
@@ -497,6 +506,7 @@ class ObjectFinder:
         gap = self.text[start:end]
         for a in self.actors_in(start, end):
             gap = gap.replace(self.text[a[0]:a[1]], " ")
+        gap = _PART_OF_PLACE.sub(" ", gap)  # "إلى قلب مدينة X", "الشطر الشرقي من مدينة X"
         words = [w for w in re.findall(r"\w+", gap) if w not in _LIGHT]
         return len(words) <= 1
 

@@ -524,3 +524,21 @@ def test_a_side_whose_announcement_is_reported_is_the_claimant() -> None:
     assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
         ("halfaya", "opposition", "opposition_factions")
     ]
+
+
+# objects of entries and advances (round 3)
+def test_an_entry_into_the_heart_or_a_part_of_a_city_is_partial_control_of_it() -> None:
+    found = by_site("ودخلت فصائل المعارضة إلى قلب مدينة جسر الشغور بعد معارك عنيفة.")
+    assert found["jisr_ash_shugur"]["kind"] == "partial"
+    found = by_site("وكانت قوات سوريا الديمقراطية قد دخلت الشطر الغربي من مدينة الرقة.")
+    assert found["raqqa"]["kind"] == "partial"
+
+
+def test_an_advance_inside_a_city_places_it_but_an_advance_in_it_does_not() -> None:
+    assert by_site("وتقدمت قوات سوريا الديمقراطية داخل مدينة منبج.")["manbij"]["kind"] == "partial"
+    assert claims("وتقدمت قوات سوريا الديمقراطية في مدينة منبج.") == []
+
+
+def test_an_adverb_after_a_comma_does_not_end_the_window_before_its_object() -> None:
+    found = by_site("وسيطرت فصائل المعارضة صباح الأحد، بالكامل على مدينة إدلب.")
+    assert found["idlib"]["kind"] == "captured"
