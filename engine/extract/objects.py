@@ -132,6 +132,8 @@ _STOP = lx.WINDOW_STOP
 _PART_OF_PLACE = re.compile(
     r"(?<!\w)(?:ال)?(?:قلب|داخل|وسط|(?:شطر|قسم|جزء|جانب|طرف)(?:\s+(?:ال)?(?:شمال|جنوب|شرق|غرب)\w*)?\s+من)"
     r"(?:\s+(?:مدينه|بلده|قريه|حي|منطقه))?(?!\w)")
+#: "The seat of the governorate of": the city, not the region its name is read as.
+_SEAT_OF = re.compile(r"(?<!\w)مركز\s+(?:ال)?محافظه\s+(?:مدينه\s+)?$")
 #: The lead of a town after an advance that places it: a part of the town, not a direction.
 _INSIDE_TOWN = re.compile(r"(?<!\w)(?:ال)?(?:داخل|قلب|شطر|اجزاء|احياء)(?!\w)")
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
@@ -460,10 +462,16 @@ class ObjectFinder:
             if locative_only and not _LOCATIVE.search(text[boundary:m.start]):
                 boundary = m.end
                 continue
-            if m.region:
+            seat = m.region and _SEAT_OF.search(text, max(boundary, m.start - 30), m.start)
+            if m.region and not seat:
                 boundary = m.end
                 continue  # "ريف حمص الشرقي" locates the event; it is not the city
             site_ids = self.resolved.get(m.start, ())
+            if seat:  # "مركز محافظة الرقة" is the city, the seat of the governorate
+                if places or unplaced:
+                    boundary = m.end
+                    continue  # "قرية X في مركز محافظة الرقة": it locates the object before it
+                site_ids = tuple(s for s in m.site_ids if self.gaz.sites[s].kind == "city")
             if not site_ids:
                 self._note(m, trig, self.why.get(m.start, "not resolved by the article's context"))
                 boundary, unplaced, unplaced_at = m.end, True, m.start

@@ -542,3 +542,11 @@ def test_an_advance_inside_a_city_places_it_but_an_advance_in_it_does_not() -> N
 def test_an_adverb_after_a_comma_does_not_end_the_window_before_its_object() -> None:
     found = by_site("وسيطرت فصائل المعارضة صباح الأحد، بالكامل على مدينة إدلب.")
     assert found["idlib"]["kind"] == "captured"
+
+
+def test_the_seat_of_a_governorate_is_its_city_and_the_governorate_is_not() -> None:
+    found = by_site("وسيطر تنظيم الدولة على مركز محافظة الرقة في 4 آذار 2013.")
+    assert (found["raqqa"]["kind"], found["raqqa"]["date_from"]) == ("captured", "2013-03-04")
+    assert claims("وسيطر تنظيم الدولة على محافظة الرقة في 4 آذار 2013.") == []
+    located = by_site("وسيطر تنظيم الدولة على قرية الكرين في مركز محافظة الرقة في 4 آذار 2013.")
+    assert list(located) == ["krein"]
