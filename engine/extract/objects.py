@@ -377,6 +377,7 @@ class ObjectFinder:
         return places
 
     def _antecedent(self, trig: Trigger, s0: int) -> list[Place]:
+        located: list[Place] = []  # "الكلية الفنية الجوية … بالراموسة، وأعلن السيطرة على مساحات منها"
         for m in reversed(self.mentions[:bisect_left(self._starts, trig.start)]):
             if m.end > trig.start:
                 continue
@@ -390,10 +391,26 @@ class ObjectFinder:
             ids = self.resolved.get(m.start, ())
             why = f"pronoun after the trigger points back to it; {self.why.get(m.start, '')}"
             found = [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds), why) for s in ids]
+            if not located and found and self._locates_the_one_before(m, s0):
+                located = found
+                continue  # a town "in" which the place named before it lies: the pronoun means that place
             if _DUAL.search(self.text, trig.start, min(len(self.text), trig.end + 8)):
                 found[:0] = self._first_of_pair(m, s0)  # "الطبقة وسد الفرات …، وتستعيدهما"
             return found
-        return []
+        return located
+
+    def _locates_the_one_before(self, m: PlaceMention, s0: int) -> bool:
+        """``m`` is a town written "in" ("بالراموسة", "في مدينة X") right after a facility."""
+        ids = self.resolved.get(m.start, ())
+        if not ids or self.gaz.sites[ids[0]].kind not in _TOWNS + ("neighbourhood",):
+            return False
+        lead_from = max(s0, m.start - 60)
+        before = [b for b in self._between(lead_from, m.start) if b.end <= m.start and self.resolved.get(b.start)]
+        if not before or self.gaz.sites[self.resolved[before[-1].start][0]].kind in _POPULATED:
+            return False
+        gap = self.text[before[-1].end:m.start]
+        bi = self.text[m.start] == "ب" and not m.name.startswith("ب")
+        return bool(_LOCATIVE.search(gap) or bi) and not re.search(r"[.،,؛]", gap)
 
     def _first_of_pair(self, m: PlaceMention, s0: int) -> list[Place]:
         """The place joined to ``m`` by و just before it, for a dual pronoun (-هما)."""

@@ -550,3 +550,15 @@ def test_the_seat_of_a_governorate_is_its_city_and_the_governorate_is_not() -> N
     assert claims("وسيطر تنظيم الدولة على محافظة الرقة في 4 آذار 2013.") == []
     located = by_site("وسيطر تنظيم الدولة على قرية الكرين في مركز محافظة الرقة في 4 آذار 2013.")
     assert list(located) == ["krein"]
+
+
+def test_a_share_of_it_means_the_facility_not_the_district_it_lies_in() -> None:
+    found = claims(
+        "وهاجمت فصائل المعارضة الكلية الفنية الجوية آخر مواقع النظام بالراموسة، "
+        "وأعلنت السيطرة على أجزاء منها."
+    )
+    assert [(c["site_id"], c["kind"]) for c in found if c["kind"] == "partial"] == [
+        ("technical_air_college_aleppo", "partial")
+    ]
+    alone = claims("ووصلت فصائل المعارضة إلى حي الراموسة، وأعلنت السيطرة على أجزاء منه.")
+    assert [(c["site_id"], c["kind"]) for c in alone] == [("al_ramouseh", "partial")]
