@@ -132,6 +132,8 @@ _STOP = lx.WINDOW_STOP
 _PART_OF_PLACE = re.compile(
     r"(?<!\w)(?:ال)?(?:قلب|داخل|وسط|(?:شطر|قسم|جزء|جانب|طرف)(?:\s+(?:ال)?(?:شمال|جنوب|شرق|غرب)\w*)?\s+من)"
     r"(?:\s+(?:مدينه|بلده|قريه|حي|منطقه))?(?!\w)")
+#: Between a place and a phrase that describes it: "X آخر الكليات", "X أكبر حواجز المدينة".
+_SUPERLATIVE_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:اخر|اكبر|اهم|ابرز|اقدم|اول|ثاني|ثالث)\s+")
 #: "The seat of the governorate of": the city, not the region its name is read as.
 _SEAT_OF = re.compile(r"(?<!\w)مركز\s+(?:ال)?محافظه\s+(?:مدينه\s+)?$")
 #: The lead of a town after an advance that places it: a part of the town, not a direction.
@@ -480,6 +482,9 @@ class ObjectFinder:
                 boundary = m.end
                 continue
             seat = m.region and _SEAT_OF.search(text, max(boundary, m.start - 30), m.start)
+            if places and places[-1].end <= m.start and _SUPERLATIVE_GAP.fullmatch(text, places[-1].end, m.start):
+                boundary = m.end
+                continue  # "الكلية الفنية الجوية آخر الكليات العسكرية": it describes the place before
             if m.region and not seat:
                 boundary = m.end
                 continue  # "ريف حمص الشرقي" locates the event; it is not the city

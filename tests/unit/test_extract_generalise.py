@@ -562,3 +562,13 @@ def test_a_share_of_it_means_the_facility_not_the_district_it_lies_in() -> None:
     ]
     alone = claims("ووصلت فصائل المعارضة إلى حي الراموسة، وأعلنت السيطرة على أجزاء منه.")
     assert [(c["site_id"], c["kind"]) for c in alone] == [("al_ramouseh", "partial")]
+
+
+def test_a_superlative_after_a_place_describes_it_and_is_no_second_object() -> None:
+    found = claims("واقتحمت فصائل المعارضة الكلية الفنية الجوية آخر الكليات العسكرية بالراموسة.")
+    assert [c["site_id"] for c in found] == ["technical_air_college_aleppo"]
+
+
+def test_a_reporting_verb_ends_the_window_of_an_advance() -> None:
+    text = "وجاء ذلك بعد التقدم الذي حققته فصائل المعارضة، وأوضح المصدر أن طريق الكاستيلو هو الطريق الوحيد للنظام."
+    assert claims(text) == []
