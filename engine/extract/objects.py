@@ -368,7 +368,7 @@ class ObjectFinder:
             self.last_reference = (self.last_trigger, demonstrative.end())
             return [Place(p.start, p.end, p.site_id, p.kind_override, True) for p in self.last_list]
         self.last_reference = None
-        resumptive = trig.object_pronoun or _RESUMPTIVE.match(text, trig.end)
+        resumptive = trig.object_pronoun or pronoun_is_object(text, trig, s0) or _RESUMPTIVE.match(text, trig.end)
         if resumptive:
             antecedent = self._antecedent(trig, s0)
             if antecedent:
@@ -677,6 +677,18 @@ _QUALIFIERS = tuple(fold_text(w) for w in (
     "كبير", "صغير", "كبيرة", "صغيرة", "الكبير", "الصغير", "الكبيرة", "الصغيرة", "فوقاني", "تحتاني",
     "الفوقاني", "التحتاني", "شرقي", "غربي", "الشرقي", "الغربي", "شمالي", "جنوبي", "الشمالي", "الجنوبي",
 ))
+
+
+#: "تمكنت (بعد ساعة) من …": the masdar after it has the verb's subject for its agent.
+_ABLE_TO = re.compile(r"(?<!\w)[وف]?(?:تمكن|استطاع|نجح)\w*(?:\s+[^\s.،,]+){0,5}?\s+(?:من|في)\s+$")
+#: Masdars of verbs that take a place for their object ("اقتحامها": storming it).
+_TRANSITIVE_MASDARS = frozenset({"enter_noun", "liberate_noun", "recapture_noun", "siege_noun"})
+
+
+def pronoun_is_object(text: str, trig: Trigger, s0: int) -> bool:
+    """The pronoun of a masdar after "تمكنت من" is its object: "تمكنت من اقتحامها" (the town)."""
+    return bool(trig.pronoun) and trig.rule.name in _TRANSITIVE_MASDARS and bool(
+        _ABLE_TO.search(text, max(s0, trig.start - 60), trig.start))
 
 
 def _qualified_bases(gaz: Gazetteer) -> frozenset[str]:

@@ -31,7 +31,7 @@ from engine.extract.claimants import claimant_for, find_claimants, side_of, spea
 from engine.extract.clean import body_lines, sentences
 from engine.extract.dates import DateMention, find_dates
 from engine.extract.normalise import Folded, fold
-from engine.extract.objects import ObjectFinder, Place
+from engine.extract.objects import ObjectFinder, Place, pronoun_is_object
 from engine.extract.scan import split_words
 from engine.extract.triggers import Trigger, find_triggers, is_modal, is_negated, is_state
 from engine.reference.gazetteer import load_gazetteer
@@ -301,7 +301,8 @@ class _Reader:
                 return (agent.actor if agent else "unknown"), None, agent is not None
             if agent is None and trig.mid:
                 agent = agent_after(acts, trig.mid[0], trig.mid[1])
-            if agent is None and trig.possessive_pronoun:
+            its_object = pronoun_is_object(self.text, trig, s0)  # "تمكنت من اقتحامها": the pronoun is the town
+            if agent is None and trig.possessive_pronoun and not its_object:
                 agent = self._possessor(trig, s0)
             if agent is None and trig.rule.form == "noun":
                 agent = genitive_after(acts, trig.end, self.text)
@@ -318,7 +319,7 @@ class _Reader:
                     loser, agent = agent.actor, None  # "وطوقت إرهابيي داعش في المدينة": the besieged
             if agent is None and trig.rule.form == "verb":
                 agent = self._relative_head(trig, s0)  # "هيئة تحرير الشام التي كانت قد سيطرت على البلدة"
-            if agent is None and not trig.possessive_pronoun:
+            if agent is None and (not trig.possessive_pronoun or its_object):
                 agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
             owner = owner_after(acts, trig.end, trig.end + 160)
             if owner and trig.rule.role == "gainer" and loser is None:

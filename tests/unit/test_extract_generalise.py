@@ -572,3 +572,13 @@ def test_a_superlative_after_a_place_describes_it_and_is_no_second_object() -> N
 def test_a_reporting_verb_ends_the_window_of_an_advance() -> None:
     text = "وجاء ذلك بعد التقدم الذي حققته فصائل المعارضة، وأوضح المصدر أن طريق الكاستيلو هو الطريق الوحيد للنظام."
     assert claims(text) == []
+
+
+def test_the_pronoun_of_a_storming_after_managed_to_is_the_town() -> None:
+    found = claims(
+        "ووصلت قوات النظام إلى بلدة طيبة الإمام "
+        "وتمكنت بعد أقل من ساعة من اقتحامها من الجهة الشرقية."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("tiba_elemam", "partial", "government")
+    ]
