@@ -511,6 +511,8 @@ class _Reader:
             if entry:
                 kind = "partial"  # entering, storming, infiltrating
                 self.entries.add(len(self.out.claims))
+            elif kind == "partial" and trig.kind == "partial" and self.gaz.sites[place.site_id].kind in ("city", "town"):
+                self.entries.add(len(self.out.claims))  # "تقدموا داخل البلدة": the way in, like an entry
             elif kind == "captured" and whole_list_partly:
                 kind = "partial"
             elif kind == "captured" and self._partly(

@@ -582,3 +582,11 @@ def test_the_pronoun_of_a_storming_after_managed_to_is_the_town() -> None:
     assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
         ("tiba_elemam", "partial", "government")
     ]
+
+
+def test_an_advance_inside_a_town_then_its_capture_is_one_capture() -> None:
+    found = claims(
+        "وقال المرصد إن فصائل المعارضة تقدمت داخل مدينة جسر الشغور. "
+        "وسيطرت فصائل المعارضة على مدينة جسر الشغور يوم السبت."
+    )
+    assert [(c["site_id"], c["kind"]) for c in found] == [("jisr_ash_shugur", "captured")]
