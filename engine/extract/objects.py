@@ -134,6 +134,9 @@ _PART_OF_PLACE = re.compile(
     r"(?:\s+(?:مدينه|بلده|قريه|حي|منطقه))?(?!\w)")
 #: Between a place and a phrase that describes it: "X آخر الكليات", "X أكبر حواجز المدينة".
 _SUPERLATIVE_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:اخر|اكبر|اهم|ابرز|اقدم|اول|ثاني|ثالث)\s+")
+#: A second masdar joined by و between a trigger and "هذه القرى" ("تقدم الجيش وتأمين هذه
+#: القرى"): the demonstrative is that masdar's object, not the trigger's.
+_ANOTHER_MASDAR = re.compile(r"(?<!\w)و(?:ت\w{4,}|ا\w{4,})(?!\w)")
 #: "The seat of the governorate of": the city, not the region its name is read as.
 _SEAT_OF = re.compile(r"(?<!\w)مركز\s+(?:ال)?محافظه\s+(?:مدينه\s+)?$")
 #: The lead of a town after an advance that places it: a part of the town, not a direction.
@@ -364,7 +367,8 @@ class ObjectFinder:
             if towards and (not source or towards.start() < source.start()):
                 return []
         demonstrative = lx.DEMONSTRATIVE_OBJECT.search(text, trig.end, min(s1, trig.end + 45))
-        if demonstrative and not self._between(trig.end, demonstrative.start()):
+        if demonstrative and not self._between(trig.end, demonstrative.start()) \
+                and not _ANOTHER_MASDAR.search(self._without_actors(trig.end, demonstrative.start())):
             self.last_reference = (self.last_trigger, demonstrative.end())
             return [Place(p.start, p.end, p.site_id, p.kind_override, True) for p in self.last_list]
         self.last_reference = None
@@ -530,6 +534,12 @@ class ObjectFinder:
                                 self.why.get(m.start, "")) for s in site_ids)
             boundary = m.end
         return places
+
+    def _without_actors(self, start: int, end: int) -> str:
+        gap = self.text[start:end]
+        for a in self.actors_in(start, end):
+            gap = gap.replace(self.text[a[0]:a[1]], " ")
+        return gap
 
     def _follows_at_once(self, start: int, end: int) -> bool:
         """Only actors, prepositions and "the neighbourhoods of" between trigger and place."""

@@ -590,3 +590,15 @@ def test_an_advance_inside_a_town_then_its_capture_is_one_capture() -> None:
         "وسيطرت فصائل المعارضة على مدينة جسر الشغور يوم السبت."
     )
     assert [(c["site_id"], c["kind"]) for c in found] == [("jisr_ash_shugur", "captured")]
+
+
+def test_these_villages_after_a_second_masdar_are_not_the_advance_object() -> None:
+    found = claims(
+        "وانسحب تنظيم الدولة من قرى كبارة وريان. وأشارت المصادر إلى أن تقدم وحدات الجيش السوري "
+        "وتأمين هذه القرى يجعل الوصول إلى الباب سهلا."
+    )
+    assert {c["kind"] for c in found} == {"withdrew"}
+    again = claims(
+        "وسيطرت قوات النظام على قرى كبارة وريان أمس. واستعاد تنظيم الدولة السيطرة على تلك القرى اليوم."
+    )
+    assert sorted(c["gainer"] for c in again) == ["government", "government", "isis", "isis"]
