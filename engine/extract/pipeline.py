@@ -753,6 +753,11 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
                 distance = t.start - d.end  # "بعد يومين من دخول البلدة": the event after it
             else:
                 distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
+                if d.end <= t.start and text[t.start] == "و" and not text[d.end:t.start].strip() \
+                        and not (resumptive or t.object_pronoun) and any(o.end <= d.start for o in trigs):
+                    # "اقتحمت المدينة في 24 نيسان وطوقت التنظيم": the date ends the clause before
+                    # ("اقتحمتها فجر اليوم وسيطرت عليها": one place, one date for both)
+                    continue
                 if d.start < t.end and (best is None or distance < best[0]) and \
                         _TIME_LINK.search(text, d.end, t.start):
                     continue  # "سيطرت عليها في 5 نيسان بعد معارك": the date is the capture's, not the battle's

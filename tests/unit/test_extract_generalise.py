@@ -602,3 +602,25 @@ def test_these_villages_after_a_second_masdar_are_not_the_advance_object() -> No
         "وسيطرت قوات النظام على قرى كبارة وريان أمس. واستعاد تنظيم الدولة السيطرة على تلك القرى اليوم."
     )
     assert sorted(c["gainer"] for c in again) == ["government", "government", "isis", "isis"]
+
+
+def test_a_date_before_a_verb_joined_by_wa_ends_the_clause_before_it() -> None:
+    found = by_site(
+        "واقتحمت قوات سوريا الديمقراطية مدينة الطبقة في 24 نيسان وطوقت مسلحي التنظيم في حيين قرب السد.",
+        dt.date(2017, 5, 10),
+    )
+    assert (found["tabqa"]["kind"], found["tabqa"]["date_from"]) == ("partial", "2017-04-24")
+
+
+def test_a_line_wrapped_before_bilqurb_is_one_sentence() -> None:
+    from engine.extract.clean import body_lines
+
+    text = (
+        "وقالت مصادر محلية إن المعارك استمرت طوال الليل في محيط المدينة، وإن القصف لم يتوقف.\n"
+        "واقتحمت\n"
+        "قوات سوريا الديمقراطية مدينة الطبقة في 24 نيسان وطوقت مسلحي التنظيم في حيين\n"
+        "بالقرب من السد، حيث دارت اشتباكات عنيفة استمرت ساعات."
+    )
+    folded = fold_text(text)
+    spans = body_lines(folded)
+    assert any("اقتحمت" in folded[a:b] and "السد" in folded[a:b] for a, b in spans)
