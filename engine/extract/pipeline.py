@@ -637,6 +637,8 @@ class _Reader:
             # "أجزاء من السلسلة ... في محاور ثنية رائد": the named place is another object
             if marks and not _OTHER_OBJECT.search(between, marks[-1].end()):
                 return True
+            if marks and marks[-1].group().lstrip("وف").startswith("شبه"):
+                return True  # "السيطرة بشكل شبه كامل على المدينة": an adverb before the verb's على
         return bool(_PARTLY_AFTER.match(self.text, place.end))
 
     def _named_holder(self, trig: Trigger) -> str | None:

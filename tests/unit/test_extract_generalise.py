@@ -624,3 +624,10 @@ def test_a_line_wrapped_before_bilqurb_is_one_sentence() -> None:
     folded = fold_text(text)
     spans = body_lines(folded)
     assert any("اقتحمت" in folded[a:b] and "السد" in folded[a:b] for a, b in spans)
+
+
+def test_almost_wholly_before_the_preposition_is_partial_control() -> None:
+    found = by_site(
+        "وتمكنت قوات سوريا الديمقراطية، السبت، من السيطرة بشكل شبه كامل على مدينة منبج."
+    )
+    assert found["manbij"]["kind"] == "partial"
