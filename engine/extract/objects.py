@@ -137,6 +137,10 @@ _SUPERLATIVE_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:اخر|اكبر|اهم|ابر
 #: A second masdar joined by و between a trigger and "هذه القرى" ("تقدم الجيش وتأمين هذه
 #: القرى"): the demonstrative is that masdar's object, not the trigger's.
 _ANOTHER_MASDAR = re.compile(r"(?<!\w)و(?:ت\w{4,}|ا\w{4,})(?!\w)")
+#: The surroundings of a town: the fighting is about that town.
+_AROUND_BEFORE = re.compile(r"(?<!\w)[وفب]?(?:في\s+)?(?:محيط|مشارف|اطراف)\s+(?:(?:مدينه|بلده)\s+)?$")
+_AROUND_REACH = 300
+_TOWN_WORD = re.compile(r"[وفبل]?(?:ال|لل)?(?:مدينه|بلده)$")
 #: "The seat of the governorate of": the city, not the region its name is read as.
 _SEAT_OF = re.compile(r"(?<!\w)مركز\s+(?:ال)?محافظه\s+(?:مدينه\s+)?$")
 #: The lead of a town after an advance that places it: a part of the town, not a direction.
@@ -202,6 +206,7 @@ class ObjectFinder:
         evidence = Evidence.of_mentions(gaz, self.mentions)
         out: dict[int, tuple[str, ...]] = {}
         recent: list[str] = []
+        around: list[tuple[int, str]] = []  # towns named only as surroundings ("في محيط منبج"): a last resort
         qualifiers: set[int] = set()
         for k, m in enumerate(self.mentions):
             surface = self.text[m.start:m.end]
@@ -229,10 +234,15 @@ class ObjectFinder:
                 heads = generic_heads(m.name)
                 fitting = fitting | {s for s in recent if heads and sites[s].kind in m.generic_kinds}
                 before = main_place(recent, fitting)
+                why_around = ""
+                if not before and _TOWN_WORD.match(m.name):
+                    near = [s for at, s in around if m.start - at <= _AROUND_REACH]
+                    before = main_place(near, fitting)  # "هاجمت القوات في محيط منبج … الحصار عن المدينة"
+                    why_around = " (named as the surroundings of the fighting, no other town named)"
                 if before:
                     out[m.start] = (before,)
                     self.why[m.start] = (f"{surface!r} stands for the {'/'.join(m.generic_kinds)} named "
-                                         f"most before it: {sites[before].label()}")
+                                         f"most before it: {sites[before].label()}{why_around}")
                     continue
                 ids: tuple[str, ...] = ()
                 why = ""
@@ -269,6 +279,9 @@ class ObjectFinder:
                 if _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \
                         or _TOWN_NOUN_BEFORE.match(surface + " "):
                     recent.append(ids[0])  # "بلدة دابق" weighs more for "البلدة" than a bare name
+            elif len(ids) == 1 and sites[ids[0]].kind in _TOWNS and _AROUND_BEFORE.search(
+                    self.text, max(0, m.start - 20), m.start):
+                around.append((m.start, ids[0]))
         return out
 
     def _far_village(self, ids: tuple[str, ...], evidence: Evidence) -> str | None:

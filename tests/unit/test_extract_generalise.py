@@ -631,3 +631,14 @@ def test_almost_wholly_before_the_preposition_is_partial_control() -> None:
         "وتمكنت قوات سوريا الديمقراطية، السبت، من السيطرة بشكل شبه كامل على مدينة منبج."
     )
     assert found["manbij"]["kind"] == "partial"
+
+
+def test_the_city_is_the_one_fought_around_when_no_other_is_named() -> None:
+    found = claims(
+        "وهاجمت عناصر تنظيم الدولة قوات سوريا الديمقراطية في محيط منبج من عدة محاور، "
+        "في محاولة منها لكسر طوق الحصار عن المدينة."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("manbij", "besieged", "sdf")
+    ]
+    assert claims("وتقدمت قوات النظام باتجاه مدينة منبج، وفرضت الحصار على المدينة.") == []
