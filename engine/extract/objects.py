@@ -137,6 +137,8 @@ _SUPERLATIVE_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:اخر|اكبر|اهم|ابر
 #: A second masdar joined by و between a trigger and "هذه القرى" ("تقدم الجيش وتأمين هذه
 #: القرى"): the demonstrative is that masdar's object, not the trigger's.
 _ANOTHER_MASDAR = re.compile(r"(?<!\w)و(?:ت\w{4,}|ا\w{4,})(?!\w)")
+#: A relative clause after an object ("… التي تشرف على"): what follows describes the object.
+_RELATIVE_CLAUSE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\s+(?:[يت]\w{2,}|كان\w*)(?!\w)")
 #: The surroundings of a town: the fighting is about that town.
 _AROUND_BEFORE = re.compile(r"(?<!\w)[وفب]?(?:في\s+)?(?:محيط|مشارف|اطراف)\s+(?:(?:مدينه|بلده)\s+)?$")
 _AROUND_REACH = 300
@@ -499,6 +501,8 @@ class ObjectFinder:
                 boundary = m.end
                 continue
             seat = m.region and _SEAT_OF.search(text, max(boundary, m.start - 30), m.start)
+            if places and _RELATIVE_CLAUSE.search(text, boundary, m.start):
+                break  # "تلة المدفعية التي تشرف على أجزاء من المدينة": the clause describes the object
             if places and places[-1].end <= m.start and _SUPERLATIVE_GAP.fullmatch(text, places[-1].end, m.start):
                 boundary = m.end
                 continue  # "الكلية الفنية الجوية آخر الكليات العسكرية": it describes the place before
