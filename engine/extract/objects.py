@@ -127,10 +127,32 @@ _FACILITIES_OF = re.compile(
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+(?:(?:مدينه|بلده|قريه|حي|منطقه)\s+)?$|"
                        r"(?<!\w)ب(?:مدينه|بلده|قريه|حي|منطقه)\s+$)")
 _STOP = lx.WINDOW_STOP
+#: A part of the place and its noun between an entry and the place's name ("قلب مدينة",
+#: "الشطر الشرقي من مدينة"): the entry still acts on the place.
+_PART_OF_PLACE = re.compile(
+    r"(?<!\w)(?:ال)?(?:قلب|داخل|وسط|(?:شطر|قسم|جزء|جانب|طرف)(?:\s+(?:ال)?(?:شمال|جنوب|شرق|غرب)\w*)?\s+من)"
+    r"(?:\s+(?:مدينه|بلده|قريه|حي|منطقه))?(?!\w)")
+#: Between a place and a phrase that describes it: "X آخر الكليات", "X أكبر حواجز المدينة".
+_SUPERLATIVE_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:اخر|اكبر|اهم|ابرز|اقدم|اول|ثاني|ثالث)\s+")
+#: A second masdar joined by و between a trigger and "هذه القرى" ("تقدم الجيش وتأمين هذه
+#: القرى"): the demonstrative is that masdar's object, not the trigger's.
+_ANOTHER_MASDAR = re.compile(r"(?<!\w)و(?:ت\w{4,}|ا\w{4,})(?!\w)")
+#: A relative clause after an object ("… التي تشرف على"): what follows describes the object.
+_RELATIVE_CLAUSE = re.compile(r"(?<!\w)(?:التي|الذي|اللتين|اللذين)\s+(?:[يت]\w{2,}|كان\w*)(?!\w)")
+#: The surroundings of a town: the fighting is about that town.
+_AROUND_BEFORE = re.compile(r"(?<!\w)[وفب]?(?:في\s+)?(?:محيط|مشارف|اطراف)\s+(?:(?:مدينه|بلده)\s+)?$")
+_AROUND_REACH = 300
+_TOWN_WORD = re.compile(r"[وفبل]?(?:ال|لل)?(?:مدينه|بلده)$")
+#: "The seat of the governorate of": the city, not the region its name is read as.
+_SEAT_OF = re.compile(r"(?<!\w)مركز\s+(?:ال)?محافظه\s+(?:مدينه\s+)?$")
+#: The lead of a town after an advance that places it: a part of the town, not a direction.
+_INSIDE_TOWN = re.compile(r"(?<!\w)(?:ال)?(?:داخل|قلب|شطر|اجزاء|احياء)(?!\w)")
 _RESUMPTIVE = re.compile(lx.RESUMPTIVE)
 #: A comma then a word that is neither "و…" nor a preposition: the list has ended.
 _CLAUSE_COMMA = re.compile(
     r"[،,]\s*(?=[^\sو(]\w*)(?!(?:علي|من|في|الي|عن|ب|منها|من\s+بينها|بينها|اهمها|ابرزها|اخرها|اخرها)(?!\w))"
+    # "سيطرت الفصائل أمس، بالكامل على المدينة": an adverb, then the verb's preposition
+    r"(?!(?:بالكامل|كليا|ايضا|مجددا|بشكل\s+كامل)[\s،,]*(?:علي|الي|من)(?!\w))"
 )
 
 
@@ -186,6 +208,7 @@ class ObjectFinder:
         evidence = Evidence.of_mentions(gaz, self.mentions)
         out: dict[int, tuple[str, ...]] = {}
         recent: list[str] = []
+        around: list[tuple[int, str]] = []  # towns named only as surroundings ("في محيط منبج"): a last resort
         qualifiers: set[int] = set()
         for k, m in enumerate(self.mentions):
             surface = self.text[m.start:m.end]
@@ -213,10 +236,15 @@ class ObjectFinder:
                 heads = generic_heads(m.name)
                 fitting = fitting | {s for s in recent if heads and sites[s].kind in m.generic_kinds}
                 before = main_place(recent, fitting)
+                why_around = ""
+                if not before and _TOWN_WORD.match(m.name):
+                    near = [s for at, s in around if m.start - at <= _AROUND_REACH]
+                    before = main_place(near, fitting)  # "هاجمت القوات في محيط منبج … الحصار عن المدينة"
+                    why_around = " (named as the surroundings of the fighting, no other town named)"
                 if before:
                     out[m.start] = (before,)
                     self.why[m.start] = (f"{surface!r} stands for the {'/'.join(m.generic_kinds)} named "
-                                         f"most before it: {sites[before].label()}")
+                                         f"most before it: {sites[before].label()}{why_around}")
                     continue
                 ids: tuple[str, ...] = ()
                 why = ""
@@ -253,6 +281,9 @@ class ObjectFinder:
                 if _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \
                         or _TOWN_NOUN_BEFORE.match(surface + " "):
                     recent.append(ids[0])  # "بلدة دابق" weighs more for "البلدة" than a bare name
+            elif len(ids) == 1 and sites[ids[0]].kind in _TOWNS and _AROUND_BEFORE.search(
+                    self.text, max(0, m.start - 20), m.start):
+                around.append((m.start, ids[0]))
         return out
 
     def _far_village(self, ids: tuple[str, ...], evidence: Evidence) -> str | None:
@@ -351,11 +382,12 @@ class ObjectFinder:
             if towards and (not source or towards.start() < source.start()):
                 return []
         demonstrative = lx.DEMONSTRATIVE_OBJECT.search(text, trig.end, min(s1, trig.end + 45))
-        if demonstrative and not self._between(trig.end, demonstrative.start()):
+        if demonstrative and not self._between(trig.end, demonstrative.start()) \
+                and not _ANOTHER_MASDAR.search(self._without_actors(trig.end, demonstrative.start())):
             self.last_reference = (self.last_trigger, demonstrative.end())
             return [Place(p.start, p.end, p.site_id, p.kind_override, True) for p in self.last_list]
         self.last_reference = None
-        resumptive = trig.object_pronoun or _RESUMPTIVE.match(text, trig.end)
+        resumptive = trig.object_pronoun or pronoun_is_object(text, trig, s0) or _RESUMPTIVE.match(text, trig.end)
         if resumptive:
             antecedent = self._antecedent(trig, s0)
             if antecedent:
@@ -366,6 +398,7 @@ class ObjectFinder:
         return places
 
     def _antecedent(self, trig: Trigger, s0: int) -> list[Place]:
+        located: list[Place] = []  # "الكلية الفنية الجوية … بالراموسة، وأعلن السيطرة على مساحات منها"
         for m in reversed(self.mentions[:bisect_left(self._starts, trig.start)]):
             if m.end > trig.start:
                 continue
@@ -379,10 +412,26 @@ class ObjectFinder:
             ids = self.resolved.get(m.start, ())
             why = f"pronoun after the trigger points back to it; {self.why.get(m.start, '')}"
             found = [Place(m.start, m.end, s, None, True, m.fuzzy, bool(m.generic_kinds), why) for s in ids]
+            if not located and found and self._locates_the_one_before(m, s0):
+                located = found
+                continue  # a town "in" which the place named before it lies: the pronoun means that place
             if _DUAL.search(self.text, trig.start, min(len(self.text), trig.end + 8)):
                 found[:0] = self._first_of_pair(m, s0)  # "الطبقة وسد الفرات …، وتستعيدهما"
             return found
-        return []
+        return located
+
+    def _locates_the_one_before(self, m: PlaceMention, s0: int) -> bool:
+        """``m`` is a town written "in" ("بالراموسة", "في مدينة X") right after a facility."""
+        ids = self.resolved.get(m.start, ())
+        if not ids or self.gaz.sites[ids[0]].kind not in _TOWNS + ("neighbourhood",):
+            return False
+        lead_from = max(s0, m.start - 60)
+        before = [b for b in self._between(lead_from, m.start) if b.end <= m.start and self.resolved.get(b.start)]
+        if not before or self.gaz.sites[self.resolved[before[-1].start][0]].kind in _POPULATED:
+            return False
+        gap = self.text[before[-1].end:m.start]
+        bi = self.text[m.start] == "ب" and not m.name.startswith("ب")
+        return bool(_LOCATIVE.search(gap) or bi) and not re.search(r"[.،,؛]", gap)
 
     def _first_of_pair(self, m: PlaceMention, s0: int) -> list[Place]:
         """The place joined to ``m`` by و just before it, for a dual pronoun (-هما)."""
@@ -451,10 +500,21 @@ class ObjectFinder:
             if locative_only and not _LOCATIVE.search(text[boundary:m.start]):
                 boundary = m.end
                 continue
-            if m.region:
+            seat = m.region and _SEAT_OF.search(text, max(boundary, m.start - 30), m.start)
+            if places and _RELATIVE_CLAUSE.search(text, boundary, m.start):
+                break  # "تلة المدفعية التي تشرف على أجزاء من المدينة": the clause describes the object
+            if places and places[-1].end <= m.start and _SUPERLATIVE_GAP.fullmatch(text, places[-1].end, m.start):
+                boundary = m.end
+                continue  # "الكلية الفنية الجوية آخر الكليات العسكرية": it describes the place before
+            if m.region and not seat:
                 boundary = m.end
                 continue  # "ريف حمص الشرقي" locates the event; it is not the city
             site_ids = self.resolved.get(m.start, ())
+            if seat:  # "مركز محافظة الرقة" is the city, the seat of the governorate
+                if places or unplaced:
+                    boundary = m.end
+                    continue  # "قرية X في مركز محافظة الرقة": it locates the object before it
+                site_ids = tuple(s for s in m.site_ids if self.gaz.sites[s].kind == "city")
             if not site_ids:
                 self._note(m, trig, self.why.get(m.start, "not resolved by the article's context"))
                 boundary, unplaced, unplaced_at = m.end, True, m.start
@@ -484,7 +544,7 @@ class ObjectFinder:
                 continue  # "… في مدينة دير الزور" locates the objects named before
             if town and lx.PARTS_OF.search(lead) and trig.kind in ("captured", "withdrew"):
                 kind_override = "partial"  # a siege of "أحياء حلب" is a siege of Aleppo
-            if trig.kind == "partial" and town:
+            if trig.kind == "partial" and town and not _INSIDE_TOWN.search(lead):
                 boundary = m.end
                 continue  # an advance "in" a city is not a foothold we can place
             places.extend(Place(m.start, m.end, s, kind_override, False, m.fuzzy, bool(m.generic_kinds),
@@ -492,11 +552,18 @@ class ObjectFinder:
             boundary = m.end
         return places
 
+    def _without_actors(self, start: int, end: int) -> str:
+        gap = self.text[start:end]
+        for a in self.actors_in(start, end):
+            gap = gap.replace(self.text[a[0]:a[1]], " ")
+        return gap
+
     def _follows_at_once(self, start: int, end: int) -> bool:
         """Only actors, prepositions and "the neighbourhoods of" between trigger and place."""
         gap = self.text[start:end]
         for a in self.actors_in(start, end):
             gap = gap.replace(self.text[a[0]:a[1]], " ")
+        gap = _PART_OF_PLACE.sub(" ", gap)  # "إلى قلب مدينة X", "الشطر الشرقي من مدينة X"
         words = [w for w in re.findall(r"\w+", gap) if w not in _LIGHT]
         return len(words) <= 1
 
@@ -637,6 +704,18 @@ _QUALIFIERS = tuple(fold_text(w) for w in (
     "كبير", "صغير", "كبيرة", "صغيرة", "الكبير", "الصغير", "الكبيرة", "الصغيرة", "فوقاني", "تحتاني",
     "الفوقاني", "التحتاني", "شرقي", "غربي", "الشرقي", "الغربي", "شمالي", "جنوبي", "الشمالي", "الجنوبي",
 ))
+
+
+#: "تمكنت (بعد ساعة) من …": the masdar after it has the verb's subject for its agent.
+_ABLE_TO = re.compile(r"(?<!\w)[وف]?(?:تمكن|استطاع|نجح)\w*(?:\s+[^\s.،,]+){0,5}?\s+(?:من|في)\s+$")
+#: Masdars of verbs that take a place for their object ("اقتحامها": storming it).
+_TRANSITIVE_MASDARS = frozenset({"enter_noun", "liberate_noun", "recapture_noun", "siege_noun"})
+
+
+def pronoun_is_object(text: str, trig: Trigger, s0: int) -> bool:
+    """The pronoun of a masdar after "تمكنت من" is its object: "تمكنت من اقتحامها" (the town)."""
+    return bool(trig.pronoun) and trig.rule.name in _TRANSITIVE_MASDARS and bool(
+        _ABLE_TO.search(text, max(s0, trig.start - 60), trig.start))
 
 
 def _qualified_bases(gaz: Gazetteer) -> frozenset[str]:

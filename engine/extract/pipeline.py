@@ -31,7 +31,7 @@ from engine.extract.claimants import claimant_for, find_claimants, side_of, spea
 from engine.extract.clean import body_lines, sentences
 from engine.extract.dates import DateMention, find_dates
 from engine.extract.normalise import Folded, fold
-from engine.extract.objects import ObjectFinder, Place
+from engine.extract.objects import ObjectFinder, Place, pronoun_is_object
 from engine.extract.scan import split_words
 from engine.extract.triggers import Trigger, find_triggers, is_modal, is_negated, is_state
 from engine.reference.gazetteer import load_gazetteer
@@ -301,7 +301,8 @@ class _Reader:
                 return (agent.actor if agent else "unknown"), None, agent is not None
             if agent is None and trig.mid:
                 agent = agent_after(acts, trig.mid[0], trig.mid[1])
-            if agent is None and trig.possessive_pronoun:
+            its_object = pronoun_is_object(self.text, trig, s0)  # "تمكنت من اقتحامها": the pronoun is the town
+            if agent is None and trig.possessive_pronoun and not its_object:
                 agent = self._possessor(trig, s0)
             if agent is None and trig.rule.form == "noun":
                 agent = genitive_after(acts, trig.end, self.text)
@@ -318,7 +319,7 @@ class _Reader:
                     loser, agent = agent.actor, None  # "وطوقت إرهابيي داعش في المدينة": the besieged
             if agent is None and trig.rule.form == "verb":
                 agent = self._relative_head(trig, s0)  # "هيئة تحرير الشام التي كانت قد سيطرت على البلدة"
-            if agent is None and not trig.possessive_pronoun:
+            if agent is None and (not trig.possessive_pronoun or its_object):
                 agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
             owner = owner_after(acts, trig.end, trig.end + 160)
             if owner and trig.rule.role == "gainer" and loser is None:
@@ -510,6 +511,8 @@ class _Reader:
             if entry:
                 kind = "partial"  # entering, storming, infiltrating
                 self.entries.add(len(self.out.claims))
+            elif kind == "partial" and trig.kind == "partial" and self.gaz.sites[place.site_id].kind in ("city", "town"):
+                self.entries.add(len(self.out.claims))  # "تقدموا داخل البلدة": the way in, like an entry
             elif kind == "captured" and whole_list_partly:
                 kind = "partial"
             elif kind == "captured" and self._partly(
@@ -634,6 +637,8 @@ class _Reader:
             # "أجزاء من السلسلة ... في محاور ثنية رائد": the named place is another object
             if marks and not _OTHER_OBJECT.search(between, marks[-1].end()):
                 return True
+            if marks and marks[-1].group().lstrip("وف").startswith("شبه"):
+                return True  # "السيطرة بشكل شبه كامل على المدينة": an adverb before the verb's على
         return bool(_PARTLY_AFTER.match(self.text, place.end))
 
     def _named_holder(self, trig: Trigger) -> str | None:
@@ -750,6 +755,11 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
                 distance = t.start - d.end  # "بعد يومين من دخول البلدة": the event after it
             else:
                 distance = d.start - end if d.start >= t.end else 3 * (t.start - d.end) + 12
+                if d.end <= t.start and text[t.start] == "و" and not text[d.end:t.start].strip() \
+                        and not (resumptive or t.object_pronoun) and any(o.end <= d.start for o in trigs):
+                    # "اقتحمت المدينة في 24 نيسان وطوقت التنظيم": the date ends the clause before
+                    # ("اقتحمتها فجر اليوم وسيطرت عليها": one place, one date for both)
+                    continue
                 if d.start < t.end and (best is None or distance < best[0]) and \
                         _TIME_LINK.search(text, d.end, t.start):
                     continue  # "سيطرت عليها في 5 نيسان بعد معارك": the date is the capture's, not the battle's

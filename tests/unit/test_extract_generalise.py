@@ -524,3 +524,121 @@ def test_a_side_whose_announcement_is_reported_is_the_claimant() -> None:
     assert [(c["site_id"], c["gainer"], c["claimant"]) for c in found] == [
         ("halfaya", "opposition", "opposition_factions")
     ]
+
+
+# objects of entries and advances (round 3)
+def test_an_entry_into_the_heart_or_a_part_of_a_city_is_partial_control_of_it() -> None:
+    found = by_site("ودخلت فصائل المعارضة إلى قلب مدينة جسر الشغور بعد معارك عنيفة.")
+    assert found["jisr_ash_shugur"]["kind"] == "partial"
+    found = by_site("وكانت قوات سوريا الديمقراطية قد دخلت الشطر الغربي من مدينة الرقة.")
+    assert found["raqqa"]["kind"] == "partial"
+
+
+def test_an_advance_inside_a_city_places_it_but_an_advance_in_it_does_not() -> None:
+    assert by_site("وتقدمت قوات سوريا الديمقراطية داخل مدينة منبج.")["manbij"]["kind"] == "partial"
+    assert claims("وتقدمت قوات سوريا الديمقراطية في مدينة منبج.") == []
+
+
+def test_an_adverb_after_a_comma_does_not_end_the_window_before_its_object() -> None:
+    found = by_site("وسيطرت فصائل المعارضة صباح الأحد، بالكامل على مدينة إدلب.")
+    assert found["idlib"]["kind"] == "captured"
+
+
+def test_the_seat_of_a_governorate_is_its_city_and_the_governorate_is_not() -> None:
+    found = by_site("وسيطر تنظيم الدولة على مركز محافظة الرقة في 4 آذار 2013.")
+    assert (found["raqqa"]["kind"], found["raqqa"]["date_from"]) == ("captured", "2013-03-04")
+    assert claims("وسيطر تنظيم الدولة على محافظة الرقة في 4 آذار 2013.") == []
+    located = by_site("وسيطر تنظيم الدولة على قرية الكرين في مركز محافظة الرقة في 4 آذار 2013.")
+    assert list(located) == ["krein"]
+
+
+def test_a_share_of_it_means_the_facility_not_the_district_it_lies_in() -> None:
+    found = claims(
+        "وهاجمت فصائل المعارضة الكلية الفنية الجوية آخر مواقع النظام بالراموسة، "
+        "وأعلنت السيطرة على أجزاء منها."
+    )
+    assert [(c["site_id"], c["kind"]) for c in found if c["kind"] == "partial"] == [
+        ("technical_air_college_aleppo", "partial")
+    ]
+    alone = claims("ووصلت فصائل المعارضة إلى حي الراموسة، وأعلنت السيطرة على أجزاء منه.")
+    assert [(c["site_id"], c["kind"]) for c in alone] == [("al_ramouseh", "partial")]
+
+
+def test_a_superlative_after_a_place_describes_it_and_is_no_second_object() -> None:
+    found = claims("واقتحمت فصائل المعارضة الكلية الفنية الجوية آخر الكليات العسكرية بالراموسة.")
+    assert [c["site_id"] for c in found] == ["technical_air_college_aleppo"]
+
+
+def test_a_reporting_verb_ends_the_window_of_an_advance() -> None:
+    text = "وجاء ذلك بعد التقدم الذي حققته فصائل المعارضة، وأوضح المصدر أن طريق الكاستيلو هو الطريق الوحيد للنظام."
+    assert claims(text) == []
+
+
+def test_the_pronoun_of_a_storming_after_managed_to_is_the_town() -> None:
+    found = claims(
+        "ووصلت قوات النظام إلى بلدة طيبة الإمام "
+        "وتمكنت بعد أقل من ساعة من اقتحامها من الجهة الشرقية."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("tiba_elemam", "partial", "government")
+    ]
+
+
+def test_an_advance_inside_a_town_then_its_capture_is_one_capture() -> None:
+    found = claims(
+        "وقال المرصد إن فصائل المعارضة تقدمت داخل مدينة جسر الشغور. "
+        "وسيطرت فصائل المعارضة على مدينة جسر الشغور يوم السبت."
+    )
+    assert [(c["site_id"], c["kind"]) for c in found] == [("jisr_ash_shugur", "captured")]
+
+
+def test_these_villages_after_a_second_masdar_are_not_the_advance_object() -> None:
+    found = claims(
+        "وانسحب تنظيم الدولة من قرى كبارة وريان. وأشارت المصادر إلى أن تقدم وحدات الجيش السوري "
+        "وتأمين هذه القرى يجعل الوصول إلى الباب سهلا."
+    )
+    assert {c["kind"] for c in found} == {"withdrew"}
+    again = claims(
+        "وسيطرت قوات النظام على قرى كبارة وريان أمس. واستعاد تنظيم الدولة السيطرة على تلك القرى اليوم."
+    )
+    assert sorted(c["gainer"] for c in again) == ["government", "government", "isis", "isis"]
+
+
+def test_a_date_before_a_verb_joined_by_wa_ends_the_clause_before_it() -> None:
+    found = by_site(
+        "واقتحمت قوات سوريا الديمقراطية مدينة الطبقة في 24 نيسان وطوقت مسلحي التنظيم في حيين قرب السد.",
+        dt.date(2017, 5, 10),
+    )
+    assert (found["tabqa"]["kind"], found["tabqa"]["date_from"]) == ("partial", "2017-04-24")
+
+
+def test_a_line_wrapped_before_bilqurb_is_one_sentence() -> None:
+    from engine.extract.clean import body_lines
+
+    text = (
+        "وقالت مصادر محلية إن المعارك استمرت طوال الليل في محيط المدينة، وإن القصف لم يتوقف.\n"
+        "واقتحمت\n"
+        "قوات سوريا الديمقراطية مدينة الطبقة في 24 نيسان وطوقت مسلحي التنظيم في حيين\n"
+        "بالقرب من السد، حيث دارت اشتباكات عنيفة استمرت ساعات."
+    )
+    folded = fold_text(text)
+    spans = body_lines(folded)
+    assert any("اقتحمت" in folded[a:b] and "السد" in folded[a:b] for a, b in spans)
+
+
+def test_almost_wholly_before_the_preposition_is_partial_control() -> None:
+    found = by_site(
+        "وتمكنت قوات سوريا الديمقراطية، السبت، من السيطرة بشكل شبه كامل على مدينة منبج."
+    )
+    assert found["manbij"]["kind"] == "partial"
+
+
+def test_the_city_is_the_one_fought_around_when_no_other_is_named() -> None:
+    found = claims(
+        "وهاجمت عناصر تنظيم الدولة قوات سوريا الديمقراطية في محيط منبج من عدة محاور، "
+        "في محاولة منها لكسر طوق الحصار عن المدينة."
+    )
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in found] == [
+        ("manbij", "besieged", "sdf")
+    ]
+    assert claims("وتقدمت قوات النظام باتجاه مدينة منبج، وفرضت الحصار على المدينة.") == []
