@@ -37,6 +37,7 @@ import polars as pl
 
 from engine.domain.errors import TadmurError
 from engine.domain.events import (
+    CLAIM_ACTIONS,
     CORRECTABLE_FIELDS,
     SCHEMA_VERSION,
     ClaimCorrected,
@@ -498,14 +499,6 @@ def check_block(raw: bytes, seq: int | None = None, head_hash: str | None = None
     )
 
 
-_ACTIONS = {
-    "ClaimRecorded": "recorded",
-    "ClaimCorrected": "corrected",
-    "ClaimRetracted": "retracted",
-    "ClaimReviewed": "reviewed",
-}
-
-
 def claim_events_of(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The claim events of a block, in log order, from its payload frames, with a null
     ``published_date`` (the reader fills it in once every document is known)."""
@@ -517,7 +510,7 @@ def claim_events_of(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         "ClaimReviewed": ("claim_id", "verdict"),
     }  # fmt: skip
     parts = [
-        frames[name].select("seq", *names).with_columns(event=pl.lit(_ACTIONS[name]))
+        frames[name].select("seq", *names).with_columns(event=pl.lit(CLAIM_ACTIONS[name]))
         for name, names in columns.items()
     ]
     frame = (
