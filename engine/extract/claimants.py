@@ -145,7 +145,7 @@ SIDE_VOICE = {"government": "syrian_military", "opposition": "opposition_faction
 # the subject of what was said, not who said it)
 _SPEECH_BEFORE = re.compile(lx.SPEECH_VERB + r"\s*(?:(?![بلف]?ان(?:ه|ها)?\s)\w+\s+){0,3}?[\"“«(]?\s*$")
 
-# the announcement as a noun: "بعد إعلان قوات المعارضة السيطرة على المدينة"
+# the announcement as a noun: "بعد إعلان الفصائل السيطرة على البلدة"
 _ANNOUNCEMENT = re.compile(r"(?<!\w)[وفبل]*(?:ال)?(?:اعلان|تاكيد|بيان)\s+$")
 # the side named, then "قد" and a verb of saying: "وكان الجيش قد أعلن" (the name is at most 4 words)
 _SPEECH_AFTER = re.compile(r"(?:\w+\s+){1,4}?قد\s+" + lx.SPEECH_VERB)
@@ -162,7 +162,7 @@ def speaking_side(text: str, actor_starts: list[tuple[int, str]], limit: int) ->
             continue
         if _SPEECH_BEFORE.search(text, max(0, start - 30), start) or _ANNOUNCEMENT.search(
                 text, max(0, start - 14), start):
-            return SIDE_VOICE[side]  # "أعلنت كتائب الثوار…", "بعد إعلان قوات المعارضة السيطرة على…"
+            return SIDE_VOICE[side]  # "أعلنت كتائب الثوار…", "بعد إعلان الفصائل السيطرة على…"
         after = _SPEECH_AFTER.match(text, start)
         if after and after.end() <= limit:
             return SIDE_VOICE[side]  # "وكان الجيش السوري قد أعلن استعادة السيطرة على…"

@@ -289,7 +289,7 @@ class _Reader:
         else:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
             if agent and trig.kind == "siege_broken" and _IMPOSED.search(self.text, trig.end, agent.start):
-                loser, agent = agent.actor, None  # "فك الحصار المفروض على المطار من قبل التنظيم"
+                loser, agent = agent.actor, None  # "فك الحصار المفروض على القاعدة من جانب التنظيم"
             if trig.rule.role == "fall":
                 return (agent.actor if agent else "unknown"), None, agent is not None
             if trig.rule.name == "out_of_control":  # "خرجت عن سيطرة النظام": the regime loses it
@@ -318,7 +318,7 @@ class _Reader:
                         and agent.start - trig.end < 4:
                     loser, agent = agent.actor, None  # "وطوقت إرهابيي داعش في المدينة": the besieged
             if agent is None and trig.rule.form == "verb":
-                agent = self._relative_head(trig, s0)  # "هيئة تحرير الشام التي كانت قد سيطرت على البلدة"
+                agent = self._relative_head(trig, s0)  # "الفصائل التي كانت قد سيطرت على القرية"
             if agent is None and (not trig.possessive_pronoun or its_object):
                 agent = subject_before(self.text, acts, trig.start, verb=trig.rule.form == "verb")
             owner = owner_after(acts, trig.end, trig.end + 160)
@@ -346,8 +346,8 @@ class _Reader:
         return actor, loser, explicit
 
     def _relative_head(self, trig: Trigger, s0: int) -> ActorMention | None:
-        """The side a relative clause hangs on: "مع هيئة تحرير الشام التي كانت قد سيطرت على
-        البلدة" (the verb has no subject of its own after it)."""
+        """The side a relative clause hangs on: "مع الفصائل التي كانت قد سيطرت على
+        القرية" (the verb has no subject of its own after it)."""
         rel = _RELATIVE_VERB.search(self.text, max(s0, trig.start - 30), trig.start)
         if not rel:
             return None
@@ -499,7 +499,7 @@ class _Reader:
             gainer = actor or "unknown"
             lost = loser if loser and loser != gainer else self._other_side(gainer)
         previous_end = trig.end
-        # "سيطرت على أجزاء من أحياء أخرى بينها حطين والقادسية": the share covers every item
+        # "سيطرت على أجزاء من أحياء عدة بينها الرشيد والنهضة": the share covers every item
         whole_list_partly = bool(places) and places[0].start > trig.end and bool(_PARTS_THEN_LIST.search(
             self.text, trig.end, places[0].start)) and places[0].start - trig.end < 80
         for place in places:
@@ -604,7 +604,7 @@ class _Reader:
 
     def _past_own_object(self, trig: Trigger, places: list[Place]) -> list[Place]:
         """Drop places after a trigger whose object was already given, by a pronoun ("وبسيطرة
-        المعارضة عليها لم يبق للنظام سوى المطار") or by a demonstrative ("بهذه السيطرة تكون
+        الفصائل عليها لم تعد للنظام إلا قاعدة واحدة") or by a demonstrative ("بهذه السيطرة تكون
         المدينة"): those places belong to another clause. "عليها وعلى القرية" goes on."""
         if not places or trig.rule.form != "noun":
             return places
@@ -626,7 +626,7 @@ class _Reader:
 
     def _partly(self, since: int, place: Place) -> bool:
         """Words of partial control between the trigger (or the list item before) and the
-        place, or right after the place: "حي الأصيلة وأجزاء من حي كرم الدعدع"."""
+        place, or right after the place: "حي الفردوس وأجزاء من حي الميدان"."""
         if place.start > since:
             between = self.text[since:place.start]
             marks = list(_PARTLY.finditer(between)) if len(between) < 80 else []

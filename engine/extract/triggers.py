@@ -128,7 +128,7 @@ _FOR_HEAD = re.compile(fold_pattern(
 ))
 # a future verb right before a masdar: "وستؤدي السيطرة على المجمع إلى…" (not "سيطرت", "سيارات")
 _FUTURE_VERB = re.compile(r"(?<!\w)[وف]?س(?:[يت](?!طر)|ن)\w{2,}\s+(?:(?:في|علي|الي|ب)\s+)?(?:ال)?$")
-# "… السيطرة على البلدة خلال الساعات القليلة القادمة": a time still to come ends the clause
+# "… السيطرة على القرية خلال الأيام القليلة القادمة": a time still to come ends the clause
 _TO_COME = re.compile(r"(?<!\w)(?:خلال|في)\s+(?:ال)?(?:ساعات|ايام|اسابيع|اشهر|اسبوع|شهر|فتره)\s+(?:(?:ال)?قليله\s+)?"
                       r"(?:ال)?(?:قادمه|مقبله|قادم|مقبل)(?!\w)")
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")

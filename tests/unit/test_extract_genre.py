@@ -208,7 +208,7 @@ def test_state_media_variants_are_named_claimants():
 
 
 def test_the_side_allowed_to_take_a_place_takes_it():
-    found = facts("وسمح الانهيار السريع لدفاعات النظام للمعارضة بالسيطرة على بلدة القريتين بعد ساعات.")
+    found = facts("وسمح تفكك خطوط النظام الدفاعية للمعارضة بالسيطرة على بلدة القريتين خلال ساعات.")
     assert found[0][:4] == ("al_qaryatayn", "captured", "opposition", "government")
 
 
