@@ -272,8 +272,7 @@ def test_a_present_tense_headline_reports_the_news() -> None:
 
 def test_an_attribution_after_the_last_event_covers_the_sentence() -> None:
     found = claims(
-        "سيطرت قوات النظام على مدينة تدمر، واستعادت مطار التيفور من التنظيم، "
-        "بحسب ما نقل المرصد."
+        "سيطرت قوات النظام على مدينة تدمر، واستعادت مطار التيفور من التنظيم، بحسب ما نقل المرصد."
     )
     assert {(c["site_id"], c["claimant"]) for c in found} == {
         ("palmyra", "sohr"),
@@ -416,7 +415,9 @@ def test_the_side_named_in_the_sentence_gains_what_the_other_leaves() -> None:
 
 def test_a_control_noun_with_a_pronoun_object_takes_no_later_place() -> None:
     assert (
-        claims("وبسيطرة المعارضة عليها لم تعد للنظام في ريف إدلب إلا قاعدة وحيدة هي مطار أبو الضهور.")
+        claims(
+            "وبسيطرة المعارضة عليها لم تعد للنظام في ريف إدلب إلا قاعدة وحيدة هي مطار أبو الضهور."
+        )
         == []
     )
 
