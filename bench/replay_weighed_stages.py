@@ -37,8 +37,8 @@ from engine.synth import synth_claim_events
 
 POLICY = Policy()
 STAGES = {
-    weighed: ("believed", "_per_event", "_interval_table", "_swing_table"),
-    passes: ("by_site", "shares_by_voice", "fold_sites", "grouped", "distinct_in_groups"),
+    weighed: ("believed", "_per_event", "_tables"),
+    passes: ("by_site", "shares_by_voice", "fold_sites"),
 }
 
 

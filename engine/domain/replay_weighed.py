@@ -13,11 +13,12 @@ give the same tables on generated logs.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import polars as pl
 
+from engine.domain import weighed_tables as tables
 from engine.domain import weighing_passes as passes
 from engine.domain.claims import believed, claims_table
 from engine.domain.codes import MARKERS
@@ -259,34 +260,56 @@ def _compiled_tables(
     )
     threads = 2 if heard.height >= PARALLEL_FROM else 1
     out = passes.fold_sites(data, threads)
-    claim_ids = encoded.source["claim_id"]
+    return _tables(encoded, out, record, claimant)
 
-    def ids(rows: np.ndarray) -> pl.Series:
-        return claim_ids.gather(record[rows])
 
-    intervals = _interval_table(encoded, out, ids, claimant)
-    return intervals, _swing_table(encoded, out, ids, claimant, intervals)
+def _tables(
+    encoded: EncodedEvents, out: passes.FoldOutput, record: np.ndarray, claimant: np.ndarray
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The intervals and swings tables of the fold's answer (``record``: each fold row's
+    record in the log, ``claimant``: its claimant's code, ``NONE``: null). Each list
+    column's rows are put in group order by :mod:`engine.domain.weighed_tables`, and the
+    claim ids of all three are gathered from the log at once."""
+    n_i, n_s = out.controller.size, out.to_controller.size
+    support_key, support_rows = tables.rows_by_group(out.interval, out.supports, n_i)
+    dissent_key, dissent_rows = tables.rows_by_group(out.interval, ~out.supports, n_i)
+    swing_key, swing_rows = tables.rows_by_group(out.swing, np.ones(out.swing.size, bool), n_s)
+    every = np.concatenate([support_rows, dissent_rows, swing_rows])
+    # (a placeholder row gathers the first id, which its list leaves out)
+    ids = encoded.source["claim_id"].gather(record[np.where(every == tables.NONE, 0, every)])
+
+    def lists(at: int, key: np.ndarray, rows: np.ndarray) -> tuple[pl.Series, pl.Series]:
+        real = rows != tables.NONE
+        made = tables.grouped_lists(key, ids.slice(at, rows.size), real)
+        return made, pl.Series(np.bincount(key[real], minlength=key[-1] + 1 if key.size else 0))
+
+    support, n_support = lists(0, support_key, support_rows)
+    dissent, n_dissent = lists(support_rows.size, dissent_key, dissent_rows)
+    swing_ids, n_swing = lists(support_rows.size + dissent_rows.size, swing_key, swing_rows)
+    # (a null claimant counts as one, as polars' n_unique counts it)
+    codes = encoded.claimants.len()
+    n_claimants = tables.distinct_values(support_key, support_rows, claimant, codes)[3]
+    intervals = _interval_table(encoded, out, support, n_support, n_claimants, dissent, n_dissent)
+    # each swing's claimants, distinct, in the order of their codes, which follow the
+    # lexical order of names (a null claimant first, as polars sorts nulls)
+    key, code, real, _ = tables.distinct_values(swing_key, swing_rows, claimant, codes)
+    claimants = tables.grouped_lists(key, encoded.claimants.gather(_nullable(code)), real)
+    return intervals, _swing_table(encoded, out, swing_ids, n_swing, claimants, intervals)
 
 
 def _interval_table(
     encoded: EncodedEvents,
     out: passes.FoldOutput,
-    ids: Callable[[np.ndarray], pl.Series],
-    claimant: np.ndarray,
+    support: pl.Series,
+    n_support: pl.Series,
+    n_claimants: np.ndarray,
+    dissent: pl.Series,
+    n_dissent: pl.Series,
 ) -> pl.DataFrame:
-    n = out.controller.size
-    on_interval = out.interval != passes.NONE
-    supporting = np.where(on_interval & out.supports, out.interval, passes.NONE)
-    support = _lists(supporting, n, ids)
-    # (a null claimant counts as one, as polars' n_unique counts it)
-    by_interval, _ = passes.distinct_in_groups(supporting, claimant, n)
-    n_claimants = np.bincount(by_interval, minlength=n).astype(np.uint32)
-    dissent = _lists(np.where(on_interval & ~out.supports, out.interval, passes.NONE), n, ids)
-    site = pl.Series(out.interval_site)
     same_site_next = pl.col("site") == pl.col("site").shift(-1)
     frame = pl.DataFrame(
         {
-            "site": site,
+            "site": out.interval_site,
             "controller": out.controller,
             "status": out.status.astype(np.int64),
             "start_earliest": _days(out.start_earliest),
@@ -304,13 +327,13 @@ def _interval_table(
         start_latest="start_latest",
         end_earliest=pl.when(same_site_next).then(pl.col("start_earliest").shift(-1)),
         end_latest=pl.when(same_site_next).then(pl.col("start_latest").shift(-1)),
-        n_claims=support.list.len().cast(pl.UInt32),
-        n_claimants=pl.Series(n_claimants),
+        n_claims=n_support.cast(pl.UInt32),
+        n_claimants=pl.Series(n_claimants).cast(pl.UInt32),
         claim_ids=support,
         open_start="open_start",
         siege="siege",
         support="support",
-        n_dissents=dissent.list.len().cast(pl.UInt32),
+        n_dissents=n_dissent.cast(pl.UInt32),
         dissent_ids=dissent,
     )
     return enforce_schema(table, INTERVALS, "intervals")
@@ -319,17 +342,11 @@ def _interval_table(
 def _swing_table(
     encoded: EncodedEvents,
     out: passes.FoldOutput,
-    ids: Callable[[np.ndarray], pl.Series],
-    claimant: np.ndarray,
+    swing_ids: pl.Series,
+    n_swing: pl.Series,
+    claimants: pl.Series,
     intervals: pl.DataFrame,
 ) -> pl.DataFrame:
-    n = out.to_controller.size
-    swing_ids = _lists(out.swing, n, ids)
-    # each swing's claimants, distinct, in the order of their codes, which follow the
-    # lexical order of names (a null claimant first, as polars sorts nulls)
-    by_swing, code = passes.distinct_in_groups(out.swing, claimant, n)
-    names = encoded.claimants.gather(_nullable(code))
-    claimants = _lists(by_swing, n, names.gather)
     frame = pl.DataFrame(
         {
             "site": out.swing_site,
@@ -347,30 +364,13 @@ def _swing_table(
         to_controller=pl.lit(encoded.actors).gather("to_controller"),
         window_start="window_start",
         window_end="window_end",
-        n_claims=swing_ids.list.len().cast(pl.UInt32),
+        n_claims=n_swing.cast(pl.UInt32),
         claimants=claimants,
         claim_ids=swing_ids,
         support="support",
         dissent_ids=dissent,
     )
     return enforce_schema(table, SWINGS, "swings")
-
-
-def _lists(key: np.ndarray, n: int, values: Callable[[np.ndarray], pl.Series]) -> pl.Series:
-    """Per group 0..n-1 (``key`` of each row, ``NONE``: none), the list of its rows'
-    ``values`` (given the rows, in group order), rows in log order; a group no row
-    names gets an empty list. The rows are put in group order first (a counting sort),
-    so that polars groups a sorted key, and the values are gathered once, in that order;
-    the groups no row names are then put in by one gather."""
-    order, sorted_key = passes.grouped(key, n)
-    rows = pl.DataFrame({"group": pl.Series(sorted_key).set_sorted(), "value": values(order)})
-    grouped = rows.group_by("group", maintain_order=True).agg("value")["value"]
-    present = np.bincount(sorted_key, minlength=n) > 0
-    if present.all():
-        return grouped
-    at = pl.Series(np.cumsum(present) - 1).set(pl.Series(~present), None)
-    every = grouped.gather(at)
-    return every.to_frame().select(pl.first().fill_null(pl.lit([], every.dtype))).to_series()
 
 
 def _nullable(codes: np.ndarray) -> pl.Series:
