@@ -22,6 +22,7 @@ from engine.domain import EncodedEvents, Policy, Timelines, replay
 from engine.domain.codes import EVENTS, RECORDED, event_codes
 from engine.domain.encoding import codes_frame, stacked
 from engine.domain.errors import PolicyError
+from engine.domain.replay_weighed import extend_text_codes
 from engine.domain.schema import CLAIM_EVENTS, enforce_schema
 
 #: above this many touched sites an append replays them together, in one call: the
@@ -190,7 +191,10 @@ class _SiteLog:
         if codes is None:
             self._encoded = self._lookup = None
             return
-        self._encoded = self._encoded.extended(codes, self.events)
+        extended = self._encoded.extended(codes, self.events)
+        # the weighed replay's codes of the text: the site's kept, the new rows' read
+        extend_text_codes(self._encoded, extended)
+        self._encoded = extended
 
     def encoded(self) -> EncodedEvents:
         if self._encoded is None:

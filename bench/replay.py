@@ -60,6 +60,7 @@ def weighed_rows(n: int, encoded: EncodedEvents, args: argparse.Namespace, measu
     def codes():
         encoded.__dict__.pop("_weighed_text", None)
         encoded.__dict__.pop("_weighed_codes", None)
+        encoded.__dict__.pop("_weighed_words", None)
         return weighed_per_event(encoded)
 
     from engine.domain.replay_weighed import _per_event as weighed_per_event

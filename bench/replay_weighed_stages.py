@@ -69,7 +69,7 @@ def old_module(ref: str, folder: Path):
 
 def forget(encoded: EncodedEvents) -> None:
     """Drop what either version keeps beside the encoding (made afresh, untimed)."""
-    for key in ("_weighed_text_codes", "_weighed_text", "_weighed_codes"):
+    for key in ("_weighed_text", "_weighed_codes", "_weighed_words"):
         encoded.__dict__.pop(key, None)
 
 

@@ -21,7 +21,7 @@ import polars as pl
 from engine.domain import weighed_tables as tables
 from engine.domain import weighing_passes as passes
 from engine.domain.claims import believed, claims_table
-from engine.domain.codes import MARKERS
+from engine.domain.codes import MARKERS, RECORDED
 from engine.domain.encoding import EncodedEvents
 from engine.domain.errors import ClaimWithoutWindow
 from engine.domain.policy import Policy
@@ -275,8 +275,10 @@ def _tables(
     dissent_key, dissent_rows = tables.rows_by_group(out.interval, ~out.supports, n_i)
     swing_key, swing_rows = tables.rows_by_group(out.swing, np.ones(out.swing.size, bool), n_s)
     every = np.concatenate([support_rows, dissent_rows, swing_rows])
-    # (a placeholder row gathers the first id, which its list leaves out)
-    ids = encoded.source["claim_id"].gather(record[np.where(every == tables.NONE, 0, every)])
+    # (a placeholder row gathers a null, which its list leaves out)
+    placeholder = every == tables.NONE
+    at = pl.Series(record[np.where(placeholder, 0, every)])
+    ids = encoded.source["claim_id"].gather(at.set(pl.Series(placeholder), None))
 
     def lists(at: int, key: np.ndarray, rows: np.ndarray) -> tuple[pl.Series, pl.Series]:
         real = rows != tables.NONE
@@ -427,12 +429,18 @@ def text_codes(encoded: EncodedEvents) -> pl.DataFrame:
     Only the words of an outlet's own report make a voice (a named source's copies are
     grouped by source and dates), so only the records of claims an outlet asserts (in
     their record or a correction) have their words read."""
-    source, codes = encoded.source, encoded.codes
+    return _text_codes(encoded, 0, {})
+
+
+def _text_codes(encoded: EncodedEvents, first: int, said: dict[str, int]) -> pl.DataFrame:
+    """:func:`text_codes` of the rows from ``first`` on, whose words are read only if
+    their own rows (records, or later rows of claims recorded from ``first`` on) say an
+    outlet asserts them; ``said`` (words -> code) is extended in place."""
+    source, codes = encoded.source.slice(first), encoded.codes.slice(first)
     outlet = _code_of(encoded.claimants, "outlet")
     records = codes.filter(pl.col("claimant") == outlet)["claim"].drop_nulls().unique()
-    texts = source["evidence_text"].gather(records).fill_null("")
+    texts = encoded.source["evidence_text"].gather(records).fill_null("")
     distinct = texts.unique()
-    said: dict[str, int] = {}
     word_codes = []
     for text in distinct.to_list():
         words = _words(text)
@@ -443,7 +451,7 @@ def text_codes(encoded: EncodedEvents) -> pl.DataFrame:
     # the exact kind from the encoding's marker code (which merges captured and withdrew,
     # and leaves attacked and any other kind null) and two comparisons of the names
     marker = codes["kind"].fill_null(-1).to_numpy()
-    kind = np.full(encoded.height, passes.OTHER, np.int8)
+    kind = np.full(codes.height, passes.OTHER, np.int8)
     kind[marker == MARKERS["partial"]] = passes.PARTIAL
     kind[marker == MARKERS["besieged"]] = passes.BESIEGED
     kind[marker == MARKERS["siege_broken"]] = passes.SIEGE_BROKEN
@@ -455,12 +463,30 @@ def text_codes(encoded: EncodedEvents) -> pl.DataFrame:
         {
             "kind": kind,
             "fallback": (source["time_precision"] == FALLBACK).fill_null(False),
-            "words": pl.repeat(passes.NONE, encoded.height, dtype=pl.Int64, eager=True).scatter(
-                records, words_of
+            "words": pl.repeat(passes.NONE, codes.height, dtype=pl.Int64, eager=True).scatter(
+                records - first, words_of
             ),
         },
         schema=TEXT_CODES,
     )
+
+
+def extend_text_codes(before: EncodedEvents, after: EncodedEvents) -> bool:
+    """Give ``after`` (``before`` followed by new records, as
+    :meth:`~engine.domain.encoding.EncodedEvents.extended` makes it) the
+    :func:`text_codes` of ``before`` and of the new rows read alone: an append to a large
+    site then reads its own text, not the site's again. Only where ``before`` made its
+    codes itself (its words dictionary is kept) and every new row records a new claim (a
+    correction of an earlier claim could make that claim's words read); False: nothing
+    kept, the next replay of ``after`` makes them afresh."""
+    text, said = before.__dict__.get(_TEXT), before.__dict__.get(_WORDS)
+    new = after.codes.slice(before.height)
+    if text is None or said is None or not bool((new["event"] == RECORDED).all()):
+        return False
+    more = dict(said)
+    after.__dict__[_TEXT] = pl.concat([text, _text_codes(after, before.height, more)])
+    after.__dict__[_WORDS] = more
+    return True
 
 
 def keep_text_codes(encoded: EncodedEvents, kept: pl.DataFrame) -> bool:
@@ -470,11 +496,12 @@ def keep_text_codes(encoded: EncodedEvents, kept: pl.DataFrame) -> bool:
     if kept.schema != TEXT_CODES or kept.height != encoded.height:
         return False
     encoded.__dict__.pop(_KEPT, None)
+    encoded.__dict__.pop(_WORDS, None)
     encoded.__dict__[_TEXT] = kept
     return True
 
 
-_TEXT, _KEPT = "_weighed_text", "_weighed_codes"
+_TEXT, _KEPT, _WORDS = "_weighed_text", "_weighed_codes", "_weighed_words"
 
 
 def _per_event(encoded: EncodedEvents) -> dict[str, np.ndarray]:
@@ -486,7 +513,9 @@ def _per_event(encoded: EncodedEvents) -> dict[str, np.ndarray]:
         return made
     text = encoded.__dict__.get(_TEXT)
     if text is None:
-        text = encoded.__dict__[_TEXT] = text_codes(encoded)
+        said: dict[str, int] = {}
+        text = encoded.__dict__[_TEXT] = _text_codes(encoded, 0, said)
+        encoded.__dict__[_WORDS] = said
     codes = encoded.codes
     made = {
         "kind": text["kind"].to_numpy(),

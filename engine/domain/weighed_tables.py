@@ -93,6 +93,9 @@ def distinct_values(key, rows, value, values):  # pragma: no cover - compiled
 def grouped_lists(key: np.ndarray, values: pl.Series, real: np.ndarray) -> pl.Series:
     """Per group 0..n-1, the list of its ``values`` (``key``: the group of each, sorted,
     every group present; places not ``real`` left out, so that a group may be empty).
+    Placeholders given as nulls, where no real value is null, are the cheap case: polars
+    drops the nulls of each group as it makes the lists (three times faster, at 1M
+    claims, than filtering each group by a mask).
 
     Example:
         >>> grouped_lists(np.array([0, 0, 1, 2]), pl.Series(["a", "b", None, "c"]),
@@ -100,9 +103,15 @@ def grouped_lists(key: np.ndarray, values: pl.Series, real: np.ndarray) -> pl.Se
         [['a', 'b'], [], ['c']]
     """
     frame = pl.DataFrame({"group": pl.Series(key).set_sorted(), "value": values})
+    by_group = frame.group_by("group", maintain_order=True)
     if real.all():
-        lists = frame.group_by("group", maintain_order=True).agg("value")
+        lists = by_group.agg("value")
+    elif np.array_equal(values.is_null().to_numpy(), ~real):
+        lists = by_group.agg(pl.col("value").drop_nulls())
     else:
-        frame = frame.with_columns(real=pl.Series(real))
-        lists = frame.group_by("group", maintain_order=True).agg(pl.col("value").filter("real"))
+        lists = (
+            frame.with_columns(real=pl.Series(real))
+            .group_by("group", maintain_order=True)
+            .agg(pl.col("value").filter("real"))
+        )
     return lists["value"]
