@@ -376,6 +376,33 @@ def _heap_push(heap, size, w, k, j, vk, vj):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _heap_top_before(heap, w, k, j, f):  # pragma: no cover - compiled
+    """Whether the heap's top comes before the candidate ``f`` (weight, runs, versions 0)."""
+    for field, value in enumerate((w[f], float(k[f]), float(j[f]), 0.0, 0.0)):
+        if heap[0, field] != value:
+            return heap[0, field] < value
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _stable_order(weight, n, order):  # pragma: no cover - compiled
+    """The order of ``weight[:n]``, ties in their order (an insertion sort into
+    ``order`` for a few, a merge sort beyond); empty if a weight is NaN."""
+    for i in range(n):
+        if np.isnan(weight[i]):
+            return order[:0]
+    if n > 24:
+        return np.argsort(weight[:n], kind="mergesort")
+    for i in range(n):
+        j = i - 1
+        while j >= 0 and weight[order[j]] > weight[i]:
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = i
+    return order[:n]
+
+
+@njit(cache=True, nogil=True)
 def _heap_pop(heap, size, top):  # pragma: no cover - compiled
     for f in range(5):
         top[f] = heap[0, f]
@@ -506,6 +533,10 @@ def _fold_sites(
     g_at = np.zeros(actors, np.int64)
     seen = np.zeros(actors, np.bool_)
     heap = np.empty((64, 5), np.float64)
+    first_w = np.empty(2 * m1, np.float64)
+    first_k = np.empty(2 * m1, np.int64)
+    first_j = np.empty(2 * m1, np.int64)
+    first_order = np.empty(2 * m1, np.int64)
     rows_a = np.empty(cap_m, np.int64)
     key_a = np.empty(cap_m, np.int64)
     rows_b = np.empty(cap_m, np.int64)
@@ -648,6 +679,7 @@ def _fold_sites(
         for r in range(nr):
             left[r], right[r], alive[r], version[r] = r - 1, r + 1, True, 0
         size = 0
+        n_first = 0
         for k in range(nr):
             for j in (left[k], right[k]):
                 if (
@@ -658,11 +690,30 @@ def _fold_sites(
                     <= ratio
                     * _weight_near(j, k, r_head, nxt, F, T, W, r_first, r_last, r_against, near)
                 ):
-                    heap, size = _heap_push(
-                        heap, size, max(0.0, r_said[k] - r_against[k]), k, j, version[k], version[j]
-                    )
-        while size:
-            size = _heap_pop(heap, size, top)
+                    first_w[n_first] = max(0.0, r_said[k] - r_against[k])
+                    first_k[n_first], first_j[n_first] = k, j
+                    n_first += 1
+        # (the first candidates come in (k, j) order with versions 0: sorted by weight,
+        # stably, they are in the heap's order, and a sort costs less than a heap of
+        # them; later candidates go on the heap, and the smaller head goes first)
+        by_weight = _stable_order(first_w, n_first, first_order)
+        if by_weight.size < n_first:
+            # (a NaN weight, which shares of weights never make, orders differently in
+            # the heap's comparisons: then every candidate goes on the heap, as it comes)
+            for f in range(n_first):
+                heap, size = _heap_push(heap, size, first_w[f], first_k[f], first_j[f], 0, 0)
+            n_first = 0
+        at_first = 0
+        while size or at_first < n_first:
+            if at_first < n_first and (
+                size == 0
+                or not _heap_top_before(heap, first_w, first_k, first_j, by_weight[at_first])
+            ):
+                f = by_weight[at_first]
+                at_first += 1
+                top[0], top[1], top[2], top[3], top[4] = first_w[f], first_k[f], first_j[f], 0, 0
+            else:
+                size = _heap_pop(heap, size, top)
             k, j, vk, vj = int(top[1]), int(top[2]), int(top[3]), int(top[4])
             if not (
                 alive[k]
