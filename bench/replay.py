@@ -8,6 +8,8 @@
     reference_fold  engine/domain/strict_rules.py: the pure-Python oracle of the property tests
     weighed         the default mode, Policy(mode="weighed"): the compiled weighed fold
                     (engine/domain/weighing_passes.py) on the same encoded events
+    strict          the strict replay (the `polars` row) timed in turns with `weighed`,
+                    so that the ratio of the two is taken under the same load
     weighed_codes   what the weighed mode makes once per encoding, beside it (each quote's
                     words as a code, the exact kind, the fallback flag)
     weighed_spec    the weighed mode's specification, engine/domain/weighing.py: the
@@ -68,10 +70,15 @@ def weighed_rows(n: int, encoded: EncodedEvents, args: argparse.Namespace, measu
     m, _ = measure("weighed_codes", n, codes, max(1, args.repeats // 2))
     m.note = "once per encoding, kept beside it"
     measures.append(m)
-    m, fast = measure("weighed", n, lambda: replay(encoded, WEIGHED), args.repeats)
+    # the weighed replay and the strict one (the fold the issue's ratio is taken to) run
+    # alternately, so that a change of load moves both
+    made, fast = alternated({"weighed": lambda: replay(encoded, WEIGHED),
+                             "strict": lambda: replay(encoded, POLICY)}, n, args.repeats)
     heard = fast.intervals["n_claims"].sum() + fast.intervals["n_dissents"].sum()
-    m.note = f"compiled; {heard:,} claims placed on {fast.intervals.height:,} intervals"
-    measures.append(m)
+    made["weighed"].note = (f"compiled; {heard:,} claims placed on {fast.intervals.height:,} "
+                            "intervals")
+    made["strict"].note = "the strict fold, Policy(mode='strict'), same encoding, alternating"
+    measures += made.values()
     if n <= args.weighed_spec_up_to:
         gc.freeze()
         m, spec = measure("weighed_spec", n,
@@ -84,6 +91,26 @@ def weighed_rows(n: int, encoded: EncodedEvents, args: argparse.Namespace, measu
         assert_frame_equal(fast.swings, spec[2])
         checks.append(f"{n}: weighed == weighed_spec")
         del spec
+
+
+def alternated(runs: dict, n: int, repeats: int) -> tuple[dict, object]:
+    """Each of ``runs`` timed ``repeats`` times, in turns (the order reversed every other
+    turn); the Measures by name, and the first run's last result."""
+    made: dict = {}
+    first = None
+    for turn in range(repeats):
+        names = list(runs) if turn % 2 == 0 else list(runs)[::-1]
+        for name in names:
+            m, result = measure(name, n, runs[name], 1)
+            if name == next(iter(runs)):
+                first = result
+            if name in made:
+                made[name].seconds += m.seconds
+                made[name].peak_rss_mb = max(made[name].peak_rss_mb, m.peak_rss_mb)
+            else:
+                made[name] = m
+            del result
+    return made, first
 
 
 def one_size(n: int, args: argparse.Namespace, measures: list, checks: list) -> None:
@@ -159,8 +186,8 @@ def main() -> int:
     measures, checks = [], []
     for n in [int(size) for size in args.sizes.split(",")]:
         one_size(n, args, measures, checks)
-    text = table([m for m in measures if m.name.startswith("weighed")], ["weighed_spec"],
-                 "weighed")
+    text = table([m for m in measures if m.name.startswith("weighed") or m.name == "strict"],
+                 ["weighed_spec", "strict"], "weighed")
     if not args.only_weighed:
         text = table([m for m in measures if not m.name.startswith("weighed")],
                      ["polars_strings", "polars_v1", "reference_fold", "eventsourcing"],
