@@ -14,6 +14,7 @@ modules' private steps: a tool for whoever works on them next, not an interface.
 
     .venv/bin/python bench/replay_weighed_stages.py --sizes 100000,1000000 --against main
     .venv/bin/python bench/replay_weighed_stages.py --sizes 1000000 --log /tmp/s1m
+    .venv/bin/python bench/replay_weighed_stages.py --sizes 1000000 --hottest --against main
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import polars as pl
 from common import write_results
 from polars.testing import assert_frame_equal
 
@@ -73,8 +75,16 @@ def forget(encoded: EncodedEvents) -> None:
         encoded.__dict__.pop(key, None)
 
 
-def in_process(n: int, repeats: int, old) -> tuple[list[str], dict]:
-    encoded = EncodedEvents.of(synth_claim_events(n, seed=0))
+def in_process(n: int, repeats: int, old, hottest: bool = False) -> tuple[list[str], dict]:
+    events = synth_claim_events(n, seed=0)
+    if hottest:
+        # the events of the claims of the site with most records: what an append to the
+        # hottest site replays (bench/incremental.py)
+        recorded = events.filter(pl.col("event") == "recorded")
+        site = recorded["site_id"].value_counts(sort=True)["site_id"][0]
+        ids = recorded.filter(pl.col("site_id") == site)["claim_id"].implode()
+        events = events.filter(pl.col("claim_id").is_in(ids))
+    encoded = EncodedEvents.of(events)
     spent: dict[str, list[float]] = {}
 
     def timed(module, name):
@@ -114,7 +124,8 @@ def in_process(n: int, repeats: int, old) -> tuple[list[str], dict]:
         codes.append(time.perf_counter() - started)
     for (module, name), fn in saved.items():
         setattr(module, name, fn)
-    lines = [f"n = {n:,} ({encoded.height:,} events), medians of {repeats}, warm:"]
+    what = "the hottest site's events of " if hottest else ""
+    lines = [f"n = {what}{n:,} ({encoded.height:,} events), medians of {repeats}, warm:"]
     for name, times in totals.items():
         median = statistics.median(times)
         lines.append(
@@ -172,13 +183,16 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--against", help="a git revision whose weighed replay runs beside")
     parser.add_argument("--log", help="a log folder to replay in fresh processes")
+    parser.add_argument(
+        "--hottest", action="store_true", help="replay only the events of the site with most claims"
+    )
     args = parser.parse_args()
     lines: list[str] = []
     extra: dict = {"in_process": []}
     with tempfile.TemporaryDirectory() as folder:
         old = old_module(args.against, Path(folder)) if args.against else None
         for n in [int(size) for size in args.sizes.split(",")]:
-            text, data = in_process(n, args.repeats, old)
+            text, data = in_process(n, args.repeats, old, args.hottest)
             lines += text
             extra["in_process"].append(data)
             print("\n".join(text), file=sys.stderr)
@@ -186,7 +200,9 @@ def main() -> int:
         text, extra["fresh"] = fresh(args.log, args.repeats)
         lines += text
     print("\n".join(lines))
-    name = f"replay_weighed_stages_{args.sizes.replace(',', '_')}"
+    name = f"replay_weighed_stages_{args.sizes.replace(',', '_')}" + (
+        "_hottest" if args.hottest else ""
+    )
     path = write_results(name, [], {**extra, "table": "\n".join(lines)})
     print(f"wrote {path}", file=sys.stderr)
     return 0
