@@ -120,6 +120,8 @@ _CHECKPOINTS_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?(?:حواجز|حا
 #: The first word of a compound name right before a village's name: "عين السبيل", "تل X",
 #: "جبل X" name another place (the finder found only the village).
 _NAME_HEAD = re.compile(r"(?<!\w)[وفبل]?(?:عين|بئر|بير|تل|جبل|خربه|دير|كفر|راس|وادي|جسر)\s+$")
+#: Place nouns that are also the first word of a name ("تل X", "خربة X", "جبل X").
+_HEAD_IN_NAME = re.compile(r"[وفبل]?((?:تل|تله|خربه|جبل)\s)")
 #: Dual and plural facility nouns ("حاجزي البركة", "معسكرات القرميد"): not the village.
 _FACILITIES_OF = re.compile(
     r"(?<!\w)[وفبل]?(?:ال)?(?:حاجزي|حواجز|معسكري|معسكرات|معسكر|مداجن|مقالع|صوامع|مزارع|مزرعه|مستودعات|"
@@ -328,6 +330,9 @@ class ObjectFinder:
                 first = hit.group("name").split()[0]
                 spans.append((hit.start("name"), hit.start("name") + len(first)))
                 spans.append((hit.start("name"), hit.end("name")))
+                head = _HEAD_IN_NAME.match(hit.group(0))
+                if head:  # "تل العمارنة": the noun is the name's first word
+                    spans.append((hit.start() + head.start(1), hit.start("name") + len(first)))
         for hit in self._plural_hits:
             stop = text.find(".", hit.end())
             spans.extend(_list_items(text, hit.end(), stop if stop > 0 else len(text)))
@@ -356,7 +361,7 @@ class ObjectFinder:
                     self._spelt[a] = reading[1]
                     found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
                 continue
-            reading = near_spelling(gaz, word, evidence) if " " not in word else None
+            reading = near_spelling(gaz, word, evidence)
             if reading is None and " " not in word:
                 ruin = [i for i in gaz.names_of("خربه " + word.removeprefix("ال"))
                         if confirmed(gaz, gaz.sites[i], evidence)]

@@ -30,7 +30,7 @@ from engine.reference.places import rows_for, rows_key
 
 _WORD = re.compile(r"\w+")
 #: Bump when the index layout changes: old cache files are then ignored.
-_INDEX_VERSION = "8"
+_INDEX_VERSION = "9"
 #: Index files kept in the cache folder.
 _KEEP = 4
 
@@ -263,6 +263,23 @@ def _words_key(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_core(w) for w in words)
 
 
+#: Letters reporters interchange between emphatic and plain sounds (folded text).
+_SOUND_PAIRS = str.maketrans({"ص": "س", "ط": "ت", "ض": "د", "ظ": "ز", "ذ": "ز"})
+_DOUBLED = re.compile(r"(\w)\1")
+
+
+def sound_key(name: str) -> str:
+    """A folded name's key for :meth:`Gazetteer.sound_alikes`: no ال on any word, the sound
+    pairs merged, a word-initial ه as ا, a doubled letter once.
+
+    >>> sound_key(fold_text("خربة الماسي")) == sound_key(fold_text("خربة ماصي"))
+    True
+    """
+    words = [_core(w).translate(_SOUND_PAIRS) for w in _WORD.findall(name)]
+    # a word-initial ه is often not heard ("الهوشرية", "أوشرية")
+    return " ".join(_DOUBLED.sub(r"\1", "ا" + w[1:] if w[:1] == "ه" and len(w) > 4 else w) for w in words)
+
+
 class Gazetteer:
     """Places of ``sites.csv`` with a clitic-aware, typo-tolerant finder.
 
@@ -340,12 +357,49 @@ class Gazetteer:
             found.update(self._fuzzy_all.get(key, ()))
         return sorted(n for n in found if _within_one_edit(_core(n), core))
 
+    def sound_alikes(self, name: str) -> tuple[str, ...]:
+        """Names written with the other letter of a sound pair (ص/س, ط/ت, ض/د, ظ/ذ/ز), with
+        or without ال on any word and a doubled letter written once: "خربة الماسي" for the
+        village the gazetteer writes "خربة ماصي" (``name`` folded; the name itself excluded).
+
+        The index is built on first use (most texts never need it).
+        """
+        index = self.__dict__.get("_sound_index")
+        if index is None:
+            index = {}
+            for known in self._by_name:
+                if known not in GENERIC_NAMES:
+                    index.setdefault(sound_key(known), []).append(known)
+            self._sound_index = index
+        return tuple(n for n in index.get(sound_key(name), ()) if n != name)
+
+    def last_word_near(self, name: str) -> tuple[str, ...]:
+        """Multi-word names whose other words are those of ``name`` (ال aside) and whose last
+        word is one letter off its last word (dropped, added or two swapped; five letters or
+        more): "تل العمارنة" for "تل العمارة"."""
+        index = self.__dict__.get("_last_word_index")
+        if index is None:
+            index = {}
+            for known in self._by_name:
+                words = _words_key(tuple(_WORD.findall(known)))
+                if len(words) > 1 and known not in GENERIC_NAMES:
+                    index.setdefault(words[:-1], []).append((words[-1], known))
+            self._last_word_index = index
+        words = _words_key(tuple(_WORD.findall(name)))
+        if len(words) < 2 or len(words[-1]) < 4:
+            return ()
+        last = words[-1]
+        return tuple(known for core, known in index.get(words[:-1], ())
+                     if core != last and max(len(core), len(last)) >= 5 and _within_one_edit(core, last)
+                     and (len(core) != len(last) or sorted(core) == sorted(last)))
+
     def _reset_caches(self) -> None:
         self._cache: dict[str, tuple] = {}
         self._fuzzy_cache: dict[str, str | None] = {}
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_fuzzy_cache", "_qualified_bases")}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_cache", "_fuzzy_cache", "_qualified_bases", "_sound_index", "_last_word_index")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
