@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from engine.extract.normalise import fold_pattern, fold_text
-from engine.reference.gazetteer import Gazetteer, PlaceMention, Site, load_gazetteer
+from engine.reference.gazetteer import WEAK_NAMES, Gazetteer, PlaceMention, Site, load_gazetteer
 
 #: A candidate this much nearer than the next one, and within this distance, wins.
 NEAR_KM = 60.0
@@ -345,6 +345,7 @@ def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | 
         names += [n for s in sorted(swapped) for n in (s, "ال" + s) if gaz.names_of(n)]
     alike = set(gaz.sound_alikes(word)) | set(gaz.last_word_near(word))
     names += sorted(alike - set(names))
+    names = [n for n in names if n not in WEAK_NAMES]  # "السريان" is a word before it is a district
     if not names or not ev.sites:
         return None
     candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
