@@ -509,7 +509,8 @@ class Gazetteer:
         candidates = set(self._fuzzy.get(core, ()))
         for key in _deletions(core):
             candidates.update(self._fuzzy.get(key, ()))
-        good = sorted(n for n in candidates if _within_one_edit(_core(n), core))
+        # a name whose core is the word's own was refused already ("وميادين": squares, not الميادين)
+        good = sorted(n for n in candidates if _core(n) != core and _within_one_edit(_core(n), core))
         return good[0] if len(good) == 1 else None
 
     def _mention(self, start: int, end: int, name: str, fuzzy: bool = False) -> PlaceMention:

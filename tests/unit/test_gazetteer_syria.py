@@ -405,3 +405,9 @@ def test_the_town_a_text_calls_a_town_is_what_a_later_bare_town_means():
     at = text.index("المدينة")
     site, why = resolve_site("المدينة", context=PlaceContext(text=text, at=at))
     assert site == "murak", why
+
+
+def test_a_word_refused_as_a_name_does_not_come_back_as_a_typo():
+    # "ميادين" (squares) is not الميادين; nor is it "one letter off" it
+    found = load_gazetteer().find(fold_text("تجول المقاتلون في شوارع وميادين المدينة بعد سقوطها"))
+    assert all("al_mayadin" not in m.site_ids for m in found if not m.generic_kinds)
