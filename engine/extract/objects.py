@@ -271,7 +271,7 @@ class ObjectFinder:
             if district:
                 ids, why = (district[0],), district[1]
                 qualifiers.add(self.mentions[k + 1].start)
-            if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence):
+            if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence, weak=True):
                 label = sites[ids[0]].label()
                 ids, why = (), f"{surface!r} is a common word as well as the name of {label}, and no place near it is named"
             out[m.start] = ids

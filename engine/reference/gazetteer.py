@@ -519,7 +519,7 @@ class Gazetteer:
             end=end,
             site_ids=self._by_name[name],
             generic_kinds=self.generic_kinds.get(name, ()),
-            weak=name in WEAK_NAMES,
+            weak=name in WEAK_NAMES or "ال" + name in WEAK_NAMES,  # "الإسكان" is also the village اسكان
             fuzzy=fuzzy,
             name=name,
         )

@@ -224,7 +224,7 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
             if named:
                 ids, why = (named,), (f"{name_ar!r} is also {gaz.sites[named].label()}, which the English name "
                                       f"{name_en!r} says")
-        if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev):
+        if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev, weak=True):
             return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
                           "and no place near it is named in the text")
         far = far_village(gaz, gaz.sites[ids[0]], ev) if len(ids) == 1 and not m.fuzzy else None
@@ -264,8 +264,15 @@ _NAMED_AFTER = re.compile(fold_pattern(
 _PLACE_NOUN = re.compile(fold_pattern(r"(?:قرية|بلدة|مدينة)\s+"))
 
 
-def confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
-    """The text names ``site``'s governorate or a place within :data:`NEAR_KM` of it."""
+def confirmed(gaz: Gazetteer, site: Site, ev: Evidence, weak: bool = False) -> bool:
+    """The text names ``site``'s governorate or a place within :data:`NEAR_KM` of it.
+
+    ``weak``: the name is also a common word ("الإسكان": housing). A village of such a name
+    needs a place within :data:`TYPO_KM` (its governorate is not enough): "منطقة الإسكان" of an
+    article on Aleppo is a part of the city, not the village اسكان 34 km away."""
+    if weak and site.kind == "village" and site.origin == "ocha":
+        return site.lat is not None and nearest(
+            site, [gaz.sites[o] for o in ev.sites if o != site.site_id], TYPO_KM) is not None
     if site.admin1_pcode in ev.governorates:
         return True
     return site.lat is not None and any(

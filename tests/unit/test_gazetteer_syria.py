@@ -411,3 +411,12 @@ def test_a_word_refused_as_a_name_does_not_come_back_as_a_typo():
     # "ميادين" (squares) is not الميادين; nor is it "one letter off" it
     found = load_gazetteer().find(fold_text("تجول المقاتلون في شوارع وميادين المدينة بعد سقوطها"))
     assert all("al_mayadin" not in m.site_ids for m in found if not m.generic_kinds)
+
+
+def test_a_village_named_with_a_common_word_needs_a_place_close_by():
+    # "الإسكان" (housing) is also the village اسكان, 34 km from Aleppo: an area of the city here
+    got, _ = claims("استعادت قوات النظام أحياء الشيخ سعيد والشحادين ومنطقة الإسكان في مدينة حلب.")
+    assert "eskan" not in {c[0] for c in got}
+    # beside a town 9 km away it is the village
+    got, _ = claims("سيطرت الفصائل على الإسكان ودارة عزة أمس.")
+    assert "eskan" in {c[0] for c in got}
