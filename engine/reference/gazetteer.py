@@ -399,7 +399,8 @@ class Gazetteer:
 
     def __getstate__(self):
         return {k: v for k, v in self.__dict__.items()
-                if k not in ("_cache", "_fuzzy_cache", "_qualified_bases", "_sound_index", "_last_word_index")}
+                if k not in ("_cache", "_fuzzy_cache", "_qualified_bases", "_sound_index", "_last_word_index",
+                             "_spelling_cache")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)

@@ -344,16 +344,10 @@ def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | 
     a sound pair written the other way, ال on a word or a doubled letter aside ("خربة
     الماسي", "خربة ماصي"). When several readings lie near, the one clearly nearest (half the
     distance of the next, or less) is taken; otherwise none."""
-    core = word[2:] if word.startswith("ال") and len(word) > 4 else word
-    names = [n for n in gaz.near_spellings(word) if len(_bare(n)) != len(core) or sorted(_bare(n)) == sorted(core)] \
-        if " " not in word else []
-    if " " not in word and len(core) == 4:
-        swapped = {core[:i] + core[i + 1] + core[i] + core[i + 2:] for i in range(3)} - {core}
-        names += [n for s in sorted(swapped) for n in (s, "ال" + s) if gaz.names_of(n)]
-    alike = set(gaz.sound_alikes(word)) | set(gaz.last_word_near(word))
-    names += sorted(alike - set(names))
-    names = [n for n in names if n not in WEAK_NAMES]  # "السريان" is a word before it is a district
-    if not names or not ev.sites:
+    if not ev.sites:
+        return None
+    names, alike = _spellings(gaz, word)
+    if not names:
         return None
     candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
     # a village named far from every other place is itself a misreading: no anchor
@@ -372,6 +366,27 @@ def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | 
     how = "another spelling of" if any(site_id in gaz.names_of(n) for n in alike) else "one letter off"
     return site_id, (f"{word!r} is {how} {gaz.sites[site_id].name_ar!r}: {gaz.sites[site_id].label()} "
                      f"is {dist:.0f} km from {by}, named in the text")
+
+
+def _spellings(gaz: Gazetteer, word: str) -> tuple[list[str], frozenset[str]]:
+    """The names :func:`near_spelling` weighs for ``word`` and those of them read as another
+    spelling (not a letter off); they depend on the word alone, so they are kept per gazetteer."""
+    cache = gaz.__dict__.setdefault("_spelling_cache", {})
+    found = cache.get(word)
+    if found is None:
+        core = _bare(word)
+        names = [n for n in gaz.near_spellings(word) if len(_bare(n)) != len(core) or sorted(_bare(n)) == sorted(core)] \
+            if " " not in word else []
+        if " " not in word and len(core) == 4:
+            swapped = {core[:i] + core[i + 1] + core[i] + core[i + 2:] for i in range(3)} - {core}
+            names += [n for s in sorted(swapped) for n in (s, "ال" + s) if gaz.names_of(n)]
+        alike = frozenset(gaz.sound_alikes(word)) | frozenset(gaz.last_word_near(word))
+        names += sorted(alike - set(names))
+        names = [n for n in names if n not in WEAK_NAMES]  # "السريان" is a word before it is a district
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[word] = (names, alike)
+    return found
 
 
 def nearest(site: Site, others: list[Site], within: float) -> tuple[float, str] | None:
