@@ -315,8 +315,9 @@ class ObjectFinder:
     def _respelt(self, mentions: list[PlaceMention]) -> list[PlaceMention]:
         """Names the finder missed after a place noun or in a list of places ("منطقة غندور",
         "قرى … واحتميلات"), read as another spelling of a place near the ones the article
-        names: a letter missing, added or two swapped (الغندورة, احتيملات), or without the
-        "خربة" the gazetteer writes (سوبين → خربة سوبين). Each says why."""
+        names: a letter missing, added or two swapped (الغندورة, احتيملات), another spelling
+        (خربة الماسي, تلة العمارة for تل العمارة), or without the "خربة" the gazetteer writes
+        (سوبين → خربة سوبين). Each says why."""
         text, gaz = self.text, self.gaz
         starts = [m.start for m in mentions]
 
@@ -325,6 +326,7 @@ class ObjectFinder:
             return not (i and mentions[i - 1].end > a) and not any(
                 m.end > a for m in mentions[max(0, i - 3):i])
         spans: list[tuple[int, int]] = []
+        hills: set[tuple[int, int]] = set()  # "تلة X" for the village "تل X": X alone may be a mention
         for hit in self._noun_hits:
             if hit.group("name"):
                 first = hit.group("name").split()[0]
@@ -333,6 +335,8 @@ class ObjectFinder:
                 head = _HEAD_IN_NAME.match(hit.group(0))
                 if head:  # "تل العمارنة": the noun is the name's first word
                     spans.append((hit.start() + head.start(1), hit.start("name") + len(first)))
+                    if head.group(1).startswith("تله"):
+                        hills.add(spans[-1])
         for hit in self._plural_hits:
             stop = text.find(".", hit.end())
             spans.extend(_list_items(text, hit.end(), stop if stop > 0 else len(text)))
@@ -340,7 +344,7 @@ class ObjectFinder:
             joined = _JOINED.match(text, m.end)
             if joined and not _CHECKPOINTS_BEFORE.search(text, max(0, m.start - 50), m.start):
                 spans.append((joined.start(1), joined.end(1)))
-        spans = [(a, b) for a, b in dict.fromkeys(spans) if free(a, b)]
+        spans = [(a, b) for a, b in dict.fromkeys(spans) if free(a, b) or (a, b) in hills]
         if not spans:
             return mentions
         evidence = Evidence.of_mentions(gaz, mentions)
@@ -362,6 +366,8 @@ class ObjectFinder:
                     found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
                 continue
             reading = near_spelling(gaz, word, evidence)
+            if (a, b) in hills and not free(a, b) and (reading is None or "another spelling" not in reading[1]):
+                continue  # over a place the finder read, only the village "تل X" itself
             if reading is None and " " not in word:
                 ruin = [i for i in gaz.names_of("خربه " + word.removeprefix("ال"))
                         if confirmed(gaz, gaz.sites[i], evidence)]
@@ -374,7 +380,11 @@ class ObjectFinder:
             if reading:
                 self._spelt[a] = reading[1]
                 found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
-        return sorted(mentions + found, key=lambda m: m.start) if found else mentions
+        if not found:
+            return mentions
+        # a reading over the finder's ("تلة العمارة" over the village العمارة) replaces it
+        kept = [m for m in mentions if not any(f.start < m.end and m.start < f.end for f in found)]
+        return sorted(kept + found, key=lambda m: m.start)
 
     def objects_of(self, trig: Trigger, later: list[Trigger], s0: int, s1: int) -> list[Place]:
         """The places ``trig`` acts on, in text order (empty when it names none)."""

@@ -270,12 +270,14 @@ _DOUBLED = re.compile(r"(\w)\1")
 
 def sound_key(name: str) -> str:
     """A folded name's key for :meth:`Gazetteer.sound_alikes`: no ال on any word, the sound
-    pairs merged, a word-initial ه as ا, a doubled letter once.
+    pairs merged, a word-initial ه as ا, a doubled letter once, a first word تلة as تل.
 
     >>> sound_key(fold_text("خربة الماسي")) == sound_key(fold_text("خربة ماصي"))
     True
     """
     words = [_core(w).translate(_SOUND_PAIRS) for w in _WORD.findall(name)]
+    if len(words) > 1 and words[0] == "تله":
+        words[0] = "تل"  # "تلة X" for the village "تل X" (the mound it is named after)
     # a word-initial ه is often not heard ("الهوشرية", "أوشرية")
     return " ".join(_DOUBLED.sub(r"\1", "ا" + w[1:] if w[:1] == "ه" and len(w) > 4 else w) for w in words)
 

@@ -420,3 +420,12 @@ def test_a_village_named_with_a_common_word_needs_a_place_close_by():
     # beside a town 9 km away it is the village
     got, _ = claims("سيطرت الفصائل على الإسكان ودارة عزة أمس.")
     assert "eskan" in {c[0] for c in got}
+
+
+def test_a_hill_written_for_the_village_named_after_its_mound():
+    # the gazetteer has the village "تل العمارة"; "تلة العمارة" near Jarablus is that village,
+    # not the village "العمارة" of Qamishli the finder reads in it
+    out = full("سيطرت الفصائل على تلة العمارة جنوب مدينة جرابلس أمس.")
+    assert [c["site_id"] for c in out.claims] == ["tal_elamara"]
+    out = full("سيطرت الفصائل على تلة العمارة قرب مدينة درعا أمس.")
+    assert out.claims == [] and any("تلة العمارة" in u for u in out.unresolved)
