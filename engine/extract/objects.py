@@ -672,8 +672,10 @@ class ObjectFinder:
                     self._unknown(a, b, in_list=True)
 
     def _unknown(self, start: int, end: int, in_list: bool = False) -> None:
-        if in_list and any(m.weak for m in self.gaz.find(self.text[start:end])):
+        if in_list and any(m.weak and any(self.gaz.sites[s].origin != "ocha" for s in m.site_ids)
+                           for m in self.gaz.find(self.text[start:end])):
             return  # a gazetteer name left out as a common word ("حطين" alone), not an unknown place
+        # (a common word that is only the name of a village elsewhere, "حواجز السمان والإسكان", is one)
         self._add_note(f"{self._surface(start, end)!r} at folded offset {start}: "
                        "not in the gazetteer; add it to events/places.csv", self.text[start:end])
 

@@ -429,3 +429,9 @@ def test_a_hill_written_for_the_village_named_after_its_mound():
     assert [c["site_id"] for c in out.claims] == ["tal_elamara"]
     out = full("سيطرت الفصائل على تلة العمارة قرب مدينة درعا أمس.")
     assert out.claims == [] and any("تلة العمارة" in u for u in out.unresolved)
+
+
+def test_a_common_word_in_a_list_of_checkpoints_goes_to_stderr():
+    # "الإسكان" is a common word and a village 120 km away: here a checkpoint the gazetteer lacks
+    _, unresolved = claims("سيطرت الفصائل على حواجز السمان، والإسكان، والخزان شمال مدينة حماة.")
+    assert any("الإسكان" in u for u in unresolved)
