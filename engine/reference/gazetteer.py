@@ -339,6 +339,19 @@ class Gazetteer:
                     and any(i in careful for i in by_name[name]) and name not in GENERIC_NAMES:
                 for key in _deletions(core) | {core}:
                     self._fuzzy.setdefault(key, []).append(name)
+        # other spellings of names (see sound_alikes, last_word_near), indexed once
+        # (values are "|"-joined names: strings unpickle faster than lists)
+        self._sound_index: dict[str, str] = {}
+        self._last_word_index: dict[str, str] = {}  # all words but the last (cores) → names
+        for name in by_name:
+            if name in GENERIC_NAMES:
+                continue
+            key = sound_key(name)
+            self._sound_index[key] = f"{self._sound_index[key]}|{name}" if key in self._sound_index else name
+            words = _words_key(tuple(_WORD.findall(name)))
+            if len(words) > 1:
+                key = " ".join(words[:-1])
+                self._last_word_index[key] = f"{self._last_word_index[key]}|{name}" if key in self._last_word_index else name
         self._fuzzy_all: dict[str, list[str]] = {}
         for name in by_name:
             core = _core(name)
@@ -364,36 +377,28 @@ class Gazetteer:
         or without ال on any word and a doubled letter written once: "خربة الماسي" for the
         village the gazetteer writes "خربة ماصي" (``name`` folded; the name itself excluded).
 
-        The index is built on first use (most texts never need it).
+        The index is built with the gazetteer and pickled with it.
         """
-        index = self.__dict__.get("_sound_index")
-        if index is None:
-            index = {}
-            for known in self._by_name:
-                if known not in GENERIC_NAMES:
-                    index.setdefault(sound_key(known), []).append(known)
-            self._sound_index = index
-        return tuple(n for n in index.get(sound_key(name), ()) if n != name)
+        found = self._sound_index.get(sound_key(name))
+        return tuple(n for n in found.split("|") if n != name) if found else ()
 
     def last_word_near(self, name: str) -> tuple[str, ...]:
         """Multi-word names whose other words are those of ``name`` (ال aside) and whose last
         word is one letter off its last word (dropped, added or two swapped; five letters or
         more): "تل العمارنة" for "تل العمارة"."""
-        index = self.__dict__.get("_last_word_index")
-        if index is None:
-            index = {}
-            for known in self._by_name:
-                words = _words_key(tuple(_WORD.findall(known)))
-                if len(words) > 1 and known not in GENERIC_NAMES:
-                    index.setdefault(words[:-1], []).append((words[-1], known))
-            self._last_word_index = index
         words = _words_key(tuple(_WORD.findall(name)))
         if len(words) < 2 or len(words[-1]) < 4:
             return ()
         last = words[-1]
-        return tuple(known for core, known in index.get(words[:-1], ())
-                     if core != last and max(len(core), len(last)) >= 5 and _within_one_edit(core, last)
-                     and (len(core) != len(last) or sorted(core) == sorted(last)))
+        found = []
+        for known in self._last_word_index.get(" ".join(words[:-1]), "").split("|"):
+            if not known:
+                continue
+            core = _core(_WORD.findall(known)[-1])
+            if core != last and max(len(core), len(last)) >= 5 and _within_one_edit(core, last) \
+                    and (len(core) != len(last) or sorted(core) == sorted(last)):
+                found.append(known)
+        return tuple(found)
 
     def _reset_caches(self) -> None:
         self._cache: dict[str, tuple] = {}
@@ -401,8 +406,7 @@ class Gazetteer:
 
     def __getstate__(self):
         return {k: v for k, v in self.__dict__.items()
-                if k not in ("_cache", "_fuzzy_cache", "_qualified_bases", "_sound_index", "_last_word_index",
-                             "_spelling_cache")}
+                if k not in ("_cache", "_fuzzy_cache", "_qualified_bases", "_spelling_cache")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
