@@ -9,7 +9,9 @@ Aleppo, Raqqa, Idlib, Abu Kamal, north Hama, 2014-2018) has 351 gold claims and,
 converted to the CLI contract's claim fields (``tadmur claims import``) and replayed; then:
 
 - **periods**: each known period's holder on its middle day (an open start: the day before
-  it ends; an open end: 15 days after it begins). A ``held``/``besieged`` period is right
+  it ends; an open end: 15 days after it begins; an approximate period that the key starts
+  on a month's 1st, as it writes "April 2015", from the end of that month: see
+  :func:`probe_day`). A ``held``/``besieged`` period is right
   when the replay names its holder (a besieged one also needs the siege shown); a
   ``contested`` period when the replay says contested; a ``partial`` period (the holder had
   most of the site, another side part) when it names the holder or says contested.
@@ -214,7 +216,20 @@ def known_periods(corpus: Path) -> list[dict]:
 
 
 def probe_day(period: dict) -> dt.date:
+    """The day a period is checked on: its middle (an open start: the day before it ends;
+    an open end: 15 days after it begins).
+
+    The key writes a month alone as the month's 1st and marks the row approximate, so an
+    approximate period that begins on a 1st ("April 2015") may begin as late as that
+    month's last day: it is checked on the middle of the days it surely covers, from the
+    end of that month (or its own end, if sooner). A period that is one whole month
+    ("contested in November") and a period known to the day keep their middle."""
     start, end = period["period_start"], period["period_end"]
+    if period["approx"] and start is not None and start.day == 1:
+        month_end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month_end -= dt.timedelta(days=1)
+        if end is None or end != month_end:
+            start = month_end if end is None else min(month_end, end)
     if start and end:
         return start + (end - start) // 2
     if end:
