@@ -60,6 +60,9 @@ DATED_WIDTH_DAYS = 31
 DATED_LAG_DAYS = 31
 #: windows this close (days) are near-simultaneous
 NEAR_DAYS = 3
+#: a dated capture this long (days) after the last report of the same gainer taking the
+#: site says its loser had taken the site back in between
+LAPSE_DAYS = 31
 #: a run weighing at most this share of a near neighbour is overruled (two voices
 #: against one: a dissent); more, and the two contest the site
 CONTEST_RATIO = 0.5
@@ -108,6 +111,9 @@ class Run:
     gainer: str
     claims: list[Claim] = field(default_factory=list)
     against: float = 0.0  # weight of denials of this change overlapping it
+    #: a run that takes the site again after a lapse (rule 3): the side its first claim
+    #: takes it from, and the days in which that side had taken it back
+    lapse: tuple[str, dt.date, dt.date] | None = None
 
     def __post_init__(self) -> None:
         self.first = min(c.valid_from for c in self.claims)
@@ -207,6 +213,7 @@ def _words(text: str) -> str:
 
 
 _WORDS = re.compile(r"\w+")
+_DAY = dt.timedelta(days=1)
 
 
 # ---------------------------------------------------------------- the fold
@@ -334,6 +341,7 @@ def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim])
         else:
             runs.append(Run(gainer or UNKNOWN, [c]))
         separated = False
+    runs = [piece for run in runs for piece in _split_lapses(run)]
     by_gainer: dict[str, list[Claim]] = defaultdict(list)
     for d in denials:
         by_gainer[d.gainer or UNKNOWN].append(d)
@@ -343,6 +351,53 @@ def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim])
                 overlapping = _overlap_finder(run.claims)
                 run.against += sum(d.share for d in denied if overlapping(d))
     return runs
+
+
+def _split_lapses(run: Run) -> list[Run]:
+    """Rule 3, a lapse: after the burst of reports that dates a run's change (rule 6), a
+    burst whose first report is dated, names the side the site is taken from, and begins
+    more than :data:`LAPSE_DAYS` after every earlier report of the run, says that side
+    had taken the site back in between (unreported): it begins a new run, whose ``lapse``
+    is that side and those days. (A weaker burst *before* the dating one stays premature.)
+    """
+    bursts = _bursts(run.claims)
+    chosen = _strongest(bursts)
+    pieces = [Run(run.gainer, [c for burst in bursts[: chosen + 1] for c in burst])]
+    reach = max(c.valid_to for c in pieces[0].claims)
+    for burst in bursts[chosen + 1 :]:
+        c = burst[0]
+        if (
+            c.dated
+            and c.loser not in (None, UNKNOWN, run.gainer)
+            and c.valid_from > reach + dt.timedelta(days=LAPSE_DAYS)
+        ):
+            pieces.append(
+                Run(run.gainer, list(burst), lapse=(c.loser, reach + _DAY, c.valid_from - _DAY))
+            )
+        else:
+            pieces[-1].add(list(burst))
+        reach = max(reach, max(c.valid_to for c in burst))
+    return pieces
+
+
+def _bursts(claims: list[Claim]) -> list[list[Claim]]:
+    """A run's reports in bursts of near windows, by the day they say the change had
+    happened by."""
+    bursts: list[list[Claim]] = []
+    near, reach = dt.timedelta(days=NEAR_DAYS), dt.date.min
+    for c in sorted(claims, key=lambda c: (c.valid_to, c.valid_from, c.seq)):
+        if bursts and c.valid_from <= reach + near:
+            bursts[-1].append(c)
+        else:
+            bursts.append([c])
+        reach = max(reach, c.valid_to) if len(bursts[-1]) > 1 else c.valid_to
+    return bursts
+
+
+def _strongest(bursts: list[list[Claim]]) -> int:
+    """The burst that dates a run's change: the strongest, on a tie the later."""
+    weights = [sum(c.share for c in burst) for burst in bursts]
+    return max(range(len(bursts)), key=lambda i: (weights[i], i))
 
 
 def _overrule(runs: list[Run]) -> list[Claim]:
@@ -394,7 +449,7 @@ def _overrule(runs: list[Run]) -> list[Claim]:
             right[a] = b
         if b < n:
             left[b] = a
-        if 0 <= a and b < n and runs[a].gainer == runs[b].gainer:
+        if 0 <= a and b < n and runs[a].gainer == runs[b].gainer and runs[b].lapse is None:
             runs[a].add(runs[b].claims, runs[b].against)
             alive[b] = False
             right[a] = right[b]
@@ -453,6 +508,20 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
         last = group[-1]
         claims = [c for run in group for c in run.claims]
         loser = _loser(group[0].claims, group[0].gainer)
+        if group[0].lapse is not None:
+            taker, since, by = group[0].lapse
+            markers.append(
+                Marker(
+                    since,
+                    by,
+                    SWING,
+                    taker,
+                    group[0].gainer,
+                    [],
+                    f"{taker} had taken the site back: {group[0].gainer} takes it from "
+                    f"{taker} again after {LAPSE_DAYS}+ days without a report of its taking",
+                )
+            )
         if len(group) == 1:
             start, end, first_reports, premature = _swing_window(last)
             for c in premature:
@@ -528,16 +597,8 @@ def _swing_window(run: Run) -> tuple[dt.date, dt.date, list[Claim], list[Claim]]
     minister's premature announcement); bursts after it confirm. Its window is the
     common days of the burst's reports that overlap its most precise report (the
     earliest-ending dated one, else the narrowest), else their span."""
-    bursts: list[list[Claim]] = []
-    near, reach = dt.timedelta(days=NEAR_DAYS), dt.date.min
-    for c in sorted(run.claims, key=lambda c: (c.valid_to, c.valid_from, c.seq)):
-        if bursts and c.valid_from <= reach + near:
-            bursts[-1].append(c)
-        else:
-            bursts.append([c])
-        reach = max(reach, c.valid_to) if len(bursts[-1]) > 1 else c.valid_to
-    weights = [sum(c.share for c in burst) for burst in bursts]
-    chosen = max(range(len(bursts)), key=lambda i: (weights[i], i))
+    bursts = _bursts(run.claims)
+    chosen = _strongest(bursts)
     premature = [c for burst in bursts[:chosen] for c in burst if c.dated]
     burst = bursts[chosen]
     dated = [c for c in burst if c.dated]
