@@ -362,22 +362,23 @@ def _split_lapses(run: Run) -> list[Run]:
     """
     bursts = _bursts(run.claims)
     chosen = _strongest(bursts)
-    pieces = [Run(run.gainer, [c for burst in bursts[: chosen + 1] for c in burst])]
-    reach = max(c.valid_to for c in pieces[0].claims)
+    pieces = [[c for burst in bursts[: chosen + 1] for c in burst]]
+    lapses: list[tuple[str, dt.date, dt.date] | None] = [None]
+    reach = max(c.valid_to for c in pieces[0])
     for burst in bursts[chosen + 1 :]:
-        c = burst[0]
+        first = burst[0]
         if (
-            c.dated
-            and c.loser not in (None, UNKNOWN, run.gainer)
-            and c.valid_from > reach + dt.timedelta(days=LAPSE_DAYS)
+            first.dated
+            and first.loser not in (None, UNKNOWN, run.gainer)
+            and first.valid_from > reach + dt.timedelta(days=LAPSE_DAYS)
         ):
-            pieces.append(
-                Run(run.gainer, list(burst), lapse=(c.loser, reach + _DAY, c.valid_from - _DAY))
-            )
-        else:
-            pieces[-1].add(list(burst))
-        reach = max(reach, max(c.valid_to for c in burst))
-    return pieces
+            pieces.append([])
+            lapses.append((first.loser, reach + _DAY, first.valid_from - _DAY))
+        pieces[-1] += burst
+        reach = max([reach] + [c.valid_to for c in burst])
+    return [
+        Run(run.gainer, claims, lapse=lapse) for claims, lapse in zip(pieces, lapses, strict=True)
+    ]
 
 
 def _bursts(claims: list[Claim]) -> list[list[Claim]]:

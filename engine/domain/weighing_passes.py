@@ -25,7 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from engine.domain.weighing import CONTEST_RATIO, DATED_LAG_DAYS, DATED_WIDTH_DAYS, NEAR_DAYS
+from engine.domain.weighing import (
+    CONTEST_RATIO,
+    DATED_LAG_DAYS,
+    DATED_WIDTH_DAYS,
+    LAPSE_DAYS,
+    NEAR_DAYS,
+)
 
 NONE = -1
 #: a missing day (an open start, an undated start): below every real day number
@@ -142,7 +148,9 @@ def _fold_part(data: FoldInput, first: int, last: int) -> tuple:
         data.denied[a:b].astype(np.bool_),
         data.share[a:b].astype(np.float64),
         np.int32(data.unknown),
-        np.array([DATED_WIDTH_DAYS, DATED_LAG_DAYS, NEAR_DAYS, CONTEST_RATIO], np.float64),
+        np.array(
+            [DATED_WIDTH_DAYS, DATED_LAG_DAYS, NEAR_DAYS, CONTEST_RATIO, LAPSE_DAYS], np.float64
+        ),
     )
 
 
@@ -427,6 +435,7 @@ def _fold_sites(
     # the specification's constants come as an argument, not as globals: numba's cache
     # would keep the values it compiled with if weighing.py changed them
     widest_dated, latest, near, ratio = int(rules[0]), int(rules[1]), int(rules[2]), rules[3]
+    lapse_days = int(rules[4])
     n = kind.size
     sites = bounds.size - 1
     most = 0
@@ -439,9 +448,9 @@ def _fold_sites(
     c_interval = np.full(n, NONE, np.int64)
     c_supports = np.zeros(n, np.bool_)
     c_swing = np.full(n, NONE, np.int64)
-    # per interval and swing, out (a site has at most one marker per claim, and one
-    # interval per marker and an open start)
-    cap_i, cap_s = n + sites, n
+    # per interval and swing, out (a site has at most two markers per claim: a run's
+    # swing and the lapse before it; one interval per marker and an open start)
+    cap_i, cap_s = 2 * n + sites, 2 * n
     i_site = np.empty(cap_i, np.int64)
     i_ctrl = np.empty(cap_i, np.int32)
     i_status = np.empty(cap_i, np.int8)
@@ -476,6 +485,16 @@ def _fold_sites(
     r_tail = np.empty(m1, np.int64)
     r_s = np.empty(m1, np.int64)
     r_e = np.empty(m1, np.int64)
+    r_lapse = np.empty(m1, np.int32)  # the side that had the site back (NONE: no lapse)
+    r_lapse_from = np.empty(m1, np.int64)
+    r_lapse_to = np.empty(m1, np.int64)
+    # the runs split at lapses, before they replace the runs (rule 3)
+    q_gainer = np.empty(m1, np.int32)
+    q_s = np.empty(m1, np.int64)
+    q_e = np.empty(m1, np.int64)
+    q_lapse = np.empty(m1, np.int32)
+    q_lapse_from = np.empty(m1, np.int64)
+    q_lapse_to = np.empty(m1, np.int64)
     g_runs = np.empty(m1, np.int64)
     left = np.empty(m1, np.int64)
     right = np.empty(m1, np.int64)
@@ -604,6 +623,70 @@ def _fold_sites(
                 r_s[r], r_e[r] = n_t - 1, n_t
             run_of[p] = r
             separated = False
+        # rule 3, a lapse (weighing._split_lapses): after the burst that dates a run's
+        # change, a dated burst taking the site from a named side more than lapse_days
+        # after every earlier report of the run begins a new run
+        n_q = 0
+        for r in range(nr):
+            nb = 0
+            reach = np.iinfo(np.int64).min // 2
+            size = 0
+            for q in range(r_s[r], r_e[r]):
+                p = said[q]
+                if nb > 0 and F[p] <= reach + near:
+                    size += 1
+                else:
+                    nb += 1
+                    size = 1
+                    burst_w[nb - 1] = 0.0
+                burst_w[nb - 1] += W[p]
+                reach = max(reach, T[p]) if size > 1 else T[p]
+            chosen = 0
+            for k in range(nb):
+                if burst_w[k] >= burst_w[chosen]:
+                    chosen = k
+            q_gainer[n_q], q_s[n_q], q_lapse[n_q] = r_gainer[r], r_s[r], NONE
+            q_lapse_from[n_q], q_lapse_to[n_q] = 0, 0
+            n_q += 1
+            nb, reach, size, ends = 0, np.iinfo(np.int64).min // 2, 0, np.iinfo(np.int64).min
+            for q in range(r_s[r], r_e[r]):
+                p = said[q]
+                if nb > 0 and F[p] <= reach + near:
+                    size += 1
+                else:
+                    nb += 1
+                    size = 1
+                    if (
+                        nb - 1 > chosen
+                        and dated[p]
+                        and L[p] != NONE
+                        and L[p] != unknown
+                        and L[p] != r_gainer[r]
+                        and F[p] > ends + lapse_days
+                    ):
+                        q_e[n_q - 1] = q
+                        q_gainer[n_q], q_s[n_q], q_lapse[n_q] = r_gainer[r], q, L[p]
+                        q_lapse_from[n_q], q_lapse_to[n_q] = ends + 1, F[p] - 1
+                        n_q += 1
+                reach = max(reach, T[p]) if size > 1 else T[p]
+                ends = max(ends, T[p])
+            q_e[n_q - 1] = r_e[r]
+        if n_q > nr:
+            for r in range(n_q):
+                r_gainer[r], r_s[r], r_e[r] = q_gainer[r], q_s[r], q_e[r]
+                r_head[r], r_tail[r] = said[q_s[r]], said[q_e[r] - 1]
+                r_first[r], r_last[r] = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+                r_said[r], r_against[r] = 0.0, 0.0
+                for q in range(q_s[r], q_e[r]):
+                    p = said[q]
+                    nxt[p] = said[q + 1] if q + 1 < q_e[r] else NONE
+                    run_of[p] = r
+                    r_first[r], r_last[r] = min(r_first[r], F[p]), max(r_last[r], T[p])
+                    r_said[r] += W[p]
+            nr = n_q
+        for r in range(nr):
+            r_lapse[r] = q_lapse[r]
+            r_lapse_from[r], r_lapse_to[r] = q_lapse_from[r], q_lapse_to[r]
         # denials of the same change overlapping a run weigh against it (log order)
         t_vt = key_b
         for q in range(n_t):
@@ -682,7 +765,7 @@ def _fold_sites(
                 right[x] = y
             if y < nr:
                 left[y] = x
-            if 0 <= x and y < nr and r_gainer[x] == r_gainer[y]:
+            if 0 <= x and y < nr and r_gainer[x] == r_gainer[y] and r_lapse[y] == NONE:
                 r_said[x] += _sum_list(r_head[y], nxt, W)
                 nxt[r_tail[x]] = r_head[y]
                 r_tail[x] = r_tail[y]
@@ -740,6 +823,11 @@ def _fold_sites(
                 else:
                     break
             lost = _loser_of(r_head[g0], nxt, L, W, r_gainer[g0], unknown, weights, seen)
+            if r_lapse[g0] != NONE:
+                # the side a lapse says had taken the site back, over the days between
+                mk_se[n_m], mk_sl[n_m], mk_action[n_m] = r_lapse_from[g0], r_lapse_to[g0], SWING
+                mk_actor[n_m], mk_loser[n_m], mk_head[n_m] = r_lapse[g0], r_gainer[g0], NONE
+                n_m += 1
             if g0 == last:
                 ls, ee = _swing_window(
                     last,
