@@ -250,6 +250,7 @@ def fold_site(site_id: str, claims: list[Claim]) -> SiteTimeline:
     partials = [c for c in claims if c.kind == "partial" and c.dated and not c.denied]
     runs = _runs(speaking, denials, partials)
     dissent = _overrule(runs)
+    runs = [piece for run in runs for piece in _split_lapses(run, denials)]
     groups = _contests(runs)
     markers = _transition_markers(groups, dissent)
     markers += _partial_markers(partials)
@@ -341,7 +342,6 @@ def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim])
         else:
             runs.append(Run(gainer or UNKNOWN, [c]))
         separated = False
-    runs = [piece for run in runs for piece in _split_lapses(run)]
     by_gainer: dict[str, list[Claim]] = defaultdict(list)
     for d in denials:
         by_gainer[d.gainer or UNKNOWN].append(d)
@@ -353,13 +353,14 @@ def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim])
     return runs
 
 
-def _split_lapses(run: Run) -> list[Run]:
-    """Rule 3, a lapse: after the burst of reports that dates a run's change (rule 6), a
-    burst whose first report is dated, names the side the site is taken from, and begins
-    more than :data:`LAPSE_DAYS` after every earlier report of the run, says that side
-    had taken the site back in between (unreported): it begins a new run, whose ``lapse``
-    is that side and those days. (A weaker burst *before* the dating one stays premature.)
-    """
+def _split_lapses(run: Run, denials: list[Claim]) -> list[Run]:
+    """Rule 3, a lapse (after rule 4, on the runs that survive it): after the burst of
+    reports that dates a run's change (rule 6), a burst whose first report is dated, names
+    the side the site is taken from, and begins more than :data:`LAPSE_DAYS` after every
+    earlier report of the run, says that side had taken the site back in between
+    (unreported). The run is split there: each part a run of its own, weighed against
+    the ``denials`` that overlap it; a later part's ``lapse`` is that side and those days.
+    (A weaker burst *before* the dating one stays premature.)"""
     bursts = _bursts(run.claims)
     chosen = _strongest(bursts)
     pieces = [[c for burst in bursts[: chosen + 1] for c in burst]]
@@ -376,9 +377,17 @@ def _split_lapses(run: Run) -> list[Run]:
             lapses.append((first.loser, reach + _DAY, first.valid_from - _DAY))
         pieces[-1] += burst
         reach = max([reach] + [c.valid_to for c in burst])
-    return [
+    if len(pieces) == 1:
+        return [run]
+    parts = [
         Run(run.gainer, claims, lapse=lapse) for claims, lapse in zip(pieces, lapses, strict=True)
     ]
+    for part in parts:
+        overlapping = _overlap_finder(part.claims)
+        part.against = sum(
+            d.share for d in denials if (d.gainer or UNKNOWN) == run.gainer and overlapping(d)
+        )
+    return parts
 
 
 def _bursts(claims: list[Claim]) -> list[list[Claim]]:
@@ -450,7 +459,7 @@ def _overrule(runs: list[Run]) -> list[Claim]:
             right[a] = b
         if b < n:
             left[b] = a
-        if 0 <= a and b < n and runs[a].gainer == runs[b].gainer and runs[b].lapse is None:
+        if 0 <= a and b < n and runs[a].gainer == runs[b].gainer:
             runs[a].add(runs[b].claims, runs[b].against)
             alive[b] = False
             right[a] = right[b]

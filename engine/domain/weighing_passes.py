@@ -490,8 +490,12 @@ def _fold_sites(
     r_lapse_to = np.empty(m1, np.int64)
     # the runs split at lapses, before they replace the runs (rule 3)
     q_gainer = np.empty(m1, np.int32)
-    q_s = np.empty(m1, np.int64)
-    q_e = np.empty(m1, np.int64)
+    q_head = np.empty(m1, np.int64)
+    q_tail = np.empty(m1, np.int64)
+    q_first = np.empty(m1, np.int64)
+    q_last = np.empty(m1, np.int64)
+    q_said = np.empty(m1, np.float64)
+    q_against = np.empty(m1, np.float64)
     q_lapse = np.empty(m1, np.int32)
     q_lapse_from = np.empty(m1, np.int64)
     q_lapse_to = np.empty(m1, np.int64)
@@ -623,70 +627,6 @@ def _fold_sites(
                 r_s[r], r_e[r] = n_t - 1, n_t
             run_of[p] = r
             separated = False
-        # rule 3, a lapse (weighing._split_lapses): after the burst that dates a run's
-        # change, a dated burst taking the site from a named side more than lapse_days
-        # after every earlier report of the run begins a new run
-        n_q = 0
-        for r in range(nr):
-            nb = 0
-            reach = np.iinfo(np.int64).min // 2
-            size = 0
-            for q in range(r_s[r], r_e[r]):
-                p = said[q]
-                if nb > 0 and F[p] <= reach + near:
-                    size += 1
-                else:
-                    nb += 1
-                    size = 1
-                    burst_w[nb - 1] = 0.0
-                burst_w[nb - 1] += W[p]
-                reach = max(reach, T[p]) if size > 1 else T[p]
-            chosen = 0
-            for k in range(nb):
-                if burst_w[k] >= burst_w[chosen]:
-                    chosen = k
-            q_gainer[n_q], q_s[n_q], q_lapse[n_q] = r_gainer[r], r_s[r], NONE
-            q_lapse_from[n_q], q_lapse_to[n_q] = 0, 0
-            n_q += 1
-            nb, reach, size, ends = 0, np.iinfo(np.int64).min // 2, 0, np.iinfo(np.int64).min
-            for q in range(r_s[r], r_e[r]):
-                p = said[q]
-                if nb > 0 and F[p] <= reach + near:
-                    size += 1
-                else:
-                    nb += 1
-                    size = 1
-                    if (
-                        nb - 1 > chosen
-                        and dated[p]
-                        and L[p] != NONE
-                        and L[p] != unknown
-                        and L[p] != r_gainer[r]
-                        and F[p] > ends + lapse_days
-                    ):
-                        q_e[n_q - 1] = q
-                        q_gainer[n_q], q_s[n_q], q_lapse[n_q] = r_gainer[r], q, L[p]
-                        q_lapse_from[n_q], q_lapse_to[n_q] = ends + 1, F[p] - 1
-                        n_q += 1
-                reach = max(reach, T[p]) if size > 1 else T[p]
-                ends = max(ends, T[p])
-            q_e[n_q - 1] = r_e[r]
-        if n_q > nr:
-            for r in range(n_q):
-                r_gainer[r], r_s[r], r_e[r] = q_gainer[r], q_s[r], q_e[r]
-                r_head[r], r_tail[r] = said[q_s[r]], said[q_e[r] - 1]
-                r_first[r], r_last[r] = np.iinfo(np.int64).max, np.iinfo(np.int64).min
-                r_said[r], r_against[r] = 0.0, 0.0
-                for q in range(q_s[r], q_e[r]):
-                    p = said[q]
-                    nxt[p] = said[q + 1] if q + 1 < q_e[r] else NONE
-                    run_of[p] = r
-                    r_first[r], r_last[r] = min(r_first[r], F[p]), max(r_last[r], T[p])
-                    r_said[r] += W[p]
-            nr = n_q
-        for r in range(nr):
-            r_lapse[r] = q_lapse[r]
-            r_lapse_from[r], r_lapse_to[r] = q_lapse_from[r], q_lapse_to[r]
         # denials of the same change overlapping a run weigh against it (log order)
         t_vt = key_b
         for q in range(n_t):
@@ -765,7 +705,7 @@ def _fold_sites(
                 right[x] = y
             if y < nr:
                 left[y] = x
-            if 0 <= x and y < nr and r_gainer[x] == r_gainer[y] and r_lapse[y] == NONE:
+            if 0 <= x and y < nr and r_gainer[x] == r_gainer[y]:
                 r_said[x] += _sum_list(r_head[y], nxt, W)
                 nxt[r_tail[x]] = r_head[y]
                 r_tail[x] = r_tail[y]
@@ -803,6 +743,104 @@ def _fold_sites(
                                 version[mm],
                                 version[j],
                             )
+        # rule 3, a lapse (weighing._split_lapses): after the burst that dates a surviving
+        # run's change, a dated burst taking the site from a named side more than
+        # lapse_days after every earlier report of the run splits it there
+        n_q = 0
+        for r in range(nr):
+            if not alive[r]:
+                continue
+            count = 0
+            p = r_head[r]
+            while p != NONE:
+                rows_b[count], key_b[count] = p, p
+                count += 1
+                p = nxt[p]
+            _sort_by(key_b, rows_b, count)  # log order, then by (valid_to, valid_from)
+            for q in range(count):
+                key_b[q] = ((np.int64(T[rows_b[q]]) + _SHIFT) << 23) | (
+                    np.int64(F[rows_b[q]]) + _SHIFT
+                )
+            _sort_by(key_b, rows_b, count)
+            nb, b_reach, size = 0, np.iinfo(np.int64).min // 2, 0
+            for q in range(count):
+                p = rows_b[q]
+                if nb > 0 and F[p] <= b_reach + near:
+                    size += 1
+                else:
+                    nb += 1
+                    size = 1
+                    burst_w[nb - 1] = 0.0
+                c_swing_scratch[q] = nb - 1
+                burst_w[nb - 1] += W[p]
+                b_reach = max(b_reach, T[p]) if size > 1 else T[p]
+            chosen = 0
+            for k in range(nb):
+                if burst_w[k] >= burst_w[chosen]:
+                    chosen = k
+            # the parts' first rows (key_b, reused), found before the run is relinked
+            n_parts, ends = 1, np.iinfo(np.int64).min
+            key_b[0] = 0
+            for q in range(count):
+                p = rows_b[q]
+                opens = q == 0 or c_swing_scratch[q] != c_swing_scratch[q - 1]
+                if (
+                    opens
+                    and c_swing_scratch[q] > chosen
+                    and dated[p]
+                    and L[p] != NONE
+                    and L[p] != unknown
+                    and L[p] != r_gainer[r]
+                    and F[p] > ends + lapse_days
+                ):
+                    key_b[n_parts] = q
+                    n_parts += 1
+                ends = max(ends, T[p])
+            if n_parts == 1:
+                q_gainer[n_q], q_head[n_q], q_tail[n_q] = r_gainer[r], r_head[r], r_tail[r]
+                q_first[n_q], q_last[n_q] = r_first[r], r_last[r]
+                q_said[n_q], q_against[n_q] = r_said[r], r_against[r]
+                q_lapse[n_q], q_lapse_from[n_q], q_lapse_to[n_q] = NONE, 0, 0
+                n_q += 1
+                continue
+            key_b[n_parts] = count
+            for k in range(n_parts):
+                lo, hi = key_b[k], key_b[k + 1]
+                q_gainer[n_q], q_head[n_q], q_tail[n_q] = r_gainer[r], rows_b[lo], rows_b[hi - 1]
+                q_first[n_q], q_last[n_q] = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+                q_said[n_q], q_against[n_q] = 0.0, 0.0
+                for q in range(lo, hi):
+                    p = rows_b[q]
+                    nxt[p] = rows_b[q + 1] if q + 1 < hi else NONE
+                    q_first[n_q] = min(q_first[n_q], F[p])
+                    q_last[n_q] = max(q_last[n_q], T[p])
+                    q_said[n_q] += W[p]
+                q_lapse[n_q], q_lapse_from[n_q], q_lapse_to[n_q] = NONE, 0, 0
+                if k > 0:
+                    ends = np.iinfo(np.int64).min
+                    for q in range(lo):
+                        ends = max(ends, T[rows_b[q]])
+                    q_lapse[n_q] = L[rows_b[lo]]
+                    q_lapse_from[n_q], q_lapse_to[n_q] = ends + 1, F[rows_b[lo]] - 1
+                # the denials of this change that overlap the part (log order)
+                for d in range(m):
+                    if not ((K[d] == CAPTURED or K[d] == WITHDREW) and X[d]):
+                        continue
+                    if (G[d] if G[d] != NONE else unknown) != r_gainer[r]:
+                        continue
+                    for q in range(lo, hi):
+                        p = rows_b[q]
+                        if F[p] <= T[d] and F[d] <= T[p]:
+                            q_against[n_q] += W[d]
+                            break
+                n_q += 1
+        for r in range(n_q):
+            r_gainer[r], r_head[r], r_tail[r] = q_gainer[r], q_head[r], q_tail[r]
+            r_first[r], r_last[r] = q_first[r], q_last[r]
+            r_said[r], r_against[r] = q_said[r], q_against[r]
+            r_lapse[r], r_lapse_from[r], r_lapse_to[r] = q_lapse[r], q_lapse_from[r], q_lapse_to[r]
+            alive[r] = True
+        nr = n_q
         # rules 5 and 6: contests and swings (weighing._contests, _transition_markers)
         n_m = 0
         r = 0
