@@ -66,7 +66,9 @@ KINDS = {
     "besieged": "besieged",
     "attacked_repelled": "attacked",
 }
-BROKEN = re.compile(r"(فك|فكّ|كسر|كسّر)\S*\s+(ال)?حصار")
+#: a siege line that says the siege ended: "broke the siege", or "re-linked the besieged
+#: areas" (the gold dates such a line by its break day when the text gives no start)
+BROKEN = re.compile(r"(فك|فكّ|كسر|كسّر)\S*\s+(ال)?حصار|(إعادة|اعادة)\s+(ال)?ربط")
 #: gold claimant descriptions -> claimant ids, first match wins
 CLAIMANTS = [
     ("amaq", "amaq"),
@@ -144,6 +146,9 @@ def contract_claims(corpus: Path) -> tuple[list[dict], dict[str, dict]]:
                     "time_precision": "day",
                 }
             )
+            if start == end:
+                # no start in the text: the gold dates the line by its break day alone
+                continue
             end = start
         elif kind == "besieged":
             end = start  # our siege claim dates its beginning; the gold, its span

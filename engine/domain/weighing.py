@@ -659,7 +659,8 @@ def _partial_markers(partials: list[Claim]) -> list[Marker]:
 
 def _siege_markers(claims: list[Claim]) -> list[Marker]:
     """Rule 8: a siege from its window; broken by ``siege_broken`` (a change of hands
-    ends it in the walk)."""
+    ends it in the walk). Both name the besieged side as the one that held the site
+    before them (rule 9): a siege broken is a siege its side survived."""
     markers = []
     for c in claims:
         if c.denied or c.kind not in ("besieged", "siege_broken"):
@@ -674,7 +675,7 @@ def _siege_markers(claims: list[Claim]) -> list[Marker]:
                 c.valid_to,
                 SIEGE_ON if on else SIEGE_OFF,
                 c.loser if on else None,
-                c.loser if on else None,
+                c.loser,  # the besieged side: it held the site before (rule 9)
                 [c],
                 "siege" if on else "siege broken",
             )

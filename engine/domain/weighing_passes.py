@@ -947,7 +947,7 @@ def _fold_sites(
             mk_se[n_m], mk_sl[n_m], mk_head[n_m] = F[p], T[p], NONE
             mk_action[n_m] = SIEGE_ON if on else SIEGE_OFF
             mk_actor[n_m] = L[p] if on else NONE
-            mk_loser[n_m] = L[p] if on else NONE
+            mk_loser[n_m] = L[p]
             c_mark[p] = n_m
             n_m += 1
         # the walk (weighing._walk)

@@ -382,3 +382,13 @@ def test_a_weaker_earlier_claim_of_the_same_capture_stays_premature_not_a_lapse(
         ("isis", ["a"]),
         ("sdf", []),
     ]
+
+
+def test_a_broken_siege_says_its_besieged_side_held_the_site_before():
+    # "the opposition broke the siege of the eastern districts": the side inside held them
+    t = timeline(
+        site("a", "government", "2016-08-06", loser="opposition", kind="siege_broken"),
+    )
+    assert t.intervals.select("controller", "status", "open_start", "siege").rows() == [
+        ("opposition", "held", True, False)
+    ]
