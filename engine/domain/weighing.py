@@ -29,13 +29,17 @@ Per site, in valid time:
 6. **Swings.** A surviving run naming a new holder is a swing, dated by its strongest
    burst of near reports (on a tie, the later): the common days of the reports overlapping
    its most precise one, else their span. A weaker burst before it was premature (a
-   dissent); later reports confirm.
+   dissent); later reports confirm, except after a **lapse**: a later burst whose first
+   report is dated, names the side the site is taken from and begins more than
+   :data:`LAPSE_DAYS` after every earlier report says that side had taken the site back,
+   unreported: a swing to it over the days between, then this run's swing again.
 7. **Partial advances** (dated ones) contest the site from their window until the next
    word on who holds it: a capture by either side, or a report confirming the holder.
 8. **Sieges.** The besieged side (``loser``) holds a besieged site; the siege lasts from
    its window until ``siege_broken``, or a change of hands, and shows under any holder.
 9. **Open start.** Before the first evidence, the side it shows losing (a swing's loser,
-   a partial's or a siege's) held the site: an interval with an open start.
+   a partial's, a siege's or a broken siege's besieged side) held the site: an interval
+   with an open start.
 
 Every claim gets a **role** (why it counts as it does), which :func:`explain_site`
 and ``tadmur explain`` show; every interval a **support**: the weight that agrees with
@@ -111,7 +115,7 @@ class Run:
     gainer: str
     claims: list[Claim] = field(default_factory=list)
     against: float = 0.0  # weight of denials of this change overlapping it
-    #: a run that takes the site again after a lapse (rule 3): the side its first claim
+    #: a run that takes the site again after a lapse (rule 6): the side its first claim
     #: takes it from, and the days in which that side had taken it back
     lapse: tuple[str, dt.date, dt.date] | None = None
 
@@ -354,7 +358,7 @@ def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim])
 
 
 def _split_lapses(run: Run, denials: list[Claim]) -> list[Run]:
-    """Rule 3, a lapse (after rule 4, on the runs that survive it): after the burst of
+    """Rule 6, a lapse (after rule 4, on the runs that survive it): after the burst of
     reports that dates a run's change (rule 6), a burst whose first report is dated, names
     the side the site is taken from, and begins more than :data:`LAPSE_DAYS` after every
     earlier report of the run, says that side had taken the site back in between

@@ -488,7 +488,7 @@ def _fold_sites(
     r_lapse = np.empty(m1, np.int32)  # the side that had the site back (NONE: no lapse)
     r_lapse_from = np.empty(m1, np.int64)
     r_lapse_to = np.empty(m1, np.int64)
-    # the runs split at lapses, before they replace the runs (rule 3)
+    # the runs split at lapses, before they replace the runs (rule 6)
     q_gainer = np.empty(m1, np.int32)
     q_head = np.empty(m1, np.int64)
     q_tail = np.empty(m1, np.int64)
@@ -743,7 +743,7 @@ def _fold_sites(
                                 version[mm],
                                 version[j],
                             )
-        # rule 3, a lapse (weighing._split_lapses): after the burst that dates a surviving
+        # rule 6, a lapse (weighing._split_lapses): after the burst that dates a surviving
         # run's change, a dated burst taking the site from a named side more than
         # lapse_days after every earlier report of the run splits it there
         n_q = 0
