@@ -532,8 +532,10 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
                     taker,
                     group[0].gainer,
                     [],
-                    f"{taker} had taken the site back: {group[0].gainer} takes it from "
-                    f"{taker} again after {LAPSE_DAYS}+ days without a report of its taking",
+                    f"lapse: {taker} had taken the site back, unreported — "
+                    f"{group[0].claims[0].claim_id} has {group[0].gainer} take it from "
+                    f"{taker} from {by + _DAY}, more than {LAPSE_DAYS} days after "
+                    f"{group[0].gainer} last took it",
                 )
             )
         if len(group) == 1:

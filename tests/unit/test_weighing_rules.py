@@ -320,6 +320,8 @@ def test_a_capture_long_after_the_gainer_took_the_site_says_its_loser_had_it_bac
     ]
     lapse = t.swings.row(1, named=True)
     assert lapse["claim_ids"] == [] and lapse["n_claims"] == 0  # no claim says it; "c" implies it
+    why = t.explain("x", D("2017-02-22"))
+    assert why.controller == "isis" and why.rule.startswith("lapse:") and " c has " in why.rule
 
 
 def test_the_compiled_fold_reads_a_lapse_as_the_specification_does():
