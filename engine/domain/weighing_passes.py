@@ -746,56 +746,60 @@ def _fold_sites(
         # rule 6, a lapse (weighing._split_lapses): after the burst that dates a surviving
         # run's change, a dated burst taking the site from a named side more than
         # lapse_days after every earlier report of the run splits it there
-        n_q = 0
+        n_q, split = 0, False
         for r in range(nr):
+            r_lapse[r] = NONE
             if not alive[r]:
                 continue
-            count = 0
-            p = r_head[r]
-            while p != NONE:
-                rows_b[count], key_b[count] = p, p
-                count += 1
-                p = nxt[p]
-            _sort_by(key_b, rows_b, count)  # log order, then by (valid_to, valid_from)
-            for q in range(count):
-                key_b[q] = ((np.int64(T[rows_b[q]]) + _SHIFT) << 23) | (
-                    np.int64(F[rows_b[q]]) + _SHIFT
-                )
-            _sort_by(key_b, rows_b, count)
-            nb, b_reach, size = 0, np.iinfo(np.int64).min // 2, 0
-            for q in range(count):
-                p = rows_b[q]
-                if nb > 0 and F[p] <= b_reach + near:
-                    size += 1
-                else:
-                    nb += 1
-                    size = 1
-                    burst_w[nb - 1] = 0.0
-                c_swing_scratch[q] = nb - 1
-                burst_w[nb - 1] += W[p]
-                b_reach = max(b_reach, T[p]) if size > 1 else T[p]
-            chosen = 0
-            for k in range(nb):
-                if burst_w[k] >= burst_w[chosen]:
-                    chosen = k
-            # the parts' first rows (key_b, reused), found before the run is relinked
-            n_parts, ends = 1, np.iinfo(np.int64).min
-            key_b[0] = 0
-            for q in range(count):
-                p = rows_b[q]
-                opens = q == 0 or c_swing_scratch[q] != c_swing_scratch[q - 1]
-                if (
-                    opens
-                    and c_swing_scratch[q] > chosen
-                    and dated[p]
-                    and L[p] != NONE
-                    and L[p] != unknown
-                    and L[p] != r_gainer[r]
-                    and F[p] > ends + lapse_days
-                ):
-                    key_b[n_parts] = q
-                    n_parts += 1
-                ends = max(ends, T[p])
+            # (a run narrower than lapse_days cannot have a report begin more than
+            # lapse_days after another's end: it is kept as it is, unsorted)
+            n_parts, count = 1, 0
+            if r_last[r] - r_first[r] > lapse_days:
+                p = r_head[r]
+                while p != NONE:
+                    rows_b[count], key_b[count] = p, p
+                    count += 1
+                    p = nxt[p]
+                _sort_by(key_b, rows_b, count)  # log order, then by (valid_to, valid_from)
+                for q in range(count):
+                    key_b[q] = ((np.int64(T[rows_b[q]]) + _SHIFT) << 23) | (
+                        np.int64(F[rows_b[q]]) + _SHIFT
+                    )
+                _sort_by(key_b, rows_b, count)
+                nb, b_reach, size = 0, np.iinfo(np.int64).min // 2, 0
+                for q in range(count):
+                    p = rows_b[q]
+                    if nb > 0 and F[p] <= b_reach + near:
+                        size += 1
+                    else:
+                        nb += 1
+                        size = 1
+                        burst_w[nb - 1] = 0.0
+                    c_swing_scratch[q] = nb - 1
+                    burst_w[nb - 1] += W[p]
+                    b_reach = max(b_reach, T[p]) if size > 1 else T[p]
+                chosen = 0
+                for k in range(nb):
+                    if burst_w[k] >= burst_w[chosen]:
+                        chosen = k
+                # the parts' first rows (key_b, reused), found before the run is relinked
+                ends = np.iinfo(np.int64).min
+                key_b[0] = 0
+                for q in range(count):
+                    p = rows_b[q]
+                    opens = q == 0 or c_swing_scratch[q] != c_swing_scratch[q - 1]
+                    if (
+                        opens
+                        and c_swing_scratch[q] > chosen
+                        and dated[p]
+                        and L[p] != NONE
+                        and L[p] != unknown
+                        and L[p] != r_gainer[r]
+                        and F[p] > ends + lapse_days
+                    ):
+                        key_b[n_parts] = q
+                        n_parts += 1
+                    ends = max(ends, T[p])
             if n_parts == 1:
                 q_gainer[n_q], q_head[n_q], q_tail[n_q] = r_gainer[r], r_head[r], r_tail[r]
                 q_first[n_q], q_last[n_q] = r_first[r], r_last[r]
@@ -804,6 +808,7 @@ def _fold_sites(
                 n_q += 1
                 continue
             key_b[n_parts] = count
+            split = True
             for k in range(n_parts):
                 lo, hi = key_b[k], key_b[k + 1]
                 q_gainer[n_q], q_head[n_q], q_tail[n_q] = r_gainer[r], rows_b[lo], rows_b[hi - 1]
@@ -834,13 +839,15 @@ def _fold_sites(
                             q_against[n_q] += W[d]
                             break
                 n_q += 1
-        for r in range(n_q):
-            r_gainer[r], r_head[r], r_tail[r] = q_gainer[r], q_head[r], q_tail[r]
-            r_first[r], r_last[r] = q_first[r], q_last[r]
-            r_said[r], r_against[r] = q_said[r], q_against[r]
-            r_lapse[r], r_lapse_from[r], r_lapse_to[r] = q_lapse[r], q_lapse_from[r], q_lapse_to[r]
-            alive[r] = True
-        nr = n_q
+        if split:  # the parts replace the runs (the runs overruled are left out)
+            for r in range(n_q):
+                r_gainer[r], r_head[r], r_tail[r] = q_gainer[r], q_head[r], q_tail[r]
+                r_first[r], r_last[r] = q_first[r], q_last[r]
+                r_said[r], r_against[r] = q_said[r], q_against[r]
+                r_lapse[r] = q_lapse[r]
+                r_lapse_from[r], r_lapse_to[r] = q_lapse_from[r], q_lapse_to[r]
+                alive[r] = True
+            nr = n_q
         # rules 5 and 6: contests and swings (weighing._contests, _transition_markers)
         n_m = 0
         r = 0
