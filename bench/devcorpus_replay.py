@@ -9,7 +9,9 @@ Aleppo, Raqqa, Idlib, Abu Kamal, north Hama, 2014-2018) has 351 gold claims and,
 converted to the CLI contract's claim fields (``tadmur claims import``) and replayed; then:
 
 - **periods**: each known period's holder on its middle day (an open start: the day before
-  it ends; an open end: 15 days after it begins). A ``held``/``besieged`` period is right
+  it ends; an open end: 15 days after it begins; an approximate period that the key starts
+  on a month's 1st, as it writes "April 2015", from the end of that month: see
+  :func:`probe_day`). A ``held``/``besieged`` period is right
   when the replay names its holder (a besieged one also needs the siege shown); a
   ``contested`` period when the replay says contested; a ``partial`` period (the holder had
   most of the site, another side part) when it names the holder or says contested.
@@ -64,7 +66,9 @@ KINDS = {
     "besieged": "besieged",
     "attacked_repelled": "attacked",
 }
-BROKEN = re.compile(r"(فك|فكّ|كسر|كسّر)\S*\s+(ال)?حصار")
+#: a siege line that says the siege ended: "broke the siege", or "re-linked the besieged
+#: areas" (the gold dates such a line by its break day when the text gives no start)
+BROKEN = re.compile(r"(فك|فكّ|كسر|كسّر)\S*\s+(ال)?حصار|(إعادة|اعادة)\s+(ال)?ربط")
 #: gold claimant descriptions -> claimant ids, first match wins
 CLAIMANTS = [
     ("amaq", "amaq"),
@@ -142,6 +146,9 @@ def contract_claims(corpus: Path) -> tuple[list[dict], dict[str, dict]]:
                     "time_precision": "day",
                 }
             )
+            if start == end:
+                # no start in the text: the gold dates the line by its break day alone
+                continue
             end = start
         elif kind == "besieged":
             end = start  # our siege claim dates its beginning; the gold, its span
@@ -214,7 +221,20 @@ def known_periods(corpus: Path) -> list[dict]:
 
 
 def probe_day(period: dict) -> dt.date:
+    """The day a period is checked on: its middle (an open start: the day before it ends;
+    an open end: 15 days after it begins).
+
+    The key writes a month alone as the month's 1st and marks the row approximate, so an
+    approximate period that begins on a 1st ("April 2015") may begin as late as that
+    month's last day: it is checked on the middle of the days it surely covers, from the
+    end of that month (or its own end, if sooner). A period that is one whole month
+    ("contested in November") and a period known to the day keep their middle."""
     start, end = period["period_start"], period["period_end"]
+    if period["approx"] and start is not None and start.day == 1:
+        month_end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month_end -= dt.timedelta(days=1)
+        if end is None or end != month_end:
+            start = month_end if end is None else min(month_end, end)
     if start and end:
         return start + (end - start) // 2
     if end:

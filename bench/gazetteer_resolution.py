@@ -9,6 +9,7 @@ gazetteer on purpose, e.g. an unnamed checkpoint).
 
     PYTHONPATH=$PWD python bench/gazetteer_resolution.py [../shared/devcorpus] [--misses] [--spelling]
     PYTHONPATH=$PWD python bench/gazetteer_resolution.py [../shared/devcorpus] --place-misses
+    PYTHONPATH=$PWD python bench/gazetteer_resolution.py [../shared/devcorpus] --causes
 
 ``--place-misses`` runs the extractor and sorts the strict misses by place: a gold claim
 missed whose place the gazetteer lacks (and whether stderr names it: a note of the
@@ -21,6 +22,14 @@ name ("exact"); only a looser key finds one (no ال on any word, doubled letter
 ؤ/ئ/ء as و/ي/nothing, no final ه, no spaces: "variant"); a place noun before a
 gazetteer name ("حاجز X", "تلة X": "named after"); a part of it, a name one letter off a
 curated one or a qualified name that the finder reads ("finder"); or nothing ("absent").
+
+``--causes`` sorts every gold mention the resolver does not get right by cause, from the key
+file: (a) the key names a gazetteer place (an OCHA community or a curated place) and the
+resolver finds nothing (a spelling it does not forgive); (b) the resolver gives another site
+than the key's; (c) the key says no offline source holds the place (``-``) and the resolver
+finds nothing; "generic" a generic name (المدينة, الأحياء الشرقية) the key gives a place for.
+Run it with another checkout's ``engine`` first on the path to count that checkout's causes
+against the same key.
 
 On a checkout without ``resolve_site`` (before the gazetteer of Syria) a mention
 resolves when the gazetteer finds exactly one site in ``site_ar``.
@@ -173,9 +182,55 @@ def place_misses(corpus: Path) -> int:
     return 0
 
 
+_GENERIC_WORDS = ("المدينه", "البلده", "القريه", "المطار", "الاحياء", "احياء")
+
+
+def causes(corpus: Path) -> int:
+    """Gold mentions the resolver misses, by cause (see the module's docstring)."""
+    from engine.extract.normalise import fold_text
+
+    texts = {}
+    for line in (corpus / "articles.jsonl").open(encoding="utf-8"):
+        doc = json.loads(line)
+        texts[doc["doc_id"]] = doc["text"]
+    with (HERE / "gazetteer_gold_sites.csv").open(encoding="utf-8") as fh:
+        key = {r["gold_site"]: r["site_id"] for r in csv.DictReader(fh)}
+    resolve = resolver()
+    counts: Counter = Counter()
+    names: dict[str, Counter] = {}
+    for line in (corpus / "gold.jsonl").open(encoding="utf-8"):
+        g = json.loads(line)
+        text = texts[g["doc_id"]]
+        at = text.find(g["site_ar"], max(text.find(g["evidence"]), 0))
+        got, _why = resolve(g["site_ar"], text, at)
+        want = key.get(g["site"], "?")
+        generic = fold_text(g["site_ar"]).split()[0] in _GENERIC_WORDS
+        if got is not None and got == want:
+            cause = "right"
+        elif got is not None:
+            cause = "(b) another place"
+        elif want == "-":
+            cause = "(c) in no offline source"
+        elif generic:
+            cause = "generic name"
+        else:
+            cause = "(a) a gazetteer place not matched"
+        counts[cause] += 1
+        names.setdefault(cause, Counter())[f"{g['doc_id']} {g['site_ar']} ({want}{'' if got is None else ' got ' + got})"] += 1
+    print(f"gold mentions: {sum(counts.values())}")
+    for cause in ("right", "(a) a gazetteer place not matched", "(b) another place", "generic name",
+                  "(c) in no offline source"):
+        print(f"  {cause:36s} {counts[cause]:4d}")
+    for cause in ("(a) a gazetteer place not matched", "(b) another place", "generic name"):
+        print(f"# {cause}: " + " | ".join(sorted(names.get(cause, {}))))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
     corpus = Path(args[0] if args else HERE.parent.parent / "shared" / "devcorpus")
+    if "--causes" in argv:
+        return causes(corpus)
     if "--spelling" in argv:
         return spelling(corpus)
     if "--place-misses" in argv:

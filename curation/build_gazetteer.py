@@ -88,6 +88,9 @@ def community_names(row: dict) -> list[str]:
     admin = {fold(row["admin2_ar"]), fold(row["admin3_ar"]), fold(re.sub(r"^مركز\s+", "", row["admin3_ar"]))}
     loose = {_loose(a) for a in admin}
     parts = [p.strip() for p in re.split(r"[_\-]", row["name_ar"]) if p.strip()]
+    # "أم عدسة قرب منبج": the village near a town, which news writes "أم عدسة" (a single word
+    # left, like "مشرفة", is an ordinary word too)
+    parts += [near.group(1) for p in parts if (near := re.match(r"^(\S+\s+\S.*?)\s+قرب\s+\S+$", p))]
     names = [p for i, p in enumerate(parts) if i == 0 or fold(p) not in admin]
     for name in list(names):
         # "كفريا معرتمصرين": the village, then its subdistrict written after it (spelt

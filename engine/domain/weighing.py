@@ -29,13 +29,17 @@ Per site, in valid time:
 6. **Swings.** A surviving run naming a new holder is a swing, dated by its strongest
    burst of near reports (on a tie, the later): the common days of the reports overlapping
    its most precise one, else their span. A weaker burst before it was premature (a
-   dissent); later reports confirm.
+   dissent); later reports confirm, except after a **lapse**: a later burst whose first
+   report is dated, names the side the site is taken from and begins more than
+   :data:`LAPSE_DAYS` after every earlier report says that side had taken the site back,
+   unreported: a swing to it over the days between, then this run's swing again.
 7. **Partial advances** (dated ones) contest the site from their window until the next
    word on who holds it: a capture by either side, or a report confirming the holder.
 8. **Sieges.** The besieged side (``loser``) holds a besieged site; the siege lasts from
    its window until ``siege_broken``, or a change of hands, and shows under any holder.
 9. **Open start.** Before the first evidence, the side it shows losing (a swing's loser,
-   a partial's or a siege's) held the site: an interval with an open start.
+   a partial's, a siege's or a broken siege's besieged side) held the site: an interval
+   with an open start.
 
 Every claim gets a **role** (why it counts as it does), which :func:`explain_site`
 and ``tadmur explain`` show; every interval a **support**: the weight that agrees with
@@ -60,6 +64,9 @@ DATED_WIDTH_DAYS = 31
 DATED_LAG_DAYS = 31
 #: windows this close (days) are near-simultaneous
 NEAR_DAYS = 3
+#: a dated capture this long (days) after the last report of the same gainer taking the
+#: site says its loser had taken the site back in between
+LAPSE_DAYS = 31
 #: a run weighing at most this share of a near neighbour is overruled (two voices
 #: against one: a dissent); more, and the two contest the site
 CONTEST_RATIO = 0.5
@@ -108,6 +115,9 @@ class Run:
     gainer: str
     claims: list[Claim] = field(default_factory=list)
     against: float = 0.0  # weight of denials of this change overlapping it
+    #: a run that takes the site again after a lapse (rule 6): the side its first claim
+    #: takes it from, and the days in which that side had taken it back
+    lapse: tuple[str, dt.date, dt.date] | None = None
 
     def __post_init__(self) -> None:
         self.first = min(c.valid_from for c in self.claims)
@@ -207,6 +217,7 @@ def _words(text: str) -> str:
 
 
 _WORDS = re.compile(r"\w+")
+_DAY = dt.timedelta(days=1)
 
 
 # ---------------------------------------------------------------- the fold
@@ -243,6 +254,7 @@ def fold_site(site_id: str, claims: list[Claim]) -> SiteTimeline:
     partials = [c for c in claims if c.kind == "partial" and c.dated and not c.denied]
     runs = _runs(speaking, denials, partials)
     dissent = _overrule(runs)
+    runs = [piece for run in runs for piece in _split_lapses(run, denials)]
     groups = _contests(runs)
     markers = _transition_markers(groups, dissent)
     markers += _partial_markers(partials)
@@ -343,6 +355,63 @@ def _runs(transitions: list[Claim], denials: list[Claim], partials: list[Claim])
                 overlapping = _overlap_finder(run.claims)
                 run.against += sum(d.share for d in denied if overlapping(d))
     return runs
+
+
+def _split_lapses(run: Run, denials: list[Claim]) -> list[Run]:
+    """Rule 6, a lapse (after rule 4, on the runs that survive it): after the burst of
+    reports that dates a run's change (rule 6), a burst whose first report is dated, names
+    the side the site is taken from, and begins more than :data:`LAPSE_DAYS` after every
+    earlier report of the run, says that side had taken the site back in between
+    (unreported). The run is split there: each part a run of its own, weighed against
+    the ``denials`` that overlap it; a later part's ``lapse`` is that side and those days.
+    (A weaker burst *before* the dating one stays premature.)"""
+    bursts = _bursts(run.claims)
+    chosen = _strongest(bursts)
+    pieces = [[c for burst in bursts[: chosen + 1] for c in burst]]
+    lapses: list[tuple[str, dt.date, dt.date] | None] = [None]
+    reach = max(c.valid_to for c in pieces[0])
+    for burst in bursts[chosen + 1 :]:
+        first = burst[0]
+        if (
+            first.dated
+            and first.loser not in (None, UNKNOWN, run.gainer)
+            and first.valid_from > reach + dt.timedelta(days=LAPSE_DAYS)
+        ):
+            pieces.append([])
+            lapses.append((first.loser, reach + _DAY, first.valid_from - _DAY))
+        pieces[-1] += burst
+        reach = max([reach] + [c.valid_to for c in burst])
+    if len(pieces) == 1:
+        return [run]
+    parts = [
+        Run(run.gainer, claims, lapse=lapse) for claims, lapse in zip(pieces, lapses, strict=True)
+    ]
+    for part in parts:
+        overlapping = _overlap_finder(part.claims)
+        part.against = sum(
+            d.share for d in denials if (d.gainer or UNKNOWN) == run.gainer and overlapping(d)
+        )
+    return parts
+
+
+def _bursts(claims: list[Claim]) -> list[list[Claim]]:
+    """A run's reports in bursts of near windows, by the day they say the change had
+    happened by."""
+    bursts: list[list[Claim]] = []
+    near, reach = dt.timedelta(days=NEAR_DAYS), dt.date.min
+    for c in sorted(claims, key=lambda c: (c.valid_to, c.valid_from, c.seq)):
+        if bursts and c.valid_from <= reach + near:
+            bursts[-1].append(c)
+        else:
+            bursts.append([c])
+        reach = max(reach, c.valid_to) if len(bursts[-1]) > 1 else c.valid_to
+    return bursts
+
+
+def _strongest(bursts: list[list[Claim]]) -> int:
+    """The burst that dates a run's change: the strongest, on a tie the later."""
+    weights = [sum(c.share for c in burst) for burst in bursts]
+    return max(range(len(bursts)), key=lambda i: (weights[i], i))
 
 
 def _overrule(runs: list[Run]) -> list[Claim]:
@@ -453,6 +522,22 @@ def _transition_markers(groups: list[list[Run]], dissent: list[Claim]) -> list[M
         last = group[-1]
         claims = [c for run in group for c in run.claims]
         loser = _loser(group[0].claims, group[0].gainer)
+        if group[0].lapse is not None:
+            taker, since, by = group[0].lapse
+            markers.append(
+                Marker(
+                    since,
+                    by,
+                    SWING,
+                    taker,
+                    group[0].gainer,
+                    [],
+                    f"lapse: {taker} had taken the site back, unreported — "
+                    f"{group[0].claims[0].claim_id} has {group[0].gainer} take it from "
+                    f"{taker} from {by + _DAY}, more than {LAPSE_DAYS} days after "
+                    f"{group[0].gainer} last took it",
+                )
+            )
         if len(group) == 1:
             start, end, first_reports, premature = _swing_window(last)
             for c in premature:
@@ -528,16 +613,8 @@ def _swing_window(run: Run) -> tuple[dt.date, dt.date, list[Claim], list[Claim]]
     minister's premature announcement); bursts after it confirm. Its window is the
     common days of the burst's reports that overlap its most precise report (the
     earliest-ending dated one, else the narrowest), else their span."""
-    bursts: list[list[Claim]] = []
-    near, reach = dt.timedelta(days=NEAR_DAYS), dt.date.min
-    for c in sorted(run.claims, key=lambda c: (c.valid_to, c.valid_from, c.seq)):
-        if bursts and c.valid_from <= reach + near:
-            bursts[-1].append(c)
-        else:
-            bursts.append([c])
-        reach = max(reach, c.valid_to) if len(bursts[-1]) > 1 else c.valid_to
-    weights = [sum(c.share for c in burst) for burst in bursts]
-    chosen = max(range(len(bursts)), key=lambda i: (weights[i], i))
+    bursts = _bursts(run.claims)
+    chosen = _strongest(bursts)
     premature = [c for burst in bursts[:chosen] for c in burst if c.dated]
     burst = bursts[chosen]
     dated = [c for c in burst if c.dated]
@@ -588,7 +665,8 @@ def _partial_markers(partials: list[Claim]) -> list[Marker]:
 
 def _siege_markers(claims: list[Claim]) -> list[Marker]:
     """Rule 8: a siege from its window; broken by ``siege_broken`` (a change of hands
-    ends it in the walk)."""
+    ends it in the walk). Both name the besieged side as the one that held the site
+    before them (rule 9): a siege broken is a siege its side survived."""
     markers = []
     for c in claims:
         if c.denied or c.kind not in ("besieged", "siege_broken"):
@@ -603,7 +681,7 @@ def _siege_markers(claims: list[Claim]) -> list[Marker]:
                 c.valid_to,
                 SIEGE_ON if on else SIEGE_OFF,
                 c.loser if on else None,
-                c.loser if on else None,
+                c.loser,  # the besieged side: it held the site before (rule 9)
                 [c],
                 "siege" if on else "siege broken",
             )

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from engine.domain.weighing import CONTEST_RATIO, DATED_LAG_DAYS, DATED_WIDTH_DAYS, NEAR_DAYS
+from engine.domain.weighing import (
+    CONTEST_RATIO,
+    DATED_LAG_DAYS,
+    DATED_WIDTH_DAYS,
+    LAPSE_DAYS,
+    NEAR_DAYS,
+)
 
 NONE = -1
 #: a missing day (an open start, an undated start): below every real day number
@@ -142,7 +148,9 @@ def _fold_part(data: FoldInput, first: int, last: int) -> tuple:
         data.denied[a:b].astype(np.bool_),
         data.share[a:b].astype(np.float64),
         np.int32(data.unknown),
-        np.array([DATED_WIDTH_DAYS, DATED_LAG_DAYS, NEAR_DAYS, CONTEST_RATIO], np.float64),
+        np.array(
+            [DATED_WIDTH_DAYS, DATED_LAG_DAYS, NEAR_DAYS, CONTEST_RATIO, LAPSE_DAYS], np.float64
+        ),
     )
 
 
@@ -454,6 +462,7 @@ def _fold_sites(
     # the specification's constants come as an argument, not as globals: numba's cache
     # would keep the values it compiled with if weighing.py changed them
     widest_dated, latest, near, ratio = int(rules[0]), int(rules[1]), int(rules[2]), rules[3]
+    lapse_days = int(rules[4])
     n = kind.size
     sites = bounds.size - 1
     most = 0
@@ -466,9 +475,9 @@ def _fold_sites(
     c_interval = np.full(n, NONE, np.int64)
     c_supports = np.zeros(n, np.bool_)
     c_swing = np.full(n, NONE, np.int64)
-    # per interval and swing, out (a site has at most one marker per claim, and one
-    # interval per marker and an open start)
-    cap_i, cap_s = n + sites, n
+    # per interval and swing, out (a site has at most two markers per claim: a run's
+    # swing and the lapse before it; one interval per marker and an open start)
+    cap_i, cap_s = 2 * n + sites, 2 * n
     i_site = np.empty(cap_i, np.int64)
     i_ctrl = np.empty(cap_i, np.int32)
     i_status = np.empty(cap_i, np.int8)
@@ -503,6 +512,20 @@ def _fold_sites(
     r_tail = np.empty(m1, np.int64)
     r_s = np.empty(m1, np.int64)
     r_e = np.empty(m1, np.int64)
+    r_lapse = np.empty(m1, np.int32)  # the side that had the site back (NONE: no lapse)
+    r_lapse_from = np.empty(m1, np.int64)
+    r_lapse_to = np.empty(m1, np.int64)
+    # the runs split at lapses, before they replace the runs (rule 6)
+    q_gainer = np.empty(m1, np.int32)
+    q_head = np.empty(m1, np.int64)
+    q_tail = np.empty(m1, np.int64)
+    q_first = np.empty(m1, np.int64)
+    q_last = np.empty(m1, np.int64)
+    q_said = np.empty(m1, np.float64)
+    q_against = np.empty(m1, np.float64)
+    q_lapse = np.empty(m1, np.int32)
+    q_lapse_from = np.empty(m1, np.int64)
+    q_lapse_to = np.empty(m1, np.int64)
     g_runs = np.empty(m1, np.int64)
     left = np.empty(m1, np.int64)
     right = np.empty(m1, np.int64)
@@ -771,6 +794,111 @@ def _fold_sites(
                                 version[mm],
                                 version[j],
                             )
+        # rule 6, a lapse (weighing._split_lapses): after the burst that dates a surviving
+        # run's change, a dated burst taking the site from a named side more than
+        # lapse_days after every earlier report of the run splits it there
+        n_q, split = 0, False
+        for r in range(nr):
+            r_lapse[r] = NONE
+            if not alive[r]:
+                continue
+            # (a run narrower than lapse_days cannot have a report begin more than
+            # lapse_days after another's end: it is kept as it is, unsorted)
+            n_parts, count = 1, 0
+            if r_last[r] - r_first[r] > lapse_days:
+                p = r_head[r]
+                while p != NONE:
+                    rows_b[count], key_b[count] = p, p
+                    count += 1
+                    p = nxt[p]
+                _sort_by(key_b, rows_b, count)  # log order, then by (valid_to, valid_from)
+                for q in range(count):
+                    key_b[q] = ((np.int64(T[rows_b[q]]) + _SHIFT) << 23) | (
+                        np.int64(F[rows_b[q]]) + _SHIFT
+                    )
+                _sort_by(key_b, rows_b, count)
+                nb, b_reach, size = 0, np.iinfo(np.int64).min // 2, 0
+                for q in range(count):
+                    p = rows_b[q]
+                    if nb > 0 and F[p] <= b_reach + near:
+                        size += 1
+                    else:
+                        nb += 1
+                        size = 1
+                        burst_w[nb - 1] = 0.0
+                    c_swing_scratch[q] = nb - 1
+                    burst_w[nb - 1] += W[p]
+                    b_reach = max(b_reach, T[p]) if size > 1 else T[p]
+                chosen = 0
+                for k in range(nb):
+                    if burst_w[k] >= burst_w[chosen]:
+                        chosen = k
+                # the parts' first rows (key_b, reused), found before the run is relinked
+                ends = np.iinfo(np.int64).min
+                key_b[0] = 0
+                for q in range(count):
+                    p = rows_b[q]
+                    opens = q == 0 or c_swing_scratch[q] != c_swing_scratch[q - 1]
+                    if (
+                        opens
+                        and c_swing_scratch[q] > chosen
+                        and dated[p]
+                        and L[p] != NONE
+                        and L[p] != unknown
+                        and L[p] != r_gainer[r]
+                        and F[p] > ends + lapse_days
+                    ):
+                        key_b[n_parts] = q
+                        n_parts += 1
+                    ends = max(ends, T[p])
+            if n_parts == 1:
+                q_gainer[n_q], q_head[n_q], q_tail[n_q] = r_gainer[r], r_head[r], r_tail[r]
+                q_first[n_q], q_last[n_q] = r_first[r], r_last[r]
+                q_said[n_q], q_against[n_q] = r_said[r], r_against[r]
+                q_lapse[n_q], q_lapse_from[n_q], q_lapse_to[n_q] = NONE, 0, 0
+                n_q += 1
+                continue
+            key_b[n_parts] = count
+            split = True
+            for k in range(n_parts):
+                lo, hi = key_b[k], key_b[k + 1]
+                q_gainer[n_q], q_head[n_q], q_tail[n_q] = r_gainer[r], rows_b[lo], rows_b[hi - 1]
+                q_first[n_q], q_last[n_q] = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+                q_said[n_q], q_against[n_q] = 0.0, 0.0
+                for q in range(lo, hi):
+                    p = rows_b[q]
+                    nxt[p] = rows_b[q + 1] if q + 1 < hi else NONE
+                    q_first[n_q] = min(q_first[n_q], F[p])
+                    q_last[n_q] = max(q_last[n_q], T[p])
+                    q_said[n_q] += W[p]
+                q_lapse[n_q], q_lapse_from[n_q], q_lapse_to[n_q] = NONE, 0, 0
+                if k > 0:
+                    ends = np.iinfo(np.int64).min
+                    for q in range(lo):
+                        ends = max(ends, T[rows_b[q]])
+                    q_lapse[n_q] = L[rows_b[lo]]
+                    q_lapse_from[n_q], q_lapse_to[n_q] = ends + 1, F[rows_b[lo]] - 1
+                # the denials of this change that overlap the part (log order)
+                for d in range(m):
+                    if not ((K[d] == CAPTURED or K[d] == WITHDREW) and X[d]):
+                        continue
+                    if (G[d] if G[d] != NONE else unknown) != r_gainer[r]:
+                        continue
+                    for q in range(lo, hi):
+                        p = rows_b[q]
+                        if F[p] <= T[d] and F[d] <= T[p]:
+                            q_against[n_q] += W[d]
+                            break
+                n_q += 1
+        if split:  # the parts replace the runs (the runs overruled are left out)
+            for r in range(n_q):
+                r_gainer[r], r_head[r], r_tail[r] = q_gainer[r], q_head[r], q_tail[r]
+                r_first[r], r_last[r] = q_first[r], q_last[r]
+                r_said[r], r_against[r] = q_said[r], q_against[r]
+                r_lapse[r] = q_lapse[r]
+                r_lapse_from[r], r_lapse_to[r] = q_lapse_from[r], q_lapse_to[r]
+                alive[r] = True
+            nr = n_q
         # rules 5 and 6: contests and swings (weighing._contests, _transition_markers)
         n_m = 0
         r = 0
@@ -791,6 +919,11 @@ def _fold_sites(
                 else:
                     break
             lost = _loser_of(r_head[g0], nxt, L, W, r_gainer[g0], unknown, weights, seen)
+            if r_lapse[g0] != NONE:
+                # the side a lapse says had taken the site back, over the days between
+                mk_se[n_m], mk_sl[n_m], mk_action[n_m] = r_lapse_from[g0], r_lapse_to[g0], SWING
+                mk_actor[n_m], mk_loser[n_m], mk_head[n_m] = r_lapse[g0], r_gainer[g0], NONE
+                n_m += 1
             if g0 == last:
                 ls, ee = _swing_window(
                     last,
@@ -872,7 +1005,7 @@ def _fold_sites(
             mk_se[n_m], mk_sl[n_m], mk_head[n_m] = F[p], T[p], NONE
             mk_action[n_m] = SIEGE_ON if on else SIEGE_OFF
             mk_actor[n_m] = L[p] if on else NONE
-            mk_loser[n_m] = L[p] if on else NONE
+            mk_loser[n_m] = L[p]
             c_mark[p] = n_m
             n_m += 1
         # the walk (weighing._walk)

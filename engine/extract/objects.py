@@ -120,6 +120,8 @@ _CHECKPOINTS_BEFORE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?(?:حواجز|حا
 #: The first word of a compound name right before a village's name: "عين السبيل", "تل X",
 #: "جبل X" name another place (the finder found only the village).
 _NAME_HEAD = re.compile(r"(?<!\w)[وفبل]?(?:عين|بئر|بير|تل|جبل|خربه|دير|كفر|راس|وادي|جسر)\s+$")
+#: Place nouns that are also the first word of a name ("تل X", "خربة X", "جبل X").
+_HEAD_IN_NAME = re.compile(r"[وفبل]?((?:تل|تله|خربه|جبل)\s)")
 #: Dual and plural facility nouns ("حاجزي البركة", "معسكرات القرميد"): not the village.
 _FACILITIES_OF = re.compile(
     r"(?<!\w)[وفبل]?(?:ال)?(?:حاجزي|حواجز|معسكري|معسكرات|معسكر|مداجن|مقالع|صوامع|مزارع|مزرعه|مستودعات|"
@@ -269,7 +271,7 @@ class ObjectFinder:
             if district:
                 ids, why = (district[0],), district[1]
                 qualifiers.add(self.mentions[k + 1].start)
-            if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence):
+            if m.weak and len(ids) == 1 and not confirmed(gaz, sites[ids[0]], evidence, weak=True):
                 label = sites[ids[0]].label()
                 ids, why = (), f"{surface!r} is a common word as well as the name of {label}, and no place near it is named"
             out[m.start] = ids
@@ -313,8 +315,9 @@ class ObjectFinder:
     def _respelt(self, mentions: list[PlaceMention]) -> list[PlaceMention]:
         """Names the finder missed after a place noun or in a list of places ("منطقة غندور",
         "قرى … واحتميلات"), read as another spelling of a place near the ones the article
-        names: a letter missing, added or two swapped (الغندورة, احتيملات), or without the
-        "خربة" the gazetteer writes (سوبين → خربة سوبين). Each says why."""
+        names: a letter missing, added or two swapped (الغندورة, احتيملات), another spelling
+        (خربة الماسي, تلة العمارة for تل العمارة), or without the "خربة" the gazetteer writes
+        (سوبين → خربة سوبين). Each says why."""
         text, gaz = self.text, self.gaz
         starts = [m.start for m in mentions]
 
@@ -323,11 +326,17 @@ class ObjectFinder:
             return not (i and mentions[i - 1].end > a) and not any(
                 m.end > a for m in mentions[max(0, i - 3):i])
         spans: list[tuple[int, int]] = []
+        hills: set[tuple[int, int]] = set()  # "تلة X" for the village "تل X": X alone may be a mention
         for hit in self._noun_hits:
             if hit.group("name"):
                 first = hit.group("name").split()[0]
                 spans.append((hit.start("name"), hit.start("name") + len(first)))
                 spans.append((hit.start("name"), hit.end("name")))
+                head = _HEAD_IN_NAME.match(hit.group(0))
+                if head:  # "تل العمارنة": the noun is the name's first word
+                    spans.append((hit.start() + head.start(1), hit.start("name") + len(first)))
+                    if head.group(1).startswith("تله"):
+                        hills.add(spans[-1])
         for hit in self._plural_hits:
             stop = text.find(".", hit.end())
             spans.extend(_list_items(text, hit.end(), stop if stop > 0 else len(text)))
@@ -335,7 +344,7 @@ class ObjectFinder:
             joined = _JOINED.match(text, m.end)
             if joined and not _CHECKPOINTS_BEFORE.search(text, max(0, m.start - 50), m.start):
                 spans.append((joined.start(1), joined.end(1)))
-        spans = [(a, b) for a, b in dict.fromkeys(spans) if free(a, b)]
+        spans = [(a, b) for a, b in dict.fromkeys(spans) if free(a, b) or (a, b) in hills]
         if not spans:
             return mentions
         evidence = Evidence.of_mentions(gaz, mentions)
@@ -356,7 +365,9 @@ class ObjectFinder:
                     self._spelt[a] = reading[1]
                     found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
                 continue
-            reading = near_spelling(gaz, word, evidence) if " " not in word else None
+            reading = near_spelling(gaz, word, evidence)
+            if (a, b) in hills and not free(a, b) and (reading is None or "another spelling" not in reading[1]):
+                continue  # over a place the finder read, only the village "تل X" itself
             if reading is None and " " not in word:
                 ruin = [i for i in gaz.names_of("خربه " + word.removeprefix("ال"))
                         if confirmed(gaz, gaz.sites[i], evidence)]
@@ -369,7 +380,11 @@ class ObjectFinder:
             if reading:
                 self._spelt[a] = reading[1]
                 found.append(PlaceMention(a, b, (reading[0],), fuzzy=True, name=word))
-        return sorted(mentions + found, key=lambda m: m.start) if found else mentions
+        if not found:
+            return mentions
+        # a reading over the finder's ("تلة العمارة" over the village العمارة) replaces it
+        kept = [m for m in mentions if not any(f.start < m.end and m.start < f.end for f in found)]
+        return sorted(kept + found, key=lambda m: m.start)
 
     def objects_of(self, trig: Trigger, later: list[Trigger], s0: int, s1: int) -> list[Place]:
         """The places ``trig`` acts on, in text order (empty when it names none)."""
@@ -657,8 +672,10 @@ class ObjectFinder:
                     self._unknown(a, b, in_list=True)
 
     def _unknown(self, start: int, end: int, in_list: bool = False) -> None:
-        if in_list and any(m.weak for m in self.gaz.find(self.text[start:end])):
+        if in_list and any(m.weak and any(self.gaz.sites[s].origin != "ocha" for s in m.site_ids)
+                           for m in self.gaz.find(self.text[start:end])):
             return  # a gazetteer name left out as a common word ("حطين" alone), not an unknown place
+        # (a common word that is only the name of a village elsewhere, "حواجز السمان والإسكان", is one)
         self._add_note(f"{self._surface(start, end)!r} at folded offset {start}: "
                        "not in the gazetteer; add it to events/places.csv", self.text[start:end])
 

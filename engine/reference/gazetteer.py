@@ -30,7 +30,7 @@ from engine.reference.places import rows_for, rows_key
 
 _WORD = re.compile(r"\w+")
 #: Bump when the index layout changes: old cache files are then ignored.
-_INDEX_VERSION = "8"
+_INDEX_VERSION = "9"
 #: Index files kept in the cache folder.
 _KEEP = 4
 
@@ -263,6 +263,25 @@ def _words_key(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_core(w) for w in words)
 
 
+#: Letters reporters interchange between emphatic and plain sounds (folded text).
+_SOUND_PAIRS = str.maketrans({"ص": "س", "ط": "ت", "ض": "د", "ظ": "ز", "ذ": "ز"})
+_DOUBLED = re.compile(r"(\w)\1")
+
+
+def sound_key(name: str) -> str:
+    """A folded name's key for :meth:`Gazetteer.sound_alikes`: no ال on any word, the sound
+    pairs merged, a word-initial ه as ا, a doubled letter once, a first word تلة as تل.
+
+    >>> sound_key(fold_text("خربة الماسي")) == sound_key(fold_text("خربة ماصي"))
+    True
+    """
+    words = [_core(w).translate(_SOUND_PAIRS) for w in _WORD.findall(name)]
+    if len(words) > 1 and words[0] == "تله":
+        words[0] = "تل"  # "تلة X" for the village "تل X" (the mound it is named after)
+    # a word-initial ه is often not heard ("الهوشرية", "أوشرية")
+    return " ".join(_DOUBLED.sub(r"\1", "ا" + w[1:] if w[:1] == "ه" and len(w) > 4 else w) for w in words)
+
+
 class Gazetteer:
     """Places of ``sites.csv`` with a clitic-aware, typo-tolerant finder.
 
@@ -320,6 +339,19 @@ class Gazetteer:
                     and any(i in careful for i in by_name[name]) and name not in GENERIC_NAMES:
                 for key in _deletions(core) | {core}:
                     self._fuzzy.setdefault(key, []).append(name)
+        # other spellings of names (see sound_alikes, last_word_near), indexed once
+        # (values are "|"-joined names: strings unpickle faster than lists)
+        self._sound_index: dict[str, str] = {}
+        self._last_word_index: dict[str, str] = {}  # all words but the last (cores) → names
+        for name in by_name:
+            if name in GENERIC_NAMES:
+                continue
+            key = sound_key(name)
+            self._sound_index[key] = f"{self._sound_index[key]}|{name}" if key in self._sound_index else name
+            words = _words_key(tuple(_WORD.findall(name)))
+            if len(words) > 1:
+                key = " ".join(words[:-1])
+                self._last_word_index[key] = f"{self._last_word_index[key]}|{name}" if key in self._last_word_index else name
         self._fuzzy_all: dict[str, list[str]] = {}
         for name in by_name:
             core = _core(name)
@@ -340,12 +372,41 @@ class Gazetteer:
             found.update(self._fuzzy_all.get(key, ()))
         return sorted(n for n in found if _within_one_edit(_core(n), core))
 
+    def sound_alikes(self, name: str) -> tuple[str, ...]:
+        """Names written with the other letter of a sound pair (ص/س, ط/ت, ض/د, ظ/ذ/ز), with
+        or without ال on any word and a doubled letter written once: "خربة الماسي" for the
+        village the gazetteer writes "خربة ماصي" (``name`` folded; the name itself excluded).
+
+        The index is built with the gazetteer and pickled with it.
+        """
+        found = self._sound_index.get(sound_key(name))
+        return tuple(n for n in found.split("|") if n != name) if found else ()
+
+    def last_word_near(self, name: str) -> tuple[str, ...]:
+        """Multi-word names whose other words are those of ``name`` (ال aside) and whose last
+        word is one letter off its last word (dropped, added or two swapped; five letters or
+        more): "تل العمارنة" for "تل العمارة"."""
+        words = _words_key(tuple(_WORD.findall(name)))
+        if len(words) < 2 or len(words[-1]) < 4:
+            return ()
+        last = words[-1]
+        found = []
+        for known in self._last_word_index.get(" ".join(words[:-1]), "").split("|"):
+            if not known:
+                continue
+            core = _core(_WORD.findall(known)[-1])
+            if core != last and max(len(core), len(last)) >= 5 and _within_one_edit(core, last) \
+                    and (len(core) != len(last) or sorted(core) == sorted(last)):
+                found.append(known)
+        return tuple(found)
+
     def _reset_caches(self) -> None:
         self._cache: dict[str, tuple] = {}
         self._fuzzy_cache: dict[str, str | None] = {}
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_fuzzy_cache", "_qualified_bases")}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_cache", "_fuzzy_cache", "_qualified_bases", "_spelling_cache")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -455,7 +516,8 @@ class Gazetteer:
         candidates = set(self._fuzzy.get(core, ()))
         for key in _deletions(core):
             candidates.update(self._fuzzy.get(key, ()))
-        good = sorted(n for n in candidates if _within_one_edit(_core(n), core))
+        # a name whose core is the word's own was refused already ("وميادين": squares, not الميادين)
+        good = sorted(n for n in candidates if _core(n) != core and _within_one_edit(_core(n), core))
         return good[0] if len(good) == 1 else None
 
     def _mention(self, start: int, end: int, name: str, fuzzy: bool = False) -> PlaceMention:
@@ -464,7 +526,7 @@ class Gazetteer:
             end=end,
             site_ids=self._by_name[name],
             generic_kinds=self.generic_kinds.get(name, ()),
-            weak=name in WEAK_NAMES,
+            weak=name in WEAK_NAMES or "ال" + name in WEAK_NAMES,  # "الإسكان" is also the village اسكان
             fuzzy=fuzzy,
             name=name,
         )

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from engine.extract.normalise import fold_pattern, fold_text
-from engine.reference.gazetteer import Gazetteer, PlaceMention, Site, load_gazetteer
+from engine.reference.gazetteer import WEAK_NAMES, Gazetteer, PlaceMention, Site, load_gazetteer
 
 #: A candidate this much nearer than the next one, and within this distance, wins.
 NEAR_KM = 60.0
@@ -224,12 +224,13 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
             if named:
                 ids, why = (named,), (f"{name_ar!r} is also {gaz.sites[named].label()}, which the English name "
                                       f"{name_en!r} says")
-        if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev):
+        if m.weak and len(ids) == 1 and not confirmed(gaz, gaz.sites[ids[0]], ev, weak=True):
             return None, (f"{name_ar!r} is a common word as well as the name of {gaz.sites[ids[0]].label()}, "
                           "and no place near it is named in the text")
         far = far_village(gaz, gaz.sites[ids[0]], ev) if len(ids) == 1 and not m.fuzzy else None
         if far:
-            return None, far
+            respelt = near_spelling(gaz, m.name, ev) if " " not in m.name else None
+            return (respelt[0], f"{far}; read as {respelt[1]}") if respelt else (None, far)
         if m.fuzzy:
             why += " (matched one letter off)"
         if len(ids) == 1:
@@ -238,8 +239,10 @@ def resolve_site(name_ar: str, *, name_en: str | None = None, context=None) -> t
             return None, why + "; give one of them"
         return None, why
     words = folded.split()
-    if len(words) == 1 or (len(words) == 2 and _NAMED_AFTER.match(folded) is None and _PLACE_NOUN.match(folded)):
-        typo = near_spelling(gaz, words[-1], _evidence(gaz, context))
+    if _NAMED_AFTER.match(folded) is None:
+        # "قرية تل العمارنة": the name after its place noun, one letter off or another spelling
+        bare = " ".join(words[1:]) if len(words) > 1 and _PLACE_NOUN.match(folded) else folded
+        typo = near_spelling(gaz, bare, _evidence(gaz, context))
         if typo:
             return typo
     if name_en:
@@ -261,8 +264,15 @@ _NAMED_AFTER = re.compile(fold_pattern(
 _PLACE_NOUN = re.compile(fold_pattern(r"(?:قرية|بلدة|مدينة)\s+"))
 
 
-def confirmed(gaz: Gazetteer, site: Site, ev: Evidence) -> bool:
-    """The text names ``site``'s governorate or a place within :data:`NEAR_KM` of it."""
+def confirmed(gaz: Gazetteer, site: Site, ev: Evidence, weak: bool = False) -> bool:
+    """The text names ``site``'s governorate or a place within :data:`NEAR_KM` of it.
+
+    ``weak``: the name is also a common word ("الإسكان": housing). A village of such a name
+    needs a place within :data:`TYPO_KM` (its governorate is not enough): "منطقة الإسكان" of an
+    article on Aleppo is a part of the city, not the village اسكان 34 km away."""
+    if weak and site.kind == "village" and site.origin == "ocha":
+        return site.lat is not None and nearest(
+            site, [gaz.sites[o] for o in ev.sites if o != site.site_id], TYPO_KM) is not None
     if site.admin1_pcode in ev.governorates:
         return True
     return site.lat is not None and any(
@@ -327,11 +337,17 @@ def main_place(named: list[str], fitting: frozenset[str]) -> str | None:
 
 
 def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | None:
-    """A village one letter off ``word`` (a letter missing, added or swapped, not changed),
-    accepted only within :data:`TYPO_KM` of a place the text names."""
-    core = word[2:] if word.startswith("ال") and len(word) > 4 else word
-    names = [n for n in gaz.near_spellings(word) if len(_bare(n)) != len(core) or sorted(_bare(n)) == sorted(core)]
-    if not names or not ev.sites:
+    """A village spelt otherwise than ``word``, accepted only within :data:`TYPO_KM` of a
+    place the text names (:data:`NEAR_KM` for a town or city, which are few): one letter off
+    (missing, added or two swapped, not changed; a four-letter word only swapped: "الحمير",
+    "حيمر"), the last word of a longer name one letter off ("تل العمارنة", "تل العمارة"), or
+    a sound pair written the other way, ال on a word or a doubled letter aside ("خربة
+    الماسي", "خربة ماصي"). When several readings lie near, the one clearly nearest (half the
+    distance of the next, or less) is taken; otherwise none."""
+    if not ev.sites:
+        return None
+    names, alike = _spellings(gaz, word)
+    if not names:
         return None
     candidates = tuple(dict.fromkeys(i for n in names for i in gaz.names_of(n)))
     # a village named far from every other place is itself a misreading: no anchor
@@ -339,14 +355,38 @@ def near_spelling(gaz: Gazetteer, word: str, ev: Evidence) -> tuple[str, str] | 
               and not far_village(gaz, gaz.sites[o], ev)]
     near = []
     for c in candidates:
-        found = nearest(gaz.sites[c], others, TYPO_KM)
+        # a town (a sub-district seat, a few hundred in Syria) is known farther than a village
+        found = nearest(gaz.sites[c], others, NEAR_KM if gaz.sites[c].kind in ("town", "city") else TYPO_KM)
         if found:
             near.append((found[0], found[1], c))
-    if len(near) != 1:
-        return None  # none near, or several: no guess
+    near.sort()
+    if not near or len(near) > 1 and near[1][0] < _CLEARLY * max(near[0][0], 1.0):
+        return None  # none near, or several about as near: no guess
     dist, by, site_id = near[0]
-    return site_id, (f"{word!r} is one letter off {gaz.sites[site_id].name_ar!r}: {gaz.sites[site_id].label()} "
+    how = "another spelling of" if any(site_id in gaz.names_of(n) for n in alike) else "one letter off"
+    return site_id, (f"{word!r} is {how} {gaz.sites[site_id].name_ar!r}: {gaz.sites[site_id].label()} "
                      f"is {dist:.0f} km from {by}, named in the text")
+
+
+def _spellings(gaz: Gazetteer, word: str) -> tuple[list[str], frozenset[str]]:
+    """The names :func:`near_spelling` weighs for ``word`` and those of them read as another
+    spelling (not a letter off); they depend on the word alone, so they are kept per gazetteer."""
+    cache = gaz.__dict__.setdefault("_spelling_cache", {})
+    found = cache.get(word)
+    if found is None:
+        core = _bare(word)
+        names = [n for n in gaz.near_spellings(word) if len(_bare(n)) != len(core) or sorted(_bare(n)) == sorted(core)] \
+            if " " not in word else []
+        if " " not in word and len(core) == 4:
+            swapped = {core[:i] + core[i + 1] + core[i] + core[i + 2:] for i in range(3)} - {core}
+            names += [n for s in sorted(swapped) for n in (s, "ال" + s) if gaz.names_of(n)]
+        alike = frozenset(gaz.sound_alikes(word)) | frozenset(gaz.last_word_near(word))
+        names += sorted(alike - set(names))
+        names = [n for n in names if n not in WEAK_NAMES]  # "السريان" is a word before it is a district
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[word] = (names, alike)
+    return found
 
 
 def nearest(site: Site, others: list[Site], within: float) -> tuple[float, str] | None:

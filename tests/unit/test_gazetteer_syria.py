@@ -312,8 +312,69 @@ def test_a_name_in_brackets_after_its_place_noun_goes_to_stderr():
 
 
 def test_the_silos_of_a_town_are_not_the_town():
-    got, unresolved = claims("سيطرت القوات على صوامع منبج بعد معارك مع التنظيم.")
-    assert got == [] and any("صوامع منبج" in u and "named after" in u for u in unresolved)
+    got, unresolved = claims("سيطرت القوات على صوامع جرابلس بعد معارك مع التنظيم.")
+    assert got == [] and any("صوامع جرابلس" in u and "named after" in u for u in unresolved)
+
+
+def test_the_curated_silos_of_manbij_are_a_place_of_their_own():
+    got, _ = claims("سيطرت القوات على صوامع منبج بعد معارك مع التنظيم.")
+    assert [c[0] for c in got] == ["manbij_grain_silos"]
+    rows = {r["site_id"]: r for r in load_sites().to_dicts()}
+    for site_id in ("manbij_grain_silos", "mills_roundabout_manbij", "al_sarb_manbij"):
+        row = rows[site_id]
+        # inside the city by its source: the city's point, marked approximate, with the source
+        assert row["source_url"].startswith("http") and row["coord_quality"] == "approximate"
+        assert (row["lat"], row["lon"]) == (rows["manbij"]["lat"], rows["manbij"]["lon"])
+        assert row["parent_id"] == "manbij" and "not known offline" in row["location_note"]
+
+
+def test_a_sound_pair_written_the_other_way_is_read_near_the_places_named():
+    # the gazetteer writes خربة ماصي (ص); reporters also write it with س and the article
+    out = full("تقدمت القوات أمس وسيطرت على خربة الماسي وقرية فرس كبير قرب منبج.")
+    sites = {c["site_id"]: c["site_why"] for c in out.claims}
+    assert "kherbet_massi" in sites and "another spelling" in sites["kherbet_massi"]
+    out = full("تقدمت القوات أمس وسيطرت على خربة الماسي قرب مدينة تدمر.")
+    assert "kherbet_massi" not in {c["site_id"] for c in out.claims}  # 300 km away: no guess
+
+
+def test_the_last_word_of_a_longer_name_one_letter_off():
+    out = full("سيطرت فصائل المعارضة على قرية تل العمارنة جنوب مدينة جرابلس مساء أمس.")
+    sites = {c["site_id"]: c["site_why"] for c in out.claims}
+    assert "tal_elamara" in sites and "another spelling" in sites["tal_elamara"]
+    out = full("سيطرت فصائل المعارضة على قرية تل العمارنة قرب مدينة درعا مساء أمس.")
+    assert "tal_elamara" not in {c["site_id"] for c in out.claims}
+
+
+def test_a_word_initial_h_not_written():
+    out = full("سيطرت قوات سوريا الديمقراطية على قرية الهوشرية شمال مدينة منبج أمس.")
+    assert [c["site_id"] for c in out.claims] == ["oshrieh"]
+
+
+def test_a_town_one_letter_off_is_read_farther_than_a_village():
+    # الغندورة is a sub-district seat 28 km from Jarablus: beyond a village's 25 km
+    out = full("سيطرت الفصائل على منطقة غندور غرب مدينة جرابلس أمس.")
+    assert [c["site_id"] for c in out.claims] == ["ghandorah"]
+
+
+def test_the_clearly_nearest_of_several_readings():
+    # الحمير: حيمر (two letters swapped, 3 km from بير تحتاني) or الحميرة (a letter added, 20 km)
+    out = full("سيطرت الفصائل على قرى بير تحتاني والحلوانية والحمير أمس.")
+    got = {c["site_id"] for c in out.claims}
+    assert "himar" in got and "hmeireh_ashkaji" not in got
+
+
+def test_a_common_word_is_never_the_reading_of_another_spelling():
+    from engine.reference.resolve import Evidence, near_spelling
+
+    gaz = load_gazetteer()
+    # "الريان" is one letter from "السريان", a district of Aleppo and an ordinary word
+    reading = near_spelling(gaz, fold_text("الريان"), Evidence(sites=["aleppo"]))
+    assert reading is None or reading[0] != "al_suryan"
+
+
+def test_a_village_named_near_a_town_is_also_found_without_near():
+    site, _ = resolve_site("أم عدسة", context="قرب مدينة منبج")
+    assert site == "um_adase_near_manbaj"
 
 
 def test_a_facility_of_one_city_is_not_taken_in_another_governorate():
@@ -344,3 +405,33 @@ def test_the_town_a_text_calls_a_town_is_what_a_later_bare_town_means():
     at = text.index("المدينة")
     site, why = resolve_site("المدينة", context=PlaceContext(text=text, at=at))
     assert site == "murak", why
+
+
+def test_a_word_refused_as_a_name_does_not_come_back_as_a_typo():
+    # "ميادين" (squares) is not الميادين; nor is it "one letter off" it
+    found = load_gazetteer().find(fold_text("تجول المقاتلون في شوارع وميادين المدينة بعد سقوطها"))
+    assert all("al_mayadin" not in m.site_ids for m in found if not m.generic_kinds)
+
+
+def test_a_village_named_with_a_common_word_needs_a_place_close_by():
+    # "الإسكان" (housing) is also the village اسكان, 34 km from Aleppo: an area of the city here
+    got, _ = claims("استعادت قوات النظام أحياء الشيخ سعيد والشحادين ومنطقة الإسكان في مدينة حلب.")
+    assert "eskan" not in {c[0] for c in got}
+    # beside a town 9 km away it is the village
+    got, _ = claims("سيطرت الفصائل على الإسكان ودارة عزة أمس.")
+    assert "eskan" in {c[0] for c in got}
+
+
+def test_a_hill_written_for_the_village_named_after_its_mound():
+    # the gazetteer has the village "تل العمارة"; "تلة العمارة" near Jarablus is that village,
+    # not the village "العمارة" of Qamishli the finder reads in it
+    out = full("سيطرت الفصائل على تلة العمارة جنوب مدينة جرابلس أمس.")
+    assert [c["site_id"] for c in out.claims] == ["tal_elamara"]
+    out = full("سيطرت الفصائل على تلة العمارة قرب مدينة درعا أمس.")
+    assert out.claims == [] and any("تلة العمارة" in u for u in out.unresolved)
+
+
+def test_a_common_word_in_a_list_of_checkpoints_goes_to_stderr():
+    # "الإسكان" is a common word and a village 120 km away: here a checkpoint the gazetteer lacks
+    _, unresolved = claims("سيطرت الفصائل على حواجز السمان، والإسكان، والخزان شمال مدينة حماة.")
+    assert any("الإسكان" in u for u in unresolved)

@@ -296,3 +296,101 @@ def test_known_by_leaves_out_what_was_published_later():
     ]
     early = timeline(*rows, policy=Policy(known_by=D("2016-01-01")))
     assert states(early) == [("government", "held"), ("isis", "held")]
+
+
+def test_a_capture_long_after_the_gainer_took_the_site_says_its_loser_had_it_back():
+    t = timeline(
+        site("a", "opposition", "2016-11-20", loser="isis"),
+        site("b", "opposition", "2016-11-22", loser="isis", claimant="sohr"),
+        # three months on, a fresh report of the opposition taking it from ISIS
+        site("c", "opposition", "2017-02-23", loser="isis"),
+    )
+    assert t.swings.select(
+        "from_controller", "to_controller", "window_start", "window_end"
+    ).rows() == [
+        ("isis", "opposition", D("2016-11-20"), D("2016-11-20")),
+        ("opposition", "isis", D("2016-11-23"), D("2017-02-22")),
+        ("isis", "opposition", D("2017-02-23"), D("2017-02-23")),
+    ]
+    assert states(t) == [
+        ("isis", "held"),
+        ("opposition", "held"),
+        ("isis", "held"),
+        ("opposition", "held"),
+    ]
+    lapse = t.swings.row(1, named=True)
+    assert lapse["claim_ids"] == [] and lapse["n_claims"] == 0  # no claim says it; "c" implies it
+    why = t.explain("x", D("2017-02-22"))
+    assert why.controller == "isis" and why.rule.startswith("lapse:") and " c has " in why.rule
+
+
+def test_the_compiled_fold_reads_a_lapse_as_the_specification_does():
+    from polars.testing import assert_frame_equal
+
+    from engine.domain import EncodedEvents
+    from engine.domain.replay_weighed import weighed_timelines
+
+    rows = [
+        site("a", "opposition", "2016-11-20", loser="isis"),
+        # a dissent between the reports that date the capture: the run merges around it
+        site("b", "isis", "2016-11-21", loser="opposition", claimant="amaq"),
+        site("c", "opposition", "2016-11-22", loser="isis", claimant="sohr"),
+        site("c2", "opposition", "2016-11-22", loser="isis", claimant="sana"),
+        site("d", "opposition", "2017-02-23", loser="isis"),
+        site("d2", "opposition", "2017-02-22", until="2017-02-23", loser="isis", denied=True),
+        site("e", "isis", "2017-06-01", loser="opposition"),
+        site("e2", "isis", "2017-06-02", loser="opposition", claimant="sohr"),
+        site("f", "isis", "2017-09-01", loser="opposition", claimant="amaq"),
+    ]
+    encoded = EncodedEvents.of(claim_events(rows))
+    _, spec_intervals, spec_swings, _ = weighed_timelines(encoded, Policy(), compiled=False)
+    _, intervals, swings, _ = weighed_timelines(encoded, Policy(), compiled=True)
+    assert_frame_equal(intervals, spec_intervals)
+    assert_frame_equal(swings, spec_swings)
+    assert spec_swings.height == 6  # two lapses: February and September
+
+
+def test_a_later_report_of_the_same_gainer_confirms_when_it_is_near_or_names_no_loser():
+    t = timeline(
+        site("a", "opposition", "2016-11-20", loser="isis"),
+        site("b", "opposition", "2016-12-15", loser="isis"),  # 25 days on: near enough
+        site("c", "opposition", "2017-02-23"),  # no side named: nothing says who had it
+        # a back-reference months later ("which it took in November") never lapses
+        site(
+            "d",
+            "opposition",
+            "2016-11-01",
+            until="2016-11-30",
+            loser="isis",
+            published="2017-04-01",
+        ),
+    )
+    assert t.swings.select("to_controller").to_series().to_list() == ["opposition"]
+
+
+def test_a_weaker_earlier_claim_of_the_same_capture_stays_premature_not_a_lapse():
+    t = timeline(
+        # a minister's claim two months early, then the capture, reported three times
+        site("a", "sdf", "2017-03-25", loser="isis", claimant="sdf"),
+        site("b", "sdf", "2017-05-10", loser="isis"),
+        site("c", "sdf", "2017-05-10", loser="isis", claimant="sohr"),
+        site("d", "sdf", "2017-05-11", loser="isis", claimant="amaq"),
+    )
+    assert t.swings.select("to_controller", "window_start").rows() == [
+        ("sdf", D("2017-05-10")),
+    ]
+    # a dissent where its window ends: on the days ISIS still held the site
+    assert t.intervals.select("controller", "dissent_ids").rows() == [
+        ("isis", ["a"]),
+        ("sdf", []),
+    ]
+
+
+def test_a_broken_siege_says_its_besieged_side_held_the_site_before():
+    # "the opposition broke the siege of the eastern districts": the side inside held them
+    t = timeline(
+        site("a", "government", "2016-08-06", loser="opposition", kind="siege_broken"),
+    )
+    assert t.intervals.select("controller", "status", "open_start", "siege").rows() == [
+        ("opposition", "held", True, False)
+    ]
