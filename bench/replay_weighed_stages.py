@@ -130,7 +130,7 @@ def in_process(n: int, repeats: int, old, hottest: bool = False) -> tuple[list[s
         median = statistics.median(times)
         lines.append(
             f"  weighed replay, {name:10s} {median * 1000:8.1f} ms  "
-            f"({n / median / 1e6:.2f}M claims/s)"
+            f"({encoded.height / median / 1e6:.2f}M events/s)"
         )
     if old is not None:
         ratio = statistics.median(totals["old"]) / statistics.median(totals["this tree"])
