@@ -259,59 +259,6 @@ def by_site(site, record, sites, records):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def grouped(key, keys):  # pragma: no cover - compiled
-    """The rows whose ``key`` (0..keys-1; ``NONE``: left out) is set, ordered by key,
-    stably (a counting sort), and their keys in that order."""
-    counts = np.zeros(keys + 1, np.int64)
-    for i in range(key.size):
-        if key[i] != NONE:
-            counts[key[i] + 1] += 1
-    at = np.cumsum(counts)
-    order = np.empty(at[-1], np.int64)
-    sorted_key = np.empty(at[-1], np.int64)
-    for i in range(key.size):
-        k = key[i]
-        if k != NONE:
-            order[at[k]], sorted_key[at[k]] = i, k
-            at[k] += 1
-    return order, sorted_key
-
-
-@njit(cache=True, nogil=True)
-def distinct_in_groups(key, value, keys):  # pragma: no cover - compiled
-    """The distinct ``value`` of each group (``key`` 0..keys-1; ``NONE``: left out), in
-    ascending order: the pairs (group, value), by group then value."""
-    order, sorted_key = grouped(key, keys)
-    values = value[order].astype(np.int64)
-    m = sorted_key.size
-    pair_group = np.empty(m, np.int64)
-    pair_value = np.empty(m, np.int64)
-    n_pairs = 0
-    a = 0
-    while a < m:
-        b = a + 1
-        while b < m and sorted_key[b] == sorted_key[a]:
-            b += 1
-        part = values[a:b]
-        if b - a > 24:
-            part.sort()
-        else:  # an insertion sort in place: most groups are a few claims
-            for i in range(1, b - a):
-                v = part[i]
-                j = i - 1
-                while j >= 0 and part[j] > v:
-                    part[j + 1] = part[j]
-                    j -= 1
-                part[j + 1] = v
-        for i in range(part.size):
-            if i == 0 or part[i] != part[i - 1]:
-                pair_group[n_pairs], pair_value[n_pairs] = sorted_key[a], part[i]
-                n_pairs += 1
-        a = b
-    return pair_group[:n_pairs], pair_value[:n_pairs]
-
-
-@njit(cache=True, nogil=True)
 def _sort_by(key, rows, n):  # pragma: no cover - compiled
     """``rows[:n]`` and ``key[:n]`` reordered by key, stably (ties keep their order):
     an insertion sort in place for the few claims of most sites, a merge sort beyond."""
