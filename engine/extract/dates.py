@@ -349,14 +349,20 @@ _PENDULUM_DAY = {0: pendulum.MONDAY, 1: pendulum.TUESDAY, 2: pendulum.WEDNESDAY,
                  4: pendulum.FRIDAY, 5: pendulum.SATURDAY, 6: pendulum.SUNDAY}
 
 
-def provisional_published(text: str) -> dt.date:
+def provisional_published(text: str) -> dt.date | None:
     """For an undated article: the latest full date it writes, else the latest day and month
-    it names in the latest year it names, else the end of that year, else today.
+    it names in the latest year it names, else the end of that year, else None.
+
+    A text that names no year gives no date: today would be a guess (a report of 2015 read in
+    2026 would date its "yesterday" to 2026), and every window is built on this date, so such
+    a document yields no claims until its publication date is given.
 
     >>> provisional_published("سيطر التنظيم على المدينه في 3 اذار 2016 ثم في 5 نيسان 2016")
     datetime.date(2016, 4, 5)
     >>> provisional_published("بعد معارك عام 2015 سيطر الجيش يوم الثلاثاء 10 نوفمبر علي البلده")
     datetime.date(2015, 11, 10)
+    >>> provisional_published("سيطر الجيش يوم الثلاثاء 10 نوفمبر علي البلده") is None
+    True
     """
     today = dt.date.today()
     written = [m.date_to for m in find_dates(text, today) if m.precision == "day" and m.absolute]
@@ -364,7 +370,7 @@ def provisional_published(text: str) -> dt.date:
         return max(written)
     years = [int(y) for y in re.findall(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)", text) if int(y) <= today.year]
     if not years:
-        return today
+        return None
     end_of_year = dt.date(max(years), 12, 31)
     days = [m.date_to for m in find_dates(text, end_of_year) if m.precision == "day"
             and m.date_to.year == end_of_year.year and _MONTH_NAMED.search(text, m.start, m.end)]
