@@ -781,12 +781,25 @@ def _known_gainer_first(claims: list[dict]) -> list[dict]:
 
 def _entered_then_taken(claims: list[dict], entries: set[int]) -> list[dict]:
     """Drop "stormed the town" when the article says the same side took the whole town in the
-    same days: the entry was the way in, the capture is the claim ("اقتحم البلدة … وسيطر عليها")."""
+    same days: the entry was the way in, the capture is the claim ("اقتحم البلدة … وسيطر عليها").
+
+    The capture may be told a few days after the entry ("stormed it on Monday"; "took it, activists
+    said on Tuesday"): an entry that ends at most ``_ENTRY_LEAD`` days before the capture's window
+    begins is the same push; an entry after the capture is not.
+    """
     taken = [c for c in claims if c["kind"] == "captured" and not c["denied"]]
     return [c for i, c in enumerate(claims) if i not in entries or not any(
-        t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"] and t["date_from"] <= c["date_to"]
-        and c["date_from"] <= t["date_to"]
+        t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"]
+        and t["date_from"] <= _days_after(c["date_to"], _ENTRY_LEAD) and c["date_from"] <= t["date_to"]
         and not (t["time_precision"] == "fallback" and c["time_precision"] != "fallback") for t in taken)]
+
+
+#: Days an entry may precede the capture it led to and still be its way in.
+_ENTRY_LEAD = 3
+
+
+def _days_after(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
 
 
 def _dedupe(claims: list[dict]) -> list[dict]:

@@ -215,3 +215,14 @@ def test_the_side_allowed_to_take_a_place_takes_it():
 def test_positions_inside_a_town_are_partial_control():
     assert facts("وقال ناشطون إن التنظيم سيطر على مواقع داخل مدينة تدمر بعد هجوم واسع.")[0][:3] == (
         "palmyra", "partial", "isis")
+
+
+def test_an_entry_told_days_before_the_capture_is_the_way_in_not_a_second_claim():
+    # composed: stormed on Friday, taken as reported on Sunday (published Monday 12 Dec 2016)
+    text = ("واقتحمت قوات النظام مدينة تدمر يوم الجمعة بعد قصف عنيف. "
+            "وقال ناشطون يوم الأحد إن قوات النظام سيطرت على مدينة تدمر بالكامل.")
+    assert [(c["kind"], c["date_from"]) for c in claims(text)] == [("captured", "2016-12-11")]
+    # an entry weeks before a capture is a separate event
+    text = ("واقتحمت قوات النظام مدينة تدمر في الأول من تشرين الثاني بعد قصف عنيف. "
+            "وقال ناشطون يوم الأحد إن قوات النظام سيطرت على مدينة تدمر بالكامل.")
+    assert [c["kind"] for c in claims(text)] == ["partial", "captured"]
