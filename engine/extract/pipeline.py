@@ -41,6 +41,8 @@ VERSION = "0.1.0"
 #: Kinds emitted by default; attacks are found but rarely annotated as claims.
 DEFAULT_KINDS = frozenset({"captured", "withdrew", "partial", "besieged", "siege_broken"})
 _DEFAULT_DAYS = 7
+#: Characters after a verb within which "من قبل X" is still its own agent.
+_NEAR_AGENT = 40
 
 
 @dataclass
@@ -288,6 +290,11 @@ class _Reader:
             agent = subject_before(self.text, acts, trig.start)
         else:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
+            if agent and trig.rule.form == "verb" and agent.start - trig.end > _NEAR_AGENT and (
+                    subject := subject_before(self.text, acts, trig.start)):
+                # "مقاتلو التنظيم انسحبوا من المحطة بعد … استهداف من قبل الجيش": a verb whose
+                # subject stands before it; a "من قبل" further on belongs to a later noun
+                agent = subject
             if agent and trig.kind == "siege_broken" and _IMPOSED.search(self.text, trig.end, agent.start):
                 loser, agent = agent.actor, None  # "فك الحصار المفروض على القاعدة من جانب التنظيم"
             if trig.rule.role == "fall":

@@ -226,3 +226,10 @@ def test_an_entry_told_days_before_the_capture_is_the_way_in_not_a_second_claim(
     text = ("واقتحمت قوات النظام مدينة تدمر في الأول من تشرين الثاني بعد قصف عنيف. "
             "وقال ناشطون يوم الأحد إن قوات النظام سيطرت على مدينة تدمر بالكامل.")
     assert [c["kind"] for c in claims(text)] == ["partial", "captured"]
+
+
+def test_a_withdrawing_subject_keeps_its_role_despite_a_later_min_qibal():
+    # composed: "من قبل الجيش" belongs to the later noun (the shelling), not to the withdrawal
+    text = ("وقال المراسل إن عناصر تنظيم داعش انسحبوا من مدينة تدمر بعد اشتباكات عنيفة مع الجيش "
+            "وتحت قصف مدفعي مركز على مواقعهم من قبل الجيش.")
+    assert facts(text) == [("palmyra", "withdrew", "government", "isis")]
