@@ -355,9 +355,10 @@ class _Reader:
     def _relative_head(self, trig: Trigger, s0: int) -> ActorMention | None:
         """The side a relative clause hangs on: "مع الفصائل التي كانت قد سيطرت على
         القرية" (the verb has no subject of its own after it)."""
-        rel = _RELATIVE_VERB.search(self.text, max(s0, trig.start - 30), trig.start)
-        if not rel:
-            return None
+        rel = _RELATIVE_VERB.search(self.text, max(s0, trig.start - 30), trig.start) or \
+            _RELATIVE_THEN.search(self.text, max(s0, trig.start - 140), trig.start)
+        if not rel or any(rel.start() < a.start < trig.start for a in self.sentence_actors):
+            return None  # "…، التي كانت تدافع عن مناطقها، قبل أن تخسرها": the clause goes on
         head = last_before(self.sentence_actors, rel.start(), s0)
         if head and _HEAD_GAP.fullmatch(self.text, head.end, rel.start()):
             return head
@@ -686,6 +687,8 @@ _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s"
 # "تنظيم الدولة … سيطرتها": the state, feminine, may own the pronoun
 _ISIS_FEMININE = re.compile(r"الدوله|داعش")
 _RELATIVE_VERB = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+(?:(?:كان|كانت|كانوا)\s+)?(?:قد\s+)?[وف]?$")
+#: A relative clause continued by "قبل أن / إلى أن / حتى" up to the verb: the same subject.
+_RELATIVE_THEN = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+[^.!?؟]{0,120}?(?<!\w)(?:قبل|الى|حتى)\s+ان\s+[وف]?$")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 #: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
 #: "أجزاء واسعة من جبل" in a list reads as taking the heights

@@ -233,3 +233,13 @@ def test_a_withdrawing_subject_keeps_its_role_despite_a_later_min_qibal():
     text = ("وقال المراسل إن عناصر تنظيم داعش انسحبوا من مدينة تدمر بعد اشتباكات عنيفة مع الجيش "
             "وتحت قصف مدفعي مركز على مواقعهم من قبل الجيش.")
     assert facts(text) == [("palmyra", "withdrew", "government", "isis")]
+
+
+def test_a_loss_at_the_end_of_a_relative_clause_is_the_loss_of_its_head():
+    # composed: "التي كانت تدافع … قبل أن تخسرها": the side defending it lost it
+    text = ("وجاء دخول قوات النظام إلى مدينة تدمر بعد أسابيع من القتال مع عناصر داعش، التي كانت "
+            "تتحصن في أحياء المدينة الشرقية، قبل أن تخسرها أخيرا.")
+    assert ("palmyra", "captured", "isis", "government") not in facts(text)
+    # without a relative clause the pro-drop loser is still the earlier gainer
+    assert facts("سيطر التنظيم على مدينة تدمر في أيار 2015 قبل أن يخسرها في آذار 2016.") == [
+        ("palmyra", "captured", "isis", "government"), ("palmyra", "captured", "government", "isis")]
