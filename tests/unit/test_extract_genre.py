@@ -243,3 +243,11 @@ def test_a_loss_at_the_end_of_a_relative_clause_is_the_loss_of_its_head():
     # without a relative clause the pro-drop loser is still the earlier gainer
     assert facts("سيطر التنظيم على مدينة تدمر في أيار 2015 قبل أن يخسرها في آذار 2016.") == [
         ("palmyra", "captured", "isis", "government"), ("palmyra", "captured", "government", "isis")]
+
+
+def test_the_turkish_president_is_a_claimant_whose_side_gains_a_pro_drop_recapture():
+    # composed: the last agent named before is ISIS; the speaker's side retook the town
+    text = ("وكانت عناصر التنظيم قد انسحبت نحو الجنوب في الليل. "
+            "وأكد الرئيس التركي مساء أمس استعادة مدينة الباب بعد معارك طويلة.")
+    found = [(c["site_id"], c["gainer"], c["claimant"]) for c in claims(text, dt.date(2017, 2, 24))]
+    assert found == [("al_bab", "opposition", "turkish_military")]
