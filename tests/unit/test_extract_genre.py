@@ -251,3 +251,10 @@ def test_the_turkish_president_is_a_claimant_whose_side_gains_a_pro_drop_recaptu
             "وأكد الرئيس التركي مساء أمس استعادة مدينة الباب بعد معارك طويلة.")
     found = [(c["site_id"], c["gainer"], c["claimant"]) for c in claims(text, dt.date(2017, 2, 24))]
     assert found == [("al_bab", "opposition", "turkish_military")]
+
+
+def test_beginning_to_storm_a_place_is_not_yet_an_entry():
+    # composed: "بدأت … اقتحام" is under way; "اقتحمت" is done
+    assert facts("بدأت قوات النظام صباح اليوم اقتحام مدينة تدمر وسط قصف عنيف.") == []
+    assert facts("اقتحمت قوات النظام مدينة تدمر صباح اليوم وسط قصف عنيف.") == [
+        ("palmyra", "partial", "government", "isis")]
