@@ -116,6 +116,8 @@ _MASDAR_IN_VERB_RULES = frozenset({"طرد", "اخراج", "دحر"})
 _STATE_BEFORE = re.compile(lx.STATE_BEFORE)
 _STATE_AFTER = re.compile(lx.STATE_AFTER)
 _CONTINUED = re.compile(lx.CONTINUED)
+#: Two sides sharing control ("يتقاسم الطرفان السيطرة على"), the verb and its subject before the noun.
+_SHARED = re.compile(r"(?<!\w)[وف]?(?:[يت]تقاسم(?:ان|ون)?|تقاسم(?:ت|ا|وا)?|اقتسام|تقاسم)(?!\w)[^.،؟!:«»\"]*$")
 _DURATION = re.compile(r"(?<!\w)(?:منذ|حتي\s+الان|لا\s+تزال|ما\s+زالت)(?!\w)")
 
 
@@ -146,6 +148,8 @@ def is_state(text: str, trig: Trigger, sentence_start: int, headline: bool = Fal
     if trig.kind == "captured" and trig.rule.name in ("control_noun", "control_verb") and \
             _CONTINUED.search(text, max(sentence_start, trig.start - 45), trig.start):
         return True  # "وتواصل قوات النظام سيطرتها على": control that goes on
+    if trig.rule.form == "noun" and _SHARED.search(text, max(sentence_start, trig.start - 90), trig.start):
+        return True  # "ويتقاسم الطرفان منذ سنوات السيطرة على المدينة": a divided place, no change
     if trig.present and re.match(lx.RESUMPTIVE, text[trig.end:trig.end + 12]):
         return True  # "التي يحاصرها التنظيم": a relative clause describing a state
     if trig.present and trig.rule.name in _STATE_WHEN_PRESENT and not _BECAME.search(before) and not (

@@ -258,3 +258,9 @@ def test_beginning_to_storm_a_place_is_not_yet_an_entry():
     assert facts("بدأت قوات النظام صباح اليوم اقتحام مدينة تدمر وسط قصف عنيف.") == []
     assert facts("اقتحمت قوات النظام مدينة تدمر صباح اليوم وسط قصف عنيف.") == [
         ("palmyra", "partial", "government", "isis")]
+
+
+def test_control_shared_by_two_sides_is_a_state():
+    # composed
+    assert facts("ويتقاسم الجيش والفصائل المعارضة منذ العام 2013 السيطرة على أحياء مدينة حلب.") == []
+    assert facts("وأكمل الجيش أمس السيطرة على أحياء مدينة حلب الشرقية بعد انسحاب الفصائل منها.") != []
