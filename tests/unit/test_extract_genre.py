@@ -264,3 +264,8 @@ def test_control_shared_by_two_sides_is_a_state():
     # composed
     assert facts("ويتقاسم الجيش والفصائل المعارضة منذ العام 2013 السيطرة على أحياء مدينة حلب.") == []
     assert facts("وأكمل الجيش أمس السيطرة على أحياء مدينة حلب الشرقية بعد انسحاب الفصائل منها.") != []
+
+
+def test_widening_the_scope_of_control_over_a_place_is_no_capture_of_it():
+    # composed: "نطاق سيطرتها" is the extent of control, like "مناطق سيطرتها"
+    assert facts("ووسعت قوات النظام أمس من نطاق سيطرتها على ما تبقى من أحياء مدينة تدمر بعد معارك.") == []
