@@ -269,3 +269,10 @@ def test_control_shared_by_two_sides_is_a_state():
 def test_widening_the_scope_of_control_over_a_place_is_no_capture_of_it():
     # composed: "نطاق سيطرتها" is the extent of control, like "مناطق سيطرتها"
     assert facts("ووسعت قوات النظام أمس من نطاق سيطرتها على ما تبقى من أحياء مدينة تدمر بعد معارك.") == []
+
+
+def test_a_head_noun_before_a_relative_verb_picks_a_place_of_its_kind():
+    # composed: "أول حي سيطرت عليه" points at the neighbourhood, not at the city named after it
+    text = ("ويحظى حي مساكن هنانو، أكبر أحياء مدينة حلب، بمكانة خاصة لكونه أول حي سيطرت عليه "
+            "الفصائل المعارضة في صيف عام 2012.")
+    assert [f[0] for f in facts(text)] == ["masaken_hanano"]
