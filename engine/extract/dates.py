@@ -100,7 +100,7 @@ _PATTERNS = [
     ("year", fold_pattern(rf"(?:في\s+)?(?:(?:ال)?عام|سنه)\s+(?P<year>{_YEAR})(?!\d)")),
     # "بعد يومين من دخولها البلدة": the event named next happened that long before the report
     ("since_event", fold_pattern(
-        r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>ايام|اسابيع|يومين|يوم(?:\s+واحد)?|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
+        r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+|(?P<cmp>اقل|اكثر)\s+من\s+)?(?P<n>ايام|اسابيع|يومين|يوم(?:\s+واحد)?|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
         r"\d{1,2}\s+(?:ايام|يوما|اسابيع|اشهر|شهرا)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+(?:ايام|اسابيع|اشهر))"
         r"\s+(?:من|علي)(?!\w)"
     )),
@@ -228,6 +228,28 @@ def _months_back(n: str) -> int:
     return count * (12 if unit in ("اعوام", "سنوات", "عاما") else 1)
 
 
+
+def _since_event(g: dict[str, str], pub: pendulum.Date, published: dt.date):
+    """"بعد يومين من دخول البلدة": the event named next was that long before the report."""
+    n = g["n"]
+    if n in ("ايام", "اسابيع"):  # "بعد أيام من": two days to a week; "بعد أسابيع": two to six weeks
+        low, high = (2, 7) if n == "ايام" else (14, 42)
+        return _day(pub.subtract(days=high)), _day(pub.subtract(days=low)), "days", ()
+    head, unit = n.split()[0], n.split()[-1]
+    if n in ("يوم", "يوم واحد", "يومين", "اسبوع", "اسبوعين") or unit in ("ايام", "يوما", "اسابيع"):
+        days = {"يوم": 1, "يوم واحد": 1, "يومين": 2, "اسبوع": 7, "اسبوعين": 14}.get(n) or (
+            int(head) if head.isdigit() else _NUMBER_WORDS[head]) * (7 if unit == "اسابيع" else 1)
+        slack = 1 if days < 7 else 3
+        centre = pub.subtract(days=days)
+        return _day(centre.subtract(days=slack)), _day(centre.add(days=slack)), "days", ()
+    months = _months_back(n) if n in _UNITS or unit not in ("اشهر", "شهرا") else (
+        int(head) if head.isdigit() else _COUNT_WORDS[head])
+    centre = pub.subtract(months=months)
+    slack_days = 10 if months < 12 else 90
+    return (_day(centre.subtract(days=slack_days)), min(published, _day(centre.add(days=slack_days))),
+            "days" if months < 12 else "month", ())
+
+
 def _resolve(kind: str, g: dict[str, str], published: dt.date):
     """(date_from, date_to, precision, warnings) of one expression, or None.
 
@@ -274,23 +296,14 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
         return (_day(centre.subtract(months=slack, days=days)),
                 min(published, _day(centre.add(months=slack, days=days))), "month", ())
     if kind == "since_event":
-        n = g["n"]
-        if n in ("ايام", "اسابيع"):  # "بعد أيام من": two days to a week; "بعد أسابيع": two to six weeks
-            low, high = (2, 7) if n == "ايام" else (14, 42)
-            return _day(pub.subtract(days=high)), _day(pub.subtract(days=low)), "days", ()
-        head, unit = n.split()[0], n.split()[-1]
-        if n in ("يوم", "يوم واحد", "يومين", "اسبوع", "اسبوعين") or unit in ("ايام", "يوما", "اسابيع"):
-            days = {"يوم": 1, "يوم واحد": 1, "يومين": 2, "اسبوع": 7, "اسبوعين": 14}.get(n) or (
-                int(head) if head.isdigit() else _NUMBER_WORDS[head]) * (7 if unit == "اسابيع" else 1)
-            slack = 1 if days < 7 else 3
-            centre = pub.subtract(days=days)
-            return _day(centre.subtract(days=slack)), _day(centre.add(days=slack)), "days", ()
-        months = _months_back(n) if n in _UNITS or unit not in ("اشهر", "شهرا") else (
-            int(head) if head.isdigit() else _COUNT_WORDS[head])
-        centre = pub.subtract(months=months)
-        slack_days = 10 if months < 12 else 90
-        return (_day(centre.subtract(days=slack_days)), min(published, _day(centre.add(days=slack_days))),
-                "days" if months < 12 else "month", ())
+        found = _since_event(g, pub, published)
+        if g.get("cmp") and found:
+            low, high = found[0], found[1]
+            if g["cmp"] == "اقل":  # "بعد أقل من شهر على": at most that long before, up to the report
+                return low, published, found[2], ()
+            # "بعد أكثر من شهر على": at least that long before, up to twice as long
+            return max(dt.date(1990, 1, 1), low - (published - low)), high, found[2], ()
+        return found
     if kind == "last_week":
         # "الأسبوع الماضي": the previous calendar week under any week-start convention
         return _day(pub.subtract(days=13)), _day(pub.subtract(days=1)), "week", ()

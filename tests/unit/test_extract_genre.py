@@ -276,3 +276,10 @@ def test_a_head_noun_before_a_relative_verb_picks_a_place_of_its_kind():
     text = ("ويحظى حي مساكن هنانو، أكبر أحياء مدينة حلب، بمكانة خاصة لكونه أول حي سيطرت عليه "
             "الفصائل المعارضة في صيف عام 2012.")
     assert [f[0] for f in facts(text)] == ["masaken_hanano"]
+
+
+def test_less_or_more_than_a_span_after_an_event_bounds_it_on_one_side():
+    # composed phrases; published Monday 12 Dec 2016
+    assert window("بعد أقل من شهر على سيطرة التنظيم") == ("2016-11-02", "2016-12-12")
+    assert window("بعد أكثر من شهر على سيطرة التنظيم") == ("2016-09-23", "2016-11-22")
+    assert window("بعد شهر على سيطرة التنظيم") == ("2016-11-02", "2016-11-22")
