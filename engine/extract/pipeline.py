@@ -128,7 +128,8 @@ class _Reader:
                 self._warn(f"{w} (at {self._raw(date.start, date.end)!r})")
         for sentence in self.sentences:
             self._read_sentence(sentence)
-        self.out.claims = _known_gainer_first(_dedupe(_entered_then_taken(self.out.claims, self.entries)))
+        self.out.claims = _known_gainer_first(_withdrawal_of_a_capture(
+            _dedupe(_entered_then_taken(self.out.claims, self.entries))))
         self.out.unresolved = self.objects.unresolved
         return self.out
 
@@ -321,6 +322,8 @@ class _Reader:
                     loser, agent = agent.actor, None  # "تطويق مسلحي التنظيم في المدينة": the besieged
             elif agent is None:
                 agent = agent_after(acts, trig.end, min(trig.end + 45, limit + 1))
+                if agent and _ADVERBIAL.search(self.text, trig.end, agent.start):
+                    agent = None  # "انسحبت عنها أمام ضربات التنظيم": a name inside an adverbial phrase
                 if agent and trig.kind == "besieged" and _INSIDE_NOW.match(self.text, agent.end) \
                         and agent.start - trig.end < 4:
                     loser, agent = agent.actor, None  # "وطوقت إرهابيي داعش في المدينة": the besieged
@@ -689,6 +692,8 @@ _ISIS_FEMININE = re.compile(r"الدوله|داعش")
 _RELATIVE_VERB = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+(?:(?:كان|كانت|كانوا)\s+)?(?:قد\s+)?[وف]?$")
 #: A relative clause continued by "قبل أن / إلى أن / حتى" up to the verb: the same subject.
 _RELATIVE_THEN = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+[^.!?؟]{0,120}?(?<!\w)(?:قبل|الى|حتى)\s+ان\s+[وف]?$")
+#: A preposition of circumstance between a verb and a name: the name is no subject of the verb.
+_ADVERBIAL = re.compile(r"(?<!\w)(?:امام|تحت|ضد|اثر|عقب|جراء|بسبب|رغم|بفعل|نتيجه)(?!\w)")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 #: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
 #: "أجزاء واسعة من جبل" in a list reads as taking the heights
@@ -810,6 +815,16 @@ _ENTRY_LEAD = 3
 
 def _days_after(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def _withdrawal_of_a_capture(claims: list[dict]) -> list[dict]:
+    """Drop an undated withdrawal when the article dates the same side's capture of the place:
+    "the army took the town on Sunday … the rebels withdrew from it" is one change, told from
+    both ends. A withdrawal with its own date stays (a source may date the retreat apart)."""
+    taken = [c for c in claims if c["kind"] == "captured" and c["time_precision"] != "fallback"]
+    return [c for c in claims if c["kind"] != "withdrew" or c["time_precision"] != "fallback" or not any(
+        t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"] and t["denied"] == c["denied"]
+        and t["date_from"] <= c["date_to"] and c["date_from"] <= t["date_to"] for t in taken)]
 
 
 def _dedupe(claims: list[dict]) -> list[dict]:

@@ -283,3 +283,20 @@ def test_less_or_more_than_a_span_after_an_event_bounds_it_on_one_side():
     assert window("بعد أقل من شهر على سيطرة التنظيم") == ("2016-11-02", "2016-12-12")
     assert window("بعد أكثر من شهر على سيطرة التنظيم") == ("2016-09-23", "2016-11-22")
     assert window("بعد شهر على سيطرة التنظيم") == ("2016-11-02", "2016-11-22")
+
+
+def test_a_name_inside_an_adverbial_phrase_is_not_the_subject_of_a_withdrawal():
+    # composed: the factions withdrew "before the strikes of ISIS": ISIS gains, it did not withdraw
+    text = ("ودخلت الفصائل مدينة تدمر مرتين خلال الشهر الماضي، لكنها انسحبت منها أمام ضربات التنظيم.")
+    assert ("palmyra", "withdrew", "isis", "opposition") in facts(text)
+
+
+def test_an_undated_withdrawal_beside_the_dated_capture_it_made_possible_is_one_claim():
+    # composed: the capture is dated, the withdrawal of the other side restates it
+    text = ("سيطرت قوات النظام صباح أمس على مدينة تدمر بالكامل. "
+            "وانسحب معظم عناصر التنظيم من المدينة بعد أن اقتحمتها القوات.")
+    assert facts(text) == [("palmyra", "captured", "government", "isis")]
+    # a withdrawal with a date of its own stays
+    text = ("سيطرت قوات النظام صباح أمس على مدينة تدمر بالكامل. "
+            "وكان عناصر التنظيم قد انسحبوا من المدينة قبل ثلاثة أيام.")
+    assert ("palmyra", "withdrew", "government", "isis") in facts(text)
