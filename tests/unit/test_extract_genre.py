@@ -300,3 +300,12 @@ def test_an_undated_withdrawal_beside_the_dated_capture_it_made_possible_is_one_
     text = ("سيطرت قوات النظام صباح أمس على مدينة تدمر بالكامل. "
             "وكان عناصر التنظيم قد انسحبوا من المدينة قبل ثلاثة أيام.")
     assert ("palmyra", "withdrew", "government", "isis") in facts(text)
+
+
+def test_a_side_named_after_inna_is_what_the_observatory_said_not_who_said_it():
+    # composed: SOHR speaks; the SDF are the subject of its report
+    text = "وكان المرصد السوري أعلن أن قوات سوريا الديمقراطية تمكنت أمس من السيطرة على مدينة منبج."
+    assert [(c["gainer"], c["claimant"]) for c in claims(text)] == [("sdf", "sohr")]
+    # a side that speaks in turn is still a claimant
+    text = "وقالت قوات سوريا الديمقراطية في بيان إن مقاتليها سيطروا أمس على مدينة منبج."
+    assert [(c["gainer"], c["claimant"]) for c in claims(text)] == [("sdf", "sdf")]
