@@ -309,3 +309,11 @@ def test_a_side_named_after_inna_is_what_the_observatory_said_not_who_said_it():
     # a side that speaks in turn is still a claimant
     text = "وقالت قوات سوريا الديمقراطية في بيان إن مقاتليها سيطروا أمس على مدينة منبج."
     assert [(c["gainer"], c["claimant"]) for c in claims(text)] == [("sdf", "sdf")]
+
+
+def test_unnamed_sources_relayed_by_a_named_voice_are_claimed_by_that_voice():
+    # composed
+    text = "ونقل المرصد السوري عن مصادر وصفها بالموثوقة أن قوات النظام سيطرت أمس على مدينة تدمر."
+    assert [c["claimant"] for c in claims(text)] == ["sohr"]
+    assert [c["claimant"] for c in claims("وقالت مصادر محلية إن قوات النظام سيطرت أمس على مدينة تدمر.")] == [
+        "local_sources"]
