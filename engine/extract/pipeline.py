@@ -174,6 +174,8 @@ class _Reader:
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
                         self.text, max(s0, trig.start - 12), trig.start):
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
+            if not places and trig.object_pronoun and (prior := self._topic_place(sentence)):
+                places = [prior]  # "وصوران بوابة المدينة. وكان الجيش استعادها العام الماضي"
             if not places and trig.rule.name == "became_held":
                 places = self._held_before(trig, s0)  # "أكثر من نصف المدينة أصبحت تحت سيطرة المعارضة"
             if not places and trig.kind == "captured" and (share := _SHARE_OF_IT.match(self.text, trig.end)):
@@ -366,6 +368,25 @@ class _Reader:
         if head and _HEAD_GAP.fullmatch(self.text, head.end, rel.start()):
             return head
         return None
+
+    def _topic_place(self, sentence: tuple[int, int]) -> Place | None:
+        """The one place the sentence before speaks of, for a pronoun with no antecedent in its
+        own sentence; None when that sentence names several places (or none)."""
+        i = self.sentences.index(sentence)
+        if i == 0:
+            return None
+        p0, p1 = self.sentences[i - 1]
+        found = [(m, self.objects.resolved.get(m.start, ())) for m in self.objects.mentions
+                 if p0 <= m.start < p1 and not m.region]
+        sites = {i for _, ids in found for i in ids}
+        if found and len(found[0][1]) == 1 and _TOPIC_FIRST.fullmatch(self.text, p0, found[0][0].start):
+            sites = set(found[0][1])  # "وصوران هي بوابة حماة. …": the place the sentence is about
+            found = found[:1]
+        if len(sites) != 1 or any(len(ids) != 1 for _, ids in found):
+            return None
+        m = found[0][0]
+        return Place(m.start, m.end, sites.pop(), None, True, m.fuzzy, bool(m.generic_kinds),
+                     "pronoun with no antecedent in its sentence: the place of the sentence before")
 
     def _held_before(self, trig: Trigger, s0: int) -> list[Place]:
         """The place right before "أصبحت/باتت … تحت سيطرة": its subject; a share named before
@@ -694,6 +715,8 @@ _RELATIVE_VERB = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+(?:(?:ك
 _RELATIVE_THEN = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+[^.!?؟]{0,120}?(?<!\w)(?:قبل|الى|حتى)\s+ان\s+[وف]?$")
 #: A preposition of circumstance between a verb and a name: the name is no subject of the verb.
 _ADVERBIAL = re.compile(r"(?<!\w)(?:امام|تحت|ضد|اثر|عقب|جراء|بسبب|رغم|بفعل|نتيجه)(?!\w)")
+#: Nothing but a conjunction before a sentence's first place: the sentence is about it.
+_TOPIC_FIRST = re.compile(r"\s*[وف]?")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 #: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
 #: "أجزاء واسعة من جبل" in a list reads as taking the heights

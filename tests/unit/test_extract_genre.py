@@ -317,3 +317,14 @@ def test_unnamed_sources_relayed_by_a_named_voice_are_claimed_by_that_voice():
     assert [c["claimant"] for c in claims(text)] == ["sohr"]
     assert [c["claimant"] for c in claims("وقالت مصادر محلية إن قوات النظام سيطرت أمس على مدينة تدمر.")] == [
         "local_sources"]
+
+
+def test_a_pronoun_with_no_antecedent_in_its_sentence_takes_the_place_the_sentence_before_is_about():
+    # composed: the previous sentence opens on the town (and names another place after it)
+    text = ("وتدمر هي بوابة البادية نحو مدينة حمص. "
+            "وكان الجيش استعادها في آذار 2016 بعد معارك طويلة مع التنظيم.")
+    assert facts(text) == [("palmyra", "captured", "government", "isis")]
+    # a sentence that names two places without opening on either gives no antecedent
+    text = ("وتقع البلدة بين مدينة تدمر ومدينة حمص. "
+            "وكان الجيش استعادها في آذار 2016 بعد معارك طويلة مع التنظيم.")
+    assert facts(text) == []
