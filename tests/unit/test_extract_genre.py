@@ -328,3 +328,9 @@ def test_a_pronoun_with_no_antecedent_in_its_sentence_takes_the_place_the_senten
     text = ("وتقع البلدة بين مدينة تدمر ومدينة حمص. "
             "وكان الجيش استعادها في آذار 2016 بعد معارك طويلة مع التنظيم.")
     assert facts(text) == []
+
+
+def test_what_remains_to_be_taken_is_not_the_object_of_the_capture_before_it():
+    # composed: the captured camp is unknown; the airport after "يبقى أمام" is still to be taken
+    text = "وبتحرير معسكر الصقور يبقى أمام الفصائل مطار تدمر العسكري بعد معارك عنيفة."
+    assert facts(text) == []
