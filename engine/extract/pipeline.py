@@ -825,7 +825,8 @@ def _entered_then_taken(claims: list[dict], entries: set[int]) -> list[dict]:
     said on Tuesday"): an entry that ends at most ``_ENTRY_LEAD`` days before the capture's window
     begins is the same push; an entry after the capture is not.
     """
-    taken = [c for c in claims if c["kind"] == "captured" and not c["denied"]]
+    # the way into a besieged base is the break of its siege ("فك الحصار … ودخول القوات إلى المطار")
+    taken = [c for c in claims if c["kind"] in ("captured", "siege_broken") and not c["denied"]]
     return [c for i, c in enumerate(claims) if i not in entries or not any(
         t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"]
         and t["date_from"] <= _days_after(c["date_to"], _ENTRY_LEAD) and c["date_from"] <= t["date_to"]

@@ -334,3 +334,10 @@ def test_what_remains_to_be_taken_is_not_the_object_of_the_capture_before_it():
     # composed: the captured camp is unknown; the airport after "يبقى أمام" is still to be taken
     text = "وبتحرير معسكر الصقور يبقى أمام الفصائل مطار تدمر العسكري بعد معارك عنيفة."
     assert facts(text) == []
+
+
+def test_entering_a_base_whose_siege_was_just_broken_is_the_break_not_a_partial_capture():
+    # composed
+    text = ("وتمكنت قوات النظام أمس من فك الحصار عن مطار دير الزور العسكري، "
+            "ما سمح بدخول قوات النظام إلى داخل المطار بعد ساعات.")
+    assert [c["kind"] for c in claims(text)] == ["siege_broken"]
