@@ -274,6 +274,8 @@ class _Reader:
             d = earlier[1]
             date = DateMention(d.start, d.end, d.date_from, d.date_to + dt.timedelta(days=30),
                                "days", d.warnings)
+        elif date is None and earlier and _WHEREBY.search(self.text, earlier[0], trig.start):
+            date = earlier[1]  # "بعد سيطرتها على المطار منذ ثلاثة أشهر حيث تمكنت من فك الحصار": the same time
         return date, evidence_end
 
     def _roles(self, trig: Trigger, sentence: tuple[int, int], object_start: int):
@@ -298,6 +300,11 @@ class _Reader:
                 # "مقاتلو التنظيم انسحبوا من المحطة بعد … استهداف من قبل الجيش": a verb whose
                 # subject stands before it; a "من قبل" further on belongs to a later noun
                 agent = subject
+            elif agent and trig.possessive_pronoun and any(
+                    t.kind != "attacked" for t in self._within("triggers", trig.end, agent.start)):
+                # "بعد سيطرتها على المطار حيث تمكنت من فك الحصار المفروض عليه من قبل التنظيم":
+                # that "من قبل" is the later event's agent; "سيطرتها" names its own
+                agent = None
             if agent and trig.kind == "siege_broken" and _IMPOSED.search(self.text, trig.end, agent.start):
                 loser, agent = agent.actor, None  # "فك الحصار المفروض على القاعدة من جانب التنظيم"
             if trig.rule.role == "fall":
@@ -414,6 +421,17 @@ class _Reader:
         pronoun ("فصائل المعارضة كسرت خطوط… أبرز مواقع قوات النظام، وأن سيطرتها" is the
         factions'), else the last agreeing name, else the last name."""
         before = [a for a in self.sentence_actors if s0 <= a.start and a.end <= trig.start]
+        if not before and _FRONTED.fullmatch(self.text, s0, trig.start):
+            # "وبعد سيطرتها على المطار، عمدت قوات النظام إلى…": the main clause's subject
+            after = next((a for a in self.sentence_actors if a.start > trig.end and a.subject), None)
+            if after:
+                return after
+        if not before and trig.rule.role == "gainer" and self.out.claims and \
+                self.out.claims[-1]["gainer"] not in ("unknown", None):
+            # "سيطرت القوات على المحطة … . ويأتي هذا التقدم بعد سيطرتها على المطار": the side
+            # that gained in the event told last goes on gaining
+            last = self.out.claims[-1]["gainer"]
+            return ActorMention(trig.start, trig.start, last, subject=True, owner=False, passive=False)
         feminine = {"ها": True, "ه": False}.get(trig.pronoun)
         agreeing = [a for a in before if feminine is None or a.feminine == feminine
                     or (a.actor == "isis" and _ISIS_FEMININE.search(self.text, a.start, a.end))] or before
@@ -717,6 +735,10 @@ _RELATIVE_THEN = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+[^.!?؟]
 _ADVERBIAL = re.compile(r"(?<!\w)(?:امام|تحت|ضد|اثر|عقب|جراء|بسبب|رغم|بفعل|نتيجه)(?!\w)")
 #: Nothing but a conjunction before a sentence's first place: the sentence is about it.
 _TOPIC_FIRST = re.compile(r"\s*[وف]?")
+#: A masdar fronted by a time word at the start of its sentence ("وبعد سيطرتها على …، عمدت …").
+_FRONTED = re.compile(r"\s*[وف]?(?:بعد|عقب|اثر|منذ|مع)\s*")
+#: "حيث" after a dated event: the clause says how that event happened, at its time.
+_WHEREBY = re.compile(r"(?<!\w)حيث(?!\w)")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 #: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
 #: "أجزاء واسعة من جبل" in a list reads as taking the heights

@@ -341,3 +341,24 @@ def test_entering_a_base_whose_siege_was_just_broken_is_the_break_not_a_partial_
     text = ("وتمكنت قوات النظام أمس من فك الحصار عن مطار دير الزور العسكري، "
             "ما سمح بدخول قوات النظام إلى داخل المطار بعد ساعات.")
     assert [c["kind"] for c in claims(text)] == ["siege_broken"]
+
+
+def test_a_fronted_masdar_takes_the_subject_of_the_main_clause_after_it():
+    # composed: "وبعد سيطرتها على …، عمدت قوات النظام": the pronoun looks forward
+    text = ("وانسحب عناصر التنظيم من مدينة القريتين أمس. "
+            "وبعد سيطرتها على مطار التيفور العسكري، عمدت قوات النظام إلى التوسع شرقا.")
+    assert ("t4_airbase", "captured", "government", "isis") in facts(text)
+
+
+def test_a_possessive_capture_with_no_side_in_its_sentence_goes_on_with_the_last_gainer():
+    # composed: the last agent named is ISIS (it withdrew); the side that gained goes on gaining,
+    # and "من قبل التنظيم" belongs to the later siege, not to "سيطرتها"
+    text = ("سيطرت قوات النظام أمس على مدينة تدمر بعد انسحاب التنظيم منها. "
+            "ويأتي هذا التقدم بعد سيطرتها على مطار التيفور العسكري منذ شهرين حيث تمكنت من فك "
+            "الحصار المفروض على المطار من قبل التنظيم.")
+    found = claims(text)
+    assert ("t4_airbase", "captured", "government") in [(c["site_id"], c["kind"], c["gainer"]) for c in found]
+    # "حيث" says how the event before it happened: the break has the capture's time
+    broken = [c for c in found if c["kind"] == "siege_broken"]
+    taken = [c for c in found if c["site_id"] == "t4_airbase" and c["kind"] == "captured"]
+    assert broken and (broken[0]["date_from"], broken[0]["date_to"]) == (taken[0]["date_from"], taken[0]["date_to"])
