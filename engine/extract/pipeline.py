@@ -114,6 +114,7 @@ class _Reader:
         self._sides: list[str] | None = None
         self._named: set[str] | None = None
         self.speaker_side: str | None = None
+        self.sentence_start = 0
 
     def _within(self, name: str, lo: int, hi: int) -> list:
         starts = self._at[name]
@@ -135,6 +136,7 @@ class _Reader:
 
     def _read_sentence(self, sentence: tuple[int, int]) -> None:
         s0, s1 = sentence
+        self.sentence_start = s0
         self.objects.note_unknown_places(s0, s1)  # every sentence, trigger or not
         trigs = self._within("triggers", s0, s1)
         markers = self._within("markers", s0, s1)
@@ -602,7 +604,10 @@ class _Reader:
             else:
                 return date.date_from, min(date.date_to, pub), date
         if _EARLIER.search(self.text, max(0, trig.start - 30), trig.start + 1) or \
-                _EARLIER_AFTER.match(self.text, trig.end) or _SINCE.search(self.text, max(0, trig.start - 6), trig.start):
+                _EARLIER_AFTER.match(self.text, trig.end) or _SINCE.search(self.text, max(0, trig.start - 6), trig.start) \
+                or (not trig.present and (kana := _KANA_OPENS.search(
+                    self.text, max(self.sentence_start, trig.start - 100), trig.start))
+                    and not _CLAUSE_BREAK.search(self.text, kana.end(), trig.start)):
             # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا", "منذ فك الحصار": some time
             # before, we do not know when
             return pub - dt.timedelta(days=365), pub, None
@@ -739,6 +744,12 @@ _TOPIC_FIRST = re.compile(r"\s*[وف]?")
 _FRONTED = re.compile(r"\s*[وف]?(?:بعد|عقب|اثر|منذ|مع)\s*")
 #: "حيث" after a dated event: the clause says how that event happened, at its time.
 _WHEREBY = re.compile(r"(?<!\w)حيث(?!\w)")
+#: A verb of result with ل right before a date ("لتنضم اليوم", "ليصبح أمس"): the date is its own.
+_LAM_VERB = re.compile(r"(?<!\w)ل[يت](?!حرير|طهير)\w{2,}\s+$")
+#: A clause opening on "وكان/وكانت …" tells what had happened before ("وكانت العملية نجحت في
+#: استعادة البلدتين"), up to a break into a new clause.
+_KANA_OPENS = re.compile(r"(?:^|(?<=\s))و(?:كان|كانت|كانوا)\s")
+_CLAUSE_BREAK = re.compile(r"[،,:]|(?<!\w)(?:ثم|لكن|لكنها|لكنه|الا\s+ان|قبل\s+ان|حتي)(?!\w)")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 #: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
 #: "أجزاء واسعة من جبل" in a list reads as taking the heights
@@ -797,6 +808,9 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
     """Give each date to the nearest trigger of its sentence (a trigger keeps its nearest date)."""
     bound: dict[int, tuple[int, DateMention]] = {}
     for d in dates:
+        verb = _LAM_VERB.search(text, max(0, d.start - 14), d.start)
+        if verb and not any(t.start <= verb.start() < t.end for t in trigs):
+            continue  # "… في استعادة البلدتين لتنضم اليوم إليهما دابق": the date is the later verb's
         since = bool(_SINCE.search(text, max(0, d.start - 6), d.start))
         last = next((t for t in reversed(trigs) if t.end <= d.start), None)
         best = None

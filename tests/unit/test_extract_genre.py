@@ -362,3 +362,13 @@ def test_a_possessive_capture_with_no_side_in_its_sentence_goes_on_with_the_last
     broken = [c for c in found if c["kind"] == "siege_broken"]
     taken = [c for c in found if c["site_id"] == "t4_airbase" and c["kind"] == "captured"]
     assert broken and (broken[0]["date_from"], broken[0]["date_to"]) == (taken[0]["date_from"], taken[0]["date_to"])
+
+
+def test_a_clause_opening_on_wa_kanat_tells_an_earlier_event_without_qad():
+    # composed: no "قد", no date of its own: some time before the report
+    found = claims("وكانت قوات النظام نجحت خلال الأسابيع الأولى من هجومها في استعادة مدينة تدمر.")
+    assert [(c["site_id"], c["date_from"], c["date_to"]) for c in found] == [
+        ("palmyra", "2015-12-13", "2016-12-12")]
+    # a date of its own still dates it
+    found = claims("وكانت قوات النظام استعادت مدينة تدمر يوم السبت بعد معارك عنيفة.")
+    assert [(c["date_from"], c["date_to"]) for c in found] == [("2016-12-10", "2016-12-10")]
