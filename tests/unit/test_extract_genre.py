@@ -372,3 +372,9 @@ def test_a_clause_opening_on_wa_kanat_tells_an_earlier_event_without_qad():
     # a date of its own still dates it
     found = claims("وكانت قوات النظام استعادت مدينة تدمر يوم السبت بعد معارك عنيفة.")
     assert [(c["date_from"], c["date_to"]) for c in found] == [("2016-12-10", "2016-12-10")]
+
+
+def test_a_date_right_after_a_lam_verb_of_result_is_not_the_earlier_capture_s():
+    # composed: "لتنضم اليوم إليها": today is when the second town joined, not when the first fell
+    found = claims("وكانت قوات النظام نجحت في استعادة مدينة تدمر لتنضم اليوم إليها مناطق أخرى في البادية.")
+    assert [(c["site_id"], c["date_from"]) for c in found] == [("palmyra", "2015-12-13")]
