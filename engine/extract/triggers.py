@@ -133,6 +133,10 @@ _FUTURE_VERB = re.compile(r"(?<!\w)[وف]?س(?:[يت](?!طر)|ن)\w{2,}\s+(?:(?:
 # "… السيطرة على القرية خلال الأيام القليلة القادمة": a time still to come ends the clause
 _TO_COME = re.compile(r"(?<!\w)(?:خلال|في)\s+(?:ال)?(?:ساعات|ايام|اسابيع|اشهر|اسبوع|شهر|فتره)\s+(?:(?:ال)?قليله\s+)?"
                       r"(?:ال)?(?:قادمه|مقبله|قادم|مقبل)(?!\w)")
+#: What would help a capture: "عوامل مهمة في السيطرة عليها", "يسهل السيطرة على".
+_HELPS = re.compile(fold_pattern(
+    r"(?<!\w)[وف]?(?:ال)?(?:عوامل|عامل|دور|دورا|اهميه|[يت]سهل|تسهيل|[يت]ساعد|مساعده|[يت]سهم|اسهام)"
+    r"\s+(?:\w+\s+)?(?:في\s+|علي\s+)?$"))
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")
 
 
@@ -175,7 +179,7 @@ def is_modal(text: str, trig: Trigger, clause_start: int) -> bool:
     if openers:
         before = before[openers[-1].end():]  # "من أجل استعادة تدمر التي سيطر عليها": the relative clause is an event
     if trig.rule.form == "noun" and (_PURPOSE_WORD.search(before) or _FOR_HEAD.search(before)
-                                     or _FUTURE_VERB.search(before)):
+                                     or _FUTURE_VERB.search(before) or _HELPS.search(before)):
         return True  # "لإحكام السيطرة", "معركة استعادة تدمر" (the battle for it), "وستؤدي السيطرة"
 
     if trig.present and re.match(r"[وف]?ل?س[يت]", text[trig.start:trig.end]):

@@ -378,3 +378,9 @@ def test_a_date_right_after_a_lam_verb_of_result_is_not_the_earlier_capture_s():
     # composed: "لتنضم اليوم إليها": today is when the second town joined, not when the first fell
     found = claims("وكانت قوات النظام نجحت في استعادة مدينة تدمر لتنضم اليوم إليها مناطق أخرى في البادية.")
     assert [(c["site_id"], c["date_from"]) for c in found] == [("palmyra", "2015-12-13")]
+
+
+def test_what_would_help_a_capture_is_no_capture():
+    # composed
+    assert facts("ويعد موقع التلة المطلة على المدينة من العوامل المهمة في السيطرة على مدينة تدمر.") == []
+    assert facts("وقال المصدر إن قصف المطار يسهل السيطرة على مدينة تدمر في الأيام المقبلة.") == []
