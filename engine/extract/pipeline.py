@@ -424,13 +424,13 @@ class _Reader:
         factions'), else the last agreeing name, else the last name."""
         before = [a for a in self.sentence_actors if s0 <= a.start and a.end <= trig.start]
         if not before and _FRONTED.fullmatch(self.text, s0, trig.start):
-            # "وبعد سيطرتها على المطار، عمدت قوات النظام إلى…": the main clause's subject
+            # "وبعد سيطرتها على القاعدة، بدأت قوات X بالتقدم": the main clause's subject
             after = next((a for a in self.sentence_actors if a.start > trig.end and a.subject), None)
             if after:
                 return after
         if not before and trig.rule.role == "gainer" and self.out.claims and \
                 self.out.claims[-1]["gainer"] not in ("unknown", None):
-            # "سيطرت القوات على المحطة … . ويأتي هذا التقدم بعد سيطرتها على المطار": the side
+            # "سيطرت القوات على المحطة … . ويجيء هذا الهجوم عقب سيطرتها على القاعدة": the side
             # that gained in the event told last goes on gaining
             last = self.out.claims[-1]["gainer"]
             return ActorMention(trig.start, trig.start, last, subject=True, owner=False, passive=False)

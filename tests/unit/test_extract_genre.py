@@ -262,27 +262,27 @@ def test_beginning_to_storm_a_place_is_not_yet_an_entry():
 
 def test_control_shared_by_two_sides_is_a_state():
     # composed
-    assert facts("ويتقاسم الجيش والفصائل المعارضة منذ العام 2013 السيطرة على أحياء مدينة حلب.") == []
+    assert facts("ويتقاسم الجيش ومقاتلو المعارضة منذ عام 2013 السيطرة على أحياء مدينة حلب.") == []
     assert facts("وأكمل الجيش أمس السيطرة على أحياء مدينة حلب الشرقية بعد انسحاب الفصائل منها.") != []
 
 
 def test_widening_the_scope_of_control_over_a_place_is_no_capture_of_it():
     # composed: "نطاق سيطرتها" is the extent of control, like "مناطق سيطرتها"
-    assert facts("ووسعت قوات النظام أمس من نطاق سيطرتها على ما تبقى من أحياء مدينة تدمر بعد معارك.") == []
+    assert facts("ووسع الجيش أمس نطاق سيطرته على ما تبقى من أحياء مدينة تدمر بعد معارك.") == []
 
 
 def test_a_head_noun_before_a_relative_verb_picks_a_place_of_its_kind():
     # composed: "أول حي سيطرت عليه" points at the neighbourhood, not at the city named after it
-    text = ("ويحظى حي مساكن هنانو، أكبر أحياء مدينة حلب، بمكانة خاصة لكونه أول حي سيطرت عليه "
-            "الفصائل المعارضة في صيف عام 2012.")
+    text = ("ولحي مساكن هنانو، وهو من أوسع أحياء مدينة حلب، مكانة خاصة لكونه أول حي سيطرت عليه "
+            "الفصائل في صيف 2012.")
     assert [f[0] for f in facts(text)] == ["masaken_hanano"]
 
 
 def test_less_or_more_than_a_span_after_an_event_bounds_it_on_one_side():
     # composed phrases; published Monday 12 Dec 2016
-    assert window("بعد أقل من شهر على سيطرة التنظيم") == ("2016-11-02", "2016-12-12")
-    assert window("بعد أكثر من شهر على سيطرة التنظيم") == ("2016-09-23", "2016-11-22")
-    assert window("بعد شهر على سيطرة التنظيم") == ("2016-11-02", "2016-11-22")
+    assert window("بعد أقل من شهر على انسحاب الفصائل") == ("2016-11-02", "2016-12-12")
+    assert window("بعد أكثر من شهر على انسحاب الفصائل") == ("2016-09-23", "2016-11-22")
+    assert window("بعد شهر على انسحاب الفصائل") == ("2016-11-02", "2016-11-22")
 
 
 def test_a_name_inside_an_adverbial_phrase_is_not_the_subject_of_a_withdrawal():
@@ -304,7 +304,7 @@ def test_an_undated_withdrawal_beside_the_dated_capture_it_made_possible_is_one_
 
 def test_a_side_named_after_inna_is_what_the_observatory_said_not_who_said_it():
     # composed: SOHR speaks; the SDF are the subject of its report
-    text = "وكان المرصد السوري أعلن أن قوات سوريا الديمقراطية تمكنت أمس من السيطرة على مدينة منبج."
+    text = "وأعلن المرصد أن قوات سوريا الديمقراطية استطاعت أمس السيطرة على مدينة منبج."
     assert [(c["gainer"], c["claimant"]) for c in claims(text)] == [("sdf", "sohr")]
     # a side that speaks in turn is still a claimant
     text = "وقالت قوات سوريا الديمقراطية في بيان إن مقاتليها سيطروا أمس على مدينة منبج."
@@ -354,8 +354,8 @@ def test_a_possessive_capture_with_no_side_in_its_sentence_goes_on_with_the_last
     # composed: the last agent named is ISIS (it withdrew); the side that gained goes on gaining,
     # and "من قبل التنظيم" belongs to the later siege, not to "سيطرتها"
     text = ("سيطرت قوات النظام أمس على مدينة تدمر بعد انسحاب التنظيم منها. "
-            "ويأتي هذا التقدم بعد سيطرتها على مطار التيفور العسكري منذ شهرين حيث تمكنت من فك "
-            "الحصار المفروض على المطار من قبل التنظيم.")
+            "ويجيء هذا الهجوم عقب سيطرتها على مطار التيفور العسكري منذ شهرين حيث نجحت في فك "
+            "الحصار المفروض على مطار التيفور من قبل التنظيم.")
     found = claims(text)
     assert ("t4_airbase", "captured", "government") in [(c["site_id"], c["kind"], c["gainer"]) for c in found]
     # "حيث" says how the event before it happened: the break has the capture's time
