@@ -171,6 +171,10 @@ class _Reader:
                                if t.kind != "attacked" and not stative(j)), s1)
             if trig.rule.name == "siege_adjective":
                 places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
+                if not places and _BESIEGED_IN.match(self.text, trig.end) and any(
+                        0 <= trig.start - a.end <= 25 for a in self.sentence_actors):
+                    # "بات التنظيم محاصرا بالكامل في مدينة الباب": the side is besieged in the place
+                    places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
             else:
                 places = self._past_own_object(trig, self.objects.objects_of(trig, trigs[i + 1:], s0, s1))
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
@@ -698,6 +702,12 @@ class _Reader:
 
     def _named_holder(self, trig: Trigger) -> str | None:
         """The side inside a siege when the text names it: "تطويق مسلحي التنظيم في المدينة"."""
+        if trig.rule.name == "siege_adjective" and _BESIEGED_IN.match(self.text, trig.end):
+            # "بات عناصر التنظيم محاصرين تماما في المدينة": the side the adjective describes
+            side = next((a for a in reversed(self.sentence_actors)
+                         if a.end <= trig.start and trig.start - a.end <= 25 and a.subject), None)
+            if side:
+                return side.actor
         acts = [a for a in self.sentence_actors if trig.end <= a.start <= trig.end + 40]
         if acts:
             return acts[0].actor
@@ -750,6 +760,8 @@ _LAM_VERB = re.compile(r"(?<!\w)ل[يت](?!حرير|طهير)\w{2,}\s+$")
 #: استعادة البلدتين"), up to a break into a new clause.
 _KANA_OPENS = re.compile(r"(?:^|(?<=\s))و(?:كان|كانت|كانوا)\s")
 _CLAUSE_BREAK = re.compile(r"[،,:]|(?<!\w)(?:ثم|لكن|لكنها|لكنه|الا\s+ان|قبل\s+ان|حتي)(?!\w)")
+#: After "محاصرا": the place the side is besieged in ("محاصرا بالكامل داخل مدينة X").
+_BESIEGED_IN = re.compile(r"(?:\s+(?:بالكامل|تماما|كليا|من\s+\w+\s+جهات))?\s+(?:في|داخل|بداخل)\s")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 #: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
 #: "أجزاء واسعة من جبل" in a list reads as taking the heights

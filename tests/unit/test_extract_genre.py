@@ -384,3 +384,9 @@ def test_what_would_help_a_capture_is_no_capture():
     # composed
     assert facts("ويعد موقع التلة المطلة على المدينة من العوامل المهمة في السيطرة على مدينة تدمر.") == []
     assert facts("وقال المصدر إن قصف المطار يسهل السيطرة على مدينة تدمر في الأيام المقبلة.") == []
+
+
+def test_a_side_besieged_in_a_place_names_the_place_and_the_side_inside():
+    # composed: "باتت عناصر التنظيم محاصرة تماما في المدينة": besieged by the side that advanced
+    text = "وباتت عناصر التنظيم محاصرة تماما في مدينة تدمر بعد تقدم قوات النظام شرق المدينة."
+    assert facts(text) == [("palmyra", "besieged", "government", "isis")]
