@@ -205,6 +205,20 @@ def _weights(pairs: list[str]) -> dict[str, float]:
     return weights
 
 
+# -- the kept answers ------------------------------------------------------------------
+
+
+def add_cache_argument(parser: argparse.ArgumentParser) -> None:
+    """``--no-cache``: replay afresh (see :mod:`engine.store.result_cache`)."""
+    parser.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="replay afresh: neither read nor keep the answer kept for this log and policy "
+        "(the log is still read through its checked snapshot)",
+    )
+
+
 # -- output ------------------------------------------------------------------------------
 
 
