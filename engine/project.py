@@ -33,9 +33,14 @@ class Replayed:
 
     __slots__ = ("_encoded", "head", "policy", "repairs", "timelines")
 
-    def __init__(self, timelines: Timelines, head: LogHead, policy: Policy,
-                 encoded: EncodedEvents | Callable[[], EncodedEvents],
-                 repairs: tuple[TornTailRepair, ...] = ()) -> None:
+    def __init__(
+        self,
+        timelines: Timelines,
+        head: LogHead,
+        policy: Policy,
+        encoded: EncodedEvents | Callable[[], EncodedEvents],
+        repairs: tuple[TornTailRepair, ...] = (),
+    ) -> None:
         self.timelines = timelines
         self.head = head
         self.policy = policy
@@ -61,13 +66,14 @@ class Replayed:
 
     def with_policy(self, policy: Policy) -> Replayed:
         """Replay the same log under another policy (no disk access)."""
-        from engine.domain import replay
+        from engine.domain.replay import replay
 
         return Replayed(replay(self.encoded, policy), self.head, policy, self.encoded)
 
 
-def replay_log(policy: Policy | None = None, log_dir: Path | str | None = None, *,
-               cache: bool = True) -> Replayed:
+def replay_log(
+    policy: Policy | None = None, log_dir: Path | str | None = None, *, cache: bool = True
+) -> Replayed:
     """Read the log (default: the project's ``events/``) and replay it under ``policy``.
 
     The read checks every line as the store's reader does (form, hash, event id, types,
@@ -99,14 +105,18 @@ def replay_log(policy: Policy | None = None, log_dir: Path | str | None = None, 
     after = result_key(root, policy, schemas)
     # kept only for events that are the snapshot's: read from it, or written by this read
     # (a snapshot that moved on during the read is another key: nothing kept)
-    if (after is not None and after.head == replayed.head and not replayed.repairs
-            and (before is None or before == after)):
+    if (
+        after is not None
+        and after.head == replayed.head
+        and not replayed.repairs
+        and (before is None or before == after)
+    ):
         write_result(root, after, {name: getattr(replayed.timelines, name) for name in schemas})
     return replayed
 
 
 def _replay_now(root: Path, policy: Policy) -> Replayed:
-    from engine.domain import replay
+    from engine.domain.replay import replay
     from engine.store.encoded_snapshot import load_encoded
     from engine.store.read import load_claim_events
 
@@ -133,14 +143,21 @@ def _kept(root: Path, policy: Policy, head: LogHead, tables: dict[str, pl.DataFr
         if replayed.head != head:
             from engine.domain.errors import TadmurError
 
-            raise TadmurError(f"the log moved on from seq {head.seq} to {replayed.head.seq} "
-                              "since these timelines were read", where=str(root),
-                              hint="call replay_log again for the log as it is now")
+            raise TadmurError(
+                f"the log moved on from seq {head.seq} to {replayed.head.seq} "
+                "since these timelines were read",
+                where=str(root),
+                hint="call replay_log again for the log as it is now",
+            )
         return replayed
 
-    timelines = Timelines(claims=lambda: now().timelines.claims, intervals=tables["intervals"],
-                          swings=tables["swings"], policy=policy,
-                          folds=_OnFirstUse(lambda: now().timelines._folds))
+    timelines = Timelines(
+        claims=lambda: now().timelines.claims,
+        intervals=tables["intervals"],
+        swings=tables["swings"],
+        policy=policy,
+        folds=_OnFirstUse(lambda: now().timelines._folds),
+    )
     return Replayed(timelines, head, policy, lambda: now().encoded)
 
 

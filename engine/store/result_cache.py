@@ -67,7 +67,9 @@ class ResultKey:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def result_key(root: Path | str, policy: object, schemas: Mapping[str, pl.Schema]) -> ResultKey | None:
+def result_key(
+    root: Path | str, policy: object, schemas: Mapping[str, pl.Schema]
+) -> ResultKey | None:
     """The key of the answer to ``policy`` over the log at ``root`` as it is now, or None
     (no snapshot of these very bytes, or a policy field this module cannot write down).
 
@@ -92,8 +94,10 @@ def result_key(root: Path | str, policy: object, schemas: Mapping[str, pl.Schema
         "policy": described,
         "code": code_digest(),
         "polars": pl.__version__,
-        "schemas": {name: [[c, str(t)] for c, t in schema.items()]
-                    for name, schema in sorted(schemas.items())},
+        "schemas": {
+            name: [[c, str(t)] for c, t in schema.items()]
+            for name, schema in sorted(schemas.items())
+        },
     }
     return ResultKey(head, json.dumps(key, sort_keys=True, ensure_ascii=True))
 
@@ -124,8 +128,10 @@ def _canonical(value: object) -> object:
     if isinstance(value, frozenset | set):
         return ["frozenset", sorted((_canonical(v) for v in value), key=json.dumps)]
     if isinstance(value, Mapping):
-        return ["mapping", sorted(([_canonical(k), _canonical(v)] for k, v in value.items()),
-                                  key=json.dumps)]
+        return [
+            "mapping",
+            sorted(([_canonical(k), _canonical(v)] for k, v in value.items()), key=json.dumps),
+        ]
     raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
@@ -146,8 +152,9 @@ def results_dir(root: Path | str) -> Path:
     return cache_dir(root) / RESULTS_DIR
 
 
-def read_result(root: Path | str, key: ResultKey,
-                schemas: Mapping[str, pl.Schema]) -> dict[str, pl.DataFrame] | None:
+def read_result(
+    root: Path | str, key: ResultKey, schemas: Mapping[str, pl.Schema]
+) -> dict[str, pl.DataFrame] | None:
     """The tables kept for ``key``, each checked (key, digest, schema); None on any doubt."""
     folder = results_dir(root)
     name = key.digest
@@ -190,11 +197,13 @@ def write_result(root: Path | str, key: ResultKey, tables: Mapping[str, pl.DataF
             frame.write_ipc(buffer, compression="uncompressed")
             data = buffer.getvalue()
             digests[table] = hashlib.sha256(data).hexdigest()
-            write_atomically(folder / f"{name}.{table}.arrow",
-                             lambda p, data=data: Path(p).write_bytes(data))
+            write_atomically(
+                folder / f"{name}.{table}.arrow", lambda p, data=data: Path(p).write_bytes(data)
+            )
         entry = json.dumps({"key": key.text, "files": digests})
-        write_atomically(folder / f"{name}.json",
-                         lambda p: Path(p).write_text(entry, encoding="utf-8"))
+        write_atomically(
+            folder / f"{name}.json", lambda p: Path(p).write_text(entry, encoding="utf-8")
+        )
     except (OSError, pl.exceptions.PolarsError):
         return False
     _evict(folder)
@@ -212,8 +221,10 @@ def _evict(folder: Path) -> None:
         now = time.time()
         for table in folder.glob("*.arrow"):
             stem = table.name.split(".", 1)[0]
-            if stem not in kept and (stem in {p.stem for p in entries[KEEP:]}
-                                     or now - table.stat().st_mtime > _ORPHAN_SECONDS):
+            if stem not in kept and (
+                stem in {p.stem for p in entries[KEEP:]}
+                or now - table.stat().st_mtime > _ORPHAN_SECONDS
+            ):
                 table.unlink(missing_ok=True)
     except OSError:
         pass  # another process evicting at the same time: what is left is never misread
