@@ -29,9 +29,10 @@ class Replayed:
         head: the log head the events reach.
         policy: the policy replayed.
         repairs: torn tails this read moved aside (reported by the CLI).
+        kept: the tables were read back from the result cache, not replayed now.
     """
 
-    __slots__ = ("_encoded", "head", "policy", "repairs", "timelines")
+    __slots__ = ("_encoded", "head", "kept", "policy", "repairs", "timelines")
 
     def __init__(
         self,
@@ -40,11 +41,13 @@ class Replayed:
         policy: Policy,
         encoded: EncodedEvents | Callable[[], EncodedEvents],
         repairs: tuple[TornTailRepair, ...] = (),
+        kept: bool = False,
     ) -> None:
         self.timelines = timelines
         self.head = head
         self.policy = policy
         self.repairs = repairs
+        self.kept = kept
         # a kept answer reads the events only when something asks for them
         self._encoded = encoded
 
@@ -158,7 +161,7 @@ def _kept(root: Path, policy: Policy, head: LogHead, tables: dict[str, pl.DataFr
         policy=policy,
         folds=_OnFirstUse(lambda: now().timelines._folds),
     )
-    return Replayed(timelines, head, policy, lambda: now().encoded)
+    return Replayed(timelines, head, policy, lambda: now().encoded, kept=True)
 
 
 class _OnFirstUse(Mapping):
