@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from engine.domain import EncodedEvents, Timelines
+    from engine.store.result_cache import KeptAnswer, ResultKey
 
 
 class Replayed:
@@ -101,9 +102,10 @@ def replay_log(
 
     schemas = _table_schemas()
     before = result_key(root, policy, schemas)
-    tables = read_result(root, before, schemas) if before is not None else None
-    if before is not None and tables is not None:
-        return _kept(root, policy, before.head, tables)
+    answer = read_result(root, before, schemas) if before is not None else None
+    intervals = answer.table("intervals") if answer is not None else None
+    if before is not None and answer is not None and intervals is not None:
+        return _kept(root, policy, before, answer, intervals)
     replayed = _replay_now(root, policy)
     after = result_key(root, policy, schemas)
     # kept only for events that are the snapshot's: read from it, or written by this read
@@ -135,33 +137,47 @@ def _table_schemas() -> dict[str, pl.Schema]:
     return {"intervals": polars_schema(INTERVALS), "swings": polars_schema(SWINGS)}
 
 
-def _kept(root: Path, policy: Policy, head: LogHead, tables: dict[str, pl.DataFrame]) -> Replayed:
-    """A replay answered from the kept tables; the claims, the explanations' folds and
-    the encoded events come from a replay made on first use (same log, same policy)."""
+def _kept(
+    root: Path, policy: Policy, key: ResultKey, answer: KeptAnswer, intervals: pl.DataFrame
+) -> Replayed:
+    """A replay answered from a kept entry: its intervals now, its swings when asked for;
+    the claims, the explanations' folds and the encoded events come from a replay made
+    on first use (same log, same policy), as do swings the entry cannot vouch for."""
     from engine.domain import Timelines
+    from engine.store.result_cache import write_result
 
     @functools.cache
     def now() -> Replayed:
         replayed = _replay_now(root, policy)
-        if replayed.head != head:
+        if replayed.head != key.head:
             from engine.domain.errors import TadmurError
 
             raise TadmurError(
-                f"the log moved on from seq {head.seq} to {replayed.head.seq} "
+                f"the log moved on from seq {key.head.seq} to {replayed.head.seq} "
                 "since these timelines were read",
                 where=str(root),
                 hint="call replay_log again for the log as it is now",
             )
         return replayed
 
+    def swings() -> pl.DataFrame:
+        kept = answer.table("swings")
+        if kept is not None:
+            return kept
+        replayed = now()  # damaged since the entry was read: replay, and keep it whole again
+        write_result(
+            root, key, {name: getattr(replayed.timelines, name) for name in answer.schemas}
+        )
+        return replayed.timelines.swings
+
     timelines = Timelines(
         claims=lambda: now().timelines.claims,
-        intervals=tables["intervals"],
-        swings=tables["swings"],
+        intervals=intervals,
+        swings=swings,
         policy=policy,
         folds=_OnFirstUse(lambda: now().timelines._folds),
     )
-    return Replayed(timelines, head, policy, lambda: now().encoded, kept=True)
+    return Replayed(timelines, key.head, policy, lambda: now().encoded, kept=True)
 
 
 class _OnFirstUse(Mapping):

@@ -24,7 +24,8 @@ class Timelines:
 
     ``claims`` may be given as a function: the replay hands over the recipe for the
     (wide, string-heavy) claims table and it is gathered on first use, since most
-    callers only read intervals and swings.
+    callers only read intervals and swings. ``swings`` may be a function too (an answer
+    read back from the store's result cache reads its swings when first asked).
 
     >>> from engine.domain import replay
     >>> from engine.domain.testing import claim_events
@@ -38,7 +39,7 @@ class Timelines:
         self,
         claims: pl.DataFrame | Callable[[], pl.DataFrame],
         intervals: pl.DataFrame,
-        swings: pl.DataFrame,
+        swings: pl.DataFrame | Callable[[], pl.DataFrame],
         policy: Policy,
         folds: list | Mapping | None = None,
     ) -> None:
@@ -64,6 +65,8 @@ class Timelines:
 
     @property
     def swings(self) -> pl.DataFrame:
+        if callable(self._swings):
+            self._swings = self._swings()
         return self._swings
 
     @property

@@ -154,33 +154,47 @@ def results_dir(root: Path | str) -> Path:
 
 def read_result(
     root: Path | str, key: ResultKey, schemas: Mapping[str, pl.Schema]
-) -> dict[str, pl.DataFrame] | None:
-    """The tables kept for ``key``, each checked (key, digest, schema); None on any doubt."""
+) -> KeptAnswer | None:
+    """The entry kept for ``key`` if its key file holds this very key and names a digest
+    for each table of ``schemas`` (None: no entry, or any doubt); its tables are read and
+    checked when asked for (:meth:`KeptAnswer.table`)."""
     folder = results_dir(root)
-    name = key.digest
     try:
-        entry = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        entry = json.loads((folder / f"{key.digest}.json").read_text(encoding="utf-8"))
         if not isinstance(entry, dict) or entry.get("key") != key.text:
             return None  # another key's entry under this name: never served
         digests = entry["files"]
         if not isinstance(digests, dict) or set(digests) != set(schemas):
             return None
-        tables = {}
-        for table, schema in schemas.items():
-            data = (folder / f"{name}.{table}.arrow").read_bytes()
-            if hashlib.sha256(data).hexdigest() != digests[table]:
-                return None  # cut, swapped or foreign
-            frame = pl.read_ipc(io.BytesIO(data))
-            if frame.schema != schema:
-                return None
-            tables[table] = frame
-    except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     try:
-        os.utime(folder / f"{name}.json")  # recently used: kept longest
+        os.utime(folder / f"{key.digest}.json")  # recently used: kept longest
     except OSError:
         pass  # a read-only folder: the answer still stands
-    return tables
+    return KeptAnswer(folder, key.digest, dict(digests), dict(schemas))
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """An entry whose key file holds the key asked for."""
+
+    folder: Path
+    name: str
+    digests: dict[str, str]
+    schemas: dict[str, pl.Schema]
+
+    def table(self, table: str) -> pl.DataFrame | None:
+        """The table if its bytes hash to their digest and it has its schema (None: cut,
+        swapped, foreign, missing or unreadable)."""
+        try:
+            data = (self.folder / f"{self.name}.{table}.arrow").read_bytes()
+            if hashlib.sha256(data).hexdigest() != self.digests[table]:
+                return None
+            frame = pl.read_ipc(io.BytesIO(data))
+        except (OSError, KeyError, pl.exceptions.PolarsError):
+            return None
+        return frame if frame.schema == self.schemas[table] else None
 
 
 def write_result(root: Path | str, key: ResultKey, tables: Mapping[str, pl.DataFrame]) -> bool:
