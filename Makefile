@@ -101,6 +101,9 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/cli engine/term
                engine/store/checked_lines.py engine/store/fast_index.py bench/read_path.py \
                tests/unit/test_checked_lines.py tests/integration/test_checked_read.py \
                engine/store/blocks.py engine/store/head.py bench/replay_weighed_stages.py \
+               engine/store/result_cache.py engine/domain/timelines.py engine/project.py \
+               tests/integration/test_result_cache_hostile.py \
+               tests/properties/test_result_cache_properties.py \
                engine/domain/weighed_tables.py tests/properties/test_weighed_incremental.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"

@@ -5,10 +5,22 @@
 it: a fresh ``python -m engine.cli`` process. The old code is another checkout (e.g.
 ``git worktree add --detach /tmp/cli-old <commit>``) given with ``--old``; both trees are
 timed in the same run, alternating, after one untimed warm-up run each (so both find the
-gazetteer's disk cache and the OS file cache warm). Wall time and the process's CPU
-time (user + system) are recorded; medians are quoted.
+gazetteer's disk cache, numba's cache, Python's bytecode cache and the OS file cache
+warm). Wall time and the process's CPU time (user + system) are recorded; medians are
+quoted.
 
-    .venv/bin/python bench/cli_startup.py --old /tmp/cli-old [--repeats 7]
+With ``--log DIR`` (a big log, e.g. ``tadmur synth``'s 1M claims) it also times a warm
+``tadmur timeline --log DIR`` in both modes (target <= 0.6 s): the old tree as it is, and
+the new tree three ways in the same rounds: the kept answer read back (``hit``), the
+same replay with ``--no-cache`` (the old path in the new code), and a policy no earlier
+run asked for (``miss``: a ``--min-confidence`` no claim falls below, new in every run,
+so the snapshot serves the events and the replay runs, then its answer is kept).
+
+Python writes its bytecode cache as it would for a user (``PYTHONDONTWRITEBYTECODE`` is
+dropped from the children's environment): a process that compiled every module from
+source would time the compiler, not the command.
+
+    .venv/bin/python bench/cli_startup.py --old /tmp/cli-old [--repeats 7] [--log DIR]
 """
 
 from __future__ import annotations
@@ -38,11 +50,26 @@ CASES = {
     "tadmur extract FILE": ["extract", "{article}", "--published", "2016-03-27"],
 }
 
+#: warm ``tadmur timeline`` (with ``--log``): case -> (its arguments, whether the old tree runs it)
+TIMELINE_CASES = {
+    f"tadmur timeline --mode {mode}{label}": (
+        ["timeline", "--log", "{log}", "--mode", mode, *extra],
+        old,
+    )
+    for mode in ("strict", "weighed")
+    for label, extra, old in (
+        (" (hit)", [], True),
+        (" --no-cache", ["--no-cache"], False),
+        (" (miss: new policy)", ["--min-confidence", "{fresh}"], False),
+    )
+}
+
 
 def run_once(tree: Path, args: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one ``python -m engine.cli ARGS`` with ``tree`` first on the path."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     env.pop("TADMUR_LOG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's Python keeps its bytecode
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
@@ -94,25 +121,38 @@ def main() -> None:
     parser.add_argument("--old", type=Path, required=True, help="a checkout of the old code")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--name", default="cli_startup", help="results file name")
+    parser.add_argument("--log", type=Path, help="also time a warm `tadmur timeline` on this log")
     args = parser.parse_args()
     trees = {"old": args.old.resolve(), "new": ROOT}
     for label, tree in trees.items():
         where = engine_of(tree)
         if not where.startswith(str(tree)):
             raise SystemExit(f"{label}: engine.cli imports from {where}, not from {tree}")
+    fresh = (f"{1e-9 * (n + 1):.12f}" for n in range(10**6))  # a new policy each run
     with tempfile.TemporaryDirectory() as tmp:
         article = Path(tmp) / "article.txt"
         article.write_text(ARTICLE, encoding="utf-8")
-        cases = {name: [a.format(article=article) for a in argv] for name, argv in CASES.items()}
+        runs: dict[str, tuple[list[str], tuple[str, ...]]] = {
+            name: (argv, ("old", "new")) for name, argv in CASES.items()
+        }
+        if args.log:
+            runs |= {
+                name: (argv, ("old", "new") if old else ("new",))
+                for name, (argv, old) in TIMELINE_CASES.items()
+            }
         walls: dict[tuple[str, str], list[float]] = {}
         cpus: dict[tuple[str, str], list[float]] = {}
-        for name, argv in cases.items():
-            for label, tree in trees.items():
-                run_once(tree, argv)  # warm-up: caches filled, not timed
+
+        def arguments(argv: list[str]) -> list[str]:
+            return [a.format(article=article, log=args.log, fresh=next(fresh)) for a in argv]
+
+        for name, (argv, labels) in runs.items():
+            for label in labels:
+                run_once(trees[label], arguments(argv))  # warm-up: caches filled, not timed
         for _ in range(args.repeats):
-            for name, argv in cases.items():
-                for label, tree in trees.items():
-                    wall, cpu = run_once(tree, argv)
+            for name, (argv, labels) in runs.items():
+                for label in labels:
+                    wall, cpu = run_once(trees[label], arguments(argv))
                     walls.setdefault((name, label), []).append(wall)
                     cpus.setdefault((name, label), []).append(cpu)
     measures, rows = [], []
@@ -120,14 +160,15 @@ def main() -> None:
         "| command | old median s (CPU s) | new median s (CPU s) | old / new |",
         "|---|---|---|---|",
     ]
-    for name in cases:
-        old, new = (statistics.median(walls[name, label]) for label in ("old", "new"))
-        old_cpu, new_cpu = (statistics.median(cpus[name, label]) for label in ("old", "new"))
+    for name, (_, labels) in runs.items():
+        med = {label: statistics.median(walls[name, label]) for label in labels}
+        cpu_med = {label: statistics.median(cpus[name, label]) for label in labels}
+        old_cell = f"{med['old']:.3f} ({cpu_med['old']:.3f})" if "old" in med else "–"
+        ratio = f"{med['old'] / med['new']:.1f}x" if "old" in med else "–"
         lines.append(
-            f"| `{name}` | {old:.3f} ({old_cpu:.3f}) | {new:.3f} ({new_cpu:.3f}) | "
-            f"{old / new:.1f}x |"
+            f"| `{name}` | {old_cell} | {med['new']:.3f} ({cpu_med['new']:.3f}) | {ratio} |"
         )
-        for label in ("old", "new"):
+        for label in labels:
             measures.append(
                 Measure(
                     f"{name} [{label}]",
@@ -139,10 +180,8 @@ def main() -> None:
         rows.append(
             {
                 "command": name,
-                "old_median_s": old,
-                "new_median_s": new,
-                "old_cpu_median_s": old_cpu,
-                "new_cpu_median_s": new_cpu,
+                **{f"{label}_median_s": med[label] for label in labels},
+                **{f"{label}_cpu_median_s": cpu_med[label] for label in labels},
             }
         )
     print("\n".join(lines))
@@ -153,6 +192,7 @@ def main() -> None:
             "old_tree_commit": commit_of(trees["old"]),
             "new_tree_commit": commit_of(trees["new"]),
             "repeats": args.repeats,
+            "log": str(args.log) if args.log else None,
             "summary": rows,
             "load_average_at_end": os.getloadavg(),
         },

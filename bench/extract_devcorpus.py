@@ -89,10 +89,11 @@ def main() -> None:
         articles = [a for a in articles if episode.get(a.doc_id) in wanted]
         kept = {a.doc_id for a in articles}
         gold = [g for g in gold if g["doc_id"] in kept]
-    predicted, undated = extract_all(articles)
+    refused: list[str] = []
+    predicted, undated = extract_all(articles, refused)
     with_gold = {g["doc_id"] for g in gold}
     result = evaluate.report(predicted, gold, [a.doc_id for a in articles if a.doc_id not in with_gold],
-                             undated)
+                             undated, refused)
     label = "ORACLE PLACES (gold places added to the gazetteer)" if args.oracle_places else "project gazetteer"
     if args.episodes:
         label += f", episodes {args.episodes} and the negatives"

@@ -26,7 +26,7 @@ _PUBLIC = {
     "Policy": "engine.domain.policy",
     # the pure core: claim events in, timelines out
     "replay": "engine.domain.replay",
-    "Timelines": "engine.domain.replay",
+    "Timelines": "engine.domain.timelines",
     "resolve_claims": "engine.domain.claims",
     "EncodedEvents": "engine.domain.encoding",
     "TadmurError": "engine.domain.errors",
@@ -102,7 +102,8 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr_
     from engine.domain.encoding import EncodedEvents
     from engine.domain.errors import TadmurError
     from engine.domain.policy import Policy
-    from engine.domain.replay import Timelines, replay
+    from engine.domain.replay import replay
+    from engine.domain.timelines import Timelines
     from engine.explore import Explorer
     from engine.partitioned import replay_on_ray, replay_partitioned
     from engine.project import Replayed, replay_log

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from engine.cli.options import (
+    add_cache_argument,
     add_log_argument,
     add_policy_arguments,
     parse_day,
@@ -53,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="draw the site timeline (what the explorer shows) even for palmyra",
     )
     add_policy_arguments(p)
+    add_cache_argument(p)
     add_log_argument(p)
     p.set_defaults(func=run_chart)
 
@@ -87,7 +89,7 @@ def run_chart(args: argparse.Namespace) -> int:
             hint="use a file name ending in .html, .svg or .png",
         )
     sites_for(args.target)  # refuse an unknown target before reading the log
-    replayed = replay_log(policy_from_args(args), args.log)
+    replayed = replay_log(policy_from_args(args), args.log, cache=args.cache)
     report_repairs(replayed.repairs)
     chart = chart_for(replayed, args.target, on=args.on, timeline=args.timeline)
     path = save_chart(chart, args.out)

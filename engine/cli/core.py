@@ -11,6 +11,7 @@ import csv
 import sys
 
 from engine.cli.options import (
+    add_cache_argument,
     add_log_argument,
     add_output_arguments,
     add_policy_arguments,
@@ -50,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_log_argument(p)
     add_site_argument(p)
     add_policy_arguments(p)
+    add_cache_argument(p)
     add_output_arguments(p)
     p.set_defaults(func=run_timeline)
 
@@ -82,7 +84,7 @@ def run_timeline(args: argparse.Namespace) -> int:
     from engine.project import replay_log
 
     check_sites(args.site)
-    replayed = replay_log(policy_from_args(args), args.log)
+    replayed = replay_log(policy_from_args(args), args.log, cache=args.cache)
     report_repairs(replayed.repairs)
     table = replayed.timelines.intervals
     if args.site:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from engine.cli.options import (
+    add_cache_argument,
     add_log_argument,
     add_policy_arguments,
     parse_day,
@@ -25,13 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_log_argument(p)
     add_policy_arguments(p)
+    add_cache_argument(p)
     p.set_defaults(func=run_explain)
 
 
 def run_explain(args: argparse.Namespace) -> int:
     from engine.project import replay_log
 
-    replayed = replay_log(policy_from_args(args), args.log)
+    replayed = replay_log(policy_from_args(args), args.log, cache=args.cache)
     report_repairs(replayed.repairs)
     print(replayed.timelines.explain(args.site, args.on))
     print(f"({replayed.caption()})")

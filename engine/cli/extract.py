@@ -96,7 +96,8 @@ def run_eval(args: argparse.Namespace) -> int:
 
     Every article is extracted; one with no gold claim is a negative and must yield none.
     An article without a publication date is reported and extracted against a provisional
-    date (the latest full date it writes, else today), never a fatal error.
+    date (the latest full date it writes, else the latest year it names), never a fatal
+    error; one that names no year at all yields no claims and is reported as refused.
     """
     from engine.extract.articles import load_articles
     from engine.extract.evaluate import report
@@ -106,16 +107,21 @@ def run_eval(args: argparse.Namespace) -> int:
     missing = {g["doc_id"] for g in gold_rows} - {a.doc_id for a in articles}
     if missing:
         print(f"warning: no article for gold documents {sorted(missing)}", file=sys.stderr)
-    predicted, undated = extract_all(articles)
+    refused: list[str] = []
+    predicted, undated = extract_all(articles, refused)
     with_gold = {g["doc_id"] for g in gold_rows}
     negatives = [a.doc_id for a in articles if a.doc_id not in with_gold]
-    result = report(predicted, gold_rows, negatives, undated)
+    result = report(predicted, gold_rows, negatives, undated, refused)
     print(json.dumps(result.as_dict(), indent=2) if args.json else result.text())
     return 0
 
 
-def extract_all(articles) -> tuple[list[dict], list[str]]:
-    """Claims of every article, and the ids of those that had no publication date."""
+def extract_all(articles, refused: list[str] | None = None) -> tuple[list[dict], list[str]]:
+    """Claims of every article, and the ids of those that had no publication date.
+
+    An undated article that names no year is not extracted (its windows would be guessed
+    from today); its id is appended to ``refused`` when that list is given.
+    """
     from engine.extract.dates import provisional_published
     from engine.extract.evaluate import OUTLET_CLAIMANTS
     from engine.extract.normalise import fold_text
@@ -126,6 +132,10 @@ def extract_all(articles) -> tuple[list[dict], list[str]]:
         if published is None:
             undated.append(article.doc_id)
             published = provisional_published(fold_text(article.text))
+            if published is None:
+                if refused is not None:
+                    refused.append(article.doc_id)
+                continue
         own = OUTLET_CLAIMANTS.get(article.outlet)
         for claim in _extract(article.text, published, article.doc_id).claims:
             predicted.append({**claim, "outlet_claimant": own} if own else claim)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.cli.options import (
+    add_cache_argument,
     add_log_argument,
     add_policy_arguments,
     parse_day,
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("format", choices=FORMATS, help="acled or ucdp (GED)")
     add_log_argument(p)
     add_policy_arguments(p)
+    add_cache_argument(p)
     p.add_argument(
         "--rows",
         choices=("swings", "claims"),
@@ -90,7 +92,7 @@ def export_table(fmt: str, rows: str, timelines, outlets: dict[str, str]) -> pl.
 def run_export(args: argparse.Namespace) -> int:
     from engine.project import replay_log
 
-    replayed = replay_log(policy_from_args(args), args.log)
+    replayed = replay_log(policy_from_args(args), args.log, cache=args.cache)
     report_repairs(replayed.repairs)
     table = export_table(args.format, args.rows, replayed.timelines, document_outlets(args.log))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -205,6 +205,20 @@ def _weights(pairs: list[str]) -> dict[str, float]:
     return weights
 
 
+# -- the kept answers ------------------------------------------------------------------
+
+
+def add_cache_argument(parser: argparse.ArgumentParser) -> None:
+    """``--no-cache``: replay afresh (see :mod:`engine.store.result_cache`)."""
+    parser.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="replay afresh: neither read nor keep the answer kept for this log and policy "
+        "(the log is still read through its checked snapshot)",
+    )
+
+
 # -- output ------------------------------------------------------------------------------
 
 
@@ -233,6 +247,11 @@ def write_table(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
         flat = table.with_columns(
             pl.col(c).list.join(";") for c, t in table.schema.items() if isinstance(t, pl.List)
         )
+        binary = out if out is not None else _stdout_bytes()
+        if binary is not None:  # straight to the file: no copy of the whole text in memory
+            sys.stdout.flush()
+            flat.write_csv(binary, date_format="%Y-%m-%d")
+            return
         text = flat.write_csv(date_format="%Y-%m-%d")
     else:
         text = table.write_ndjson()
@@ -240,6 +259,12 @@ def write_table(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
+
+
+def _stdout_bytes():
+    """The byte stream under ``sys.stdout``, if it has one (a captured stdout may not)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    return buffer if hasattr(buffer, "write") else None
 
 
 def report_repairs(repairs: Iterable[TornTailRepair]) -> None:

@@ -19,9 +19,9 @@ _LAZY = {
     "resolve_claims": "engine.domain.claims",
     "EncodedEvents": "engine.domain.encoding",
     "Policy": "engine.domain.policy",
-    "Timelines": "engine.domain.replay",
+    "Timelines": "engine.domain.timelines",
     "replay": "engine.domain.replay",
-    "snapshot": "engine.domain.replay",
+    "snapshot": "engine.domain.timelines",
 }
 
 

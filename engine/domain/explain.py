@@ -16,7 +16,7 @@ import polars as pl
 from engine.domain.errors import TadmurError
 
 if TYPE_CHECKING:
-    from engine.domain.replay import Timelines
+    from engine.domain.timelines import Timelines
 
 #: the columns of :attr:`Explanation.claims`
 CLAIM_COLUMNS = (

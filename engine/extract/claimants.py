@@ -33,6 +33,10 @@ _SPEAKER_NAMED = re.compile(lx.SPEECH_VERB + fold_pattern(
     r"[^.،؟!\n]{0,30}?(?<!\w)(?:ال)?(?:رئيس|مدير|قائد|متحدث|ناطق|عضو|مسؤول|قيادي|مراسل|"
     r"احد\s+(?:مقاتلي|عناصر|قاده|قياديي))(?:\s+(?:ال)?(?:اعلامي|عسكري|ميداني|رسمي))?"
     r"[\s،,]+(?:(?:في|ب|من|باسم|ل)\s*)?(?:\w+\s+){0,2}$"))
+#: A complementizer right before a name: "قال المرصد إن <name>", "أعلن أن <name>".
+_COMPLEMENT_BEFORE = re.compile(r"(?<!\w)[وف]?(?:ان|انه|بان|فان)\s*$")
+#: Between a named voice and the unnamed sources it relays: "نقل المرصد عن مصادر".
+_RELAYED = re.compile(r"\s*(?:لحقوق\s+الانسان\s*)?عن\s+")
 _AGENCIES = ("amaq", "sana", "russian_mod", "syrian_tv", "other_outlet", "sohr")
 
 
@@ -78,9 +82,17 @@ def find_claimants(text: str, words: Words | None = None) -> list[ClaimantMarker
             or "حسب" in m.group()
             or "بحسب" in m.group()
         )
+        if attributes and _COMPLEMENT_BEFORE.search(before) and not _SPEECH.match(after.lstrip(" ،,")) \
+                and not _ATTRIBUTION.search(before):
+            # "وقال المرصد إن قوات سوريا الديمقراطية سيطرت": the name after "إن" is what was
+            # said, not who said it (unless it speaks in turn: "أعلن أن قسد قالت")
+            attributes = False
         if attributes and m.group().lstrip("وف").startswith("ل") and _SPOKE_TO.search(before) \
                 and not _ATTRIBUTION.search(before):
             attributes = False  # "قال أحد المقاتلين لوكالة رويترز": the agency was told, it did not say
+        if attributes and claimant == "local_sources" and out and out[-1].attributes \
+                and out[-1].claimant != "local_sources" and _RELAYED.fullmatch(text, out[-1].end, m.start()):
+            attributes = False  # "نقل المرصد عن مصادر موثوقة": the named voice answers for the claim
         ahead = re.split(r"[.!?؟\n]", text[m.end():m.end() + 40], maxsplit=1)[0]
         forward = bool(re.search(r"(?<!\w)[وف]?(?:ان|انه|انها|بان|بانه|فان|فانه|عن)(?!\w)|:", ahead))
         out.append(ClaimantMarker(m.start(), m.end(), claimant, attributes, anaphoric, forward))

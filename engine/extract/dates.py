@@ -100,7 +100,7 @@ _PATTERNS = [
     ("year", fold_pattern(rf"(?:في\s+)?(?:(?:ال)?عام|سنه)\s+(?P<year>{_YEAR})(?!\d)")),
     # "بعد يومين من دخولها البلدة": the event named next happened that long before the report
     ("since_event", fold_pattern(
-        r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+)?(?P<n>ايام|اسابيع|يومين|يوم(?:\s+واحد)?|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
+        r"بعد\s+(?:نحو\s+|حوالي\s+|قرابه\s+|(?P<cmp>اقل|اكثر)\s+من\s+)?(?P<n>ايام|اسابيع|يومين|يوم(?:\s+واحد)?|اسبوع|اسبوعين|شهر|شهرين|عام|عامين|سنه|سنتين|"
         r"\d{1,2}\s+(?:ايام|يوما|اسابيع|اشهر|شهرا)|(?:ثلاثه|اربعه|خمسه|سته|سبعه|عشره)\s+(?:ايام|اسابيع|اشهر))"
         r"\s+(?:من|علي)(?!\w)"
     )),
@@ -228,6 +228,28 @@ def _months_back(n: str) -> int:
     return count * (12 if unit in ("اعوام", "سنوات", "عاما") else 1)
 
 
+
+def _since_event(g: dict[str, str], pub: pendulum.Date, published: dt.date):
+    """"بعد يومين من دخول البلدة": the event named next was that long before the report."""
+    n = g["n"]
+    if n in ("ايام", "اسابيع"):  # "بعد أيام من": two days to a week; "بعد أسابيع": two to six weeks
+        low, high = (2, 7) if n == "ايام" else (14, 42)
+        return _day(pub.subtract(days=high)), _day(pub.subtract(days=low)), "days", ()
+    head, unit = n.split()[0], n.split()[-1]
+    if n in ("يوم", "يوم واحد", "يومين", "اسبوع", "اسبوعين") or unit in ("ايام", "يوما", "اسابيع"):
+        days = {"يوم": 1, "يوم واحد": 1, "يومين": 2, "اسبوع": 7, "اسبوعين": 14}.get(n) or (
+            int(head) if head.isdigit() else _NUMBER_WORDS[head]) * (7 if unit == "اسابيع" else 1)
+        slack = 1 if days < 7 else 3
+        centre = pub.subtract(days=days)
+        return _day(centre.subtract(days=slack)), _day(centre.add(days=slack)), "days", ()
+    months = _months_back(n) if n in _UNITS or unit not in ("اشهر", "شهرا") else (
+        int(head) if head.isdigit() else _COUNT_WORDS[head])
+    centre = pub.subtract(months=months)
+    slack_days = 10 if months < 12 else 90
+    return (_day(centre.subtract(days=slack_days)), min(published, _day(centre.add(days=slack_days))),
+            "days" if months < 12 else "month", ())
+
+
 def _resolve(kind: str, g: dict[str, str], published: dt.date):
     """(date_from, date_to, precision, warnings) of one expression, or None.
 
@@ -274,23 +296,14 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
         return (_day(centre.subtract(months=slack, days=days)),
                 min(published, _day(centre.add(months=slack, days=days))), "month", ())
     if kind == "since_event":
-        n = g["n"]
-        if n in ("ايام", "اسابيع"):  # "بعد أيام من": two days to a week; "بعد أسابيع": two to six weeks
-            low, high = (2, 7) if n == "ايام" else (14, 42)
-            return _day(pub.subtract(days=high)), _day(pub.subtract(days=low)), "days", ()
-        head, unit = n.split()[0], n.split()[-1]
-        if n in ("يوم", "يوم واحد", "يومين", "اسبوع", "اسبوعين") or unit in ("ايام", "يوما", "اسابيع"):
-            days = {"يوم": 1, "يوم واحد": 1, "يومين": 2, "اسبوع": 7, "اسبوعين": 14}.get(n) or (
-                int(head) if head.isdigit() else _NUMBER_WORDS[head]) * (7 if unit == "اسابيع" else 1)
-            slack = 1 if days < 7 else 3
-            centre = pub.subtract(days=days)
-            return _day(centre.subtract(days=slack)), _day(centre.add(days=slack)), "days", ()
-        months = _months_back(n) if n in _UNITS or unit not in ("اشهر", "شهرا") else (
-            int(head) if head.isdigit() else _COUNT_WORDS[head])
-        centre = pub.subtract(months=months)
-        slack_days = 10 if months < 12 else 90
-        return (_day(centre.subtract(days=slack_days)), min(published, _day(centre.add(days=slack_days))),
-                "days" if months < 12 else "month", ())
+        found = _since_event(g, pub, published)
+        if g.get("cmp") and found:
+            low, high = found[0], found[1]
+            if g["cmp"] == "اقل":  # "بعد أقل من شهر على": at most that long before, up to the report
+                return low, published, found[2], ()
+            # "بعد أكثر من شهر على": at least that long before, up to twice as long
+            return max(dt.date(1990, 1, 1), low - (published - low)), high, found[2], ()
+        return found
     if kind == "last_week":
         # "الأسبوع الماضي": the previous calendar week under any week-start convention
         return _day(pub.subtract(days=13)), _day(pub.subtract(days=1)), "week", ()
@@ -349,14 +362,20 @@ _PENDULUM_DAY = {0: pendulum.MONDAY, 1: pendulum.TUESDAY, 2: pendulum.WEDNESDAY,
                  4: pendulum.FRIDAY, 5: pendulum.SATURDAY, 6: pendulum.SUNDAY}
 
 
-def provisional_published(text: str) -> dt.date:
+def provisional_published(text: str) -> dt.date | None:
     """For an undated article: the latest full date it writes, else the latest day and month
-    it names in the latest year it names, else the end of that year, else today.
+    it names in the latest year it names, else the end of that year, else None.
+
+    A text that names no year gives no date: today would be a guess (a report of 2015 read in
+    2026 would date its "yesterday" to 2026), and every window is built on this date, so such
+    a document yields no claims until its publication date is given.
 
     >>> provisional_published("سيطر التنظيم على المدينه في 3 اذار 2016 ثم في 5 نيسان 2016")
     datetime.date(2016, 4, 5)
     >>> provisional_published("بعد معارك عام 2015 سيطر الجيش يوم الثلاثاء 10 نوفمبر علي البلده")
     datetime.date(2015, 11, 10)
+    >>> provisional_published("سيطر الجيش يوم الثلاثاء 10 نوفمبر علي البلده") is None
+    True
     """
     today = dt.date.today()
     written = [m.date_to for m in find_dates(text, today) if m.precision == "day" and m.absolute]
@@ -364,7 +383,7 @@ def provisional_published(text: str) -> dt.date:
         return max(written)
     years = [int(y) for y in re.findall(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)", text) if int(y) <= today.year]
     if not years:
-        return today
+        return None
     end_of_year = dt.date(max(years), 12, 31)
     days = [m.date_to for m in find_dates(text, end_of_year) if m.precision == "day"
             and m.date_to.year == end_of_year.year and _MONTH_NAMED.search(text, m.start, m.end)]

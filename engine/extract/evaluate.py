@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.extract.normalise import fold_text
 from engine.reference.gazetteer import load_gazetteer
@@ -343,6 +343,7 @@ class Report:
     claimant_matched: int
     negative_claims: dict[str, int]
     undated: list[str]
+    refused: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         def rates(s: Score) -> dict:
@@ -354,7 +355,8 @@ class Report:
                 "claimant_on_matched": {"right": self.claimant_right, "matched": self.claimant_matched,
                                         "accuracy": round(self.claimant_right / self.claimant_matched, 4)
                                         if self.claimant_matched else 0.0},
-                "negative_claims": self.negative_claims, "undated": self.undated}
+                "negative_claims": self.negative_claims, "undated": self.undated,
+                "refused": self.refused}
 
     def text(self) -> str:
         lines = [format_scores(self.fields), "", f"{'kind':10} {'precision':>9} {'recall':>7} "
@@ -368,19 +370,25 @@ class Report:
         total = sum(self.negative_claims.values())
         lines.append(f"claims from documents without gold claims (negatives): {total}"
                      + (f" {self.negative_claims}" if total else ""))
-        if self.undated:
-            lines.append(f"documents without a publication date ({len(self.undated)}), extracted against a "
-                         f"provisional date (the latest full date they write, else today): {', '.join(self.undated)}")
+        dated = [d for d in self.undated if d not in self.refused]
+        if dated:
+            lines.append(f"documents without a publication date ({len(dated)}), extracted against a "
+                         f"provisional date (the latest full date they write, else the latest year they "
+                         f"name): {', '.join(dated)}")
+        if self.refused:
+            lines.append(f"documents without a publication date that name no year ({len(self.refused)}), "
+                         f"not extracted (pass their date): {', '.join(self.refused)}")
         return "\n".join(lines)
 
 
 def report(predicted: list[dict], gold: list[dict], negatives: list[str] = (),
-           undated: list[str] = ()) -> Report:
-    """Score ``predicted`` against ``gold``; ``negatives`` are documents that must yield nothing."""
+           undated: list[str] = (), refused: list[str] = ()) -> Report:
+    """Score ``predicted`` against ``gold``; ``negatives`` are documents that must yield nothing,
+    ``refused`` undated documents that were not extracted (their gold still counts as missed)."""
     right, matched = claimant_accuracy(predicted, gold)
     counts = {doc: sum(p["doc_id"] == doc for p in predicted) for doc in negatives}
     return Report(score(predicted, gold), kind_scores(predicted, gold), right, matched,
-                  {d: n for d, n in counts.items() if n}, list(undated))
+                  {d: n for d, n in counts.items() if n}, list(undated), list(refused))
 
 
 def format_scores(scores: dict[str, Score]) -> str:

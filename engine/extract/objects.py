@@ -172,6 +172,13 @@ class Place:
     why: str = ""
 
 
+#: An indefinite head noun right before a relative verb ("أول حي سيطرت عليه") names the kind of
+#: place its pronoun stands for.
+_KIND_HEAD = re.compile(r"(?<!\w)(حي|قريه|بلده|مدينه)\s+(?:[وف]?(?:قد|كانت|كان)\s+)?$")
+_HEAD_KINDS = {"حي": ("neighbourhood",), "قريه": ("village",), "بلده": ("town", "village"),
+               "مدينه": ("city", "town")}
+
+
 class ObjectFinder:
     """Resolves the article's place mentions once, then finds each trigger's objects."""
 
@@ -414,11 +421,16 @@ class ObjectFinder:
 
     def _antecedent(self, trig: Trigger, s0: int) -> list[Place]:
         located: list[Place] = []  # "الكلية الفنية الجوية … بالراموسة، وأعلن السيطرة على مساحات منها"
+        # "أول حي سيطرت عليه الفصائل": the pronoun stands for a neighbourhood, not the city named last
+        head = _KIND_HEAD.search(self.text, max(s0, trig.start - 12), trig.start)
+        wanted = _HEAD_KINDS[head.group(1)] if head else None
         for m in reversed(self.mentions[:bisect_left(self._starts, trig.start)]):
             if m.end > trig.start:
                 continue
             if m.start < max(s0, trig.start - 120):
                 break
+            if wanted and not any(self.gaz.sites[i].kind in wanted for i in self.resolved.get(m.start, ())):
+                continue
             relative = _RELATIVE_AFTER.match(self.text, m.end)
             if self._anchored(m, s0) and not relative:
                 continue  # "… قرب مدينة الباب، التي سيطر عليها": the relative clause says which

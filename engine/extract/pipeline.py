@@ -41,6 +41,8 @@ VERSION = "0.1.0"
 #: Kinds emitted by default; attacks are found but rarely annotated as claims.
 DEFAULT_KINDS = frozenset({"captured", "withdrew", "partial", "besieged", "siege_broken"})
 _DEFAULT_DAYS = 7
+#: Characters after a verb within which "من قبل X" is still its own agent.
+_NEAR_AGENT = 40
 
 
 @dataclass
@@ -112,6 +114,7 @@ class _Reader:
         self._sides: list[str] | None = None
         self._named: set[str] | None = None
         self.speaker_side: str | None = None
+        self.sentence_start = 0
 
     def _within(self, name: str, lo: int, hi: int) -> list:
         starts = self._at[name]
@@ -126,12 +129,14 @@ class _Reader:
                 self._warn(f"{w} (at {self._raw(date.start, date.end)!r})")
         for sentence in self.sentences:
             self._read_sentence(sentence)
-        self.out.claims = _known_gainer_first(_dedupe(_entered_then_taken(self.out.claims, self.entries)))
+        self.out.claims = _known_gainer_first(_withdrawal_of_a_capture(
+            _dedupe(_entered_then_taken(self.out.claims, self.entries))))
         self.out.unresolved = self.objects.unresolved
         return self.out
 
     def _read_sentence(self, sentence: tuple[int, int]) -> None:
         s0, s1 = sentence
+        self.sentence_start = s0
         self.objects.note_unknown_places(s0, s1)  # every sentence, trigger or not
         trigs = self._within("triggers", s0, s1)
         markers = self._within("markers", s0, s1)
@@ -166,11 +171,17 @@ class _Reader:
                                if t.kind != "attacked" and not stative(j)), s1)
             if trig.rule.name == "siege_adjective":
                 places = self._described(trig, s0)  # "البلدتين المحاصرتين": the places before it
+                if not places and _BESIEGED_IN.match(self.text, trig.end) and any(
+                        0 <= trig.start - a.end <= 25 for a in self.sentence_actors):
+                    # "بات التنظيم محاصرا بالكامل في مدينة الباب": the side is besieged in the place
+                    places = self.objects.objects_of(trig, trigs[i + 1:], s0, s1)
             else:
                 places = self._past_own_object(trig, self.objects.objects_of(trig, trigs[i + 1:], s0, s1))
                 if not places and trig.rule.role in ("fall", "became") and _RELATIVE.search(
                         self.text, max(s0, trig.start - 12), trig.start):
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
+            if not places and trig.object_pronoun and (prior := self._topic_place(sentence)):
+                places = [prior]  # "وصوران بوابة المدينة. وكان الجيش استعادها العام الماضي"
             if not places and trig.rule.name == "became_held":
                 places = self._held_before(trig, s0)  # "أكثر من نصف المدينة أصبحت تحت سيطرة المعارضة"
             if not places and trig.kind == "captured" and (share := _SHARE_OF_IT.match(self.text, trig.end)):
@@ -269,6 +280,8 @@ class _Reader:
             d = earlier[1]
             date = DateMention(d.start, d.end, d.date_from, d.date_to + dt.timedelta(days=30),
                                "days", d.warnings)
+        elif date is None and earlier and _WHEREBY.search(self.text, earlier[0], trig.start):
+            date = earlier[1]  # "بعد سيطرتها على المطار منذ ثلاثة أشهر حيث تمكنت من فك الحصار": the same time
         return date, evidence_end
 
     def _roles(self, trig: Trigger, sentence: tuple[int, int], object_start: int):
@@ -288,6 +301,16 @@ class _Reader:
             agent = subject_before(self.text, acts, trig.start)
         else:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
+            if agent and trig.rule.form == "verb" and agent.start - trig.end > _NEAR_AGENT and (
+                    subject := subject_before(self.text, acts, trig.start)):
+                # "مقاتلو التنظيم انسحبوا من المحطة بعد … استهداف من قبل الجيش": a verb whose
+                # subject stands before it; a "من قبل" further on belongs to a later noun
+                agent = subject
+            elif agent and trig.possessive_pronoun and any(
+                    t.kind != "attacked" for t in self._within("triggers", trig.end, agent.start)):
+                # "بعد سيطرتها على المطار حيث تمكنت من فك الحصار المفروض عليه من قبل التنظيم":
+                # that "من قبل" is the later event's agent; "سيطرتها" names its own
+                agent = None
             if agent and trig.kind == "siege_broken" and _IMPOSED.search(self.text, trig.end, agent.start):
                 loser, agent = agent.actor, None  # "فك الحصار المفروض على القاعدة من جانب التنظيم"
             if trig.rule.role == "fall":
@@ -314,6 +337,8 @@ class _Reader:
                     loser, agent = agent.actor, None  # "تطويق مسلحي التنظيم في المدينة": the besieged
             elif agent is None:
                 agent = agent_after(acts, trig.end, min(trig.end + 45, limit + 1))
+                if agent and _ADVERBIAL.search(self.text, trig.end, agent.start):
+                    agent = None  # "انسحبت عنها أمام ضربات التنظيم": a name inside an adverbial phrase
                 if agent and trig.kind == "besieged" and _INSIDE_NOW.match(self.text, agent.end) \
                         and agent.start - trig.end < 4:
                     loser, agent = agent.actor, None  # "وطوقت إرهابيي داعش في المدينة": the besieged
@@ -348,13 +373,33 @@ class _Reader:
     def _relative_head(self, trig: Trigger, s0: int) -> ActorMention | None:
         """The side a relative clause hangs on: "مع الفصائل التي كانت قد سيطرت على
         القرية" (the verb has no subject of its own after it)."""
-        rel = _RELATIVE_VERB.search(self.text, max(s0, trig.start - 30), trig.start)
-        if not rel:
-            return None
+        rel = _RELATIVE_VERB.search(self.text, max(s0, trig.start - 30), trig.start) or \
+            _RELATIVE_THEN.search(self.text, max(s0, trig.start - 140), trig.start)
+        if not rel or any(rel.start() < a.start < trig.start for a in self.sentence_actors):
+            return None  # "…، التي كانت تدافع عن مناطقها، قبل أن تخسرها": the clause goes on
         head = last_before(self.sentence_actors, rel.start(), s0)
         if head and _HEAD_GAP.fullmatch(self.text, head.end, rel.start()):
             return head
         return None
+
+    def _topic_place(self, sentence: tuple[int, int]) -> Place | None:
+        """The one place the sentence before speaks of, for a pronoun with no antecedent in its
+        own sentence; None when that sentence names several places (or none)."""
+        i = self.sentences.index(sentence)
+        if i == 0:
+            return None
+        p0, p1 = self.sentences[i - 1]
+        found = [(m, self.objects.resolved.get(m.start, ())) for m in self.objects.mentions
+                 if p0 <= m.start < p1 and not m.region]
+        sites = {i for _, ids in found for i in ids}
+        if found and len(found[0][1]) == 1 and _TOPIC_FIRST.fullmatch(self.text, p0, found[0][0].start):
+            sites = set(found[0][1])  # "وصوران هي بوابة حماة. …": the place the sentence is about
+            found = found[:1]
+        if len(sites) != 1 or any(len(ids) != 1 for _, ids in found):
+            return None
+        m = found[0][0]
+        return Place(m.start, m.end, sites.pop(), None, True, m.fuzzy, bool(m.generic_kinds),
+                     "pronoun with no antecedent in its sentence: the place of the sentence before")
 
     def _held_before(self, trig: Trigger, s0: int) -> list[Place]:
         """The place right before "أصبحت/باتت … تحت سيطرة": its subject; a share named before
@@ -382,6 +427,17 @@ class _Reader:
         pronoun ("فصائل المعارضة كسرت خطوط… أبرز مواقع قوات النظام، وأن سيطرتها" is the
         factions'), else the last agreeing name, else the last name."""
         before = [a for a in self.sentence_actors if s0 <= a.start and a.end <= trig.start]
+        if not before and _FRONTED.fullmatch(self.text, s0, trig.start):
+            # "وبعد سيطرتها على القاعدة، بدأت قوات X بالتقدم": the main clause's subject
+            after = next((a for a in self.sentence_actors if a.start > trig.end and a.subject), None)
+            if after:
+                return after
+        if not before and trig.rule.role == "gainer" and self.out.claims and \
+                self.out.claims[-1]["gainer"] not in ("unknown", None):
+            # "سيطرت القوات على المحطة … . ويجيء هذا الهجوم عقب سيطرتها على القاعدة": the side
+            # that gained in the event told last goes on gaining
+            last = self.out.claims[-1]["gainer"]
+            return ActorMention(trig.start, trig.start, last, subject=True, owner=False, passive=False)
         feminine = {"ها": True, "ه": False}.get(trig.pronoun)
         agreeing = [a for a in before if feminine is None or a.feminine == feminine
                     or (a.actor == "isis" and _ISIS_FEMININE.search(self.text, a.start, a.end))] or before
@@ -552,7 +608,10 @@ class _Reader:
             else:
                 return date.date_from, min(date.date_to, pub), date
         if _EARLIER.search(self.text, max(0, trig.start - 30), trig.start + 1) or \
-                _EARLIER_AFTER.match(self.text, trig.end) or _SINCE.search(self.text, max(0, trig.start - 6), trig.start):
+                _EARLIER_AFTER.match(self.text, trig.end) or _SINCE.search(self.text, max(0, trig.start - 6), trig.start) \
+                or (not trig.present and (kana := _KANA_OPENS.search(
+                    self.text, max(self.sentence_start, trig.start - 100), trig.start))
+                    and not _CLAUSE_BREAK.search(self.text, kana.end(), trig.start)):
             # "وكان التنظيم قد سيطر", "فرض سيطرته عليها سابقا", "منذ فك الحصار": some time
             # before, we do not know when
             return pub - dt.timedelta(days=365), pub, None
@@ -643,6 +702,12 @@ class _Reader:
 
     def _named_holder(self, trig: Trigger) -> str | None:
         """The side inside a siege when the text names it: "تطويق مسلحي التنظيم في المدينة"."""
+        if trig.rule.name == "siege_adjective" and _BESIEGED_IN.match(self.text, trig.end):
+            # "بات عناصر التنظيم محاصرين تماما في المدينة": the side the adjective describes
+            side = next((a for a in reversed(self.sentence_actors)
+                         if a.end <= trig.start and trig.start - a.end <= 25 and a.subject), None)
+            if side:
+                return side.actor
         acts = [a for a in self.sentence_actors if trig.end <= a.start <= trig.end + 40]
         if acts:
             return acts[0].actor
@@ -679,6 +744,24 @@ _INSIDE = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:في|داخل|بداخل)\s"
 # "تنظيم الدولة … سيطرتها": the state, feminine, may own the pronoun
 _ISIS_FEMININE = re.compile(r"الدوله|داعش")
 _RELATIVE_VERB = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+(?:(?:كان|كانت|كانوا)\s+)?(?:قد\s+)?[وف]?$")
+#: A relative clause continued by "قبل أن / إلى أن / حتى" up to the verb: the same subject.
+_RELATIVE_THEN = re.compile(r"(?<!\w)(?:التي|الذي|الذين)\s+[^.!?؟]{0,120}?(?<!\w)(?:قبل|الى|حتى)\s+ان\s+[وف]?$")
+#: A preposition of circumstance between a verb and a name: the name is no subject of the verb.
+_ADVERBIAL = re.compile(r"(?<!\w)(?:امام|تحت|ضد|اثر|عقب|جراء|بسبب|رغم|بفعل|نتيجه)(?!\w)")
+#: Nothing but a conjunction before a sentence's first place: the sentence is about it.
+_TOPIC_FIRST = re.compile(r"\s*[وف]?")
+#: A masdar fronted by a time word at the start of its sentence ("وبعد سيطرتها على …، عمدت …").
+_FRONTED = re.compile(r"\s*[وف]?(?:بعد|عقب|اثر|منذ|مع)\s*")
+#: "حيث" after a dated event: the clause says how that event happened, at its time.
+_WHEREBY = re.compile(r"(?<!\w)حيث(?!\w)")
+#: A verb of result with ل right before a date ("لتنضم اليوم", "ليصبح أمس"): the date is its own.
+_LAM_VERB = re.compile(r"(?<!\w)ل[يت](?!حرير|طهير)\w{2,}\s+$")
+#: A clause opening on "وكان/وكانت …" tells what had happened before ("وكانت العملية نجحت في
+#: استعادة البلدتين"), up to a break into a new clause.
+_KANA_OPENS = re.compile(r"(?:^|(?<=\s))و(?:كان|كانت|كانوا)\s")
+_CLAUSE_BREAK = re.compile(r"[،,:]|(?<!\w)(?:ثم|لكن|لكنها|لكنه|الا\s+ان|قبل\s+ان|حتي)(?!\w)")
+#: After "محاصرا": the place the side is besieged in ("محاصرا بالكامل داخل مدينة X").
+_BESIEGED_IN = re.compile(r"(?:\s+(?:بالكامل|تماما|كليا|من\s+\w+\s+جهات))?\s+(?:في|داخل|بداخل)\s")
 _HEAD_GAP = re.compile(r"[\s،,\"“”«»()]*")
 #: Places whose part is partial control when a list item names it ("حي الأصيلة وأجزاء من حي…");
 #: "أجزاء واسعة من جبل" in a list reads as taking the heights
@@ -737,6 +820,9 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
     """Give each date to the nearest trigger of its sentence (a trigger keeps its nearest date)."""
     bound: dict[int, tuple[int, DateMention]] = {}
     for d in dates:
+        verb = _LAM_VERB.search(text, max(0, d.start - 14), d.start)
+        if verb and not any(t.start <= verb.start() < t.end for t in trigs):
+            continue  # "… في استعادة البلدتين لتنضم اليوم إليهما دابق": the date is the later verb's
         since = bool(_SINCE.search(text, max(0, d.start - 6), d.start))
         last = next((t for t in reversed(trigs) if t.end <= d.start), None)
         best = None
@@ -781,12 +867,36 @@ def _known_gainer_first(claims: list[dict]) -> list[dict]:
 
 def _entered_then_taken(claims: list[dict], entries: set[int]) -> list[dict]:
     """Drop "stormed the town" when the article says the same side took the whole town in the
-    same days: the entry was the way in, the capture is the claim ("اقتحم البلدة … وسيطر عليها")."""
-    taken = [c for c in claims if c["kind"] == "captured" and not c["denied"]]
+    same days: the entry was the way in, the capture is the claim ("اقتحم البلدة … وسيطر عليها").
+
+    The capture may be told a few days after the entry ("stormed it on Monday"; "took it, activists
+    said on Tuesday"): an entry that ends at most ``_ENTRY_LEAD`` days before the capture's window
+    begins is the same push; an entry after the capture is not.
+    """
+    # the way into a besieged base is the break of its siege ("فك الحصار … ودخول القوات إلى المطار")
+    taken = [c for c in claims if c["kind"] in ("captured", "siege_broken") and not c["denied"]]
     return [c for i, c in enumerate(claims) if i not in entries or not any(
-        t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"] and t["date_from"] <= c["date_to"]
-        and c["date_from"] <= t["date_to"]
+        t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"]
+        and t["date_from"] <= _days_after(c["date_to"], _ENTRY_LEAD) and c["date_from"] <= t["date_to"]
         and not (t["time_precision"] == "fallback" and c["time_precision"] != "fallback") for t in taken)]
+
+
+#: Days an entry may precede the capture it led to and still be its way in.
+_ENTRY_LEAD = 3
+
+
+def _days_after(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def _withdrawal_of_a_capture(claims: list[dict]) -> list[dict]:
+    """Drop an undated withdrawal when the article dates the same side's capture of the place:
+    "the army took the town on Sunday … the rebels withdrew from it" is one change, told from
+    both ends. A withdrawal with its own date stays (a source may date the retreat apart)."""
+    taken = [c for c in claims if c["kind"] == "captured" and c["time_precision"] != "fallback"]
+    return [c for c in claims if c["kind"] != "withdrew" or c["time_precision"] != "fallback" or not any(
+        t["site_id"] == c["site_id"] and t["gainer"] == c["gainer"] and t["denied"] == c["denied"]
+        and t["date_from"] <= c["date_to"] and c["date_from"] <= t["date_to"] for t in taken)]
 
 
 def _dedupe(claims: list[dict]) -> list[dict]:

@@ -116,6 +116,8 @@ _MASDAR_IN_VERB_RULES = frozenset({"طرد", "اخراج", "دحر"})
 _STATE_BEFORE = re.compile(lx.STATE_BEFORE)
 _STATE_AFTER = re.compile(lx.STATE_AFTER)
 _CONTINUED = re.compile(lx.CONTINUED)
+#: Two sides sharing control ("يتقاسم الطرفان السيطرة على"), the verb and its subject before the noun.
+_SHARED = re.compile(r"(?<!\w)[وف]?(?:[يت]تقاسم(?:ان|ون)?|تقاسم(?:ت|ا|وا)?|اقتسام|تقاسم)(?!\w)[^.،؟!:«»\"]*$")
 _DURATION = re.compile(r"(?<!\w)(?:منذ|حتي\s+الان|لا\s+تزال|ما\s+زالت)(?!\w)")
 
 
@@ -131,6 +133,10 @@ _FUTURE_VERB = re.compile(r"(?<!\w)[وف]?س(?:[يت](?!طر)|ن)\w{2,}\s+(?:(?:
 # "… السيطرة على القرية خلال الأيام القليلة القادمة": a time still to come ends the clause
 _TO_COME = re.compile(r"(?<!\w)(?:خلال|في)\s+(?:ال)?(?:ساعات|ايام|اسابيع|اشهر|اسبوع|شهر|فتره)\s+(?:(?:ال)?قليله\s+)?"
                       r"(?:ال)?(?:قادمه|مقبله|قادم|مقبل)(?!\w)")
+#: What would help a capture: "عوامل مهمة في السيطرة عليها", "يسهل السيطرة على".
+_HELPS = re.compile(fold_pattern(
+    r"(?<!\w)[وف]?(?:ال)?(?:عوامل|عامل|دور|دورا|اهميه|[يت]سهل|تسهيل|[يت]ساعد|مساعده|[يت]سهم|اسهام)"
+    r"\s+(?:\w+\s+)?(?:في\s+|علي\s+)?$"))
 _PURPOSE_WORD = re.compile(r"(?<!\w)[وف]?ل(?![يتنل])\w+\s+(?:ال)?$")
 
 
@@ -146,6 +152,8 @@ def is_state(text: str, trig: Trigger, sentence_start: int, headline: bool = Fal
     if trig.kind == "captured" and trig.rule.name in ("control_noun", "control_verb") and \
             _CONTINUED.search(text, max(sentence_start, trig.start - 45), trig.start):
         return True  # "وتواصل قوات النظام سيطرتها على": control that goes on
+    if trig.rule.form == "noun" and _SHARED.search(text, max(sentence_start, trig.start - 90), trig.start):
+        return True  # "ويتقاسم الطرفان منذ سنوات السيطرة على المدينة": a divided place, no change
     if trig.present and re.match(lx.RESUMPTIVE, text[trig.end:trig.end + 12]):
         return True  # "التي يحاصرها التنظيم": a relative clause describing a state
     if trig.present and trig.rule.name in _STATE_WHEN_PRESENT and not _BECAME.search(before) and not (
@@ -171,7 +179,7 @@ def is_modal(text: str, trig: Trigger, clause_start: int) -> bool:
     if openers:
         before = before[openers[-1].end():]  # "من أجل استعادة تدمر التي سيطر عليها": the relative clause is an event
     if trig.rule.form == "noun" and (_PURPOSE_WORD.search(before) or _FOR_HEAD.search(before)
-                                     or _FUTURE_VERB.search(before)):
+                                     or _FUTURE_VERB.search(before) or _HELPS.search(before)):
         return True  # "لإحكام السيطرة", "معركة استعادة تدمر" (the battle for it), "وستؤدي السيطرة"
 
     if trig.present and re.match(r"[وف]?ل?س[يت]", text[trig.start:trig.end]):

@@ -259,6 +259,27 @@ def _from_cache(root: Path, stat: os.stat_result, check: Check) -> LoadedLog | N
     return LoadedLog(events, new_head, "cache+tail", snapshot=written)
 
 
+def snapshot_of_these_bytes(root: Path | str) -> tuple[LogHead, str] | None:
+    """The head and events digest of the snapshot a ``"full"`` read would serve now
+    (same file, size and times; its head the log's last line, decoded again), without
+    reading the snapshot. None if there is none, or the slightest doubt."""
+    root = Path(root)
+    try:
+        with locked(root, exclusive=False) as lock:
+            stat = (root / LOG_FILE).stat()
+            manifest = read_manifest(cache_dir(root))
+            if (read_pending(lock) is not None or manifest is None
+                    or manifest["check"] != "full" or manifest["log"] != _file_key(stat)):
+                return None
+            head = LogHead(manifest["seq"], manifest["hash"])
+            digest = manifest["files"].get(_snapshot_files(head)[0])
+            if isinstance(digest, str) and _line_before_has_hash(root / LOG_FILE, stat.st_size, head):
+                return head, digest
+    except (OSError, ValueError, TadmurError):
+        pass
+    return None
+
+
 def _line_before_has_hash(path: Path, offset: int, head: LogHead) -> bool:
     """Is the line that ends at ``offset`` the cached head? (decoded in full)"""
     if offset == 0:

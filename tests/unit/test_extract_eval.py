@@ -88,3 +88,20 @@ def test_a_gold_siege_with_an_attempt_to_break_it_stays_a_siege():
            "date_from": "2016-01-01", "date_to": "2016-01-01", "claimed_by": "outlet", "kind": "besieged"}
     assert normalise_gold({**row, "evidence": "في محاولة منه لكسر الحصار عن المدينة"})["kind"] == "besieged"
     assert normalise_gold({**row, "evidence": "فكت الحصار عن المدينة"})["kind"] == "siege_broken"
+
+
+def test_an_undated_article_that_names_no_year_is_refused_not_dated_today():
+    from engine.cli.extract import extract_all
+    from engine.extract.articles import Article
+    from engine.extract.evaluate import report
+
+    # composed: the same event once with a year in the text, once with none
+    with_year = Article("y", None, "وفي عام 2016 سيطرت قوات النظام يوم الأحد على مدينة تدمر بعد معارك عنيفة.")
+    no_year = Article("n", None, "سيطرت قوات النظام يوم الأحد على مدينة تدمر بعد معارك عنيفة مع التنظيم.")
+    refused: list[str] = []
+    predicted, undated = extract_all([with_year, no_year], refused)
+    assert undated == ["y", "n"] and refused == ["n"]
+    assert {p["doc_id"] for p in predicted} == {"y"}
+    assert all(p["date_to"] <= "2016-12-31" for p in predicted)
+    r = report(predicted, [], undated=undated, refused=refused)
+    assert r.as_dict()["refused"] == ["n"] and "name no year" in r.text()

@@ -215,3 +215,178 @@ def test_the_side_allowed_to_take_a_place_takes_it():
 def test_positions_inside_a_town_are_partial_control():
     assert facts("وقال ناشطون إن التنظيم سيطر على مواقع داخل مدينة تدمر بعد هجوم واسع.")[0][:3] == (
         "palmyra", "partial", "isis")
+
+
+def test_an_entry_told_days_before_the_capture_is_the_way_in_not_a_second_claim():
+    # composed: stormed on Friday, taken as reported on Sunday (published Monday 12 Dec 2016)
+    text = ("واقتحمت قوات النظام مدينة تدمر يوم الجمعة بعد قصف عنيف. "
+            "وقال ناشطون يوم الأحد إن قوات النظام سيطرت على مدينة تدمر بالكامل.")
+    assert [(c["kind"], c["date_from"]) for c in claims(text)] == [("captured", "2016-12-11")]
+    # an entry weeks before a capture is a separate event
+    text = ("واقتحمت قوات النظام مدينة تدمر في الأول من تشرين الثاني بعد قصف عنيف. "
+            "وقال ناشطون يوم الأحد إن قوات النظام سيطرت على مدينة تدمر بالكامل.")
+    assert [c["kind"] for c in claims(text)] == ["partial", "captured"]
+
+
+def test_a_withdrawing_subject_keeps_its_role_despite_a_later_min_qibal():
+    # composed: "من قبل الجيش" belongs to the later noun (the shelling), not to the withdrawal
+    text = ("وقال المراسل إن عناصر تنظيم داعش انسحبوا من مدينة تدمر بعد اشتباكات عنيفة مع الجيش "
+            "وتحت قصف مدفعي مركز على مواقعهم من قبل الجيش.")
+    assert facts(text) == [("palmyra", "withdrew", "government", "isis")]
+
+
+def test_a_loss_at_the_end_of_a_relative_clause_is_the_loss_of_its_head():
+    # composed: "التي كانت تدافع … قبل أن تخسرها": the side defending it lost it
+    text = ("وجاء دخول قوات النظام إلى مدينة تدمر بعد أسابيع من القتال مع عناصر داعش، التي كانت "
+            "تتحصن في أحياء المدينة الشرقية، قبل أن تخسرها أخيرا.")
+    assert ("palmyra", "captured", "isis", "government") not in facts(text)
+    # without a relative clause the pro-drop loser is still the earlier gainer
+    assert facts("سيطر التنظيم على مدينة تدمر في أيار 2015 قبل أن يخسرها في آذار 2016.") == [
+        ("palmyra", "captured", "isis", "government"), ("palmyra", "captured", "government", "isis")]
+
+
+def test_the_turkish_president_is_a_claimant_whose_side_gains_a_pro_drop_recapture():
+    # composed: the last agent named before is ISIS; the speaker's side retook the town
+    text = ("وكانت عناصر التنظيم قد انسحبت نحو الجنوب في الليل. "
+            "وأكد الرئيس التركي مساء أمس استعادة مدينة الباب بعد معارك طويلة.")
+    found = [(c["site_id"], c["gainer"], c["claimant"]) for c in claims(text, dt.date(2017, 2, 24))]
+    assert found == [("al_bab", "opposition", "turkish_military")]
+
+
+def test_beginning_to_storm_a_place_is_not_yet_an_entry():
+    # composed: "بدأت … اقتحام" is under way; "اقتحمت" is done
+    assert facts("بدأت قوات النظام صباح اليوم اقتحام مدينة تدمر وسط قصف عنيف.") == []
+    assert facts("اقتحمت قوات النظام مدينة تدمر صباح اليوم وسط قصف عنيف.") == [
+        ("palmyra", "partial", "government", "isis")]
+
+
+def test_control_shared_by_two_sides_is_a_state():
+    # composed
+    assert facts("ويتقاسم الجيش ومقاتلو المعارضة منذ عام 2013 السيطرة على أحياء مدينة حلب.") == []
+    assert facts("وأكمل الجيش أمس السيطرة على أحياء مدينة حلب الشرقية بعد انسحاب الفصائل منها.") != []
+
+
+def test_widening_the_scope_of_control_over_a_place_is_no_capture_of_it():
+    # composed: "نطاق سيطرتها" is the extent of control, like "مناطق سيطرتها"
+    assert facts("ووسع الجيش أمس نطاق سيطرته على ما تبقى من أحياء مدينة تدمر بعد معارك.") == []
+
+
+def test_a_head_noun_before_a_relative_verb_picks_a_place_of_its_kind():
+    # composed: "أول حي سيطرت عليه" points at the neighbourhood, not at the city named after it
+    text = ("ولحي مساكن هنانو، وهو من أوسع أحياء مدينة حلب، مكانة خاصة لكونه أول حي سيطرت عليه "
+            "الفصائل في صيف 2012.")
+    assert [f[0] for f in facts(text)] == ["masaken_hanano"]
+
+
+def test_less_or_more_than_a_span_after_an_event_bounds_it_on_one_side():
+    # composed phrases; published Monday 12 Dec 2016
+    assert window("بعد أقل من شهر على انسحاب الفصائل") == ("2016-11-02", "2016-12-12")
+    assert window("بعد أكثر من شهر على انسحاب الفصائل") == ("2016-09-23", "2016-11-22")
+    assert window("بعد شهر على انسحاب الفصائل") == ("2016-11-02", "2016-11-22")
+
+
+def test_a_name_inside_an_adverbial_phrase_is_not_the_subject_of_a_withdrawal():
+    # composed: the factions withdrew "before the strikes of ISIS": ISIS gains, it did not withdraw
+    text = ("ودخلت الفصائل مدينة تدمر مرتين خلال الشهر الماضي، لكنها انسحبت منها أمام ضربات التنظيم.")
+    assert ("palmyra", "withdrew", "isis", "opposition") in facts(text)
+
+
+def test_an_undated_withdrawal_beside_the_dated_capture_it_made_possible_is_one_claim():
+    # composed: the capture is dated, the withdrawal of the other side restates it
+    text = ("سيطرت قوات النظام صباح أمس على مدينة تدمر بالكامل. "
+            "وانسحب معظم عناصر التنظيم من المدينة بعد أن اقتحمتها القوات.")
+    assert facts(text) == [("palmyra", "captured", "government", "isis")]
+    # a withdrawal with a date of its own stays
+    text = ("سيطرت قوات النظام صباح أمس على مدينة تدمر بالكامل. "
+            "وكان عناصر التنظيم قد انسحبوا من المدينة قبل ثلاثة أيام.")
+    assert ("palmyra", "withdrew", "government", "isis") in facts(text)
+
+
+def test_a_side_named_after_inna_is_what_the_observatory_said_not_who_said_it():
+    # composed: SOHR speaks; the SDF are the subject of its report
+    text = "وأعلن المرصد أن قوات سوريا الديمقراطية استطاعت أمس السيطرة على مدينة منبج."
+    assert [(c["gainer"], c["claimant"]) for c in claims(text)] == [("sdf", "sohr")]
+    # a side that speaks in turn is still a claimant
+    text = "وقالت قوات سوريا الديمقراطية في بيان إن مقاتليها سيطروا أمس على مدينة منبج."
+    assert [(c["gainer"], c["claimant"]) for c in claims(text)] == [("sdf", "sdf")]
+
+
+def test_unnamed_sources_relayed_by_a_named_voice_are_claimed_by_that_voice():
+    # composed
+    text = "ونقل المرصد السوري عن مصادر وصفها بالموثوقة أن قوات النظام سيطرت أمس على مدينة تدمر."
+    assert [c["claimant"] for c in claims(text)] == ["sohr"]
+    assert [c["claimant"] for c in claims("وقالت مصادر محلية إن قوات النظام سيطرت أمس على مدينة تدمر.")] == [
+        "local_sources"]
+
+
+def test_a_pronoun_with_no_antecedent_in_its_sentence_takes_the_place_the_sentence_before_is_about():
+    # composed: the previous sentence opens on the town (and names another place after it)
+    text = ("وتدمر هي بوابة البادية نحو مدينة حمص. "
+            "وكان الجيش استعادها في آذار 2016 بعد معارك طويلة مع التنظيم.")
+    assert facts(text) == [("palmyra", "captured", "government", "isis")]
+    # a sentence that names two places without opening on either gives no antecedent
+    text = ("وتقع البلدة بين مدينة تدمر ومدينة حمص. "
+            "وكان الجيش استعادها في آذار 2016 بعد معارك طويلة مع التنظيم.")
+    assert facts(text) == []
+
+
+def test_what_remains_to_be_taken_is_not_the_object_of_the_capture_before_it():
+    # composed: the captured camp is unknown; the airport after "يبقى أمام" is still to be taken
+    text = "وبتحرير معسكر الصقور يبقى أمام الفصائل مطار تدمر العسكري بعد معارك عنيفة."
+    assert facts(text) == []
+
+
+def test_entering_a_base_whose_siege_was_just_broken_is_the_break_not_a_partial_capture():
+    # composed
+    text = ("وتمكنت قوات النظام أمس من فك الحصار عن مطار دير الزور العسكري، "
+            "ما سمح بدخول قوات النظام إلى داخل المطار بعد ساعات.")
+    assert [c["kind"] for c in claims(text)] == ["siege_broken"]
+
+
+def test_a_fronted_masdar_takes_the_subject_of_the_main_clause_after_it():
+    # composed: "وبعد سيطرتها على …، عمدت قوات النظام": the pronoun looks forward
+    text = ("وانسحب عناصر التنظيم من مدينة القريتين أمس. "
+            "وبعد سيطرتها على مطار التيفور العسكري، عمدت قوات النظام إلى التوسع شرقا.")
+    assert ("t4_airbase", "captured", "government", "isis") in facts(text)
+
+
+def test_a_possessive_capture_with_no_side_in_its_sentence_goes_on_with_the_last_gainer():
+    # composed: the last agent named is ISIS (it withdrew); the side that gained goes on gaining,
+    # and "من قبل التنظيم" belongs to the later siege, not to "سيطرتها"
+    text = ("سيطرت قوات النظام أمس على مدينة تدمر بعد انسحاب التنظيم منها. "
+            "ويجيء هذا الهجوم عقب سيطرتها على مطار التيفور العسكري منذ شهرين حيث نجحت في فك "
+            "الحصار المفروض على مطار التيفور من قبل التنظيم.")
+    found = claims(text)
+    assert ("t4_airbase", "captured", "government") in [(c["site_id"], c["kind"], c["gainer"]) for c in found]
+    # "حيث" says how the event before it happened: the break has the capture's time
+    broken = [c for c in found if c["kind"] == "siege_broken"]
+    taken = [c for c in found if c["site_id"] == "t4_airbase" and c["kind"] == "captured"]
+    assert broken and (broken[0]["date_from"], broken[0]["date_to"]) == (taken[0]["date_from"], taken[0]["date_to"])
+
+
+def test_a_clause_opening_on_wa_kanat_tells_an_earlier_event_without_qad():
+    # composed: no "قد", no date of its own: some time before the report
+    found = claims("وكانت قوات النظام نجحت خلال الأسابيع الأولى من هجومها في استعادة مدينة تدمر.")
+    assert [(c["site_id"], c["date_from"], c["date_to"]) for c in found] == [
+        ("palmyra", "2015-12-13", "2016-12-12")]
+    # a date of its own still dates it
+    found = claims("وكانت قوات النظام استعادت مدينة تدمر يوم السبت بعد معارك عنيفة.")
+    assert [(c["date_from"], c["date_to"]) for c in found] == [("2016-12-10", "2016-12-10")]
+
+
+def test_a_date_right_after_a_lam_verb_of_result_is_not_the_earlier_capture_s():
+    # composed: "لتنضم اليوم إليها": today is when the second town joined, not when the first fell
+    found = claims("وكانت قوات النظام نجحت في استعادة مدينة تدمر لتنضم اليوم إليها مناطق أخرى في البادية.")
+    assert [(c["site_id"], c["date_from"]) for c in found] == [("palmyra", "2015-12-13")]
+
+
+def test_what_would_help_a_capture_is_no_capture():
+    # composed
+    assert facts("ويعد موقع التلة المطلة على المدينة من العوامل المهمة في السيطرة على مدينة تدمر.") == []
+    assert facts("وقال المصدر إن قصف المطار يسهل السيطرة على مدينة تدمر في الأيام المقبلة.") == []
+
+
+def test_a_side_besieged_in_a_place_names_the_place_and_the_side_inside():
+    # composed: "باتت عناصر التنظيم محاصرة تماما في المدينة": besieged by the side that advanced
+    text = "وباتت عناصر التنظيم محاصرة تماما في مدينة تدمر بعد تقدم قوات النظام شرق المدينة."
+    assert facts(text) == [("palmyra", "besieged", "government", "isis")]
