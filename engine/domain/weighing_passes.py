@@ -759,27 +759,7 @@ def _fold_sites(
                     count += 1
                     p = nxt[p]
                 _sort_by(key_b, rows_b, count)  # log order, then by (valid_to, valid_from)
-                for q in range(count):
-                    key_b[q] = ((np.int64(T[rows_b[q]]) + _SHIFT) << 23) | (
-                        np.int64(F[rows_b[q]]) + _SHIFT
-                    )
-                _sort_by(key_b, rows_b, count)
-                nb, b_reach, size = 0, np.iinfo(np.int64).min // 2, 0
-                for q in range(count):
-                    p = rows_b[q]
-                    if nb > 0 and F[p] <= b_reach + near:
-                        size += 1
-                    else:
-                        nb += 1
-                        size = 1
-                        burst_w[nb - 1] = 0.0
-                    c_swing_scratch[q] = nb - 1
-                    burst_w[nb - 1] += W[p]
-                    b_reach = max(b_reach, T[p]) if size > 1 else T[p]
-                chosen = 0
-                for k in range(nb):
-                    if burst_w[k] >= burst_w[chosen]:
-                        chosen = k
+                chosen = _bursts(rows_b, key_b, count, F, T, W, near, c_swing_scratch, burst_w)
                 # the parts' first rows (key_b, reused), found before the run is relinked
                 ends = np.iinfo(np.int64).min
                 key_b[0] = 0
@@ -1141,24 +1121,15 @@ def _fold_sites(
 
 
 @njit(cache=True, nogil=True)
-def _swing_window(
-    run, r_head, nxt, F, T, W, dated, overruled, near, rows, key, burst_of, weights
-):  # pragma: no cover - compiled
-    """weighing._swing_window: the window of the reports that date a run's change; its
-    premature reports are marked ``overruled`` (``rows``...``weights``: scratch)."""
-    count = 0
-    p = r_head[run]
-    while p != NONE:
-        rows[count], key[count] = p, p
-        count += 1
-        p = nxt[p]
-    _sort_by(key, rows, count)  # log order, then by (valid_to, valid_from), stably
+def _bursts(rows, key, count, F, T, W, near, burst_of, weights):  # pragma: no cover - compiled
+    """weighing._bursts: a run's reports (``rows[:count]``, in log order) sorted stably by
+    (valid_to, valid_from) and cut into bursts of reports within ``near`` days of the last
+    one's end; ``burst_of`` and ``weights`` get each report's burst and each burst's weight.
+    Returns the heaviest burst (the latest of equal weight)."""
     for q in range(count):
         key[q] = ((np.int64(T[rows[q]]) + _SHIFT) << 23) | (np.int64(F[rows[q]]) + _SHIFT)
     _sort_by(key, rows, count)
-    nb = 0
-    reach = np.iinfo(np.int64).min // 2
-    size = 0
+    nb, reach, size = 0, np.iinfo(np.int64).min // 2, 0
     for q in range(count):
         p = rows[q]
         if nb > 0 and F[p] <= reach + near:
@@ -1174,6 +1145,23 @@ def _swing_window(
     for k in range(nb):
         if weights[k] >= weights[chosen]:
             chosen = k
+    return chosen
+
+
+@njit(cache=True, nogil=True)
+def _swing_window(
+    run, r_head, nxt, F, T, W, dated, overruled, near, rows, key, burst_of, weights
+):  # pragma: no cover - compiled
+    """weighing._swing_window: the window of the reports that date a run's change; its
+    premature reports are marked ``overruled`` (``rows``...``weights``: scratch)."""
+    count = 0
+    p = r_head[run]
+    while p != NONE:
+        rows[count], key[count] = p, p
+        count += 1
+        p = nxt[p]
+    _sort_by(key, rows, count)  # log order, then by (valid_to, valid_from), stably
+    chosen = _bursts(rows, key, count, F, T, W, near, burst_of, weights)
     anchor, any_dated = NONE, False
     for q in range(count):
         p = rows[q]
