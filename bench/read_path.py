@@ -251,6 +251,8 @@ def main() -> int:
         def no_snapshot() -> None:
             shutil.rmtree(cache_dir(root), ignore_errors=True)
 
+        for tree in trees.values():  # untimed: numba's cache beside each tree's modules
+            run_fresh(tree, timeline, "warm-up")
         for name, command, before in (
             ("read_first", read, no_snapshot),
             ("timeline_first", timeline, no_snapshot),
