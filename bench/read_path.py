@@ -68,6 +68,9 @@ from engine.store.read import LoadedLog, cache_dir, load_claim_events
 from engine.synth import write_synth_log
 
 
+COMMANDS = ("read_first", "timeline_first", "timeline_warm", "verify")
+
+
 def one_core(root: Path):
     """The checked read, kept in this process whatever the size."""
     saved = block_reader.PARALLEL_FROM
@@ -222,6 +225,11 @@ def main() -> int:
     parser.add_argument(
         "--old", type=Path, help="a checkout of the old code: its commands run beside this tree's"
     )
+    parser.add_argument(
+        "--commands",
+        default=",".join(COMMANDS),
+        help=f"the fresh-process commands to run, comma-separated (default: {','.join(COMMANDS)})",
+    )
     args = parser.parse_args()
     root = args.log or DATA / f"log_{args.claims}_s{args.seed}"
     if not (root / "log.jsonl").exists():
@@ -251,15 +259,18 @@ def main() -> int:
         def no_snapshot() -> None:
             shutil.rmtree(cache_dir(root), ignore_errors=True)
 
-        for tree in trees.values():  # untimed: numba's cache beside each tree's modules
-            run_fresh(tree, timeline, "warm-up")
+        wanted = args.commands.split(",")
+        if any(name.startswith("timeline") for name in wanted):
+            for tree in trees.values():  # untimed: numba's cache beside each tree's modules
+                run_fresh(tree, timeline, "warm-up")
         for name, command, before in (
             ("read_first", read, no_snapshot),
             ("timeline_first", timeline, no_snapshot),
             ("timeline_warm", timeline, None),
             ("verify", [*cli, "verify", "--log", str(root)], None),
         ):
-            measures += fresh_process(name, command, n_lines, args.cli_repeats, trees, before)
+            if name in wanted:
+                measures += fresh_process(name, command, n_lines, args.cli_repeats, trees, before)
     return _report(measures, path, n_lines, kept_mb, buffers_mb, args)
 
 
@@ -319,7 +330,7 @@ def _report(
     )
     peaks = {}
     for m in measures:
-        if m.name.split(" ")[0] in ("read_first", "timeline_first", "timeline_warm", "verify"):
+        if m.name.split(" ")[0] in COMMANDS:
             peaks[m.name] = round(m.peak_rss_mb / kept_mb, 2)
             print(
                 f"  {m.name:<28} peak {m.peak_rss_mb:6.0f} MB = {m.peak_rss_mb / kept_mb:.2f}x "
@@ -336,6 +347,8 @@ def _report(
         "checks": ["checked == checked_one_core == snapshot", "store_per_line == checked (prefix)"],
     }
     name = f"read_path_{args.claims}" + ("_vs_old" if args.old else "")
+    if args.commands != ",".join(COMMANDS):
+        name += "_" + args.commands.replace(",", "_")
     print(f"\nwrote {write_results(name, measures, extra)}", file=sys.stderr)
     return 0
 
