@@ -67,7 +67,6 @@ from engine.store.frames import claim_events_frame
 from engine.store.read import LoadedLog, cache_dir, load_claim_events
 from engine.synth import write_synth_log
 
-
 COMMANDS = ("read_first", "timeline_first", "timeline_warm", "verify")
 
 
