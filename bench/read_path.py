@@ -26,8 +26,7 @@ this tree's in each repeat, so both see the same load):
     verify             `tadmur verify --log DIR`
 
 Peak memory is max RSS as /usr/bin/time -v reports it: the largest of the process and the
-worker processes it waited for (the workers of the block read peak far lower than the main
-process). It is set against the Arrow size of what is kept, two ways: polars'
+worker processes it waited for. It is set against the Arrow size of what is kept, two ways: polars'
 ``DataFrame.estimated_size()`` of the ``claim_events`` frame (the measure of issue 16), and
 the bytes of its Arrow buffers (the frame written as uncompressed Arrow IPC: string
 columns are Arrow string views, 16 bytes a row before any text, which

@@ -90,11 +90,9 @@ def _block_bounds(path: Path, offset: int, size: int) -> list[tuple[int, int]]:
 
 def _checked_blocks(path: Path, bounds: list[tuple[int, int]]) -> Iterator[CheckedBlock | str]:
     """:func:`check_file_block` of each block, in order: in this process for a small read,
-    else by one worker process per core, block i by worker i % cores (msgspec and hashlib
-    hold the GIL), while this process only takes the answers in. Checking no block here
-    keeps the decoded lines' Python objects (several times a block's bytes) out of the
-    process that keeps the frame, so its peak is the frame and one block's answer. The
-    workers are plain subprocesses (``python -c``), so a script that reads a log needs no
+    else on every core, this process checking every n-th block and one worker process per
+    other core the rest (msgspec and hashlib hold the GIL). The workers are plain
+    subprocesses (``python -c``), so a script that reads a log needs no
     ``if __name__ == "__main__"`` guard, as a multiprocessing pool would."""
     cores = min(len(bounds), _cores())
     if cores < 2 or sum(length for _, length in bounds) < PARALLEL_FROM:
@@ -107,7 +105,8 @@ def _checked_blocks(path: Path, bounds: list[tuple[int, int]]) -> Iterator[Check
         "from engine.store.checked_lines import serve_blocks; serve_blocks()"
     )
     command = [sys.executable, "-c", script]
-    shares = [bounds[i::cores] for i in range(cores)]
+    # block i is checked here if i % cores == 0, else by worker i % cores - 1
+    shares = [bounds[i::cores] for i in range(1, cores)]
     processes = [
         subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in shares
     ]
@@ -116,10 +115,13 @@ def _checked_blocks(path: Path, bounds: list[tuple[int, int]]) -> Iterator[Check
             assert process.stdin is not None
             process.stdin.write(json.dumps({"path": str(path), "blocks": share}).encode())
             process.stdin.close()
-        for i in range(len(bounds)):
-            # read here, not on a thread: a thread reading a pipe takes the GIL back at
-            # every chunk (it slowed a first version, whose main process checked blocks too)
-            yield _answer(processes[i % cores])
+        for i, (offset, length) in enumerate(bounds):
+            if i % cores == 0:
+                yield check_file_block(str(path), offset, length)
+            else:
+                # read here, not on a thread: a thread reading a pipe takes the GIL back
+                # at every chunk, and slowed this process's own checks threefold
+                yield _answer(processes[i % cores - 1])
     finally:
         for process in processes:
             if process.poll() is None:
