@@ -59,6 +59,10 @@ _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
 #: First words of compound names, common words alone: "قرية كفر نجد", "قرية أبو جب" name a place.
 _NAME_PREFIXES = frozenset(fold_text(w) for w in (
     "كفر", "أبو", "أم", "تل", "عين", "دير", "بير", "جب", "خربة", "رأس", "بيت", "بني", "قصر", "حوش", "عرب"))
+#: A two-letter second word of a compound name: "أبو جب" ("جب" is too short for the noun pattern).
+_SHORT_SECOND_WORD = re.compile(r"\s+(\w{2})(?!\w)")
+#: The closing mark of a bracketed or quoted name.
+_CLOSING = {"(": ")", '"': '"', "“": "”", "«": "»"}
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
@@ -667,14 +671,25 @@ class ObjectFinder:
             noun = hit.group(0).split()[0]
             if re.match(r"[وفبل]?ال", noun) and not noun.startswith("لل") and not words[0].startswith("ال"):
                 continue  # "المنطقة أسفرت": "the area", then the sentence goes on
-            compound = words[0] in _NAME_PREFIXES and len(words) > 1 and words[1] not in _NOT_A_NAME
-            if (words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME) and not compound:
-                continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             end = hit.end()
+            if len(words) == 1 and words[0] in _NAME_PREFIXES:
+                short_word = _SHORT_SECOND_WORD.match(self.text, end, s1)
+                if short_word and short_word.group(1) not in _NOT_A_NAME:
+                    words, end = [*words, short_word.group(1)], short_word.end()  # "قرية أبو جب"
+            compound = words[0] in _NAME_PREFIXES and len(words) > 1 and words[1] not in _NOT_A_NAME
+            # a name in brackets or quotes after the noun is a name even if it is also a word:
+            # "مزرعة (زور …)", "تلة “الصوامع”"
+            quoted = hit.start("name") > 0 and self.text[hit.start("name") - 1] in "(\"“«"
+            if (words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME) and not compound and not quoted:
+                continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             short = hit.start("name") + len(words[0])
             if len(words) > 1 and not compound and (words[1] in _NOT_A_NAME or words[1].startswith("و")
                                    or self._key(self.text[hit.start():short]) in self._noted):
                 end = short  # "قرية زمزموطة أمس", "تلة X وقصف", a name already reported
+            if quoted:
+                closing = self.text.find(_CLOSING[self.text[hit.start("name") - 1]], hit.start("name"), s1)
+                if 0 < closing - hit.start("name") <= 40:
+                    end = closing + 1  # the whole bracketed name, "مزرعة (زور الناصرية)"
             self._unknown(hit.start(), end)
         for hit in self._plural_hits[bisect_left(self._plural_starts, s0):bisect_left(self._plural_starts, s1)]:
             if _THESE_BEFORE.search(self.text, max(s0, hit.start() - 8), hit.start()):
@@ -709,7 +724,9 @@ _UNKNOWN_NOUN = re.compile(fold_pattern(
 #: plural or dual too ("حواجز X وY", "مداجن X وY", "جبلي X وY").
 _PLURAL_NOUN = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:قرى|بلدات|قريتي|بلدتي|أحياء|حيي|تلال|مزارع|حواجز|حاجزي|مداجن|جبلي|تلتي|معسكري)[،,]?\s+"
-    r"(?:(?:[^\s.؛:]+\s+){0,4}?(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)[،,]?\s+(?:(?:قرية|بلدة)\s+)?)?"
+    r"(?:(?:[^\s.؛:]+\s+){0,4}?(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)[،,]?\s+(?:(?:قرية|بلدة)\s+)?"
+    # "القرى التالية: X، Y"، "البلدات الآتية وهي X وY"
+    r"|(?:ال)?(?:تالية|آتية)\s*(?:[:،,]\s*)?(?:(?:وهي|هي)\s+)?)?"
 ))
 #: Words that end a list of names (prepositions, verbs of the next clause, directions).
 _LIST_END = frozenset(fold_text(w) for w in (

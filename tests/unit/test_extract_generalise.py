@@ -643,3 +643,29 @@ def test_the_city_is_the_one_fought_around_when_no_other_is_named() -> None:
         ("manbij", "besieged", "sdf")
     ]
     assert claims("وتقدمت قوات النظام باتجاه مدينة منبج، وفرضت الحصار على المدينة.") == []
+
+
+def unresolved(text: str) -> str:
+    return " | ".join(extract_claims(text, PUBLISHED).unresolved)
+
+
+def test_a_compound_name_with_a_two_letter_second_word_is_reported_whole():
+    # "جب" is too short for the noun pattern; "أبو" alone is a common word
+    assert "'قرية أبو جب'" in unresolved("أعلنت الفصائل أنها استولت على قرية أبو جب ظهر اليوم.")
+    assert "'قرية أم عن" not in unresolved("أعلنت الفصائل أنها استولت على قرية أم عن القرية.")
+
+
+def test_a_bracketed_name_after_a_place_noun_is_reported_even_when_it_is_a_common_word():
+    said = unresolved("وأعلن لواء محلي أنه دخل مزرعة (زور الصغيرة) قرب المدينة.")
+    assert "'مزرعة (زور الصغيرة)'" in said
+    # unbracketed, the common word is a description
+    assert "زور" not in unresolved("وأعلن لواء محلي أنه دخل مزرعة زور قرب المدينة.")
+
+
+def test_the_items_after_the_following_villages_colon_are_places():
+    said = unresolved("أكدت الفصائل استعادة القرى التالية: برغلوطة، زمزموطة، كفرشلوم.")
+    assert all(name in said for name in ("برغلوطة", "زمزموطة", "كفرشلوم")) and "التالية" not in said
+    got = {
+        c["site_id"] for c in claims("أكدت الفصائل استعادة القرى الآتية وهي جرابلس والراعي ودابق.")
+    }
+    assert got == {"jarablus", "ar_ra_ee", "dabeq"}
