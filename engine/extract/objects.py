@@ -223,6 +223,7 @@ class ObjectFinder:
         recent: list[str] = []
         around: list[tuple[int, str]] = []  # towns named only as surroundings ("في محيط منبج"): a last resort
         qualifiers: set[int] = set()
+        called_city: set[str] = set()  # villages of the gazetteer the text calls "مدينة X"
         for k, m in enumerate(self.mentions):
             surface = self.text[m.start:m.end]
             if m.start in qualifiers:
@@ -248,6 +249,8 @@ class ObjectFinder:
                 fitting = frozenset(m.site_ids)
                 heads = generic_heads(m.name)
                 fitting = fitting | {s for s in recent if heads and sites[s].kind in m.generic_kinds}
+                if m.name == "المدينه":
+                    fitting = fitting | called_city  # "مدينة X … المدينة": a village the text calls a city
                 before = main_place(recent, fitting)
                 why_around = ""
                 if not before and _TOWN_WORD.match(m.name):
@@ -291,9 +294,12 @@ class ObjectFinder:
             if len(ids) == 1 and (towards_town or not self._anchored(m, max(0, m.start - 40))) \
                     and not _GROUP_BEFORE.search(self.text, max(0, m.start - 30), m.start):
                 recent.append(ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
-                if _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \
-                        or _TOWN_NOUN_BEFORE.match(surface + " "):
+                noun = _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \
+                    or _TOWN_NOUN_BEFORE.match(surface + " ")
+                if noun:
                     recent.append(ids[0])  # "بلدة دابق" weighs more for "البلدة" than a bare name
+                    if "مدينه" in noun.group(0) and sites[ids[0]].kind == "village":
+                        called_city.add(ids[0])
             elif len(ids) == 1 and sites[ids[0]].kind in _TOWNS and _AROUND_BEFORE.search(
                     self.text, max(0, m.start - 20), m.start):
                 around.append((m.start, ids[0]))

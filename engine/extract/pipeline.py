@@ -811,6 +811,9 @@ _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)
 _SINCE = re.compile(r"(?<!\w)منذ\s*$")
+#: A side's presence somewhere, which a "منذ" after it dates (not the event of the sentence).
+_PRESENCE = re.compile(r"(?<!\w)(?:ال)?(?:متمركز|متواجد|مرابط|متحصن|منتشر|موجود)\w*(?:\s+\S+){0,4}(?:\s+منذ)?\s*$"
+                       r"|(?<!\w)[يت](?:تمركز|تواجد|تحصن|نتشر)\w*(?:\s+\S+){0,4}(?:\s+منذ)?\s*$")
 _TIME_LINK = re.compile(r"(?<!\w)(?:بعد|عقب|اثر|قبل|خلال|حتي)(?!\w)")
 _EARLIER = re.compile(lx.PLUPERFECT)
 _EARLIER_AFTER = re.compile(lx.EARLIER_AFTER)
@@ -824,6 +827,8 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
         if verb and not any(t.start <= verb.start() < t.end for t in trigs):
             continue  # "… في استعادة البلدتين لتنضم اليوم إليهما دابق": the date is the later verb's
         since = bool(_SINCE.search(text, max(0, d.start - 6), d.start))
+        if (since or text.startswith("منذ", d.start)) and _PRESENCE.search(text, max(0, d.start - 45), d.start):
+            continue  # "القوات المتمركزة في البلدة منذ أربعة أشهر": how long they were there
         last = next((t for t in reversed(trigs) if t.end <= d.start), None)
         best = None
         for t in trigs:

@@ -669,3 +669,25 @@ def test_the_items_after_the_following_villages_colon_are_places():
         c["site_id"] for c in claims("أكدت الفصائل استعادة القرى الآتية وهي جرابلس والراعي ودابق.")
     }
     assert got == {"jarablus", "ar_ra_ee", "dabeq"}
+
+
+def test_the_city_stands_for_a_village_of_the_gazetteer_the_text_calls_a_city():
+    said = "تقدمت قوات سوريا الديمقراطية في مدينة أم عظام شمال منبج. وسيطرت على المدينة بالكامل بعد معارك."
+    assert [(c["site_id"], c["kind"]) for c in claims(said)] == [
+        ("um_edam", "partial"),
+        ("um_edam", "captured"),
+    ]
+    # called a village, it is not what "المدينة" means
+    said = "تقدمت قوات سوريا الديمقراطية في قرية أم عظام شمال منبج. وسيطرت على المدينة بالكامل بعد معارك."
+    assert [(c["site_id"], c["kind"]) for c in claims(said)] == [("um_edam", "partial")]
+
+
+def test_since_after_a_sides_presence_dates_the_presence_not_the_event():
+    said = (
+        "أجبر القصف مقاتلي المعارضة المتمركزين في بلدة دابق منذ ثلاثة أشهر على الانسحاب من البلدة."
+    )
+    got = claims(said)
+    assert [c["site_id"] for c in got] == ["dabeq"] and got[0]["date_from"] >= "2016-12-01"
+    # after the event itself, "منذ" still dates it
+    said = "وكانت الفصائل قد سيطرت على بلدة دابق منذ ثلاثة أشهر."
+    assert [c["date_from"][:7] for c in claims(said)] == ["2016-08"]
