@@ -133,6 +133,9 @@ _FACILITIES_OF = re.compile(
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+(?:(?:مدينه|بلده|قريه|حي|منطقه)\s+)?$|"
                        r"(?<!\w)ب(?:مدينه|بلده|قريه|حي|منطقه)\s+$)")
 _STOP = lx.WINDOW_STOP
+#: A time phrase between a verb and the preposition of its object: "سيطرت خلال الأسبوع الماضي
+#: على X", "دخلت بعد ساعات من القتال إلى X" (short, no punctuation, a preposition after it).
+_FRONTED_TIME = re.compile(r"(?:خلال|بعد|عقب|اثر|اثناء|قبل)\s+(?:[^\s.،؛:]+\s+){1,5}?(?=(?:علي|الي)\s)")
 #: A part of the place and its noun between an entry and the place's name ("قلب مدينة",
 #: "الشطر الشرقي من مدينة"): the entry still acts on the place.
 _PART_OF_PLACE = re.compile(
@@ -488,6 +491,11 @@ class ObjectFinder:
         stop = _STOP.search(text, trig.end, end)
         while stop and _CONNECTOR_AHEAD.match(text, stop.start()):
             stop = _STOP.search(text, stop.end(), end)  # "إضافة لـ X" continues the list
+        if stop and trig.rule.form == "verb" and not self._between(trig.end, stop.start()) \
+                and stop.start() - trig.end <= 25:
+            fronted = _FRONTED_TIME.match(text, stop.start(), end)
+            if fronted:  # "سيطرت خلال الأسبوع الماضي على X": a time phrase before the object
+                stop = _STOP.search(text, fronted.end(), end)
         if stop:
             end = stop.start()
         if trig.kind == "withdrew":

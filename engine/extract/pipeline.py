@@ -315,6 +315,13 @@ class _Reader:
                 loser, agent = agent.actor, None  # "فك الحصار المفروض على القاعدة من جانب التنظيم"
             if trig.rule.role == "fall":
                 return (agent.actor if agent else "unknown"), None, agent is not None
+            if trig.rule.role == "loser" and agent and _FOR_THE_BENEFIT.search(
+                    self.text, max(trig.end, agent.start - 14), agent.start):
+                # "خسرت قوات النظام البلدة لصالح الفصائل": who lost it is the subject, not "لصالح X"
+                winner = agent.actor
+                lost_by = subject_before(self.text, acts, trig.start, verb=True) \
+                    if trig.rule.form == "verb" else genitive_after(acts, trig.end, self.text)
+                return (lost_by.actor if lost_by and lost_by.actor != winner else None), winner, True
             if trig.rule.name == "out_of_control":  # "خرجت عن سيطرة النظام": the regime loses it
                 owner = next((a for a in acts if trig.end <= a.start <= trig.end + 12), None)
                 return "unknown", (owner.actor if owner else None), False
@@ -548,7 +555,9 @@ class _Reader:
                 gainer = self._other_side(holder, "unknown") if holder else (
                     self._topic(trig, trig.start) or self._main_side())  # "وحوصرت بذلك المدينة": by the last agent
         elif role == "loser":
-            gainer, lost = (self._other_side(actor, "unknown") if actor else "unknown"), actor
+            # ``loser`` of a loss names the other party: "لصالح X" is who gained
+            gainer = loser if loser and loser != actor else (self._other_side(actor, "unknown") if actor else "unknown")
+            lost = actor if actor or not loser else self._other_side(loser)
         elif role == "forced":
             gainer, lost = actor or "unknown", loser or (self._other_side(actor) if actor else None)
         else:
@@ -811,6 +820,8 @@ _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)
 _SINCE = re.compile(r"(?<!\w)منذ\s*$")
+#: A loss "to the benefit of" a side names the gainer: "خسرها النظام لصالح الفصائل".
+_FOR_THE_BENEFIT = re.compile(lx.FELL_TO)
 #: A side's presence somewhere, which a "منذ" after it dates (not the event of the sentence).
 _PRESENCE = re.compile(r"(?<!\w)(?:ال)?(?:متمركز|متواجد|مرابط|متحصن|منتشر|موجود)\w*(?:\s+\S+){0,4}(?:\s+منذ)?\s*$"
                        r"|(?<!\w)[يت](?:تمركز|تواجد|تحصن|نتشر)\w*(?:\s+\S+){0,4}(?:\s+منذ)?\s*$")

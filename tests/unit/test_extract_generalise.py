@@ -691,3 +691,20 @@ def test_since_after_a_sides_presence_dates_the_presence_not_the_event():
     # after the event itself, "منذ" still dates it
     said = "وكانت الفصائل قد سيطرت على بلدة دابق منذ ثلاثة أشهر."
     assert [c["date_from"][:7] for c in claims(said)] == ["2016-08"]
+
+
+def test_a_loss_to_the_benefit_of_a_side_names_that_side_the_gainer():
+    got = claims("وخسرت قوات النظام بلدة دابق صباح اليوم لصالح فصائل المعارضة.")
+    assert [(c["site_id"], c["gainer"], c["loser"]) for c in got] == [
+        ("dabeq", "opposition", "government")
+    ]
+    got = claims("وجاءت خسارة التنظيم بلدة دابق لصالح قوات النظام بعد أيام من القتال.")
+    assert [(c["gainer"], c["loser"]) for c in got] == [("government", "isis")]
+
+
+def test_a_time_phrase_between_the_verb_and_its_object_does_not_end_the_object_window():
+    said = "وكانت فصائل المعارضة قد سيطرت خلال الأيام الماضية على بلدة قباسين."
+    assert [c["site_id"] for c in claims(said)] == ["qabasin"]
+    # a later event in the phrase still ends it: the place is the withdrawal's
+    said = "سيطرت الفصائل بعد انسحاب التنظيم من بلدة قباسين."
+    assert [(c["site_id"], c["kind"]) for c in claims(said)] == [("qabasin", "withdrew")]
