@@ -928,7 +928,7 @@ def _dedupe(claims: list[dict]) -> list[dict]:
     for c in claims:
         same = by_key.setdefault((c["site_id"], c["kind"], c["gainer"], c["denied"]), [])
         twin = next((i for i in same if kept[i]["date_from"] <= c["date_to"]
-                     and c["date_from"] <= kept[i]["date_to"]), None)
+                     and c["date_from"] <= kept[i]["date_to"] and not _told_apart(kept[i], c)), None)
         if twin is None:
             same.append(len(kept))
             kept.append(c)
@@ -937,6 +937,13 @@ def _dedupe(claims: list[dict]) -> list[dict]:
         elif c["claimant"] != "outlet" and kept[twin]["claimant"] == "outlet":
             kept[twin] = {**kept[twin], "claimant": c["claimant"]}  # who says it; the first line says when
     return kept
+
+
+def _told_apart(old: dict, new: dict) -> bool:
+    """Two captures, not a repeat: one dated to a day, the other to a week that holds it
+    ("سيطرت على البلدة اليوم" … "وكانت سيطرت عليها مرتين خلال الأسبوع الحالي")."""
+    precisions = sorted((old["time_precision"], new["time_precision"]))
+    return old["kind"] == "captured" and precisions == ["day", "week"]
 
 
 def _says_more(new: dict, old: dict) -> bool:

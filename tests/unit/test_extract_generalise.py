@@ -708,3 +708,22 @@ def test_a_time_phrase_between_the_verb_and_its_object_does_not_end_the_object_w
     # a later event in the phrase still ends it: the place is the withdrawal's
     said = "سيطرت الفصائل بعد انسحاب التنظيم من بلدة قباسين."
     assert [(c["site_id"], c["kind"]) for c in claims(said)] == [("qabasin", "withdrew")]
+
+
+def test_the_current_week_is_the_seven_days_up_to_the_report():
+    assert window("خلال الأسبوع الحالي") == ("2016-12-06", "2016-12-12")
+    assert window("هذا الأسبوع") == ("2016-12-06", "2016-12-12")
+
+
+def test_a_capture_today_and_captures_earlier_this_week_are_two_claims():
+    said = (
+        "سيطرت فصائل المعارضة على بلدة قباسين اليوم بعد معارك مع التنظيم. "
+        "وكانت فصائل المعارضة قد سيطرت خلال الأسبوع الحالي على قباسين قبل أن تنسحب منها."
+    )
+    got = [
+        (c["site_id"], c["kind"], c["date_from"]) for c in claims(said) if c["kind"] == "captured"
+    ]
+    assert got == [("qabasin", "captured", "2016-12-12"), ("qabasin", "captured", "2016-12-06")]
+    # a repeat of the same day stays one claim
+    said = "سيطرت فصائل المعارضة على بلدة قباسين اليوم. وأكدت مصادر محلية سيطرة الفصائل على قباسين اليوم."
+    assert len([c for c in claims(said) if c["kind"] == "captured"]) == 1
