@@ -182,7 +182,9 @@ class _Reader:
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
             if not places and trig.object_pronoun and (prior := self._topic_place(sentence)):
                 places = [prior]  # "وصوران بوابة المدينة. وكان الجيش استعادها العام الماضي"
-            if not places and trig.rule.name == "became_held":
+            if not places and (trig.rule.name == "became_held" or trig.rule.name in ("fall", "freed_from") and (
+                    trig.rule.name == "freed_from" or _INTO_HANDS.match(self.text, trig.end))):
+                # "إن المدينة سقطت بيد التنظيم", "إن المدينة تحررت من التنظيم": the place is the subject
                 places = self._held_before(trig, s0)  # "أكثر من نصف المدينة أصبحت تحت سيطرة المعارضة"
             if not places and trig.kind == "captured" and (share := _SHARE_OF_IT.match(self.text, trig.end)):
                 # "أعلن السيطرة على مساحات منها", "يسيطر على ثلث مساحتها": a share of the place before
@@ -315,6 +317,9 @@ class _Reader:
                 loser, agent = agent.actor, None  # "فك الحصار المفروض على القاعدة من جانب التنظيم"
             if trig.rule.role == "fall":
                 return (agent.actor if agent else "unknown"), None, agent is not None
+            if trig.rule.name == "freed_from":  # "تحررت من التنظيم": the side after من lost it
+                freed_of = next((a for a in acts if trig.end <= a.start <= trig.end + 3), None)
+                return (freed_of.actor if freed_of else None), None, freed_of is not None
             if trig.rule.role == "loser" and agent and _FOR_THE_BENEFIT.search(
                     self.text, max(trig.end, agent.start - 14), agent.start):
                 # "خسرت قوات النظام البلدة لصالح الفصائل": who lost it is the subject, not "لصالح X"
@@ -820,6 +825,8 @@ _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)
 _SINCE = re.compile(r"(?<!\w)منذ\s*$")
+#: A fall into a side's hands: "سقطت بيد/في أيدي/في قبضة X" ("سقط خلالها قتلى" is no fall of a place).
+_INTO_HANDS = re.compile(r"\s+(?:\w+\s+){0,2}(?:بيد|بايدي|في\s+يد|في\s+ايدي|في\s+قبضه|تحت\s+سيطره|لصالح)(?!\w)")
 #: A loss "to the benefit of" a side names the gainer: "خسرها النظام لصالح الفصائل".
 _FOR_THE_BENEFIT = re.compile(lx.FELL_TO)
 #: A side's presence somewhere, which a "منذ" after it dates (not the event of the sentence).

@@ -727,3 +727,14 @@ def test_a_capture_today_and_captures_earlier_this_week_are_two_claims():
     # a repeat of the same day stays one claim
     said = "سيطرت فصائل المعارضة على بلدة قباسين اليوم. وأكدت مصادر محلية سيطرة الفصائل على قباسين اليوم."
     assert len([c for c in claims(said) if c["kind"] == "captured"]) == 1
+
+
+def test_a_place_that_fell_or_was_freed_is_the_subject_before_the_verb():
+    got = claims("وذكر المراسل أن بلدة دابق سقطت صباح اليوم بيد التنظيم.")
+    assert [(c["site_id"], c["gainer"], c["loser"]) for c in got] == [
+        ("dabeq", "isis", "government")
+    ]
+    got = claims("وذكر المراسل أن بلدة دابق تحررت من التنظيم صباح اليوم.")
+    assert [(c["site_id"], c["loser"]) for c in got] == [("dabeq", "isis")]
+    # "سقط خلالها قتلى": casualties fell, no place did
+    assert claims("وهاجمت القوات محيط بلدة دابق، سقط خلالها قتلى من الطرفين.") == []
