@@ -301,6 +301,10 @@ class _Reader:
             inner = agent_after(acts, trig.mid[0], trig.mid[1])
             loser = inner.actor if inner else None
             agent = subject_before(self.text, acts, trig.start)
+            both = [a for a in acts if trig.mid[0] <= a.start < trig.mid[1]]
+            if agent is None and len(both) >= 2 and both[0].actor != both[-1].actor:
+                # "طردت قوات النظام التنظيم من": verb, subject, then the side expelled
+                agent, loser = both[0], both[-1].actor
         else:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
             if agent and trig.rule.form == "verb" and agent.start - trig.end > _NEAR_AGENT and (

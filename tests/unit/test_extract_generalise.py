@@ -738,3 +738,13 @@ def test_a_place_that_fell_or_was_freed_is_the_subject_before_the_verb():
     assert [(c["site_id"], c["loser"]) for c in got] == [("dabeq", "isis")]
     # "سقط خلالها قتلى": casualties fell, no place did
     assert claims("وهاجمت القوات محيط بلدة دابق، سقط خلالها قتلى من الطرفين.") == []
+
+
+def test_verb_subject_object_expelled_the_first_side_gains():
+    got = claims("وطردت فصائل المعارضة عناصر التنظيم من بلدة دابق بعد اشتباكات.")
+    assert [(c["site_id"], c["gainer"], c["loser"]) for c in got] == [
+        ("dabeq", "opposition", "isis")
+    ]
+    # the side expelled alone after the verb stays the loser
+    got = claims("وطردت فصائل المعارضة من بلدة دابق بعد اشتباكات مع التنظيم.")
+    assert [c["loser"] for c in got] == ["opposition"]
