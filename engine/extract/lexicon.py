@@ -129,6 +129,10 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     TriggerRule("siege_verb", "besieged", "gainer", "verb",
                 r"(?:حاصر(?:ت|وا)?|(?P<pres>[يت])حاصر(?:ون)?|طوق(?:ت|وا)|(?P<pres2>[يت])طوق)"),
     TriggerRule("siege_noun", "besieged", "gainer", "noun", r"(?:حصارا?|طوق(?:ا)?(?:\s+ناري)?|تطويق)"),
+    # "تمكن الجيش من محاصرة المدينة": the masdar, with no article and a place or a definite
+    # word after it (the adjective follows its noun: "المدينة المحاصرة", "بلدتين محاصرتين")
+    TriggerRule("siege_masdar", "besieged", "gainer", "noun",
+                r"(?<!ال)محاصره(?=\s+(?:مدينه|بلده|قريه|حي|احياء|مطار|قاعده|ال(?!تي|ذي|لتين)))"),
     # "البلدتين المحاصرتين", "حوصرت المدينة": the place is the besieged side
     TriggerRule("siege_adjective", "besieged", "besieged", "noun",
                 r"(?:محاصر(?:ه|ين|تين|ان|تان|ا|ون)?|محاصرت(?=ه|ها|هم)|مطوق(?:ه|ين|تين|ا)?)", reach=40),

@@ -748,3 +748,14 @@ def test_verb_subject_object_expelled_the_first_side_gains():
     # the side expelled alone after the verb stays the loser
     got = claims("وطردت فصائل المعارضة من بلدة دابق بعد اشتباكات مع التنظيم.")
     assert [c["loser"] for c in got] == ["opposition"]
+
+
+def test_the_masdar_of_besieging_names_a_siege_the_adjective_a_besieged_place():
+    got = claims("وتمكنت قوات النظام من محاصرة مدينة الباب بعد معارك مع التنظيم.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in got] == [
+        ("al_bab", "besieged", "government")
+    ]
+    got = claims("وقصفت الطائرات مدينة الباب المحاصرة من قبل قوات النظام.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in got] == [
+        ("al_bab", "besieged", "government")
+    ]
