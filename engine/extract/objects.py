@@ -31,11 +31,13 @@ from engine.reference.gazetteer import (
     generic_heads,
 )
 from engine.reference.resolve import (
+    FAR_KM,
     TYPO_KM,
     Evidence,
     choose,
     confirmed,
     far_village,
+    km,
     main_place,
     near_spelling,
     nearest,
@@ -133,6 +135,8 @@ _FACILITIES_OF = re.compile(
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+(?:(?:مدينه|بلده|قريه|حي|منطقه)\s+)?$|"
                        r"(?<!\w)ب(?:مدينه|بلده|قريه|حي|منطقه)\s+$)")
 _STOP = lx.WINDOW_STOP
+#: A definite word between a preposition and an unresolved place: the first word of its name.
+_NAME_HEAD_BEFORE = re.compile(r"(?<!\w)(?:علي|الي|من|في|عن)\s+(ال\w{2,})\s+$")
 #: A time phrase between a verb and the preposition of its object: "سيطرت خلال الأسبوع الماضي
 #: على X", "دخلت بعد ساعات من القتال إلى X" (short, no punctuation, a preposition after it).
 _FRONTED_TIME = re.compile(r"(?:خلال|بعد|عقب|اثر|اثناء|قبل)\s+(?:[^\s.،؛:]+\s+){1,5}?(?=(?:علي|الي)\s)")
@@ -310,7 +314,19 @@ class ObjectFinder:
 
     def _far_village(self, ids: tuple[str, ...], evidence: Evidence) -> str | None:
         """Why a village the text names alone is not taken (:func:`far_village`)."""
-        return far_village(self.gaz, self.gaz.sites[ids[0]], evidence)
+        site = self.gaz.sites[ids[0]]
+        why = far_village(self.gaz, site, evidence)
+        if why or site.kind != "village" or site.origin != "ocha" or site.lat is None \
+                or not evidence.governorates or site.admin1_pcode in evidence.governorates:
+            return why
+        # the text names a governorate, not the village's, and the one other place it names
+        # is far: "قرية قباسين قرب الميادين في ريف دير الزور" is not the Qabasin of Aleppo
+        others = [self.gaz.sites[o] for o in evidence.sites if o != site.site_id and self.gaz.sites[o].lat is not None]
+        if others and min(km(site, o) for o in others) > FAR_KM:
+            return (f"{site.name_ar!r} is the name of {site.label()}, but that village lies outside the "
+                    f"governorate the text names and {min(km(site, o) for o in others):.0f} km from every "
+                    "other place it names: another place of that name, not in the gazetteer")
+        return None
 
     def _district_after(self, k: int) -> tuple[str, str] | None:
         """"صوران أعزاز", "تل شعير جرابلس": a shared name, then (nothing between) the district
@@ -644,8 +660,13 @@ class ObjectFinder:
         return self.raw_of(start, end) if self.raw_of else self.text[start:end]
 
     def _note(self, m: PlaceMention, trig: Trigger, why: str) -> None:
-        self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: {why}",
-                       self.text[m.start:m.end])
+        start = m.start
+        head = _NAME_HEAD_BEFORE.search(self.text, max(trig.end, m.start - 25), m.start)
+        if head and head.group(1)[2:] not in _NOT_A_NAME and not self._between(head.start(1), m.start) \
+                and not _UNKNOWN_NOUN.match(self.text, head.start(1)):
+            start = head.start(1)  # "على الضهرة العالية": the name is both words, not the village "العالية"
+        self._add_note(f"{self._surface(start, m.end)!r} at folded offset {start}: {why}",
+                       self.text[start:m.end])
 
     @staticmethod
     def _key(surface: str) -> str:

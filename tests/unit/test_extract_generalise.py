@@ -759,3 +759,16 @@ def test_the_masdar_of_besieging_names_a_siege_the_adjective_a_besieged_place():
     assert [(c["site_id"], c["kind"], c["gainer"]) for c in got] == [
         ("al_bab", "besieged", "government")
     ]
+
+
+def test_a_village_outside_the_governorate_the_text_names_and_far_from_its_places_is_another():
+    said = "استعادت قوات النظام قرية قباسين قرب مدينة الميادين في ريف دير الزور الشرقي."
+    out = extract_claims(said, PUBLISHED)
+    assert out.claims == [] and any("قباسين" in u and "governorate" in u for u in out.unresolved)
+    said = "استعادت الفصائل قرية قباسين قرب مدينة الباب في ريف حلب الشرقي."
+    assert [c["site_id"] for c in claims(said)] == ["qabasin"]
+
+
+def test_the_word_before_an_unresolved_place_after_a_preposition_is_part_of_its_name():
+    said = "استعاد النظام السيطرة على الضهرة العالية وعدد من النقاط في ريف حماة الشمالي."
+    assert "'الضهرة العالية'" in unresolved(said)
