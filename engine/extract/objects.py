@@ -135,6 +135,9 @@ _FACILITIES_OF = re.compile(
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+(?:(?:مدينه|بلده|قريه|حي|منطقه)\s+)?$|"
                        r"(?<!\w)ب(?:مدينه|بلده|قريه|حي|منطقه)\s+$)")
 _STOP = lx.WINDOW_STOP
+#: A capture right before a name: "السيطرة على X", "استعادت X", "تحرير X", "دخول X".
+_CAPTURE_RIGHT_BEFORE = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:سيطر\w*(?:\s+\S+){0,3}?\s+علي|استعاد\w*|تحرير|حرر\w*|دخول|اقتحام|اقتحم\w*)\s+$")
 #: A definite word between a preposition and an unresolved place: the first word of its name.
 _NAME_HEAD_BEFORE = re.compile(r"(?<!\w)(?:علي|الي|من|في|عن)\s+(ال\w{2,})\s+$")
 #: A time phrase between a verb and the preposition of its object: "سيطرت خلال الأسبوع الماضي
@@ -203,6 +206,9 @@ class ObjectFinder:
         self._plural_starts = [h.start() for h in self._plural_hits]
         mentions = self._respelt(mentions)
         self.mentions = _keep_weak_in_lists(text, mentions)
+        kept = {m.start for m in self.mentions}
+        #: common-word names left out, reported when a capture's object ("السيطرة على الجبيلة")
+        self._weak_dropped = [m for m in mentions if m.start not in kept and m.weak]
         self._starts = [m.start for m in self.mentions]
         self._anchor_memo: dict[tuple[int, int], bool] = {}
         self.resolved = self._resolve_all()
@@ -726,6 +732,12 @@ class ObjectFinder:
                 if 0 < closing - hit.start("name") <= 40:
                     end = closing + 1  # the whole bracketed name, "مزرعة (زور الناصرية)"
             self._unknown(hit.start(), end)
+        for m in self._weak_dropped:
+            if s0 <= m.start < s1 and _CAPTURE_RIGHT_BEFORE.search(self.text, max(s0, m.start - 50), m.start):
+                label = self.gaz.sites[m.site_ids[0]].label() if len(m.site_ids) == 1 else "a place elsewhere"
+                self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: a common word as well "
+                               f"as the name of {label}; not taken as the object of a capture (add the place to "
+                               "events/places.csv if it is one)", self.text[m.start:m.end])
         for hit in self._plural_hits[bisect_left(self._plural_starts, s0):bisect_left(self._plural_starts, s1)]:
             if _THESE_BEFORE.search(self.text, max(s0, hit.start() - 8), hit.start()):
                 continue  # "هذه القرى": the places named before

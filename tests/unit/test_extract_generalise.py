@@ -772,3 +772,8 @@ def test_a_village_outside_the_governorate_the_text_names_and_far_from_its_place
 def test_the_word_before_an_unresolved_place_after_a_preposition_is_part_of_its_name():
     said = "استعاد النظام السيطرة على الضهرة العالية وعدد من النقاط في ريف حماة الشمالي."
     assert "'الضهرة العالية'" in unresolved(said)
+
+
+def test_a_common_word_name_left_out_as_the_object_of_a_capture_is_reported():
+    said = "سيطرت قوات النظام على الجبيلة قرب مدينة الميادين في ريف دير الزور الشرقي."
+    assert "'الجبيلة'" in unresolved(said) and "common word" in unresolved(said)
