@@ -765,12 +765,12 @@ def test_a_village_outside_the_governorate_the_text_names_and_far_from_its_place
     said = "استعادت قوات النظام قرية قباسين قرب مدينة الميادين في ريف دير الزور الشرقي."
     out = extract_claims(said, PUBLISHED)
     assert out.claims == [] and any("قباسين" in u and "governorate" in u for u in out.unresolved)
-    said = "استعادت الفصائل قرية قباسين قرب مدينة الباب في ريف حلب الشرقي."
+    said = "استعادت الفصائل قرية قباسين القريبة من الباب شرقي حلب."
     assert [c["site_id"] for c in claims(said)] == ["qabasin"]
 
 
 def test_the_word_before_an_unresolved_place_after_a_preposition_is_part_of_its_name():
-    said = "استعاد النظام السيطرة على الضهرة العالية وعدد من النقاط في ريف حماة الشمالي."
+    said = "زعمت وسائل إعلام النظام السيطرة على الضهرة العالية ونقاط أخرى بريف حماة."
     assert "'الضهرة العالية'" in unresolved(said)
 
 
