@@ -90,6 +90,7 @@ _PATTERNS = [
         r"(?:ثلاث|اربع|خمس|ست|سبع)\s+(?:سنوات|اعوام))(?!\w)"
         rf"(?!\s+(?:{_M}|\d|الفين))"  # "منذ شهر أيار 2015" names the month, it is not "a month ago"
     )),
+    ("this_week", fold_pattern(r"(?:الاسبوع\s+(?:الحالي|الجاري)|هذا\s+الاسبوع)(?!\w)")),
     ("last_week", fold_pattern(rf"الاسبوع\s+{_REL}")),
     ("part_of_year", fold_pattern(
         r"(?P<qual>مطلع|بدايه|اوائل|نهايه|اواخر|منتصف|اواسط)\s+(?:(?:ال)?عام|(?:ال)?سنه)\s+"
@@ -304,6 +305,9 @@ def _resolve(kind: str, g: dict[str, str], published: dt.date):
             # "بعد أكثر من شهر على": at least that long before, up to twice as long
             return max(dt.date(1990, 1, 1), low - (published - low)), high, found[2], ()
         return found
+    if kind == "this_week":
+        # "خلال الأسبوع الحالي": the seven days up to the report, under any week-start convention
+        return _day(pub.subtract(days=6)), _day(pub), "week", ()
     if kind == "last_week":
         # "الأسبوع الماضي": the previous calendar week under any week-start convention
         return _day(pub.subtract(days=13)), _day(pub.subtract(days=1)), "week", ()

@@ -170,16 +170,21 @@ def site_id_of_gold(name_en: str, name_ar: str, evidence: str = "") -> str:
     return site_id or gold_site_id(name_en, name_ar, by_arabic=False)
 
 
-def _same_english(a: str, b: str, loose: bool = True) -> bool:
+def _same_english(a: str, b: str, loose: bool = True, same_arabic: bool = False) -> bool:
     """Two transliterations of one name: the same consonants, give or take one (``loose``:
-    or one name's consonants inside the other's).
+    or one name's consonants inside the other's). ``same_arabic``: the caller has seen the
+    two Arabic names agree, so a final -a/-ah/-eh (the ة spelt or not) is one ending.
 
     >>> _same_english("Ihtaimlat", "Ehteimlat"), _same_english("al-Hamir", "Hmeireh - Ashkaji")
     (True, False)
+    >>> _same_english("Ghandoura", "Ghandorah", loose=False, same_arabic=True)
+    True
     """
     def skeleton(name: str) -> str:
         words = re.sub(r"[^a-z ]", " ", name.lower().split("(")[0].split(" - ")[0]).split()
         words = [w for w in words if w not in ("al", "el", "ar", "as", "ash", "ad", "kherbet", "khirbet")]
+        if same_arabic:
+            words = [re.sub(r"(?<=\w)[aei]h$", "a", w) for w in words]
         return re.sub(r"[aeiouy]|(?<=[kgsdt])h", "", "".join(words))
     x, y = skeleton(a), skeleton(b)
     if not x or not y:
@@ -217,10 +222,29 @@ def gold_site_id(name_en: str, name_ar: str, by_arabic: bool = True) -> str:
     if not fits and mentions and (shared or all(m.generic_kinds for m in mentions)):
         fits = [s for s in gaz.sites.values() if (not shared or s.site_id in shared)
                 and _same_english(name_en, s.name_en, loose=False)]
+    if not fits and not mentions:
+        # a spelling the gazetteer lacks ("غندور" for "الغندورة"): the site whose Arabic name
+        # is this one give or take ال and a final ة, and whose English name is its transliteration
+        fits = [s for s in gaz.sites.values() if _same_arabic(name_ar, s.name_ar)
+                and _same_english(name_en, s.name_en, loose=False, same_arabic=True)]
     if len(fits) > 1:  # "Souran": the one town among the villages of that name
         exact = [s for s in fits if s.kind in ("city", "town")]
         fits = exact if len(exact) == 1 else fits
     return fits[0].site_id if len(fits) == 1 else slug or "unknown_site"
+
+
+def _same_arabic(a: str, b: str) -> bool:
+    """One Arabic name give or take its article and a final ة/ه (never another letter).
+
+    >>> _same_arabic("غندور", "الغندورة"), _same_arabic("غندور", "الغندوري")
+    (True, False)
+    """
+    def bare(name: str) -> str:
+        folded = fold_text(name).strip()
+        folded = re.sub(r"^ال", "", folded)
+        return re.sub(r"ه$", "", folded)
+    x, y = bare(a), bare(b)
+    return len(x) > 2 and x == y
 
 
 def _name_words(name: str) -> frozenset[str]:

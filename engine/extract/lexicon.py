@@ -98,6 +98,10 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     TriggerRule("fall", "captured", "fall", "verb",
                 r"(?:سقط(?:ت)?|(?P<pres>[يت])سقط|سقوط)(?!\s+(?:\d+\s+)?(?:ال)?(?:قذائف|قذيفه|قذيفتين|صواريخ|صاروخ|"
                 r"صاروخين|برميل|براميل|قتلي|جرحي|ضحايا|طائره|مروحيه|عدد|العديد|عشرات))", reach=25, tight=True),
+    # "إن المدينة تحررت من التنظيم": the place comes first, the side that lost it after من
+    TriggerRule("freed_from", "captured", "loser", "verb",
+                r"(?:تحرر(?:ت)?|(?P<pres>[يت])تحرر)\s+(?:(?:بالكامل|كليا|نهائيا|تماما)\s+)?من(?!\w)",
+                reach=0, tight=True),
     # "باتت المدينة تحت سيطرة التنظيم": the place comes first, the new holder after
     TriggerRule("became_held", "captured", "became", "verb",
                 r"(?:بات|باتت|اصبح|اصبحت|صار|صارت)(?=[^.،؟!\n]{0,50}?\s(?:تحت\s+سيطره|في\s+قبضه|بيد|بايدي))",
@@ -125,6 +129,10 @@ TRIGGERS: tuple[TriggerRule, ...] = (
     TriggerRule("siege_verb", "besieged", "gainer", "verb",
                 r"(?:حاصر(?:ت|وا)?|(?P<pres>[يت])حاصر(?:ون)?|طوق(?:ت|وا)|(?P<pres2>[يت])طوق)"),
     TriggerRule("siege_noun", "besieged", "gainer", "noun", r"(?:حصارا?|طوق(?:ا)?(?:\s+ناري)?|تطويق)"),
+    # "تمكن الجيش من محاصرة المدينة": the masdar, with no article and a place or a definite
+    # word after it (the adjective follows its noun: "المدينة المحاصرة", "بلدتين محاصرتين")
+    TriggerRule("siege_masdar", "besieged", "gainer", "noun",
+                r"(?<!ال)محاصره(?=\s+(?:مدينه|بلده|قريه|حي|احياء|مطار|قاعده|ال(?!تي|ذي|لتين)))"),
     # "البلدتين المحاصرتين", "حوصرت المدينة": the place is the besieged side
     TriggerRule("siege_adjective", "besieged", "besieged", "noun",
                 r"(?:محاصر(?:ه|ين|تين|ان|تان|ا|ون)?|محاصرت(?=ه|ها|هم)|مطوق(?:ه|ين|تين|ا)?)", reach=40),
@@ -142,7 +150,7 @@ TRIGGERS: tuple[TriggerRule, ...] = (
 MULTIWORD_LEADS = fold_pattern(
     r"[وف]?ل?(?:اخرج|[يت]خرج|خرج|خرجت|اخراج|دحر|اجبر|ارغم|اضطر|فقد|فك|كسر|رفع|[يت]فك|[يت]كسر|طوق|طوقت|استعاد|استعاده|استعادت|استعادوا|اعاده|احكام|بسط|فرض|"
     r"احراز|اعاد|[يت]عيد|[يت]عيدون|عاد|[يت]عود|طرد|[يت]طرد|[يت]طردون|احكم|[يت]حكم|بسطت|[يت]بسط|"
-    r"فرضت|[يت]فرض|بات|اصبح|صار)(?:ت|وا)?(?:ه|ها|هم)?"
+    r"فرضت|[يت]فرض|بات|اصبح|صار|تحرر|[يت]تحرر)(?:ت|وا)?(?:ه|ها|هم)?"
 )
 
 #: Words before a control noun that turn it into a state, not an event ("تحت سيطرة").

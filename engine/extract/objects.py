@@ -31,11 +31,13 @@ from engine.reference.gazetteer import (
     generic_heads,
 )
 from engine.reference.resolve import (
+    FAR_KM,
     TYPO_KM,
     Evidence,
     choose,
     confirmed,
     far_village,
+    km,
     main_place,
     near_spelling,
     nearest,
@@ -59,6 +61,10 @@ _NOT_A_NAME = _DESCRIPTORS | COMMON_WORDS | FUNCTION_WORDS
 #: First words of compound names, common words alone: "قرية كفر نجد", "قرية أبو جب" name a place.
 _NAME_PREFIXES = frozenset(fold_text(w) for w in (
     "كفر", "أبو", "أم", "تل", "عين", "دير", "بير", "جب", "خربة", "رأس", "بيت", "بني", "قصر", "حوش", "عرب"))
+#: A two-letter second word of a compound name: "أبو جب" ("جب" is too short for the noun pattern).
+_SHORT_SECOND_WORD = re.compile(r"\s+(\w{2})(?!\w)")
+#: The closing mark of a bracketed or quoted name.
+_CLOSING = {"(": ")", '"': '"', "“": "”", "«": "»"}
 #: A generic facility ("المطار") with no antecedent is the one this near a place the text names.
 _GENERIC_KM = 30.0
 #: Words that continue a list of places beyond و: "بما في ذلك", "لا سيما", "إضافة لـ"...
@@ -129,6 +135,14 @@ _FACILITIES_OF = re.compile(
 _LOCATIVE = re.compile(r"(?:(?<!\w)(?:في|داخل|وسط)\s+(?:(?:مدينه|بلده|قريه|حي|منطقه)\s+)?$|"
                        r"(?<!\w)ب(?:مدينه|بلده|قريه|حي|منطقه)\s+$)")
 _STOP = lx.WINDOW_STOP
+#: A capture right before a name: "السيطرة على X", "استعادت X", "تحرير X", "دخول X".
+_CAPTURE_RIGHT_BEFORE = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(?:سيطر\w*(?:\s+\S+){0,3}?\s+علي|استعاد\w*|تحرير|حرر\w*|دخول|اقتحام|اقتحم\w*)\s+$")
+#: A definite word between a preposition and an unresolved place: the first word of its name.
+_NAME_HEAD_BEFORE = re.compile(r"(?<!\w)(?:علي|الي|من|في|عن)\s+(ال\w{2,})\s+$")
+#: A time phrase between a verb and the preposition of its object: "سيطرت خلال الأسبوع الماضي
+#: على X", "دخلت بعد ساعات من القتال إلى X" (short, no punctuation, a preposition after it).
+_FRONTED_TIME = re.compile(r"(?:خلال|بعد|عقب|اثر|اثناء|قبل)\s+(?:[^\s.،؛:]+\s+){1,5}?(?=(?:علي|الي)\s)")
 #: A part of the place and its noun between an entry and the place's name ("قلب مدينة",
 #: "الشطر الشرقي من مدينة"): the entry still acts on the place.
 _PART_OF_PLACE = re.compile(
@@ -192,6 +206,9 @@ class ObjectFinder:
         self._plural_starts = [h.start() for h in self._plural_hits]
         mentions = self._respelt(mentions)
         self.mentions = _keep_weak_in_lists(text, mentions)
+        kept = {m.start for m in self.mentions}
+        #: common-word names left out, reported when a capture's object ("السيطرة على الجبيلة")
+        self._weak_dropped = [m for m in mentions if m.start not in kept and m.weak]
         self._starts = [m.start for m in self.mentions]
         self._anchor_memo: dict[tuple[int, int], bool] = {}
         self.resolved = self._resolve_all()
@@ -219,6 +236,7 @@ class ObjectFinder:
         recent: list[str] = []
         around: list[tuple[int, str]] = []  # towns named only as surroundings ("في محيط منبج"): a last resort
         qualifiers: set[int] = set()
+        called_city: set[str] = set()  # villages of the gazetteer the text calls "مدينة X"
         for k, m in enumerate(self.mentions):
             surface = self.text[m.start:m.end]
             if m.start in qualifiers:
@@ -244,6 +262,8 @@ class ObjectFinder:
                 fitting = frozenset(m.site_ids)
                 heads = generic_heads(m.name)
                 fitting = fitting | {s for s in recent if heads and sites[s].kind in m.generic_kinds}
+                if m.name == "المدينه":
+                    fitting = fitting | called_city  # "مدينة X … المدينة": a village the text calls a city
                 before = main_place(recent, fitting)
                 why_around = ""
                 if not before and _TOWN_WORD.match(m.name):
@@ -287,9 +307,12 @@ class ObjectFinder:
             if len(ids) == 1 and (towards_town or not self._anchored(m, max(0, m.start - 40))) \
                     and not _GROUP_BEFORE.search(self.text, max(0, m.start - 30), m.start):
                 recent.append(ids[0])  # "باتجاه مدينة السخنة" is not what "المدينة" means
-                if _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \
-                        or _TOWN_NOUN_BEFORE.match(surface + " "):
+                noun = _TOWN_NOUN_BEFORE.search(self.text, max(0, m.start - 8), m.start) \
+                    or _TOWN_NOUN_BEFORE.match(surface + " ")
+                if noun:
                     recent.append(ids[0])  # "بلدة دابق" weighs more for "البلدة" than a bare name
+                    if "مدينه" in noun.group(0) and sites[ids[0]].kind == "village":
+                        called_city.add(ids[0])
             elif len(ids) == 1 and sites[ids[0]].kind in _TOWNS and _AROUND_BEFORE.search(
                     self.text, max(0, m.start - 20), m.start):
                 around.append((m.start, ids[0]))
@@ -297,7 +320,19 @@ class ObjectFinder:
 
     def _far_village(self, ids: tuple[str, ...], evidence: Evidence) -> str | None:
         """Why a village the text names alone is not taken (:func:`far_village`)."""
-        return far_village(self.gaz, self.gaz.sites[ids[0]], evidence)
+        site = self.gaz.sites[ids[0]]
+        why = far_village(self.gaz, site, evidence)
+        if why or site.kind != "village" or site.origin != "ocha" or site.lat is None \
+                or not evidence.governorates or site.admin1_pcode in evidence.governorates:
+            return why
+        # the text names a governorate, not the village's, and the one other place it names
+        # is far: "قرية قباسين قرب الميادين في ريف دير الزور" is not the Qabasin of Aleppo
+        others = [self.gaz.sites[o] for o in evidence.sites if o != site.site_id and self.gaz.sites[o].lat is not None]
+        if others and min(km(site, o) for o in others) > FAR_KM:
+            return (f"{site.name_ar!r} is the name of {site.label()}, but that village lies outside the "
+                    f"governorate the text names and {min(km(site, o) for o in others):.0f} km from every "
+                    "other place it names: another place of that name, not in the gazetteer")
+        return None
 
     def _district_after(self, k: int) -> tuple[str, str] | None:
         """"صوران أعزاز", "تل شعير جرابلس": a shared name, then (nothing between) the district
@@ -478,6 +513,11 @@ class ObjectFinder:
         stop = _STOP.search(text, trig.end, end)
         while stop and _CONNECTOR_AHEAD.match(text, stop.start()):
             stop = _STOP.search(text, stop.end(), end)  # "إضافة لـ X" continues the list
+        if stop and trig.rule.form == "verb" and not self._between(trig.end, stop.start()) \
+                and stop.start() - trig.end <= 25:
+            fronted = _FRONTED_TIME.match(text, stop.start(), end)
+            if fronted:  # "سيطرت خلال الأسبوع الماضي على X": a time phrase before the object
+                stop = _STOP.search(text, fronted.end(), end)
         if stop:
             end = stop.start()
         if trig.kind == "withdrew":
@@ -626,8 +666,13 @@ class ObjectFinder:
         return self.raw_of(start, end) if self.raw_of else self.text[start:end]
 
     def _note(self, m: PlaceMention, trig: Trigger, why: str) -> None:
-        self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: {why}",
-                       self.text[m.start:m.end])
+        start = m.start
+        head = _NAME_HEAD_BEFORE.search(self.text, max(trig.end, m.start - 25), m.start)
+        if head and head.group(1)[2:] not in _NOT_A_NAME and not self._between(head.start(1), m.start) \
+                and not _UNKNOWN_NOUN.match(self.text, head.start(1)):
+            start = head.start(1)  # "على الضهرة العالية": the name is both words, not the village "العالية"
+        self._add_note(f"{self._surface(start, m.end)!r} at folded offset {start}: {why}",
+                       self.text[start:m.end])
 
     @staticmethod
     def _key(surface: str) -> str:
@@ -667,15 +712,32 @@ class ObjectFinder:
             noun = hit.group(0).split()[0]
             if re.match(r"[وفبل]?ال", noun) and not noun.startswith("لل") and not words[0].startswith("ال"):
                 continue  # "المنطقة أسفرت": "the area", then the sentence goes on
-            compound = words[0] in _NAME_PREFIXES and len(words) > 1 and words[1] not in _NOT_A_NAME
-            if (words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME) and not compound:
-                continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             end = hit.end()
+            if len(words) == 1 and words[0] in _NAME_PREFIXES:
+                short_word = _SHORT_SECOND_WORD.match(self.text, end, s1)
+                if short_word and short_word.group(1) not in _NOT_A_NAME:
+                    words, end = [*words, short_word.group(1)], short_word.end()  # "قرية أبو جب"
+            compound = words[0] in _NAME_PREFIXES and len(words) > 1 and words[1] not in _NOT_A_NAME
+            # a name in brackets or quotes after the noun is a name even if it is also a word:
+            # "مزرعة (زور …)", "تلة “الصوامع”"
+            quoted = hit.start("name") > 0 and self.text[hit.start("name") - 1] in "(\"“«"
+            if (words[0] in _NOT_A_NAME or words[0][2:] in _NOT_A_NAME) and not compound and not quoted:
+                continue  # "مدينة كبيرة", "قرية أخرى": a description, not a name
             short = hit.start("name") + len(words[0])
             if len(words) > 1 and not compound and (words[1] in _NOT_A_NAME or words[1].startswith("و")
                                    or self._key(self.text[hit.start():short]) in self._noted):
                 end = short  # "قرية زمزموطة أمس", "تلة X وقصف", a name already reported
+            if quoted:
+                closing = self.text.find(_CLOSING[self.text[hit.start("name") - 1]], hit.start("name"), s1)
+                if 0 < closing - hit.start("name") <= 40:
+                    end = closing + 1  # the whole bracketed name, "مزرعة (زور الناصرية)"
             self._unknown(hit.start(), end)
+        for m in self._weak_dropped:
+            if s0 <= m.start < s1 and _CAPTURE_RIGHT_BEFORE.search(self.text, max(s0, m.start - 50), m.start):
+                label = self.gaz.sites[m.site_ids[0]].label() if len(m.site_ids) == 1 else "a place elsewhere"
+                self._add_note(f"{self._surface(m.start, m.end)!r} at folded offset {m.start}: a common word as well "
+                               f"as the name of {label}; not taken as the object of a capture (add the place to "
+                               "events/places.csv if it is one)", self.text[m.start:m.end])
         for hit in self._plural_hits[bisect_left(self._plural_starts, s0):bisect_left(self._plural_starts, s1)]:
             if _THESE_BEFORE.search(self.text, max(s0, hit.start() - 8), hit.start()):
                 continue  # "هذه القرى": the places named before
@@ -709,7 +771,9 @@ _UNKNOWN_NOUN = re.compile(fold_pattern(
 #: plural or dual too ("حواجز X وY", "مداجن X وY", "جبلي X وY").
 _PLURAL_NOUN = re.compile(fold_pattern(
     r"(?<!\w)[وفبل]?(?:ال)?(?:قرى|بلدات|قريتي|بلدتي|أحياء|حيي|تلال|مزارع|حواجز|حاجزي|مداجن|جبلي|تلتي|معسكري)[،,]?\s+"
-    r"(?:(?:[^\s.؛:]+\s+){0,4}?(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)[،,]?\s+(?:(?:قرية|بلدة)\s+)?)?"
+    r"(?:(?:[^\s.؛:]+\s+){0,4}?(?:منها|من\s+بينها|بينها|أبرزها|هي|مثل)[،,]?\s+(?:(?:قرية|بلدة)\s+)?"
+    # "القرى التالية: X، Y"، "البلدات الآتية وهي X وY"
+    r"|(?:ال)?(?:تالية|آتية)\s*(?:[:،,]\s*)?(?:(?:وهي|هي)\s+)?)?"
 ))
 #: Words that end a list of names (prepositions, verbs of the next clause, directions).
 _LIST_END = frozenset(fold_text(w) for w in (

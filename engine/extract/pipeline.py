@@ -182,7 +182,9 @@ class _Reader:
                     places = self._described(trig, s0, relative=True)  # "الرقة، التي سقطت بيد التنظيم"
             if not places and trig.object_pronoun and (prior := self._topic_place(sentence)):
                 places = [prior]  # "وصوران بوابة المدينة. وكان الجيش استعادها العام الماضي"
-            if not places and trig.rule.name == "became_held":
+            if not places and (trig.rule.name == "became_held" or trig.rule.name in ("fall", "freed_from") and (
+                    trig.rule.name == "freed_from" or _INTO_HANDS.match(self.text, trig.end))):
+                # "إن المدينة سقطت بيد التنظيم", "إن المدينة تحررت من التنظيم": the place is the subject
                 places = self._held_before(trig, s0)  # "أكثر من نصف المدينة أصبحت تحت سيطرة المعارضة"
             if not places and trig.kind == "captured" and (share := _SHARE_OF_IT.match(self.text, trig.end)):
                 # "أعلن السيطرة على مساحات منها", "يسيطر على ثلث مساحتها": a share of the place before
@@ -299,6 +301,10 @@ class _Reader:
             inner = agent_after(acts, trig.mid[0], trig.mid[1])
             loser = inner.actor if inner else None
             agent = subject_before(self.text, acts, trig.start)
+            both = [a for a in acts if trig.mid[0] <= a.start < trig.mid[1]]
+            if agent is None and len(both) >= 2 and both[0].actor != both[-1].actor:
+                # "طردت قوات النظام التنظيم من": verb, subject, then the side expelled
+                agent, loser = both[0], both[-1].actor
         else:
             agent = passive_agent(acts, trig.end, min(trig.end + 150, s1))
             if agent and trig.rule.form == "verb" and agent.start - trig.end > _NEAR_AGENT and (
@@ -315,6 +321,16 @@ class _Reader:
                 loser, agent = agent.actor, None  # "فك الحصار المفروض على القاعدة من جانب التنظيم"
             if trig.rule.role == "fall":
                 return (agent.actor if agent else "unknown"), None, agent is not None
+            if trig.rule.name == "freed_from":  # "تحررت من التنظيم": the side after من lost it
+                freed_of = next((a for a in acts if trig.end <= a.start <= trig.end + 3), None)
+                return (freed_of.actor if freed_of else None), None, freed_of is not None
+            if trig.rule.role == "loser" and agent and _FOR_THE_BENEFIT.search(
+                    self.text, max(trig.end, agent.start - 14), agent.start):
+                # "خسرت قوات النظام البلدة لصالح الفصائل": who lost it is the subject, not "لصالح X"
+                winner = agent.actor
+                lost_by = subject_before(self.text, acts, trig.start, verb=True) \
+                    if trig.rule.form == "verb" else genitive_after(acts, trig.end, self.text)
+                return (lost_by.actor if lost_by and lost_by.actor != winner else None), winner, True
             if trig.rule.name == "out_of_control":  # "خرجت عن سيطرة النظام": the regime loses it
                 owner = next((a for a in acts if trig.end <= a.start <= trig.end + 12), None)
                 return "unknown", (owner.actor if owner else None), False
@@ -548,7 +564,9 @@ class _Reader:
                 gainer = self._other_side(holder, "unknown") if holder else (
                     self._topic(trig, trig.start) or self._main_side())  # "وحوصرت بذلك المدينة": by the last agent
         elif role == "loser":
-            gainer, lost = (self._other_side(actor, "unknown") if actor else "unknown"), actor
+            # ``loser`` of a loss names the other party: "لصالح X" is who gained
+            gainer = loser if loser and loser != actor else (self._other_side(actor, "unknown") if actor else "unknown")
+            lost = actor if actor or not loser else self._other_side(loser)
         elif role == "forced":
             gainer, lost = actor or "unknown", loser or (self._other_side(actor) if actor else None)
         else:
@@ -811,6 +829,13 @@ _CONNECTOR = re.compile(lx.LATER_CONNECTOR)
 _HELD_BY = re.compile(lx.HELD_BY)
 _DENIES_IT = re.compile(lx.DENIED_REFERENCE)
 _SINCE = re.compile(r"(?<!\w)منذ\s*$")
+#: A fall into a side's hands: "سقطت بيد/في أيدي/في قبضة X" ("سقط خلالها قتلى" is no fall of a place).
+_INTO_HANDS = re.compile(r"\s+(?:\w+\s+){0,2}(?:بيد|بايدي|في\s+يد|في\s+ايدي|في\s+قبضه|تحت\s+سيطره|لصالح)(?!\w)")
+#: A loss "to the benefit of" a side names the gainer: "خسرها النظام لصالح الفصائل".
+_FOR_THE_BENEFIT = re.compile(lx.FELL_TO)
+#: A side's presence somewhere, which a "منذ" after it dates (not the event of the sentence).
+_PRESENCE = re.compile(r"(?<!\w)(?:ال)?(?:متمركز|متواجد|مرابط|متحصن|منتشر|موجود)\w*(?:\s+\S+){0,4}(?:\s+منذ)?\s*$"
+                       r"|(?<!\w)[يت](?:تمركز|تواجد|تحصن|نتشر)\w*(?:\s+\S+){0,4}(?:\s+منذ)?\s*$")
 _TIME_LINK = re.compile(r"(?<!\w)(?:بعد|عقب|اثر|قبل|خلال|حتي)(?!\w)")
 _EARLIER = re.compile(lx.PLUPERFECT)
 _EARLIER_AFTER = re.compile(lx.EARLIER_AFTER)
@@ -824,6 +849,8 @@ def _bind_dates(text: str, dates: list[DateMention], trigs: list[Trigger]) -> di
         if verb and not any(t.start <= verb.start() < t.end for t in trigs):
             continue  # "… في استعادة البلدتين لتنضم اليوم إليهما دابق": the date is the later verb's
         since = bool(_SINCE.search(text, max(0, d.start - 6), d.start))
+        if (since or text.startswith("منذ", d.start)) and _PRESENCE.search(text, max(0, d.start - 45), d.start):
+            continue  # "القوات المتمركزة في البلدة منذ أربعة أشهر": how long they were there
         last = next((t for t in reversed(trigs) if t.end <= d.start), None)
         best = None
         for t in trigs:
@@ -912,7 +939,7 @@ def _dedupe(claims: list[dict]) -> list[dict]:
     for c in claims:
         same = by_key.setdefault((c["site_id"], c["kind"], c["gainer"], c["denied"]), [])
         twin = next((i for i in same if kept[i]["date_from"] <= c["date_to"]
-                     and c["date_from"] <= kept[i]["date_to"]), None)
+                     and c["date_from"] <= kept[i]["date_to"] and not _told_apart(kept[i], c)), None)
         if twin is None:
             same.append(len(kept))
             kept.append(c)
@@ -921,6 +948,13 @@ def _dedupe(claims: list[dict]) -> list[dict]:
         elif c["claimant"] != "outlet" and kept[twin]["claimant"] == "outlet":
             kept[twin] = {**kept[twin], "claimant": c["claimant"]}  # who says it; the first line says when
     return kept
+
+
+def _told_apart(old: dict, new: dict) -> bool:
+    """Two captures, not a repeat: one dated to a day, the other to a week that holds it
+    ("سيطرت على البلدة اليوم" … "وكانت سيطرت عليها مرتين خلال الأسبوع الحالي")."""
+    precisions = sorted((old["time_precision"], new["time_precision"]))
+    return old["kind"] == "captured" and precisions == ["day", "week"]
 
 
 def _says_more(new: dict, old: dict) -> bool:

@@ -24,6 +24,22 @@ def test_gold_sites_resolve_by_slug_arabic_name_or_english_words():
     assert gold_site_id("al-Mahr oil field", "حقل المهر النفطي") == "al_mahr_field"
 
 
+def test_a_final_ta_marbuta_transliterated_or_not_is_one_name_only_when_the_arabic_agrees():
+    from engine.extract.evaluate import _same_arabic, _same_english
+
+    # "-a" / "-ah" and "ou" / "o" spell one Arabic ending and vowel
+    assert _same_english("Ghandoura", "Ghandorah", loose=False, same_arabic=True)
+    assert _same_english("Qabasin", "Qabaseen", loose=False)
+    # without the Arabic agreeing, the scorer stays strict
+    assert not _same_english("Ghandoura", "Ghandorah", loose=False)
+    assert not _same_english("Ghandoura", "Ghandorin", loose=False, same_arabic=True)
+    assert _same_arabic("غندور", "الغندورة") and _same_arabic("الغندوره", "غندورة")
+    assert not _same_arabic("غندور", "غندورين") and not _same_arabic("غند", "الغندورة")
+    # the gold spelling without its ة finds the site only through both names
+    assert gold_site_id("Ghandoura", "غندور") == "ghandorah"
+    assert gold_site_id("Ghandoura", "غندوري") == "ghandoura"
+
+
 def test_overall_needs_the_same_gainer_and_overlapping_windows():
     s = score([claim(gainer="government")], [claim()])
     assert s["overall"].matched == 0 and s["site"].matched == 1

@@ -643,3 +643,137 @@ def test_the_city_is_the_one_fought_around_when_no_other_is_named() -> None:
         ("manbij", "besieged", "sdf")
     ]
     assert claims("وتقدمت قوات النظام باتجاه مدينة منبج، وفرضت الحصار على المدينة.") == []
+
+
+def unresolved(text: str) -> str:
+    return " | ".join(extract_claims(text, PUBLISHED).unresolved)
+
+
+def test_a_compound_name_with_a_two_letter_second_word_is_reported_whole():
+    # "جب" is too short for the noun pattern; "أبو" alone is a common word
+    assert "'قرية أبو جب'" in unresolved("أعلنت الفصائل أنها استولت على قرية أبو جب ظهر اليوم.")
+    assert "'قرية أم عن" not in unresolved("أعلنت الفصائل أنها استولت على قرية أم عن القرية.")
+
+
+def test_a_bracketed_name_after_a_place_noun_is_reported_even_when_it_is_a_common_word():
+    said = unresolved("وأعلن لواء محلي أنه دخل مزرعة (زور الصغيرة) قرب المدينة.")
+    assert "'مزرعة (زور الصغيرة)'" in said
+    # unbracketed, the common word is a description
+    assert "زور" not in unresolved("وأعلن لواء محلي أنه دخل مزرعة زور قرب المدينة.")
+
+
+def test_the_items_after_the_following_villages_colon_are_places():
+    said = unresolved("أكدت الفصائل استعادة القرى التالية: برغلوطة، زمزموطة، كفرشلوم.")
+    assert all(name in said for name in ("برغلوطة", "زمزموطة", "كفرشلوم")) and "التالية" not in said
+    got = {
+        c["site_id"] for c in claims("أكدت الفصائل استعادة القرى الآتية وهي جرابلس والراعي ودابق.")
+    }
+    assert got == {"jarablus", "ar_ra_ee", "dabeq"}
+
+
+def test_the_city_stands_for_a_village_of_the_gazetteer_the_text_calls_a_city():
+    said = "تقدمت قوات سوريا الديمقراطية في مدينة أم عظام شمال منبج. وسيطرت على المدينة بالكامل بعد معارك."
+    assert [(c["site_id"], c["kind"]) for c in claims(said)] == [
+        ("um_edam", "partial"),
+        ("um_edam", "captured"),
+    ]
+    # called a village, it is not what "المدينة" means
+    said = "تقدمت قوات سوريا الديمقراطية في قرية أم عظام شمال منبج. وسيطرت على المدينة بالكامل بعد معارك."
+    assert [(c["site_id"], c["kind"]) for c in claims(said)] == [("um_edam", "partial")]
+
+
+def test_since_after_a_sides_presence_dates_the_presence_not_the_event():
+    said = (
+        "أجبر القصف مقاتلي المعارضة المتمركزين في بلدة دابق منذ ثلاثة أشهر على الانسحاب من البلدة."
+    )
+    got = claims(said)
+    assert [c["site_id"] for c in got] == ["dabeq"] and got[0]["date_from"] >= "2016-12-01"
+    # after the event itself, "منذ" still dates it
+    said = "وكانت الفصائل قد سيطرت على بلدة دابق منذ ثلاثة أشهر."
+    assert [c["date_from"][:7] for c in claims(said)] == ["2016-08"]
+
+
+def test_a_loss_to_the_benefit_of_a_side_names_that_side_the_gainer():
+    got = claims("وخسرت قوات النظام بلدة دابق صباح اليوم لصالح فصائل المعارضة.")
+    assert [(c["site_id"], c["gainer"], c["loser"]) for c in got] == [
+        ("dabeq", "opposition", "government")
+    ]
+    got = claims("وجاءت خسارة التنظيم بلدة دابق لصالح قوات النظام بعد أيام من القتال.")
+    assert [(c["gainer"], c["loser"]) for c in got] == [("government", "isis")]
+
+
+def test_a_time_phrase_between_the_verb_and_its_object_does_not_end_the_object_window():
+    said = "وكانت فصائل المعارضة قد سيطرت خلال الأيام الماضية على بلدة قباسين."
+    assert [c["site_id"] for c in claims(said)] == ["qabasin"]
+    # a later event in the phrase still ends it: the place is the withdrawal's
+    said = "سيطرت الفصائل بعد انسحاب التنظيم من بلدة قباسين."
+    assert [(c["site_id"], c["kind"]) for c in claims(said)] == [("qabasin", "withdrew")]
+
+
+def test_the_current_week_is_the_seven_days_up_to_the_report():
+    assert window("خلال الأسبوع الحالي") == ("2016-12-06", "2016-12-12")
+    assert window("هذا الأسبوع") == ("2016-12-06", "2016-12-12")
+
+
+def test_a_capture_today_and_captures_earlier_this_week_are_two_claims():
+    said = (
+        "سيطرت فصائل المعارضة على بلدة قباسين اليوم بعد معارك مع التنظيم. "
+        "وكانت فصائل المعارضة قد سيطرت خلال الأسبوع الحالي على قباسين قبل أن تنسحب منها."
+    )
+    got = [
+        (c["site_id"], c["kind"], c["date_from"]) for c in claims(said) if c["kind"] == "captured"
+    ]
+    assert got == [("qabasin", "captured", "2016-12-12"), ("qabasin", "captured", "2016-12-06")]
+    # a repeat of the same day stays one claim
+    said = "سيطرت فصائل المعارضة على بلدة قباسين اليوم. وأكدت مصادر محلية سيطرة الفصائل على قباسين اليوم."
+    assert len([c for c in claims(said) if c["kind"] == "captured"]) == 1
+
+
+def test_a_place_that_fell_or_was_freed_is_the_subject_before_the_verb():
+    got = claims("وذكر المراسل أن بلدة دابق سقطت صباح اليوم بيد التنظيم.")
+    assert [(c["site_id"], c["gainer"], c["loser"]) for c in got] == [
+        ("dabeq", "isis", "government")
+    ]
+    got = claims("وذكر المراسل أن بلدة دابق تحررت من التنظيم صباح اليوم.")
+    assert [(c["site_id"], c["loser"]) for c in got] == [("dabeq", "isis")]
+    # "سقط خلالها قتلى": casualties fell, no place did
+    assert claims("وهاجمت القوات محيط بلدة دابق، سقط خلالها قتلى من الطرفين.") == []
+
+
+def test_verb_subject_object_expelled_the_first_side_gains():
+    got = claims("وطردت فصائل المعارضة عناصر التنظيم من بلدة دابق بعد اشتباكات.")
+    assert [(c["site_id"], c["gainer"], c["loser"]) for c in got] == [
+        ("dabeq", "opposition", "isis")
+    ]
+    # the side expelled alone after the verb stays the loser
+    got = claims("وطردت فصائل المعارضة من بلدة دابق بعد اشتباكات مع التنظيم.")
+    assert [c["loser"] for c in got] == ["opposition"]
+
+
+def test_the_masdar_of_besieging_names_a_siege_the_adjective_a_besieged_place():
+    got = claims("وتمكنت قوات النظام من محاصرة مدينة الباب بعد معارك مع التنظيم.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in got] == [
+        ("al_bab", "besieged", "government")
+    ]
+    got = claims("وقصفت الطائرات مدينة الباب المحاصرة من قبل قوات النظام.")
+    assert [(c["site_id"], c["kind"], c["gainer"]) for c in got] == [
+        ("al_bab", "besieged", "government")
+    ]
+
+
+def test_a_village_outside_the_governorate_the_text_names_and_far_from_its_places_is_another():
+    said = "استعادت قوات النظام قرية قباسين قرب مدينة الميادين في ريف دير الزور الشرقي."
+    out = extract_claims(said, PUBLISHED)
+    assert out.claims == [] and any("قباسين" in u and "governorate" in u for u in out.unresolved)
+    said = "استعادت الفصائل قرية قباسين القريبة من الباب شرقي حلب."
+    assert [c["site_id"] for c in claims(said)] == ["qabasin"]
+
+
+def test_the_word_before_an_unresolved_place_after_a_preposition_is_part_of_its_name():
+    said = "زعمت وسائل إعلام النظام السيطرة على الضهرة العالية ونقاط أخرى بريف حماة."
+    assert "'الضهرة العالية'" in unresolved(said)
+
+
+def test_a_common_word_name_left_out_as_the_object_of_a_capture_is_reported():
+    said = "سيطرت قوات النظام على الجبيلة قرب مدينة الميادين في ريف دير الزور الشرقي."
+    assert "'الجبيلة'" in unresolved(said) and "common word" in unresolved(said)
