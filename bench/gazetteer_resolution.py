@@ -182,6 +182,17 @@ def place_misses(corpus: Path) -> int:
     return 0
 
 
+def _texts_and_key(corpus: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The corpus's article texts by doc_id, and the key file's site for each gold site."""
+    texts = {}
+    for line in (corpus / "articles.jsonl").open(encoding="utf-8"):
+        doc = json.loads(line)
+        texts[doc["doc_id"]] = doc["text"]
+    with (HERE / "gazetteer_gold_sites.csv").open(encoding="utf-8") as fh:
+        key = {r["gold_site"]: r["site_id"] for r in csv.DictReader(fh)}
+    return texts, key
+
+
 _GENERIC_WORDS = ("المدينه", "البلده", "القريه", "المطار", "الاحياء", "احياء")
 
 
@@ -189,12 +200,7 @@ def causes(corpus: Path) -> int:
     """Gold mentions the resolver misses, by cause (see the module's docstring)."""
     from engine.extract.normalise import fold_text
 
-    texts = {}
-    for line in (corpus / "articles.jsonl").open(encoding="utf-8"):
-        doc = json.loads(line)
-        texts[doc["doc_id"]] = doc["text"]
-    with (HERE / "gazetteer_gold_sites.csv").open(encoding="utf-8") as fh:
-        key = {r["gold_site"]: r["site_id"] for r in csv.DictReader(fh)}
+    texts, key = _texts_and_key(corpus)
     resolve = resolver()
     counts: Counter = Counter()
     names: dict[str, Counter] = {}
@@ -235,12 +241,7 @@ def main(argv: list[str]) -> int:
         return spelling(corpus)
     if "--place-misses" in argv:
         return place_misses(corpus)
-    texts = {}
-    for line in (corpus / "articles.jsonl").open(encoding="utf-8"):
-        doc = json.loads(line)
-        texts[doc["doc_id"]] = doc["text"]
-    with (HERE / "gazetteer_gold_sites.csv").open(encoding="utf-8") as fh:
-        key = {r["gold_site"]: r["site_id"] for r in csv.DictReader(fh)}
+    texts, key = _texts_and_key(corpus)
     resolve = resolver()
     right = wrong = unresolved = 0
     misses: Counter = Counter()
