@@ -218,24 +218,16 @@ def _support(states: pl.DataFrame, walks: list[np.ndarray], claim_marker: np.nda
     dealt = _on_threads(lambda rows: passes.support_of(
         rows, claim_marker, record, claimant, marker_run, changed, runs), walks)
     record, claimant, run, swing = (np.concatenate(parts) for parts in zip(*dealt, strict=True))
-    del dealt
     return pl.DataFrame({"record": record, "claimant": _nullable(claimant)}).select(
         run=pl.Series(run).set_sorted(),
         swing=pl.Series(swing),
-        claim_id=pl.lit(_one_chunk(encoded.source["claim_id"])).gather("record"),
+        # (a gather from a string column in many chunks, as appends and the snapshot leave
+        # it, costs ten times a rechunk and a gather: 3.5 ms against 0.5 for 126k ids; a
+        # replay at 1M from the snapshot's 31 chunks took 130 ms without the rechunk, 87
+        # with it, for 12 MB less at the first timeline's peak)
+        claim_id=pl.lit(encoded.source["claim_id"].rechunk()).gather("record"),
         claimant="claimant",
     )
-
-
-#: a string column in more chunks than this is gathered from a copy in one chunk (a gather
-#: from many chunks, as appends leave it, costs ten times a rechunk and a gather: 3.5 ms
-#: against 0.5 for 126k ids); a first read's few dozen blocks are gathered from as they are,
-#: which spares a copy of every claim id at the replay's peak
-_RECHUNK_FROM = 64
-
-
-def _one_chunk(column: pl.Series) -> pl.Series:
-    return column.rechunk() if column.n_chunks() > _RECHUNK_FROM else column
 
 
 def _intervals(states: pl.DataFrame, support: pl.DataFrame, encoded: EncodedEvents
