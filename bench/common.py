@@ -101,8 +101,9 @@ class Measure:
         return self.n / self.median
 
 
-def measure(name: str, n: int, fn: Callable[[], object], repeats: int = 3,
-            note: str = "") -> tuple[Measure, object]:
+def measure(
+    name: str, n: int, fn: Callable[[], object], repeats: int = 3, note: str = ""
+) -> tuple[Measure, object]:
     """Run ``fn`` ``repeats`` times (GC collected before each); median time, peak RSS."""
     result = None
     m = Measure(name, n, note=note)
@@ -114,17 +115,43 @@ def measure(name: str, n: int, fn: Callable[[], object], repeats: int = 3,
             result = fn()
             m.seconds.append(time.perf_counter() - started)
     m.peak_rss_mb, m.rss_before_mb = rss.peak, rss.before
-    print(f"  {name:<28} n={n:>11,}  median {m.median:8.3f} s  {fmt_rate(m.rate):>9}/s  "
-          f"peak RSS {m.peak_rss_mb:8.0f} MB", file=sys.stderr, flush=True)
+    print(
+        f"  {name:<28} n={n:>11,}  median {m.median:8.3f} s  {fmt_rate(m.rate):>9}/s  "
+        f"peak RSS {m.peak_rss_mb:8.0f} MB",
+        file=sys.stderr,
+        flush=True,
+    )
     return m, result
+
+
+def synthetic_log(root: Path, claims: int, seed: int) -> tuple[Path, int]:
+    """The synthetic log in ``root`` (written if missing), its snapshot removed so the next
+    read is a first read: the log file and its number of lines."""
+    import shutil
+
+    from engine.store.read import cache_dir
+    from engine.synth import write_synth_log
+
+    if not (root / "log.jsonl").exists():
+        print(f"writing {root} ...", file=sys.stderr)
+        write_synth_log(root, claims, seed=seed)
+    path = root / "log.jsonl"
+    with open(path, "rb") as handle:
+        n_lines = sum(1 for _ in handle)
+    shutil.rmtree(cache_dir(root), ignore_errors=True)
+    return path, n_lines
 
 
 def fmt_rate(x: float) -> str:
     return f"{x / 1e6:.2f} M" if x >= 1e6 else f"{x / 1e3:.0f} k"
 
 
-def table(measures: list[Measure], baseline_names: list[str], subject: str,
-          cross_size: tuple[str, ...] = ()) -> str:
+def table(
+    measures: list[Measure],
+    baseline_names: list[str],
+    subject: str,
+    cross_size: tuple[str, ...] = (),
+) -> str:
     """Markdown: claims, median s, claims/s, peak RSS, and the subject's speed-up (ratio
     of rates) over each baseline measured at the same size (or, for the baselines in
     ``cross_size``, run on a smaller prefix, at whatever size it ran)."""
@@ -132,8 +159,13 @@ def table(measures: list[Measure], baseline_names: list[str], subject: str,
     head += [f"{subject} vs {b}" for b in baseline_names]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for m in measures:
-        row = [m.name + (f" ({m.note})" if m.note else ""), f"{m.n:,}", f"{m.median:.3f}",
-               fmt_rate(m.rate), f"{m.peak_rss_mb:.0f}"]
+        row = [
+            m.name + (f" ({m.note})" if m.note else ""),
+            f"{m.n:,}",
+            f"{m.median:.3f}",
+            fmt_rate(m.rate),
+            f"{m.peak_rss_mb:.0f}",
+        ]
         for b in baseline_names:
             same = [x for x in measures if x.name == b and x.n == m.n]
             other = [x for x in measures if x.name == b]
@@ -149,8 +181,9 @@ def machine() -> dict:
     cpu = ""
     try:
         with open("/proc/cpuinfo") as handle:
-            cpu = next(line.split(":", 1)[1].strip() for line in handle
-                       if line.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
     return {

@@ -20,14 +20,12 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 
-from common import DATA, measure, table, write_results
+from common import DATA, measure, synthetic_log, table, write_results
 from polars.testing import assert_frame_equal
 
 from engine.domain import EncodedEvents
-from engine.synth import write_synth_log
 from engine.store.codec import decode_line
 from engine.store.encoded_snapshot import load_encoded
 from engine.store.frames import claim_events_frame
@@ -37,8 +35,9 @@ from engine.store.read import cache_dir, load_claim_events
 def store_decode(path, n_lines: int):
     with open(path, "rb") as handle:
         lines = [next(handle) for _ in range(n_lines)]
-    return claim_events_frame([decode_line(line[:-1].decode("utf-8"), i + 1)
-                               for i, line in enumerate(lines)])
+    return claim_events_frame(
+        [decode_line(line[:-1].decode("utf-8"), i + 1) for i, line in enumerate(lines)]
+    )
 
 
 def measure_encoding(root, cached, repeats: int) -> list:
@@ -60,20 +59,16 @@ def main() -> int:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--prefix", type=int, default=100_000,
-                        help="lines decoded by the store baseline")
+    parser.add_argument(
+        "--prefix", type=int, default=100_000, help="lines decoded by the store baseline"
+    )
     args = parser.parse_args()
     root = DATA / f"log_{args.claims}_s{args.seed}"
-    if not (root / "log.jsonl").exists():
-        print(f"writing {root} ...", file=sys.stderr)
-        write_synth_log(root, args.claims, seed=args.seed)
-    path = root / "log.jsonl"
-    with open(path, "rb") as handle:
-        n_lines = sum(1 for _ in handle)
-    shutil.rmtree(cache_dir(root), ignore_errors=True)
+    path, n_lines = synthetic_log(root, args.claims, args.seed)
     measures = []
-    m, fast = measure("jsonl_checked", n_lines, lambda: load_claim_events(root, cache=False),
-                      args.repeats)
+    m, fast = measure(
+        "jsonl_checked", n_lines, lambda: load_claim_events(root, cache=False), args.repeats
+    )
     assert fast.source == "jsonl"
     measures.append(m)
     load_claim_events(root)  # builds the snapshot
@@ -95,11 +90,18 @@ def main() -> int:
     ratio = by_name["parquet_cache"].rate / by_name["jsonl_checked"].rate
     kept_ratio = by_name["encoded_snapshot"].rate / by_name["encode"].rate
     print(f"\nencoded_snapshot vs encode: {kept_ratio:.1f}x")
-    extra = {"table": text, "log_bytes": path.stat().st_size, "lines": n_lines,
-             "checks": ["jsonl_checked == parquet_cache",
-                        "jsonl_checked == store_decode (prefix)",
-                        "encoded_snapshot == encode (codes, by_site, dictionaries)"],
-             "cache_vs_checked_rate": ratio, "encoded_snapshot_vs_encode_rate": kept_ratio}
+    extra = {
+        "table": text,
+        "log_bytes": path.stat().st_size,
+        "lines": n_lines,
+        "checks": [
+            "jsonl_checked == parquet_cache",
+            "jsonl_checked == store_decode (prefix)",
+            "encoded_snapshot == encode (codes, by_site, dictionaries)",
+        ],
+        "cache_vs_checked_rate": ratio,
+        "encoded_snapshot_vs_encode_rate": kept_ratio,
+    }
     print(f"\nwrote {write_results('load', measures, extra)}", file=sys.stderr)
     return 0
 

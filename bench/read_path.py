@@ -1,4 +1,4 @@
-"""The checked read path: log.jsonl -> the claim_events frame, every line checked, three ways,
+"""The checked read path: log.jsonl -> the claim_events frame, every line checked,
 then the commands users run, each in a fresh process.
 
 In this process (median of repeats, peak RSS; the same log, the same run):
@@ -7,11 +7,6 @@ In this process (median of repeats, peak RSS; the same log, the same run):
                        hash, event id, types and rules, and the chain, with msgspec
                        (engine.store.checked_lines), on every core for a big log
     checked_one_core   the same in this process only (what one core does)
-    compiled_hash      the compiled JSON lines scanner (engine.scale.json_lines) reading the
-                       frame's columns and the chain, plus the hash of each line (msgspec
-                       decode, canonical re-encode, sha256): a lower bound of that path
-                       with full checks (no exact-form, event-id, type or rule checks);
-                       measured only where the scanner is installed
     store_per_line     the store's reader (EventLog.events + claim_events_frame, json and
                        decode_line for each line) on the first --prefix lines
     snapshot           load_claim_events from the Parquet snapshot the checked read left
@@ -42,9 +37,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
-import mmap
 import os
 import re
 import shutil
@@ -57,14 +50,13 @@ from pathlib import Path
 from typing import cast
 
 import polars as pl
-from common import DATA, ROOT, Measure, measure, table, write_results
+from common import DATA, ROOT, Measure, measure, synthetic_log, table, write_results
 from polars.testing import assert_frame_equal
 
 from engine.store import blocks as block_reader
 from engine.store import open_log
 from engine.store.frames import claim_events_frame
 from engine.store.read import LoadedLog, cache_dir, load_claim_events
-from engine.synth import write_synth_log
 
 COMMANDS = ("read_first", "timeline_first", "timeline_warm", "verify")
 
@@ -77,60 +69,6 @@ def one_core(root: Path):
         return load_claim_events(root, cache=False)
     finally:
         block_reader.PARALLEL_FROM = saved
-
-
-def compiled_hash(path: Path) -> int:
-    """The compiled scanner's columns and chain, and each line's hash recomputed."""
-    import msgspec
-    import polars as pl
-    from engine.scale.json_lines import read_chained_lines
-
-    schema = pl.Schema(
-        {
-            "seq": pl.Int64(),
-            "type": pl.String(),
-            "schema": pl.Int64(),
-            "data": pl.Struct(
-                {
-                    name: pl.String()
-                    for name in (
-                        "doc_id",
-                        "published",
-                        "claim_id",
-                        "site_id",
-                        "kind",
-                        "gainer",
-                        "loser",
-                        "valid_from",
-                        "valid_to",
-                        "time_precision",
-                        "claimant",
-                        "extractor",
-                        "verdict",
-                    )
-                }
-                | {
-                    "denied": pl.Boolean(),
-                    "confidence": pl.Float64(),
-                    "evidence": pl.Struct(
-                        {"start": pl.Int64(), "end": pl.Int64(), "text": pl.String()}
-                    ),
-                }
-            ),
-        }
-    )
-    encode_sorted = msgspec.json.Encoder(order="sorted").encode
-    decode = msgspec.json.decode
-    sha256 = hashlib.sha256
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as raw:
-        lines, _ = read_chained_lines(raw, schema, "prev_hash", "hash")
-        bad = 0
-        for line in bytes(raw).split(b"\n")[:-1]:
-            record = decode(line)
-            stored = record.pop("hash")
-            bad += sha256(encode_sorted(record)).hexdigest() != stored
-    assert bad == 0
-    return lines.height
 
 
 def store_per_line(root: Path, prefix: int, scratch: Path):
@@ -230,13 +168,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     root = args.log or DATA / f"log_{args.claims}_s{args.seed}"
-    if not (root / "log.jsonl").exists():
-        print(f"writing {root} ...", file=sys.stderr)
-        write_synth_log(root, args.claims, seed=args.seed)
-    path = root / "log.jsonl"
-    with open(path, "rb") as handle:
-        n_lines = sum(1 for _ in handle)
-    shutil.rmtree(cache_dir(root), ignore_errors=True)
+    path, n_lines = synthetic_log(root, args.claims, args.seed)
     measures: list[Measure] = []
     if not args.only_cli:
         in_process(root, path, n_lines, args, measures)
@@ -287,14 +219,6 @@ def in_process(root: Path, path: Path, n_lines: int, args, measures: list[Measur
     assert_frame_equal(single.claim_events, checked.claim_events)
     del single
     measures.append(m)
-    try:
-        import engine.scale.json_lines  # noqa: F401
-    except ImportError:
-        print("  compiled_hash: the compiled scanner is not installed (removed)", file=sys.stderr)
-    else:
-        m, height = measure("compiled_hash", n_lines, lambda: compiled_hash(path), args.repeats)
-        assert height == n_lines
-        measures.append(m)
     with tempfile.TemporaryDirectory() as scratch:
         prefix = min(args.prefix, n_lines)
         copy, read_prefix = store_per_line(root, prefix, Path(scratch))
@@ -315,11 +239,7 @@ def in_process(root: Path, path: Path, n_lines: int, args, measures: list[Measur
 def _report(
     measures: list[Measure], path: Path, n_lines: int, kept_mb: float, buffers_mb: float, args
 ) -> int:
-    baselines = [
-        name
-        for name in ("compiled_hash", "store_per_line")
-        if any(x.name == name for x in measures)
-    ]
+    baselines = [name for name in ("store_per_line",) if any(x.name == name for x in measures)]
     text = table(measures, baselines, "checked", cross_size=("store_per_line",))
     print(text)
     print(
