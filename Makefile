@@ -104,7 +104,7 @@ CLEAN_FILES := setup.py engine/__init__.py engine/interop engine/cli engine/term
                engine/store/result_cache.py engine/domain/timelines.py engine/project.py \
                tests/integration/test_result_cache_hostile.py \
                tests/properties/test_result_cache_properties.py \
-               engine/domain/weighed_tables.py tests/properties/test_weighed_incremental.py
+               engine/domain/weighed_tables.py tests/properties/test_weighed_incremental.py tests/builders.py
 lint: setup-test
 	@echo "[lint] ruff format --check, ruff check, mypy on $(words $(CLEAN_FILES)) clean paths"
 	$(BIN)/ruff format --check $(CLEAN_FILES)

@@ -16,6 +16,7 @@ from engine.store.codec import decode_line, encode_line
 from engine.store.frames import claim_events_frame
 from engine.store.read import load_claim_events
 from engine.store.verify import _verify_blocks, _verify_bytes, verify_log
+from tests.builders import claim_recorded
 
 
 @pytest.fixture
@@ -66,21 +67,7 @@ def _append_raw(root: Path, events) -> None:
 
 
 def _claim(doc_id: str, site_id: str = "palmyra", text: str = "x") -> ClaimRecorded:
-    return ClaimRecorded.make(
-        doc_id=doc_id,
-        site_id=site_id,
-        kind="captured",
-        gainer="isis",
-        loser=None,
-        valid_from="2016-12-08",
-        valid_to="2016-12-11",
-        time_precision="days",
-        claimant="outlet",
-        denied=False,
-        evidence={"start": 0, "end": len(text), "text": text},
-        extractor="manual",
-        confidence=1.0,
-    )
+    return claim_recorded(text, doc_id=doc_id, site_id=site_id)
 
 
 def _registered_doc(root: Path) -> str:

@@ -23,6 +23,7 @@ from engine.domain.events import (
 )
 from engine.store.checked_lines import NotVouched, check_block, decode_lines, payload_frames
 from engine.store.codec import GENESIS_HASH, decode_line, encode_line
+from tests.builders import claim_recorded
 
 STAMP = "2026-01-01T00:00:00.000000Z"
 
@@ -51,21 +52,7 @@ def _document(doc_id: str = "doc1", title: str = "a report") -> DocumentRegister
 
 
 def _claim(text: str = "تدمر", confidence: float = 1.0, doc_id: str = "doc1") -> ClaimRecorded:
-    return ClaimRecorded.make(
-        doc_id=doc_id,
-        site_id="palmyra",
-        kind="captured",
-        gainer="isis",
-        loser="government",
-        valid_from="2016-12-08",
-        valid_to="2016-12-11",
-        time_precision="days",
-        claimant="outlet",
-        denied=False,
-        evidence={"start": 0, "end": len(text), "text": text},
-        extractor="manual",
-        confidence=confidence,
-    )
+    return claim_recorded(text, loser="government", confidence=confidence, doc_id=doc_id)
 
 
 def _corrected(claim: ClaimRecorded, reason: str) -> ClaimCorrected:
@@ -213,21 +200,7 @@ def test_an_empty_optional_field_written_out_is_refused_as_the_store_refuses_it(
 
 def test_a_line_that_breaks_a_payload_rule_is_refused_with_the_store_error():
     # written with a valid hash, but the window ends before it starts
-    bad = ClaimRecorded.make(
-        doc_id="doc1",
-        site_id="palmyra",
-        kind="captured",
-        gainer="isis",
-        loser=None,
-        valid_from="2016-12-11",
-        valid_to="2016-12-01",
-        time_precision="days",
-        claimant="outlet",
-        denied=False,
-        evidence={"start": 0, "end": 1, "text": "x"},
-        extractor="manual",
-        confidence=1.0,
-    )
+    bad = claim_recorded(valid_from="2016-12-11", valid_to="2016-12-01")
     with pytest.raises(NotVouched, match="ends before it starts"):
         check_block(_log([_document(), bad]))
 
@@ -242,12 +215,7 @@ def test_a_chain_that_breaks_between_lines_is_not_vouched_for():
 
 def test_a_value_the_columns_cannot_hold_is_left_to_the_store():
     # decode_line accepts an offset past 64 bits; the frame cannot hold it
-    huge = ClaimRecorded.make(
-        doc_id="doc1", site_id="palmyra", kind="captured", gainer="isis", loser=None,
-        valid_from="2016-12-08", valid_to="2016-12-11", time_precision="days",
-        claimant="outlet", denied=False, evidence={"start": 2**70, "end": 2**70 + 1, "text": "x"},
-        extractor="manual", confidence=1.0,
-    )  # fmt: skip
+    huge = claim_recorded(evidence={"start": 2**70, "end": 2**70 + 1, "text": "x"})
     raw = _log([_document(), huge])
     decode_line(raw.split(b"\n")[1].decode("utf-8"), 2)  # the store accepts the line
     with pytest.raises(NotVouched):
